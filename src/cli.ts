@@ -1,0 +1,49 @@
+import "dotenv/config";
+import { Command, CommanderError } from "commander";
+import { ConfigError, loadConfig } from "./config/config.js";
+import { UsageError, UserError } from "./config/errors.js";
+import { createLogger } from "./config/logger.js";
+import { CliContext, type CliIo } from "./cli/context.js";
+import { addIngestCommands } from "./cli/ingestCommands.js";
+import { addSearchCommands } from "./cli/searchCommands.js";
+
+const defaultIo: CliIo = {
+  out: (line) => process.stdout.write(line + "\n"),
+  err: (line) => process.stderr.write(line + "\n"),
+  stdin: process.stdin,
+};
+
+/** Runs the CLI and returns its exit code: 0 success, 1 failure, 2 bad usage or configuration. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = defaultIo): Promise<number> {
+  const verbose = argv.includes("--verbose");
+  let ctx: CliContext | undefined;
+  try {
+    const config = loadConfig(env);
+    ctx = new CliContext(config, createLogger(config.logLevel ?? "warn"), io);
+    const program = new Command("paperbot")
+      .description("A research-paper assistant: search, cited answers, comparisons and a daily digest.")
+      .option("--verbose", "show stack traces on errors")
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+      .showSuggestionAfterError();
+    addSearchCommands(program, ctx);
+    addIngestCommands(program, ctx);
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0) return 0;
+      return 2;
+    }
+    const usage = err instanceof UsageError || err instanceof ConfigError;
+    const message = err instanceof Error ? err.message : String(err);
+    io.err(`paperbot: ${usage || err instanceof UserError ? "" : "error: "}${message}`);
+    if (verbose && err instanceof Error && err.stack) io.err(err.stack);
+    return usage ? 2 : 1;
+  } finally {
+    ctx?.close();
+  }
+}
+
+const isMain = process.argv[1] && /(?:cli\.ts|paperbot(?:\.js)?)$/.test(process.argv[1]);
+if (isMain) process.exitCode = await runCli(process.argv.slice(2));

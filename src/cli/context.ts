@@ -1,0 +1,39 @@
+import type { Config } from "../config/config.js";
+import type { Logger } from "../config/logger.js";
+import { ensureSeeded } from "../ingest/ensureSeeded.js";
+import { formatSummary } from "../ingest/summary.js";
+import { openStore } from "../store/openStore.js";
+import type { PaperStore } from "../store/paperStore.js";
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  stdin: NodeJS.ReadableStream;
+}
+
+/** What every subcommand gets: config, a logger, output, and the store (opened, and seeded if empty, on first use). */
+export class CliContext {
+  private store?: PaperStore;
+
+  constructor(
+    readonly config: Readonly<Config>,
+    readonly log: Logger,
+    readonly io: CliIo,
+  ) {}
+
+  async papers(opts: { seed?: boolean } = {}): Promise<PaperStore> {
+    if (!this.store) {
+      this.store = openStore(this.config.dbPath);
+      if (opts.seed !== false) {
+        const seeded = await ensureSeeded(this.store);
+        if (seeded) this.io.err(`paperbot: the collection was empty; ${formatSummary("loaded the bundled seed page", seeded)}`);
+      }
+    }
+    return this.store;
+  }
+
+  close(): void {
+    this.store?.db.close();
+    this.store = undefined;
+  }
+}

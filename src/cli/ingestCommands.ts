@@ -1,0 +1,57 @@
+import type { Command } from "commander";
+import { UsageError } from "../config/errors.js";
+import { bundledSeedPage } from "../config/paths.js";
+import { ingestArxivSnapshot } from "../ingest/ingestArxiv.js";
+import { ingestHfDates, ingestHfFiles } from "../ingest/ingestHf.js";
+import { ingestSeedPage } from "../ingest/ingestSeed.js";
+import { dateRange } from "../ingest/hfDailyPapers.js";
+import { createProgress } from "../ingest/progress.js";
+import { formatSummary, type IngestSummary } from "../ingest/summary.js";
+import type { CliContext } from "./context.js";
+import { isoDate, positiveInt } from "./parsers.js";
+
+export function addIngestCommands(program: Command, ctx: CliContext): void {
+  const ingest = program.command("ingest").description("add papers to the collection");
+  const report = (what: string, s: IngestSummary) => ctx.io.out(formatSummary(what, s));
+
+  ingest
+    .command("seed")
+    .description("load a saved Hugging Face Daily Papers page (default: the bundled one)")
+    .option("--file <path>", "the page as plain text", bundledSeedPage)
+    .option("--capture-year <year>", "the year of the page's capture date (default: inferred)", positiveInt(9999))
+    .action(async (opts: { file: string; captureYear?: number }) => {
+      const store = await ctx.papers({ seed: false });
+      report("seed page", await ingestSeedPage(store, opts.file, { captureYear: opts.captureYear }));
+    });
+
+  ingest
+    .command("hf")
+    .description("load Hugging Face Daily Papers items from JSON files or from the API")
+    .option("--file <path>", "a JSON file holding an array of items, or a folder of such files")
+    .option("--date <YYYY-MM-DD>", "fetch one day from the API", isoDate)
+    .option("--since <YYYY-MM-DD>", "fetch every day from this date (backfill)", isoDate)
+    .option("--until <YYYY-MM-DD>", "last day of a --since backfill (default: today, UTC)", isoDate)
+    .action(async (opts: { file?: string; date?: string; since?: string; until?: string }) => {
+      const sources = [opts.file, opts.date, opts.since].filter(Boolean).length;
+      if (sources !== 1) throw new UsageError("give exactly one of --file, --date or --since");
+      const store = await ctx.papers();
+      if (opts.file) return report(`hf files ${opts.file}`, await ingestHfFiles(store, opts.file));
+      const dates = opts.date ? [opts.date] : dateRange(opts.since!, opts.until ?? new Date().toISOString().slice(0, 10));
+      if (!dates.length) throw new UsageError("--since is after --until");
+      report(`hf api ${dates[0]}..${dates.at(-1)}`, await ingestHfDates(store, ctx.config.hfApiBase, dates, { log: ctx.log }));
+    });
+
+  ingest
+    .command("arxiv")
+    .description("stream an arXiv metadata snapshot (JSON lines), e.g. the public arxiv-metadata-oai-snapshot.json")
+    .argument("<file>")
+    .option("--category <prefix>", "keep only papers with a category starting with this, e.g. cs.DC")
+    .action(async (file: string, opts: { category?: string }) => {
+      const store = await ctx.papers();
+      const s = await ingestArxivSnapshot(store, file, {
+        category: opts.category,
+        progress: (total) => createProgress("arxiv", total),
+      });
+      report(`arxiv ${file}`, s);
+    });
+}

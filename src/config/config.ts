@@ -1,0 +1,77 @@
+import { z } from "zod";
+
+const optional = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const snowflake = optional.refine((v) => v === undefined || /^\d{15,21}$/.test(v), {
+  message: "expected a Discord id (15 to 21 digits)",
+});
+
+const url = (fallback?: string) =>
+  optional
+    .refine((v) => v === undefined || URL.canParse(v), { message: "expected an http(s) URL" })
+    .transform((v) => (v ?? fallback)?.replace(/\/+$/, ""));
+
+const ConfigSchema = z.object({
+  PAPERBOT_DB: optional.transform((v) => v ?? "data/paperbot.db"),
+  DISCORD_TOKEN: optional,
+  DISCORD_APP_ID: snowflake,
+  DISCORD_GUILD_ID: snowflake,
+  DISCORD_API_BASE: url("https://discord.com/api"),
+  OPENAI_API_KEY: optional,
+  OPENAI_BASE_URL: url(),
+  OPENAI_MODEL: optional,
+  OPENAI_EMBEDDING_MODEL: optional,
+  HF_API_BASE: url("https://huggingface.co"),
+  LOG_LEVEL: optional.pipe(
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  ),
+});
+
+export interface Config {
+  dbPath: string;
+  discord: { token?: string; appId?: string; guildId?: string; apiBase: string };
+  openai: { apiKey?: string; baseUrl?: string; model?: string; embeddingModel?: string };
+  hfApiBase: string;
+  logLevel?: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment once; a bad value names the variable and what it expects. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? "environment");
+    throw new ConfigError(`${name}: ${issue?.message ?? "invalid value"}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    dbPath: e.PAPERBOT_DB,
+    discord: Object.freeze({
+      token: e.DISCORD_TOKEN,
+      appId: e.DISCORD_APP_ID,
+      guildId: e.DISCORD_GUILD_ID,
+      apiBase: e.DISCORD_API_BASE ?? "https://discord.com/api",
+    }),
+    openai: Object.freeze({
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.OPENAI_MODEL,
+      embeddingModel: e.OPENAI_EMBEDDING_MODEL,
+    }),
+    hfApiBase: e.HF_API_BASE ?? "https://huggingface.co",
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+/** A model is configured when there is somewhere to send requests: a key (OpenAI) or a base URL (local server). */
+export function hasChatModel(config: Config): boolean {
+  return Boolean(config.openai.apiKey || config.openai.baseUrl);
+}

@@ -1,0 +1,14 @@
+import fs from "node:fs";
+import type { PaperStore } from "../store/paperStore.js";
+import { parseSeedPage } from "./parseSeedPage.js";
+import { countSkip, emptySummary, timed, upsertBatch, type IngestSummary } from "./summary.js";
+
+export function ingestSeedPage(store: PaperStore, file: string, opts: { captureYear?: number } = {}): Promise<IngestSummary> {
+  return timed(() => {
+    const s = emptySummary();
+    const parsed = parseSeedPage(fs.readFileSync(file, "utf8"), opts);
+    for (const skip of parsed.skipped) countSkip(s, skip.reason);
+    upsertBatch(store, parsed.papers, s);
+    return s;
+  });
+}

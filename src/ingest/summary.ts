@@ -1,0 +1,54 @@
+import type { PaperInput } from "../store/paper.js";
+import type { PaperStore } from "../store/paperStore.js";
+
+export interface IngestSummary {
+  read: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  reasons: Record<string, number>;
+  seconds: number;
+  /** Ids of papers added or updated, in the order they were seen. */
+  changedIds: string[];
+}
+
+export function emptySummary(): IngestSummary {
+  return { read: 0, added: 0, updated: 0, unchanged: 0, skipped: 0, reasons: {}, seconds: 0, changedIds: [] };
+}
+
+export function countSkip(s: IngestSummary, reason: string): void {
+  s.read++;
+  s.skipped++;
+  s.reasons[reason] = (s.reasons[reason] ?? 0) + 1;
+}
+
+/** Upserts a batch in one transaction and tallies the outcomes into `s`. */
+export function upsertBatch(store: PaperStore, inputs: PaperInput[], s: IngestSummary): void {
+  store.transaction(() => {
+    for (const input of inputs) {
+      const { outcome, id } = store.upsert(input);
+      s.read++;
+      s[outcome]++;
+      if (outcome !== "unchanged" && s.changedIds.length < 100_000) s.changedIds.push(id);
+    }
+  });
+}
+
+/** "read 776, added 776, updated 0, unchanged 0, skipped 2 (bad id: 2), 0.41 s" */
+export function formatSummary(what: string, s: IngestSummary): string {
+  const reasons = Object.entries(s.reasons)
+    .map(([r, n]) => `${r}: ${n}`)
+    .join("; ");
+  return (
+    `${what}: read ${s.read}, added ${s.added}, updated ${s.updated}, unchanged ${s.unchanged}, ` +
+    `skipped ${s.skipped}${reasons ? ` (${reasons})` : ""}, ${s.seconds.toFixed(2)} s`
+  );
+}
+
+export async function timed<T extends IngestSummary>(fn: () => Promise<T> | T): Promise<T> {
+  const t0 = performance.now();
+  const s = await fn();
+  s.seconds = (performance.now() - t0) / 1000;
+  return s;
+}

@@ -1,0 +1,50 @@
+import type { PaperInput, PaperSource } from "./paper.js";
+import { arxivLinks } from "./paper.js";
+import { normalizeTitle } from "./paperId.js";
+import type { ContentColumns } from "./paperRow.js";
+
+/** The feed's text is the most complete, then the arXiv dump's, then the scraped seed page's. */
+const RANK: Record<PaperSource, number> = { seed: 0, arxiv: 1, hf: 2 };
+
+const clean = (s: string | undefined) => {
+  const t = s?.replace(/\s+/g, " ").trim();
+  return t ? t : null;
+};
+
+/** The columns for `input` merged over what is stored (`existing`, if any). Fields the input lacks keep their stored value. */
+export function mergePaper(input: PaperInput, existing?: ContentColumns): ContentColumns {
+  const links = { ...(input.arxivId ? arxivLinks(input.arxivId) : {}), ...input.links };
+  const newer = !existing || RANK[input.source] >= RANK[existing.source];
+  const title = clean(input.title) ?? existing?.title ?? "";
+  const abstract = clean(input.abstract) ?? existing?.abstract ?? "";
+  const authors = input.authors.map((a) => a.trim()).filter(Boolean);
+  const keepAuthors = authors.length === 0 && existing ? (JSON.parse(existing.authors) as string[]) : authors;
+  const pick = <T>(value: T | undefined | null, stored: T | null | undefined): T | null =>
+    value === undefined || value === null ? (stored ?? null) : value;
+  const pickText = (value: string | undefined, stored: string | null | undefined) => pick(clean(value), stored);
+
+  const chosenTitle = newer || !existing ? title : existing.title;
+  return {
+    arxiv_id: pick(input.arxivId, existing?.arxiv_id),
+    title: chosenTitle,
+    title_key: normalizeTitle(chosenTitle),
+    abstract: newer || !existing ? abstract : existing.abstract,
+    authors: JSON.stringify(keepAuthors),
+    author_count: Math.max(keepAuthors.length, input.authorCount ?? existing?.author_count ?? 0),
+    organization: pickText(input.organization, existing?.organization),
+    published_at: pick(input.publishedAt, existing?.published_at),
+    feed_date: pick(input.feedDate, existing?.feed_date),
+    upvotes: input.upvotes ?? existing?.upvotes ?? 0,
+    hf_url: pick(links.hf, existing?.hf_url),
+    arxiv_url: pick(links.arxiv, existing?.arxiv_url),
+    pdf_url: pick(links.pdf, existing?.pdf_url),
+    github_url: pick(links.github, existing?.github_url),
+    project_url: pick(links.project, existing?.project_url),
+    github_stars: pick(input.githubStars, existing?.github_stars),
+    thumbnail: pick(input.thumbnail, existing?.thumbnail),
+    ai_summary: pickText(input.aiSummary, existing?.ai_summary),
+    ai_keywords: input.aiKeywords?.length ? JSON.stringify(input.aiKeywords) : (existing?.ai_keywords ?? "[]"),
+    categories: input.categories?.length ? JSON.stringify(input.categories) : (existing?.categories ?? "[]"),
+    source: newer ? input.source : existing.source,
+  };
+}

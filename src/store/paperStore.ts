@@ -1,0 +1,150 @@
+import type { Statement } from "better-sqlite3";
+import type { Db } from "./db.js";
+import type { Paper, PaperInput } from "./paper.js";
+import { normalizeTitle, slugify } from "./paperId.js";
+import { CONTENT_COLUMNS, rowToPaper, type ContentColumns, type PaperRow } from "./paperRow.js";
+import { mergePaper } from "./mergePaper.js";
+
+export type UpsertOutcome = "added" | "updated" | "unchanged";
+
+export interface StoreStats {
+  total: number;
+  bySource: Record<string, number>;
+  withArxivId: number;
+  published: { first?: string; last?: string };
+  feed: { first?: string; last?: string };
+}
+
+const COLS = CONTENT_COLUMNS.join(", ");
+const PARAMS = CONTENT_COLUMNS.map((c) => `@${c}`).join(", ");
+const SETS = CONTENT_COLUMNS.map((c) => `${c} = @${c}`).join(", ");
+
+/** The paper table: idempotent upserts that merge a seed entry with its feed twin, and lookups. */
+export class PaperStore {
+  private readonly byArxiv: Statement<[string], PaperRow>;
+  private readonly byTitleKey: Statement<[string], PaperRow>;
+  private readonly byId: Statement<[string], PaperRow>;
+  private readonly idTaken: Statement<[string], { n: number }>;
+  private readonly insert: Statement<Record<string, unknown>>;
+  private readonly update: Statement<Record<string, unknown>>;
+
+  constructor(readonly db: Db) {
+    this.byArxiv = db.prepare("SELECT * FROM papers WHERE arxiv_id = ?");
+    // A feed paper merges only into an entry that has no arXiv id yet (a seed entry).
+    this.byTitleKey = db.prepare(
+      `SELECT p.* FROM paper_titles t JOIN papers p ON p.rowid = t.paper_rowid
+       WHERE t.title_key = ? ORDER BY p.arxiv_id IS NOT NULL, p.title_key = t.title_key DESC, p.rowid LIMIT 1`,
+    );
+    this.byId = db.prepare("SELECT * FROM papers WHERE id = ?");
+    this.idTaken = db.prepare("SELECT count(*) AS n FROM papers WHERE id = ?");
+    this.insert = db.prepare(
+      `INSERT INTO papers (id, ${COLS}, first_seen_at, updated_at) VALUES (@id, ${PARAMS}, @now, @now)`,
+    );
+    this.update = db.prepare(`UPDATE papers SET ${SETS}, updated_at = @now WHERE rowid = @rowid`);
+  }
+
+  upsert(input: PaperInput, now = new Date().toISOString()): { outcome: UpsertOutcome; id: string } {
+    const existing = this.findMatch(input);
+    const merged = mergePaper(input, existing);
+    if (!existing) {
+      const id = this.freshId(input.arxivId ?? slugify(merged.title));
+      this.insert.run({ id, ...merged, now });
+      return { outcome: "added", id };
+    }
+    if (CONTENT_COLUMNS.every((c) => merged[c] === existing[c])) return { outcome: "unchanged", id: existing.id };
+    this.update.run({ ...merged, rowid: existing.rowid, now });
+    return { outcome: "updated", id: existing.id };
+  }
+
+  /** Runs `fn` in one transaction: many upserts commit together and much faster. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  get(idOrArxivId: string): Paper | undefined {
+    const row = this.byId.get(idOrArxivId) ?? this.byArxiv.get(idOrArxivId);
+    return row ? rowToPaper(row) : undefined;
+  }
+
+  getByTitle(title: string): Paper | undefined {
+    const row = this.byTitleKey.get(normalizeTitle(title));
+    return row ? rowToPaper(row) : undefined;
+  }
+
+  getByRowids(rowids: number[]): Map<number, Paper> {
+    const out = new Map<number, Paper>();
+    for (let i = 0; i < rowids.length; i += 500) {
+      const chunk = rowids.slice(i, i + 500);
+      const rows = this.db
+        .prepare(`SELECT * FROM papers WHERE rowid IN (${chunk.map(() => "?").join(",")})`)
+        .all(...chunk) as PaperRow[];
+      for (const r of rows) out.set(r.rowid, rowToPaper(r));
+    }
+    return out;
+  }
+
+  count(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM papers").get() as { n: number }).n;
+  }
+
+  /** Papers that entered the daily feed on `date` (YYYY-MM-DD). */
+  byFeedDate(date: string): Paper[] {
+    const rows = this.db.prepare("SELECT * FROM papers WHERE feed_date = ? ORDER BY upvotes DESC, rowid").all(date) as PaperRow[];
+    return rows.map(rowToPaper);
+  }
+
+  all(): Paper[] {
+    return (this.db.prepare("SELECT * FROM papers ORDER BY rowid").all() as PaperRow[]).map(rowToPaper);
+  }
+
+  stats(): StoreStats {
+    const bySource = Object.fromEntries(
+      (this.db.prepare("SELECT source, count(*) AS n FROM papers GROUP BY source ORDER BY source").all() as {
+        source: string;
+        n: number;
+      }[]).map((r) => [r.source, r.n]),
+    );
+    const range = (col: string) => {
+      const r = this.db.prepare(`SELECT min(${col}) AS first, max(${col}) AS last FROM papers`).get() as {
+        first: string | null;
+        last: string | null;
+      };
+      return { first: r.first?.slice(0, 10), last: r.last?.slice(0, 10) };
+    };
+    return {
+      total: this.count(),
+      bySource,
+      withArxivId: (this.db.prepare("SELECT count(*) AS n FROM papers WHERE arxiv_id IS NOT NULL").get() as { n: number }).n,
+      published: range("published_at"),
+      feed: range("feed_date"),
+    };
+  }
+
+  /** A number that changes whenever any paper is added or changed: the answer cache's key. */
+  version(): string {
+    const r = this.db.prepare("SELECT count(*) AS n, max(updated_at) AS t, max(rowid) AS m FROM papers").get() as {
+      n: number;
+      t: string | null;
+      m: number | null;
+    };
+    return `${r.n}:${r.m ?? 0}:${r.t ?? ""}`;
+  }
+
+  private findMatch(input: PaperInput): PaperRow | undefined {
+    if (input.arxivId) {
+      const hit = this.byArxiv.get(input.arxivId);
+      if (hit) return hit;
+    }
+    const byTitle = this.byTitleKey.get(normalizeTitle(input.title));
+    if (byTitle && (byTitle.arxiv_id === null || !input.arxivId)) return byTitle;
+    return undefined;
+  }
+
+  private freshId(base: string): string {
+    let id = base || "paper";
+    for (let n = 2; this.idTaken.get(id)!.n > 0; n++) id = `${base}-${n}`;
+    return id;
+  }
+}
+
+export type { ContentColumns };
