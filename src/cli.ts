@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from "./config/config.js";
 import { UsageError, UserError } from "./config/errors.js";
 import { createLogger } from "./config/logger.js";
 import { CliContext, type CliIo } from "./cli/context.js";
+import { addEmbedCommand } from "./cli/embedCommand.js";
 import { addIngestCommands } from "./cli/ingestCommands.js";
 import { addSearchCommands } from "./cli/searchCommands.js";
 
@@ -28,6 +29,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       .showSuggestionAfterError();
     addSearchCommands(program, ctx);
     addIngestCommands(program, ctx);
+    addEmbedCommand(program, ctx);
     await program.parseAsync(argv, { from: "user" });
     return 0;
   } catch (err) {

@@ -4,6 +4,8 @@ import { ensureSeeded } from "../ingest/ensureSeeded.js";
 import { formatSummary } from "../ingest/summary.js";
 import { openStore } from "../store/openStore.js";
 import type { PaperStore } from "../store/paperStore.js";
+import { createEmbeddings, type OpenAICompatibleEmbeddings } from "../retrieval/embeddings.js";
+import { Retriever } from "../retrieval/retriever.js";
 
 export interface CliIo {
   out: (line: string) => void;
@@ -14,6 +16,7 @@ export interface CliIo {
 /** What every subcommand gets: config, a logger, output, and the store (opened, and seeded if empty, on first use). */
 export class CliContext {
   private store?: PaperStore;
+  private searcher?: Retriever;
 
   constructor(
     readonly config: Readonly<Config>,
@@ -32,8 +35,19 @@ export class CliContext {
     return this.store;
   }
 
+  /** The embedding model, when one is configured (hybrid search, `embed`). */
+  embeddings(): OpenAICompatibleEmbeddings | undefined {
+    return createEmbeddings(this.config);
+  }
+
+  async retriever(): Promise<Retriever> {
+    this.searcher ??= new Retriever(await this.papers(), { embeddings: this.embeddings(), log: this.log });
+    return this.searcher;
+  }
+
   close(): void {
     this.store?.db.close();
     this.store = undefined;
+    this.searcher = undefined;
   }
 }

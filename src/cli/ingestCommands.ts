@@ -8,11 +8,15 @@ import { dateRange } from "../ingest/hfDailyPapers.js";
 import { createProgress } from "../ingest/progress.js";
 import { formatSummary, type IngestSummary } from "../ingest/summary.js";
 import type { CliContext } from "./context.js";
+import { embedBacklog, formatEmbedSummary } from "../retrieval/embedBacklog.js";
 import { isoDate, positiveInt } from "./parsers.js";
 
 export function addIngestCommands(program: Command, ctx: CliContext): void {
   const ingest = program.command("ingest").description("add papers to the collection");
-  const report = (what: string, s: IngestSummary) => ctx.io.out(formatSummary(what, s));
+  const report = async (what: string, s: IngestSummary) => {
+    ctx.io.out(formatSummary(what, s));
+    await embedNewPapers(ctx);
+  };
 
   ingest
     .command("seed")
@@ -21,7 +25,7 @@ export function addIngestCommands(program: Command, ctx: CliContext): void {
     .option("--capture-year <year>", "the year of the page's capture date (default: inferred)", positiveInt(9999))
     .action(async (opts: { file: string; captureYear?: number }) => {
       const store = await ctx.papers({ seed: false });
-      report("seed page", await ingestSeedPage(store, opts.file, { captureYear: opts.captureYear }));
+      await report("seed page", await ingestSeedPage(store, opts.file, { captureYear: opts.captureYear }));
     });
 
   ingest
@@ -35,10 +39,10 @@ export function addIngestCommands(program: Command, ctx: CliContext): void {
       const sources = [opts.file, opts.date, opts.since].filter(Boolean).length;
       if (sources !== 1) throw new UsageError("give exactly one of --file, --date or --since");
       const store = await ctx.papers();
-      if (opts.file) return report(`hf files ${opts.file}`, await ingestHfFiles(store, opts.file));
+      if (opts.file) return await report(`hf files ${opts.file}`, await ingestHfFiles(store, opts.file));
       const dates = opts.date ? [opts.date] : dateRange(opts.since!, opts.until ?? new Date().toISOString().slice(0, 10));
       if (!dates.length) throw new UsageError("--since is after --until");
-      report(`hf api ${dates[0]}..${dates.at(-1)}`, await ingestHfDates(store, ctx.config.hfApiBase, dates, { log: ctx.log }));
+      await report(`hf api ${dates[0]}..${dates.at(-1)}`, await ingestHfDates(store, ctx.config.hfApiBase, dates, { log: ctx.log }));
     });
 
   ingest
@@ -52,6 +56,21 @@ export function addIngestCommands(program: Command, ctx: CliContext): void {
         category: opts.category,
         progress: (total) => createProgress("arxiv", total),
       });
-      report(`arxiv ${file}`, s);
+      await report(`arxiv ${file}`, s);
     });
+}
+
+/** With an embedding model configured, new and changed papers get their vectors right after an ingest. */
+async function embedNewPapers(ctx: CliContext): Promise<void> {
+  const embeddings = ctx.embeddings();
+  if (!embeddings) return;
+  try {
+    const s = await embedBacklog(await ctx.papers(), embeddings, embeddings.model, {
+      progress: (total) => createProgress("embed", total),
+      log: ctx.log,
+    });
+    ctx.io.out(formatEmbedSummary(embeddings.model, s));
+  } catch (err) {
+    ctx.io.err(`paperbot: papers were saved, but embedding them failed (run \`paperbot embed\` to retry): ${(err as Error).message}`);
+  }
 }

@@ -8,15 +8,15 @@ import { positiveInt, readLines } from "./parsers.js";
 export function addSearchCommands(program: Command, ctx: CliContext): void {
   program
     .command("search")
-    .description("rank papers for a query (BM25, title weighted); with no QUERY, one query per line from stdin")
+    .description("rank papers for a query (BM25F with query expansion, fused with vectors when configured); with no QUERY, one query per line from stdin")
     .argument("[query...]", "the words to search for")
     .option("-k, --top <n>", "how many results", positiveInt(100), 10)
     .option("--json", "one JSON object per query per line: {query, results:[{id,title,score}]}")
     .action(async (words: string[], opts: { top: number; json?: boolean }) => {
-      const store = await ctx.papers();
+      const retriever = await ctx.retriever();
       const queries = words.length ? [words.join(" ")] : await readLines(ctx.io.stdin);
       for (const query of queries) {
-        const hits = searchBm25(store, query, opts.top);
+        const { hits } = await retriever.retrieve(query, { k: opts.top });
         if (opts.json) {
           const results = hits.map((h) => ({ id: h.paper.id, title: h.paper.title, score: round(h.score) }));
           ctx.io.out(JSON.stringify({ query, results }));

@@ -1,11 +1,7 @@
-import type { Paper } from "../store/paper.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { ftsOrQuery, queryTerms } from "./queryTerms.js";
 
-export interface ScoredPaper {
-  paper: Paper;
-  score: number;
-}
+import type { ScoredPaper } from "./retriever.js";
 
 /** Title matches count this many times an abstract match. */
 export const TITLE_WEIGHT = 3;

@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
+import * as sqliteVec from "sqlite-vec";
 import { migrations } from "./migrations.js";
 
 export type Db = Database.Database;
@@ -13,6 +14,7 @@ export function openDb(file: string): Db {
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   db.pragma("synchronous = NORMAL");
+  sqliteVec.load(db);
   migrate(db);
   return db;
 }

@@ -1,0 +1,34 @@
+import type { PaperStore } from "../src/store/paperStore.js";
+import { LexicalRanker, type LexicalOptions, type RankerVariant } from "../src/retrieval/lexicalRanker.js";
+import { Retriever } from "../src/retrieval/retriever.js";
+import { TermStats } from "../src/retrieval/termStats.js";
+import type { Engine } from "./yardsticks.js";
+
+/** This project's retriever as it ships (offline: there is no embedding model here). */
+export function ourEngine(store: PaperStore): Engine & { retriever: Retriever } {
+  const retriever = new Retriever(store);
+  return {
+    name: "**paperbot: two-stage BM25F + RM3 (default)**",
+    retriever,
+    search: async (q, k) => (await retriever.retrieve(q, { k })).hits.map((h) => h.paper.id),
+  };
+}
+
+/** The default with one ingredient taken out or changed: each ingredient stays only if removing it hurts. */
+export function ablations(store: PaperStore): Engine[] {
+  const ids = (rowids: number[]) => {
+    const papers = store.getByRowids(rowids);
+    return rowids.map((r) => papers.get(r)!.id);
+  };
+  const variant = (name: string, o: Omit<LexicalOptions, "k">, v: RankerVariant = {}): Engine => {
+    const ranker = new LexicalRanker(store, new TermStats(store), v);
+    return { name: `ablation: ${name}`, search: (q, k) => ids(ranker.rank(q, { prf: true, ...o, k }).hits.map((h) => h.rowid)) };
+  };
+  return [
+    variant("without RM3", { prf: false }),
+    variant("without stop-word removal", {}, { keepStopWords: true }),
+    variant("without stemming in re-ranking", {}, { noStemming: true }),
+    variant("title weight 1 (no title boost)", { titleWeight: 1 }),
+    variant("title weight 3", { titleWeight: 3 }),
+  ];
+}

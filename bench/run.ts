@@ -1,0 +1,36 @@
+import { Command } from "commander";
+import { benchIngest } from "./ingest.js";
+import { benchRetrieval } from "./retrieval.js";
+import { benchScale } from "./scale.js";
+
+const program = new Command("bench").description("paperbot benchmarks: they print figures and never gate CI");
+const count = (v: string) => Number(v.replace(/_/g, ""));
+
+program
+  .command("ingest")
+  .description("ingest N synthetic papers; report papers/s, database size and peak RSS")
+  .option("-n, --papers <n>", "how many papers", count, 100_000)
+  .option("--million", "1,000,000 papers")
+  .option("--keep <db>", "keep the database at this path (reused by `bench scale`)")
+  .action(async (o: { papers: number; million?: boolean; keep?: string }) => {
+    await benchIngest(o.million ? 1_000_000 : o.papers, { keep: o.keep });
+  });
+
+program
+  .command("retrieval")
+  .description("quality (R@1, R@5, MRR@10, multi recall@10) and speed of this project's retriever against other search engines")
+  .option("--only <name>", "run only engines whose name contains this")
+  .action((o: { only?: string }) => benchRetrieval(o));
+
+program
+  .command("scale")
+  .description("search, autocomplete and name-resolution latency at 100k (and 1M) synthetic papers")
+  .option("--million", "also 1,000,000 papers (builds a 1M database under bench/out the first time: several minutes)")
+  .option("--db <file>", "use this database of synthetic papers instead of bench/out/synthetic-N.db")
+  .action(async (o: { million?: boolean; db?: string }) => {
+    if (o.db) return benchScale(0, { db: o.db });
+    await benchScale(100_000);
+    if (o.million) await benchScale(1_000_000);
+  });
+
+await program.parseAsync(process.argv.slice(2), { from: "user" });

@@ -1,0 +1,53 @@
+import { normalizeTitle } from "../store/paperId.js";
+import type { PaperStore } from "../store/paperStore.js";
+import { nameKey } from "./nameKey.js";
+import { paperNames } from "./paperNames.js";
+
+export interface Suggestion {
+  /** The paper's id: what the command receives when the user picks the suggestion. */
+  id: string;
+  /** The title, cut to MAX_NAME_LENGTH. */
+  name: string;
+}
+
+/** Discord shows at most 25 choices, each named in at most 100 characters. */
+export const MAX_SUGGESTIONS = 25;
+export const MAX_NAME_LENGTH = 100;
+
+/**
+ * Papers whose short name or title starts with `prefix` (ignoring case, spaces and punctuation),
+ * then papers with title words starting with the prefix's words; the exact short name first, then
+ * by upvotes within each group. An empty prefix lists the most upvoted, newest first.
+ */
+export function autocomplete(store: PaperStore, prefix: string, limit = MAX_SUGGESTIONS): Suggestion[] {
+  const n = Math.min(Math.max(0, Math.floor(limit)), MAX_SUGGESTIONS);
+  if (!n) return [];
+  const names = paperNames(store);
+  const key = nameKey(prefix);
+  const picked = new Set<number>();
+  const add = (ids: number[]) => ids.forEach((id) => picked.size < n && picked.add(id));
+  if (!key) add(names.popular(n));
+  else {
+    add(names.rankedByPrefix("short", key, n));
+    if (picked.size < n) add(names.rankedByPrefix("title", key, n + picked.size));
+    if (picked.size < n) {
+      const words = normalizeTitle(prefix).split(" ").filter(Boolean);
+      add(names.wordPrefix(words.map((w) => `"${w}"*`).join(" AND "), n + picked.size));
+    }
+  }
+  const rows = new Map(names.titles([...picked]).map((r) => [r.rowid, r]));
+  return [...picked].flatMap((rowid) => {
+    const r = rows.get(rowid);
+    return r ? [{ id: r.id, name: clip(r.title || r.id, MAX_NAME_LENGTH) }] : [];
+  });
+}
+
+/** `text` in at most `max` UTF-16 units, cut at a word where one is near, with an ellipsis; never half a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max - 1);
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  const space = cut.lastIndexOf(" ");
+  if (space > max * 0.7) cut = cut.slice(0, space);
+  return `${cut.trimEnd()}…`;
+}

@@ -1,0 +1,69 @@
+import type { PaperStore } from "../store/paperStore.js";
+import { ftsOrQuery, tokenize } from "./queryTerms.js";
+
+const TTL_MS = 10 * 60_000;
+const SAMPLE = 2000;
+
+/**
+ * Collection statistics for BM25: document frequencies (counted by FTS5, so stemming matches the index),
+ * the number of papers and average lengths. Cached: they drift slowly, and ranking barely notices drift.
+ */
+export class TermStats {
+  private dfCache = new Map<string, number>();
+  private totals?: { n: number; avgTitle: number; avgAbstract: number; at: number };
+  private readonly countStmt;
+
+  constructor(private readonly store: PaperStore) {
+    this.countStmt = store.db.prepare("SELECT count(*) AS n FROM papers_fts WHERE papers_fts MATCH ?");
+  }
+
+  df(word: string): number {
+    this.fresh();
+    let n = this.dfCache.get(word);
+    if (n === undefined) {
+      n = (this.countStmt.get(ftsOrQuery([word])) as { n: number }).n;
+      if (this.dfCache.size > 100_000) this.dfCache.clear();
+      this.dfCache.set(word, n);
+    }
+    return n;
+  }
+
+  /** Robertson-Sparck Jones IDF, never negative. */
+  idf(word: string): number {
+    const n = this.collection().n;
+    const df = this.df(word);
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  collection(): { n: number; avgTitle: number; avgAbstract: number } {
+    this.fresh();
+    if (!this.totals) {
+      const db = this.store.db;
+      const n = (db.prepare("SELECT count(*) AS n FROM papers").get() as { n: number }).n;
+      const maxRowid = (db.prepare("SELECT max(rowid) AS m FROM papers").get() as { m: number | null }).m ?? 0;
+      const pick = db.prepare("SELECT title, abstract FROM papers WHERE rowid >= ? ORDER BY rowid LIMIT 1");
+      let title = 0;
+      let abstract = 0;
+      let seen = 0;
+      for (let i = 0; i < Math.min(SAMPLE, n); i++) {
+        const row = pick.get(1 + Math.floor((maxRowid * i) / Math.min(SAMPLE, n))) as { title: string; abstract: string } | undefined;
+        if (!row) continue;
+        title += tokenize(row.title).length;
+        abstract += tokenize(row.abstract).length;
+        seen++;
+      }
+      this.totals = { n, avgTitle: title / (seen || 1) || 10, avgAbstract: abstract / (seen || 1) || 200, at: Date.now() };
+    }
+    return this.totals;
+  }
+
+  /** Forget everything, e.g. after an ingest in this process. */
+  invalidate(): void {
+    this.dfCache.clear();
+    this.totals = undefined;
+  }
+
+  private fresh(): void {
+    if (this.totals && Date.now() - this.totals.at > TTL_MS) this.invalidate();
+  }
+}
