@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from "./config/config.js";
 import { UsageError, UserError } from "./config/errors.js";
 import { createLogger } from "./config/logger.js";
 import { CliContext, type CliIo } from "./cli/context.js";
+import { addAnswerCommands } from "./cli/answerCommands.js";
 import { addEmbedCommand } from "./cli/embedCommand.js";
 import { addIngestCommands } from "./cli/ingestCommands.js";
 import { addSearchCommands } from "./cli/searchCommands.js";
@@ -27,6 +28,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       .exitOverride()
       .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
       .showSuggestionAfterError();
+    addAnswerCommands(program, ctx);
     addSearchCommands(program, ctx);
     addIngestCommands(program, ctx);
     addEmbedCommand(program, ctx);

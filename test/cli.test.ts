@@ -1,6 +1,7 @@
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
+import { FakeOpenAI } from "./fakes/openai.js";
 import { corpusDir, tempDir } from "./helpers/tmp.js";
 import { runBin } from "./helpers/runBin.js";
 
@@ -84,5 +85,37 @@ describe("the paperbot command line", () => {
     expect(s.feed).toEqual({ first: "2026-02-02", last: "2026-02-04" });
     const paper = await runBin(["paper", "2602.02361"], e);
     expect(paper.code).toBe(0);
+  });
+
+  it("answers offline with citations, and compares two papers by loose names", async () => {
+    const e = env();
+    const ask = await runBin(["ask", "Which papers reduce KV cache memory in LLM serving?"], e);
+    expect(ask.code).toBe(0);
+    expect(ask.stdout).toMatch(/^FastSwitch: “.+” \[1\]/);
+    expect(ask.stdout).toMatch(/\nSources:\n \[1\] FastSwitch: .+\(2024\)/);
+    expect(ask.stdout).toMatch(/Offline answer: .*set OPENAI_API_KEY/);
+    const json = JSON.parse((await runBin(["ask", "--json", "serverless cold starts"], e)).stdout);
+    expect(json).toMatchObject({ covered: true, mode: "offline" });
+    expect(json.citations[0]).toMatchObject({ n: 1, title: "Serverless Cold Starts and Where to Find Them" });
+    const compare = await runBin(["compare", "SSDTrain", "memascend"], e);
+    expect(compare.code).toBe(0);
+    expect(compare.stdout).toMatch(/^\[A\] SSDTrain: .*\n\[B\] MemAscend: /);
+    expect(compare.stdout).toMatch(/Key differences\n  - Shared terms: /);
+    const unknown = await runBin(["compare", "zzqx", "NanoFlow"], e);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/No paper matches “zzqx”/);
+  });
+
+  it("gives written cited answers when a model server is configured", async () => {
+    const fake = new FakeOpenAI();
+    fake.defaultChat = () => ({ text: "FastSwitch reduces context-switch overhead [1]." });
+    const e = { ...env(), OPENAI_BASE_URL: await fake.start(), OPENAI_MODEL: "fake-chat" };
+    try {
+      const r = await runBin(["ask", "--json", "Which papers reduce KV cache memory in LLM serving?"], e);
+      expect(JSON.parse(r.stdout)).toMatchObject({ mode: "llm", answer: "FastSwitch reduces context-switch overhead [1]." });
+      expect(fake.chatRequests[0]!.messages[0]!.role).toBe("system");
+    } finally {
+      await fake.stop();
+    }
   });
 });

@@ -6,6 +6,7 @@ import { openStore } from "../store/openStore.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { createEmbeddings, type OpenAICompatibleEmbeddings } from "../retrieval/embeddings.js";
 import { Retriever } from "../retrieval/retriever.js";
+import { createAnswerEngine, type AnswerEngine } from "../answer/answerEngine.js";
 
 export interface CliIo {
   out: (line: string) => void;
@@ -38,6 +39,10 @@ export class CliContext {
   /** The embedding model, when one is configured (hybrid search, `embed`). */
   embeddings(): OpenAICompatibleEmbeddings | undefined {
     return createEmbeddings(this.config);
+  }
+
+  async engine(): Promise<AnswerEngine> {
+    return createAnswerEngine(this.config, await this.papers(), await this.retriever(), this.log);
   }
 
   async retriever(): Promise<Retriever> {

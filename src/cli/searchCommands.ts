@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { UserError } from "../config/errors.js";
 import { paperUrl, paperYear, type Paper } from "../store/paper.js";
-import { searchBm25 } from "../retrieval/searchBm25.js";
+import { resolvePaper } from "../retrieval/resolvePaper.js";
 import type { CliContext } from "./context.js";
 import { positiveInt, readLines } from "./parsers.js";
 
@@ -34,10 +34,17 @@ export function addSearchCommands(program: Command, ctx: CliContext): void {
     .argument("<id-or-title...>")
     .option("--json", "print the paper as JSON")
     .action(async (words: string[], opts: { json?: boolean }) => {
-      const store = await ctx.papers();
       const text = words.join(" ");
-      const paper = store.get(text) ?? store.getByTitle(text) ?? searchBm25(store, text, 1)[0]?.paper;
-      if (!paper) throw new UserError(`No paper matches "${text}". Try \`paperbot search ${text}\`.`);
+      const r = resolvePaper(await ctx.papers(), text);
+      const paper = r.ambiguous ? undefined : r.best?.paper;
+      if (!paper) {
+        const others = [r.best, ...r.candidates].flatMap((m) => (m ? [m.paper.title] : []));
+        throw new UserError(
+          others.length
+            ? `No single paper matches "${text}". Did you mean: ${others.join(" | ")}?`
+            : `No paper matches "${text}". Try \`paperbot search ${text}\`.`,
+        );
+      }
       ctx.io.out(opts.json ? JSON.stringify(paper, null, 2) : formatPaper(paper));
     });
 

@@ -15,6 +15,11 @@ const url = (fallback?: string) =>
     .refine((v) => v === undefined || URL.canParse(v), { message: "expected an http(s) URL" })
     .transform((v) => (v ?? fallback)?.replace(/\/+$/, ""));
 
+const count = (fallback?: number) =>
+  optional
+    .refine((v) => v === undefined || /^\d+$/.test(v), { message: "expected a whole number" })
+    .transform((v) => (v === undefined ? fallback : Number(v)));
+
 const ConfigSchema = z.object({
   PAPERBOT_DB: optional.transform((v) => v ?? "data/paperbot.db"),
   DISCORD_TOKEN: optional,
@@ -26,6 +31,9 @@ const ConfigSchema = z.object({
   OPENAI_MODEL: optional,
   OPENAI_EMBEDDING_MODEL: optional,
   HF_API_BASE: url("https://huggingface.co"),
+  PAPERBOT_USER_DAILY_ANSWERS: count(),
+  PAPERBOT_GUILD_DAILY_ANSWERS: count(),
+  PAPERBOT_MAX_ANSWER_TOKENS: count(400),
   LOG_LEVEL: optional.pipe(
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   ),
@@ -36,6 +44,9 @@ export interface Config {
   discord: { token?: string; appId?: string; guildId?: string; apiBase: string };
   openai: { apiKey?: string; baseUrl?: string; model?: string; embeddingModel?: string };
   hfApiBase: string;
+  /** Written (model) answers per user and per server per day; undefined = no limit. */
+  budgets: { userDaily?: number; guildDaily?: number };
+  maxAnswerTokens: number;
   logLevel?: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
@@ -67,6 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       embeddingModel: e.OPENAI_EMBEDDING_MODEL,
     }),
     hfApiBase: e.HF_API_BASE ?? "https://huggingface.co",
+    budgets: Object.freeze({ userDaily: e.PAPERBOT_USER_DAILY_ANSWERS, guildDaily: e.PAPERBOT_GUILD_DAILY_ANSWERS }),
+    maxAnswerTokens: e.PAPERBOT_MAX_ANSWER_TOKENS ?? 400,
     logLevel: e.LOG_LEVEL,
   });
 }

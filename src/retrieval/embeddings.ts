@@ -1,12 +1,7 @@
 import { Embeddings } from "@langchain/core/embeddings";
-import OpenAI from "openai";
 import { z } from "zod";
 import type { Config } from "../config/config.js";
-
-export const OPENAI_API_BASE = "https://api.openai.com/v1";
-
-/** Local servers (Ollama, vLLM) ignore the key, but the SDK insists on one. */
-const PLACEHOLDER_KEY = "no-key";
+import { createOpenAIClient, type OpenAI } from "./openaiClient.js";
 
 const EmbeddingResponse = z.object({
   data: z.array(
@@ -44,13 +39,7 @@ export class OpenAICompatibleEmbeddings extends Embeddings {
     // Retrying is the SDK's job (it honours Retry-After); LangChain's caller would multiply the attempts.
     super({ maxRetries: 0 });
     this.maxBatch = opts.maxBatch ?? 256;
-    this.client = new OpenAI({
-      apiKey: connection.apiKey ?? PLACEHOLDER_KEY,
-      // Explicit, so the SDK does not fall back to OPENAI_BASE_URL behind the config's back.
-      baseURL: connection.baseUrl ?? OPENAI_API_BASE,
-      timeout: opts.timeoutMs ?? 60_000,
-      maxRetries: opts.maxRetries ?? 3,
-    });
+    this.client = createOpenAIClient(connection, { timeoutMs: opts.timeoutMs ?? 60_000, maxRetries: opts.maxRetries ?? 3 });
   }
 
   async embedDocuments(texts: string[]): Promise<number[][]> {

@@ -146,7 +146,7 @@ export class LexicalRanker {
       );
       this.candidateStmts.set(titleWeight, stmt);
     }
-    return stmt.all(ftsOrQuery(chosen), opts.candidates ?? 50).map((r) => r.rowid);
+    return stmt.all(ftsOrQuery(chosen), opts.candidates ?? 100).map((r) => r.rowid);
   }
 
   private fetch(rowids: number[], into: Map<number, DocTerms>): void {

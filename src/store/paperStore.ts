@@ -120,14 +120,10 @@ export class PaperStore {
     };
   }
 
-  /** A number that changes whenever any paper is added or changed: the answer cache's key. */
+  /** A number that changes whenever any paper is added, changed or removed: the answer cache's key. */
   version(): string {
-    const r = this.db.prepare("SELECT count(*) AS n, max(updated_at) AS t, max(rowid) AS m FROM papers").get() as {
-      n: number;
-      t: string | null;
-      m: number | null;
-    };
-    return `${r.n}:${r.m ?? 0}:${r.t ?? ""}`;
+    const r = this.db.prepare("SELECT value FROM meta WHERE key = 'papers_version'").get() as { value: string } | undefined;
+    return r?.value ?? "0";
   }
 
   private findMatch(input: PaperInput): PaperRow | undefined {

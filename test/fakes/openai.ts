@@ -56,6 +56,15 @@ export function fakeEmbedding(text: string, dim = 64, synonyms: Record<string, s
   return norm ? v.map((x) => x / norm) : v.map((_, i) => (i === 0 ? 1 : 0));
 }
 
+/** What the fake chat model does for one request. */
+export type ChatReply =
+  | { text: string; chunks?: number }
+  | { status: number; headers?: Record<string, string> }
+  /** Never answers (for client timeouts). */
+  | { hang: true }
+  /** Streams this much, then drops the connection. */
+  | { partial: string };
+
 /**
  * A local stand-in for an OpenAI-compatible server on 127.0.0.1. Serves `POST /v1/embeddings`;
  * other endpoints are added with `route()`. Records every request and answers with scripted
@@ -74,6 +83,11 @@ export class FakeOpenAI {
   readonly dim: number;
   /** When set, requests must carry `Authorization: Bearer <apiKey>`, as on api.openai.com. */
   readonly apiKey?: string;
+  /** Replies for the next chat requests, in order; when empty, `defaultChat` answers. */
+  readonly chatReplies: ChatReply[] = [];
+  defaultChat: (req: FakeRequest) => ChatReply = () => ({ text: "No scripted reply." });
+  /** Like servers without structured output: a `json_schema` response format gets a 400. */
+  rejectJsonSchema = false;
   private readonly routes = new Map<string, RouteHandler>();
   private server = http.createServer((req, res) => void this.handle(req, res));
 
@@ -85,6 +99,7 @@ export class FakeOpenAI {
     this.apiKey = opts.apiKey;
     this.synonyms = opts.synonyms ?? {};
     this.route("POST", "/v1/embeddings", (req, res) => this.embeddings(req, res));
+    this.route("POST", "/v1/chat/completions", (req, res) => this.chat(req, res));
   }
 
   /** Adds (or replaces) the handler of one endpoint. */
@@ -133,6 +148,43 @@ export class FakeOpenAI {
       if (!res.headersSent) sendError(res, 500, String(err), "server_error");
       else res.end();
     }
+  }
+
+  /** The chat requests received, with their messages. */
+  get chatRequests(): { messages: { role: string; content: string }[]; stream?: boolean; response_format?: { type: string } }[] {
+    return this.requests.filter((r) => r.path === "/v1/chat/completions").map((r) => r.body as never);
+  }
+
+  private async chat(req: FakeRequest, res: http.ServerResponse): Promise<void> {
+    const body = (req.body ?? {}) as { model?: string; stream?: boolean; response_format?: { type?: string } };
+    if (this.rejectJsonSchema && body.response_format?.type === "json_schema")
+      return sendError(res, 400, "response_format json_schema is not supported by this server");
+    const reply = this.chatReplies.shift() ?? this.defaultChat(req);
+    if ("hang" in reply) return new Promise<void>(() => {});
+    if ("status" in reply) return sendError(res, reply.status, `scripted ${reply.status}`, "server_error", reply.headers);
+    const model = body.model ?? "fake-chat";
+    const base = { id: "chatcmpl-fake", created: 0, model };
+    if (!body.stream) {
+      const text = "text" in reply ? reply.text : reply.partial;
+      return sendJson(res, 200, {
+        ...base,
+        object: "chat.completion",
+        choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      });
+    }
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    const text = "text" in reply ? reply.text : reply.partial;
+    const n = "text" in reply ? Math.max(1, reply.chunks ?? 4) : 2;
+    const size = Math.ceil(text.length / n) || 1;
+    for (let i = 0; i < text.length; i += size) {
+      const chunk = { ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: text.slice(i, i + size) }, finish_reason: null }] };
+      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    if ("partial" in reply) return void res.socket?.destroy();
+    res.write(`data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`);
+    res.end("data: [DONE]\n\n");
   }
 
   private embeddings(req: FakeRequest, res: http.ServerResponse): void {

@@ -1,0 +1,198 @@
+import type { Config } from "../config/config.js";
+import { UserError } from "../config/errors.js";
+import type { Logger } from "../config/logger.js";
+import { resolvePaper, type PaperMatch } from "../retrieval/resolvePaper.js";
+import type { Retriever } from "../retrieval/retriever.js";
+import type { Paper } from "../store/paper.js";
+import type { PaperStore } from "../store/paperStore.js";
+import { AnswerCache } from "./answerCache.js";
+import { FALLBACK_NOTICE, OFFLINE_NOTICE, type AskResult } from "./askResult.js";
+import { Budgets } from "./budgets.js";
+import { createChatModel, type ChatModel } from "./chatModel.js";
+import { checkCitations, toCitation } from "./citations.js";
+import { ComparisonSchema, comparisonJsonSchema, type Comparison } from "./comparison.js";
+import { notCoveredAnswer, offlineAnswer } from "./offlineAnswer.js";
+import { offlineCompare } from "./offlineCompare.js";
+import { askMessages, compareMessages, tldrMessages, type Turn } from "./prompts.js";
+
+export const MAX_QUESTION_CHARS = 500;
+const SOURCES = 5;
+const HISTORY_TURNS = 4;
+
+export interface AskOptions {
+  history?: Turn[];
+  /** Receives the growing answer while the model writes it. */
+  onPartial?: (text: string) => void;
+  userId?: string;
+  guildId?: string;
+}
+
+export type CompareResult =
+  | { kind: "comparison"; a: Paper; b: Paper; comparison: Comparison; mode: "llm" | "offline"; notice?: string; fallbackReason?: string }
+  | { kind: "unresolved"; which: ("a" | "b")[]; a: Resolved; b: Resolved };
+
+export interface Resolved {
+  query: string;
+  paper?: Paper;
+  candidates: Paper[];
+  ambiguous: boolean;
+}
+
+export interface AnswerDeps {
+  store: PaperStore;
+  retriever: Retriever;
+  model?: ChatModel;
+  budgets?: Budgets;
+  cache?: AnswerCache;
+  maxAnswerTokens?: number;
+  log?: Logger;
+}
+
+/** Why a model call failed, in a few words for logs and the user. */
+function failureReason(err: unknown): string {
+  const e = err as { status?: number; name?: string; message?: string };
+  if (e.status) return `HTTP ${e.status}`;
+  if (/timeout|timed out/i.test(`${e.name} ${e.message}`)) return "timeout";
+  return e.message?.slice(0, 120) ?? "error";
+}
+
+/**
+ * /ask and /compare: retrieval, then a written answer from the model with validated citations, or
+ * the offline answer when there is no model or it fails. Returns data; formatting is the caller's.
+ */
+export class AnswerEngine {
+  constructor(private readonly deps: AnswerDeps) {}
+
+  get hasModel(): boolean {
+    return Boolean(this.deps.model);
+  }
+
+  async ask(question: string, opts: AskOptions = {}): Promise<AskResult> {
+    const q = question.replace(/\s+/g, " ").trim();
+    if (!q) throw new UserError("Ask a question, e.g. “Which papers reduce KV cache memory in LLM serving?”");
+    if (q.length > MAX_QUESTION_CHARS)
+      throw new UserError(`Questions can be at most ${MAX_QUESTION_CHARS} characters (this one has ${q.length}). Please shorten it.`);
+    const history = (opts.history ?? []).slice(-HISTORY_TURNS);
+    const { model, cache, budgets, log } = this.deps;
+    // The search uses earlier questions too, so "and which of them is fastest?" still finds the papers.
+    const searchText = [...history.map((t) => t.question), q].join(" ").slice(-MAX_QUESTION_CHARS * 2);
+    const found = await this.deps.retriever.retrieve(searchText, { k: SOURCES });
+    const papers = found.hits.map((h) => h.paper);
+    if (!found.covered) return notCoveredAnswer(papers.slice(0, 3), model ? "llm" : "offline");
+    if (!model) return offlineAnswer(q, papers, OFFLINE_NOTICE);
+
+    const key = AnswerCache.key(["ask", q.toLowerCase(), history, model.name, this.deps.store.version()]);
+    const hit = cache?.get<AskResult>(key);
+    if (hit) return { ...hit, cached: true };
+    budgets?.check(opts);
+    try {
+      const messages = await askMessages(q, papers, history);
+      const text = await model.complete(messages, { maxTokens: this.deps.maxAnswerTokens ?? 400, onDelta: opts.onPartial });
+      budgets?.record(opts);
+      const checked = checkCitations(text, papers.length);
+      if (checked.invalid) log?.warn({ invalid: checked.invalid }, "removed citations of sources that were not given");
+      const result: AskResult = {
+        answer: checked.text,
+        citations: checked.cited.sort((x, y) => x - y).map((n) => toCitation(n, papers[n - 1]!)),
+        covered: true,
+        mode: "llm",
+        cached: false,
+        invalidCitations: checked.invalid,
+      };
+      cache?.set(key, result);
+      return result;
+    } catch (err) {
+      log?.warn({ err: failureReason(err), model: model.name }, "model failed; answering offline");
+      return { ...offlineAnswer(q, papers, FALLBACK_NOTICE), fallbackReason: failureReason(err) };
+    }
+  }
+
+  /** Resolves a loose paper name: the paper, or the candidates to ask the user about. */
+  resolve(query: string): Resolved {
+    const r = resolvePaper(this.deps.store, query);
+    const candidates = [r.best, ...r.candidates].filter((m): m is PaperMatch => Boolean(m)).map((m) => m.paper);
+    return { query, paper: r.ambiguous ? undefined : r.best?.paper, candidates: candidates.slice(0, 5), ambiguous: r.ambiguous };
+  }
+
+  async compare(aName: string, bName: string, opts: { userId?: string; guildId?: string } = {}): Promise<CompareResult> {
+    const a = this.resolve(aName);
+    const b = this.resolve(bName);
+    if (!a.paper || !b.paper) {
+      const which = [...(a.paper ? [] : ["a" as const]), ...(b.paper ? [] : ["b" as const])];
+      return { kind: "unresolved", which, a, b };
+    }
+    if (a.paper.id === b.paper.id) throw new UserError(`Both names point to the same paper (“${a.paper.title}”). Pick two different papers.`);
+    const pa = a.paper;
+    const pb = b.paper;
+    const { model, cache, budgets, log } = this.deps;
+    if (!model) return { kind: "comparison", a: pa, b: pb, comparison: offlineCompare(pa, pb), mode: "offline", notice: OFFLINE_NOTICE };
+
+    const key = AnswerCache.key(["compare", pa.id, pb.id, model.name, pa.updatedAt, pb.updatedAt]);
+    const hit = cache?.get<Comparison>(key);
+    if (hit) return { kind: "comparison", a: pa, b: pb, comparison: hit, mode: "llm" };
+    budgets?.check(opts);
+    let reason = "invalid output";
+    const messages = await compareMessages(pa, pb);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const text = await model.complete(messages, {
+          maxTokens: 900,
+          jsonSchema: { name: "comparison", schema: comparisonJsonSchema },
+        });
+        const parsed = ComparisonSchema.safeParse(parseJson(text));
+        if (parsed.success) {
+          budgets?.record(opts);
+          cache?.set(key, parsed.data);
+          return { kind: "comparison", a: pa, b: pb, comparison: parsed.data, mode: "llm" };
+        }
+        reason = "invalid output";
+        log?.warn({ attempt, issue: parsed.error.issues[0]?.message }, "comparison failed validation");
+      } catch (err) {
+        reason = failureReason(err);
+        log?.warn({ attempt, err: reason }, "model failed on a comparison");
+        break;
+      }
+    }
+    return { kind: "comparison", a: pa, b: pb, comparison: offlineCompare(pa, pb), mode: "offline", notice: FALLBACK_NOTICE, fallbackReason: reason };
+  }
+
+  /** A one or two sentence TL;DR written by the model, or undefined (no model, or it failed). */
+  async tldr(paper: Paper): Promise<string | undefined> {
+    const { model, cache, log } = this.deps;
+    if (!model) return undefined;
+    const key = AnswerCache.key(["tldr", paper.id, paper.updatedAt, model.name]);
+    const hit = cache?.get<string>(key);
+    if (hit) return hit;
+    try {
+      const text = (await model.complete(await tldrMessages(paper), { maxTokens: 120 })).replace(/\s+/g, " ").trim();
+      if (!text) return undefined;
+      cache?.set(key, text);
+      return text;
+    } catch (err) {
+      log?.warn({ err: failureReason(err) }, "TL;DR failed");
+      return undefined;
+    }
+  }
+}
+
+/** Models sometimes wrap JSON in a code fence; anything else that is not JSON is invalid output. */
+function parseJson(text: string): unknown {
+  const body = text.trim().replace(/^```(?:json)?\s*/i, "").replace(/```$/, "");
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+export function createAnswerEngine(config: Readonly<Config>, store: PaperStore, retriever: Retriever, log?: Logger): AnswerEngine {
+  return new AnswerEngine({
+    store,
+    retriever,
+    model: createChatModel(config),
+    budgets: new Budgets(store.db, config.budgets),
+    cache: new AnswerCache(store.db),
+    maxAnswerTokens: config.maxAnswerTokens,
+    log,
+  });
+}

@@ -1,0 +1,31 @@
+import { queryTerms, tokenize } from "../retrieval/queryTerms.js";
+import { splitSentences } from "../retrieval/sentences.js";
+import { stem } from "../retrieval/stem.js";
+
+const MAX_SENTENCE = 400;
+
+const clip = (s: string) => (s.length > MAX_SENTENCE ? `${s.slice(0, MAX_SENTENCE - 1).trimEnd()}…` : s);
+
+/** The one or two sentences of an abstract that share most of the question's words, in their original order. */
+export function bestSentences(abstract: string, question: string, max = 2): string[] {
+  const wanted = new Set(queryTerms(question).map(stem));
+  const sentences = splitSentences(abstract);
+  const scored = sentences.map((s, i) => {
+    const words = new Set(tokenize(s).map(stem));
+    return { i, s, score: [...wanted].filter((w) => words.has(w)).length };
+  });
+  const top = [...scored].sort((a, b) => b.score - a.score || a.i - b.i).slice(0, max);
+  // Nothing matches: the opening sentence says best what the paper is about.
+  if (!top[0]?.score) return sentences.slice(0, 1).map(clip);
+  // A second sentence only when it matches too; otherwise one is clearer.
+  const chosen = top.filter((t, k) => k === 0 || t.score > 0).sort((a, b) => a.i - b.i);
+  return chosen.map((t) => clip(t.s));
+}
+
+/** The first sentence matching `cues`, else the `fallback`-th sentence (Infinity: the last), skipping ones already used. */
+export function cueSentence(abstract: string, cues: RegExp, fallback?: number, skip: string[] = []): string | undefined {
+  const sentences = splitSentences(abstract).filter((s) => !skip.includes(clip(s)));
+  const hit = sentences.find((s) => cues.test(s));
+  const s = hit ?? (fallback === undefined ? undefined : sentences[Math.min(fallback, sentences.length - 1)]);
+  return s ? clip(s) : undefined;
+}

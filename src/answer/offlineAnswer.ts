@@ -1,0 +1,39 @@
+import type { Paper } from "../store/paper.js";
+import { toCitation } from "./citations.js";
+import type { AskResult } from "./askResult.js";
+import { bestSentences } from "./keySentences.js";
+
+/** "NanoFlow" for "NanoFlow: Towards Optimal ...", else the title itself. */
+export function shortTitle(title: string): string {
+  const head = title.split(":")[0]!.trim();
+  return head.length <= 40 && head.length < title.length ? head : title;
+}
+
+/** Quoted passages from the most relevant papers, each cited: useful with no model at all. */
+export function offlineAnswer(question: string, papers: Paper[], notice: string): AskResult {
+  const parts = papers.map((p, i) => `**${shortTitle(p.title)}**: “${bestSentences(p.abstract, question).join(" ")}” [${i + 1}]`);
+  return {
+    answer: parts.join("\n\n"),
+    citations: papers.map((p, i) => toCitation(i + 1, p)),
+    covered: true,
+    mode: "offline",
+    notice,
+    cached: false,
+    invalidCitations: 0,
+  };
+}
+
+/** Said without a model call when retrieval found nothing relevant. */
+export function notCoveredAnswer(papers: Paper[], mode: AskResult["mode"]): AskResult {
+  const nearest = papers.map((p, i) => `[${i + 1}] ${shortTitle(p.title)}`).join(", ");
+  return {
+    answer: papers.length
+      ? `The collection does not seem to cover this question. The nearest papers are ${nearest}, but none of them looks like it answers it.`
+      : "The collection does not cover this question: no paper matches its words.",
+    citations: papers.map((p, i) => toCitation(i + 1, p)),
+    covered: false,
+    mode,
+    cached: false,
+    invalidCitations: 0,
+  };
+}
