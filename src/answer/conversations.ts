@@ -1,0 +1,43 @@
+import type { Db } from "../store/db.js";
+import type { Turn } from "./prompts.js";
+
+const KEEP_TURNS = 20;
+
+/**
+ * Questions and answers of one conversation (an /ask answer, then the thread opened from it),
+ * keyed by an opaque id: the answer message's id until a thread takes over, then the thread's.
+ */
+export class Conversations {
+  constructor(private readonly db: Db) {}
+
+  history(conversation: string): Turn[] {
+    return (
+      this.db
+        .prepare("SELECT question, answer FROM ask_turns WHERE conversation = ? ORDER BY turn DESC LIMIT ?")
+        .all(conversation, KEEP_TURNS) as Turn[]
+    ).reverse();
+  }
+
+  has(conversation: string): boolean {
+    return Boolean(this.db.prepare("SELECT 1 FROM ask_turns WHERE conversation = ? LIMIT 1").get(conversation));
+  }
+
+  append(conversation: string, turn: Turn, now = new Date()): void {
+    this.db
+      .prepare(
+        `INSERT INTO ask_turns (conversation, turn, question, answer, created_at)
+         VALUES (?, (SELECT coalesce(max(turn), 0) + 1 FROM ask_turns WHERE conversation = ?), ?, ?, ?)`,
+      )
+      .run(conversation, conversation, turn.question, turn.answer, now.toISOString());
+  }
+
+  /** A thread opened from an answer inherits the answer's turns. */
+  copy(from: string, to: string): void {
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO ask_turns (conversation, turn, question, answer, created_at)
+         SELECT ?, turn, question, answer, created_at FROM ask_turns WHERE conversation = ?`,
+      )
+      .run(to, from);
+  }
+}

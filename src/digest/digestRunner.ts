@@ -1,0 +1,306 @@
+import type { Logger } from "../config/logger.js";
+import type { DailyPapers } from "../ingest/hfDailyPapers.js";
+import { hfItemToInput } from "../ingest/hfItem.js";
+import { HttpError, realSleep } from "../ingest/retryingFetch.js";
+import { countSkip, emptySummary, upsertBatch, type IngestSummary } from "../ingest/summary.js";
+import type { PaperStore } from "../store/paperStore.js";
+import type { DigestSettings, DigestSettingsRepo } from "./digestConfig.js";
+import type { DigestPoster } from "./digestPoster.js";
+import { buildDigestPost, digestHeaderPrefix, type DigestPost, type TldrWriter } from "./digestPost.js";
+import type { DigestLedger, LedgerEntry, LedgerKey } from "./ledger.js";
+import { digestNonce } from "./nonce.js";
+import type { FetchDay } from "./fetchDay.js";
+import { DigestPosterError } from "./posterErrors.js";
+import { selectPapers, type Selection } from "./selectPapers.js";
+
+/** How long a day keeps trying an unreachable feed: waits double from `firstDelayMs` up to `maxDelayMs`. */
+export interface FeedRetryPolicy {
+  windowMs: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_FEED_RETRY: FeedRetryPolicy = { windowMs: 3 * 3_600_000, firstDelayMs: 60_000, maxDelayMs: 30 * 60_000 };
+/** Retries of a failed send; all well inside the few minutes Discord remembers a nonce. */
+export const DEFAULT_SEND_RETRY_DELAYS_MS: readonly number[] = [2_000, 10_000, 30_000];
+/** How many of the channel's newest messages are searched for an earlier post (Discord's maximum per request). */
+export const RECONCILE_LOOKBACK = 100;
+
+export interface DigestDeps {
+  store: PaperStore;
+  settings: DigestSettingsRepo;
+  /** One per process (see `DigestLedger`). */
+  ledger: DigestLedger;
+  fetchDay: FetchDay;
+  poster: DigestPoster;
+  tldr?: TldrWriter;
+  log: Logger;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => Date;
+  feedRetry?: Partial<FeedRetryPolicy>;
+  sendRetryDelaysMs?: readonly number[];
+}
+
+interface OutcomeBase {
+  guildId: string;
+  date: string;
+  channelId?: string;
+}
+
+export interface StoredCounts {
+  fetched: number;
+  added: number;
+  updated: number;
+  skipped: number;
+}
+
+export type DigestOutcome = OutcomeBase &
+  (
+    | { kind: "posted"; channelId: string; messageId: string; paperIds: string[]; newToday: number; stored: StoredCounts }
+    /** An earlier attempt had posted (found in the channel); marked sent, nothing new sent. */
+    | { kind: "reconciled"; channelId: string; messageId: string; paperIds: string[] }
+    | { kind: "already-sent"; channelId: string; messageId?: string }
+    /** Nothing to post that day (a weekend, or everything filtered); recorded as done, no message. */
+    | { kind: "nothing-new"; channelId: string; newToday: number; stored: StoredCounts }
+    /** Another run in this process is posting this day right now. */
+    | { kind: "busy"; channelId: string }
+    | { kind: "skipped"; reason: "not-configured" | "paused"; detail?: string }
+    | { kind: "feed-failed"; channelId: string; error: string }
+    /** The channel is gone or off-limits; the server's digest is now paused with `reason`. */
+    | { kind: "paused"; channelId: string; reason: string }
+    | { kind: "send-failed"; channelId: string; error: string }
+    | { kind: "error"; error: string }
+  );
+
+/**
+ * Posts one server's digest for one local date, at most once per channel and date, and never
+ * throws: every ending is an outcome (and is in the ledger for status).
+ */
+export async function runDigest(args: {
+  guildId: string;
+  date: string;
+  deps: DigestDeps;
+  /** A person asked ("post now"): run even if the schedule is paused. */
+  ignorePause?: boolean;
+}): Promise<DigestOutcome> {
+  const { guildId, date, deps } = args;
+  const now = deps.now ?? (() => new Date());
+  const base = { guildId, date };
+  let key: LedgerKey | undefined;
+  try {
+    const settings = deps.settings.get(guildId);
+    if (!settings?.channelId) return { ...base, kind: "skipped", reason: "not-configured" };
+    if (settings.paused && !args.ignorePause)
+      return { ...base, kind: "skipped", reason: "paused", detail: settings.pausedReason };
+    const channelId = settings.channelId;
+    const nonce = digestNonce(channelId, date);
+    const claim = deps.ledger.claim({ guildId, channelId, date }, nonce, now());
+    if (claim.kind === "sent")
+      return { ...base, channelId, kind: "already-sent", messageId: claim.entry.messageId };
+    if (claim.kind === "busy") return { ...base, channelId, kind: "busy" };
+    key = { guildId: claim.entry.guildId, channelId: claim.entry.channelId, date: claim.entry.date };
+    return await runClaimed({ deps, settings, key, nonce, entry: claim.entry, resumed: claim.resumed, now });
+  } catch (err) {
+    deps.log.error({ guildId, date, err }, "digest run failed unexpectedly");
+    if (key) {
+      try {
+        deps.ledger.markFailed(key, `unexpected error: ${errorText(err)}`, { posted: "unknown" });
+      } catch {
+        // The ledger itself is failing; the claim stays and the next run reconciles it.
+      }
+    }
+    return { ...base, channelId: key?.channelId, kind: "error", error: errorText(err) };
+  } finally {
+    if (key) deps.ledger.release(key);
+  }
+}
+
+async function runClaimed(ctx: {
+  deps: DigestDeps;
+  settings: DigestSettings;
+  key: LedgerKey;
+  nonce: string;
+  entry: LedgerEntry;
+  resumed: boolean;
+  now: () => Date;
+}): Promise<DigestOutcome> {
+  const { deps, settings, key, nonce, now } = ctx;
+  const base = { guildId: key.guildId, date: key.date, channelId: key.channelId };
+  const sleep = deps.sleep ?? realSleep;
+
+  if (ctx.resumed) {
+    // An earlier attempt may have posted and died before marking it; Discord forgets nonces after
+    // minutes, so look for the message itself.
+    const found = await withRetries(deps, sleep, () => findEarlierPost(deps.poster, key, nonce), (error) =>
+      deps.ledger.noteError(key, `checking for an earlier post: ${error}`),
+    );
+    if (found.kind === "gone") return pauseFor(deps, key, found.error, now);
+    if (found.kind === "failed") {
+      const error = `could not check the channel for an earlier post: ${found.error}`;
+      deps.ledger.markFailed(key, error, { posted: "unknown" });
+      return { ...base, kind: "send-failed", error };
+    }
+    if (found.value) {
+      deps.ledger.markSent(key, found.value, now());
+      deps.log.info({ ...base, messageId: found.value }, "digest: found the earlier post, not posting again");
+      return { ...base, kind: "reconciled", messageId: found.value, paperIds: ctx.entry.paperIds };
+    }
+  }
+
+  const feed = await fetchWithRetry(deps, key, sleep);
+  if (!feed.ok) {
+    deps.ledger.markFailed(key, feed.error, { posted: "no" });
+    deps.log.warn({ ...base, error: feed.error }, "digest: feed failed for the day");
+    return { ...base, kind: "feed-failed", error: feed.error };
+  }
+  const stored = storeDay(deps.store, feed.day);
+  const selection = selectFor(settings, feed.day, deps.ledger.postedPaperIds(key.channelId, key.date));
+  if (!selection.papers.length) {
+    deps.ledger.markSent(key, null, now(), []);
+    return { ...base, kind: "nothing-new", newToday: selection.newToday, stored };
+  }
+
+  const post = await buildDigestPost({ selection, filter: settings, tldr: deps.tldr, log: deps.log });
+  deps.ledger.recordPlan(key, post.paperIds);
+  const sent = await withRetries(deps, sleep, () => deps.poster.send(key.channelId, post, nonce), (error) =>
+    deps.ledger.noteError(key, `posting: ${error}`),
+  );
+  if (sent.kind === "gone") return pauseFor(deps, key, sent.error, now);
+  if (sent.kind === "failed") {
+    const error = `could not post: ${sent.error}`;
+    deps.ledger.markFailed(key, error, { posted: "unknown" });
+    deps.log.warn({ ...base, error }, "digest: send failed");
+    return { ...base, kind: "send-failed", error };
+  }
+  deps.ledger.markSent(key, sent.value.messageId, now(), post.paperIds);
+  deps.log.info({ ...base, messageId: sent.value.messageId, papers: post.paperIds.length }, "digest posted");
+  return {
+    ...base,
+    kind: "posted",
+    messageId: sent.value.messageId,
+    paperIds: post.paperIds,
+    newToday: selection.newToday,
+    stored,
+  };
+}
+
+export interface DigestPreview {
+  settings: DigestSettings;
+  selection: Selection;
+  post: DigestPost;
+  /** Set when this channel already has its post for the date ("now" would not post again). */
+  alreadySent?: LedgerEntry;
+}
+
+/**
+ * What the server's digest for `date` would post now; sends nothing and claims nothing (the fetched
+ * papers are still added to the collection). Feed errors are thrown as they come, for the caller to show.
+ */
+export async function previewDigest(args: { guildId: string; date: string; deps: DigestDeps }): Promise<DigestPreview> {
+  const { deps } = args;
+  const settings = deps.settings.getOrDefault(args.guildId);
+  const day = await deps.fetchDay(args.date);
+  storeDay(deps.store, day);
+  const posted = settings.channelId ? deps.ledger.postedPaperIds(settings.channelId, args.date) : new Set<string>();
+  const selection = selectFor(settings, day, posted);
+  const post = await buildDigestPost({ selection, filter: settings, tldr: deps.tldr, log: deps.log });
+  const entry = settings.channelId
+    ? deps.ledger.get({ guildId: args.guildId, channelId: settings.channelId, date: args.date })
+    : undefined;
+  return { settings, selection, post, alreadySent: entry?.state === "sent" ? entry : undefined };
+}
+
+function selectFor(settings: DigestSettings, day: DailyPapers, alreadyPosted: Set<string>): Selection {
+  return selectPapers(day.items, {
+    date: day.date,
+    count: settings.count,
+    include: settings.include,
+    exclude: settings.exclude,
+    minUpvotes: settings.minUpvotes,
+    alreadyPosted,
+  });
+}
+
+/** Every fetched paper goes into the collection, posted or not. */
+function storeDay(store: PaperStore, day: DailyPapers): StoredCounts {
+  const s: IngestSummary = emptySummary();
+  for (const k of day.skipped) countSkip(s, `malformed item (${k.reason})`);
+  upsertBatch(store, day.items.map(hfItemToInput), s);
+  return { fetched: day.items.length, added: s.added, updated: s.updated, skipped: s.skipped };
+}
+
+async function findEarlierPost(poster: DigestPoster, key: LedgerKey, nonce: string): Promise<string | undefined> {
+  const prefix = digestHeaderPrefix(key.date);
+  const messages = await poster.recentMessages(key.channelId, RECONCILE_LOOKBACK);
+  const mine = messages.find(
+    (m) => m.authorIsMe && (m.nonce === nonce || m.content === prefix || m.content.startsWith(`${prefix} `)),
+  );
+  return mine?.id;
+}
+
+type Attempt<T> = { kind: "ok"; value: T } | { kind: "gone"; error: DigestPosterError } | { kind: "failed"; error: string };
+
+/** Calls Discord, retrying transient failures after the configured delays; channel errors end it at once. */
+async function withRetries<T>(
+  deps: DigestDeps,
+  sleep: (ms: number) => Promise<void>,
+  fn: () => Promise<T>,
+  onRetry: (error: string) => void,
+): Promise<Attempt<T>> {
+  const delays = deps.sendRetryDelaysMs ?? DEFAULT_SEND_RETRY_DELAYS_MS;
+  for (let i = 0; ; i++) {
+    try {
+      return { kind: "ok", value: await fn() };
+    } catch (err) {
+      if (err instanceof DigestPosterError) return { kind: "gone", error: err };
+      if (i >= delays.length) return { kind: "failed", error: errorText(err) };
+      onRetry(errorText(err));
+      deps.log.warn({ err: errorText(err), attempt: i + 1 }, "digest: Discord call failed, retrying");
+      await sleep(delays[i]!);
+    }
+  }
+}
+
+function pauseFor(deps: DigestDeps, key: LedgerKey, err: DigestPosterError, now: () => Date): DigestOutcome {
+  deps.settings.pause(key.guildId, err.reason, now());
+  deps.ledger.markFailed(key, err.message, { posted: "no" });
+  deps.log.warn({ ...key, error: err.message }, "digest paused for this server");
+  return { guildId: key.guildId, date: key.date, channelId: key.channelId, kind: "paused", reason: err.reason };
+}
+
+/** Unreachable, rate-limited or failing (429, 5xx, network) is worth waiting for; a 4xx is not. */
+export function isTransientFeedError(err: unknown): boolean {
+  return !(err instanceof HttpError) || err.status === 408 || err.status === 429 || err.status >= 500;
+}
+
+async function fetchWithRetry(
+  deps: DigestDeps,
+  key: LedgerKey,
+  sleep: (ms: number) => Promise<void>,
+): Promise<{ ok: true; day: DailyPapers } | { ok: false; error: string }> {
+  const policy = { ...DEFAULT_FEED_RETRY, ...deps.feedRetry };
+  let waited = 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { ok: true, day: await deps.fetchDay(key.date) };
+    } catch (err) {
+      const what = err instanceof HttpError ? `HTTP ${err.status}` : errorText(err);
+      if (!isTransientFeedError(err))
+        return { ok: false, error: `the Hugging Face feed refused ${key.date}: ${what}` };
+      if (waited >= policy.windowMs)
+        return {
+          ok: false,
+          error: `the Hugging Face feed was unreachable for ${key.date} (${what}); gave up after ${attempt} attempts`,
+        };
+      const wait = Math.min(policy.firstDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
+      deps.ledger.noteError(key, `the Hugging Face feed is unreachable (${what}); retrying (attempt ${attempt})`);
+      deps.log.warn({ ...key, error: what, attempt, waitMs: wait }, "digest: feed unreachable, retrying");
+      await sleep(wait);
+      waited += wait;
+    }
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,86 @@
+import type { DigestSettings, DigestSettingsRepo } from "./digestConfig.js";
+import type { DigestLedger, LedgerEntry } from "./ledger.js";
+import { formatDuration, formatLocal, nextScheduledRun } from "./localTime.js";
+
+export interface DigestStatus {
+  guildId: string;
+  /** Stored settings, or the defaults when the server never set anything. */
+  settings: DigestSettings;
+  /** A channel is set. */
+  configured: boolean;
+  paused: boolean;
+  pausedReason?: string;
+  nextRun?: {
+    iso: string;
+    /** Seconds since the epoch, for Discord's `<t:…>` timestamps. */
+    unix: number;
+    /** "Tue 10 Feb 2026, 09:00 (Europe/Berlin), in 3 h 12 min" */
+    human: string;
+  };
+  lastPost?: { date: string; messageId: string; channelId: string; count: number; sentAt?: string };
+  lastRun?: { date: string; state: LedgerEntry["state"]; nothingNew: boolean };
+  lastError?: { date: string; error: string; state: LedgerEntry["state"] };
+}
+
+/**
+ * Everything /digest status shows. The next run is computed from the settings (as the scheduler
+ * would), so it is right even in a process that does not run the scheduler.
+ */
+export function digestStatus(args: {
+  guildId: string;
+  settings: DigestSettingsRepo;
+  ledger: DigestLedger;
+  now?: Date;
+}): DigestStatus {
+  const now = args.now ?? new Date();
+  const s = args.settings.getOrDefault(args.guildId, now);
+  const status: DigestStatus = {
+    guildId: args.guildId,
+    settings: s,
+    configured: s.channelId !== undefined,
+    paused: s.paused,
+    pausedReason: s.pausedReason,
+  };
+  if (s.channelId && !s.paused) {
+    const next = nextScheduledRun(now, s.time, s.timezone);
+    status.nextRun = {
+      iso: next.toISOString(),
+      unix: Math.floor(next.getTime() / 1000),
+      human: `${formatLocal(next, s.timezone)} (${s.timezone}), in ${formatDuration(next.getTime() - now.getTime())}`,
+    };
+  }
+  const post = args.ledger.lastPost(args.guildId);
+  if (post?.messageId)
+    status.lastPost = {
+      date: post.date,
+      messageId: post.messageId,
+      channelId: post.channelId,
+      count: post.paperIds.length,
+      sentAt: post.sentAt,
+    };
+  const run = args.ledger.lastRun(args.guildId);
+  if (run) status.lastRun = { date: run.date, state: run.state, nothingNew: run.state === "sent" && !run.messageId };
+  const err = args.ledger.lastError(args.guildId);
+  if (err?.lastError) status.lastError = { date: err.date, error: err.lastError, state: err.state };
+  return status;
+}
+
+/** Plain lines for a reply (no mentions; the Discord side may format richer). */
+export function formatDigestStatus(st: DigestStatus): string[] {
+  const s = st.settings;
+  const lines: string[] = [];
+  if (!st.configured) lines.push("The daily digest is not set up: choose a channel first.");
+  else lines.push(`Channel ${s.channelId}, ${s.count} papers daily at ${s.time} (${s.timezone}).`);
+  const filters = [
+    s.include.length ? `include ${s.include.join(", ")}` : "",
+    s.exclude.length ? `exclude ${s.exclude.join(", ")}` : "",
+    s.minUpvotes > 0 ? `at least ${s.minUpvotes} upvotes` : "",
+  ].filter(Boolean);
+  if (filters.length) lines.push(`Filters: ${filters.join("; ")}.`);
+  if (st.paused) lines.push(`Paused${st.pausedReason ? `: ${st.pausedReason}` : "."}`);
+  if (st.nextRun) lines.push(`Next post: ${st.nextRun.human}.`);
+  if (st.lastPost) lines.push(`Last post: ${st.lastPost.date}, ${st.lastPost.count} papers (message ${st.lastPost.messageId}).`);
+  if (st.lastRun?.nothingNew) lines.push(`${st.lastRun.date}: nothing new to post.`);
+  if (st.lastError) lines.push(`Last error (${st.lastError.date}, ${st.lastError.state}): ${st.lastError.error}`);
+  return lines;
+}

@@ -1,0 +1,30 @@
+import { fetchDailyPapers, type DailyPapers } from "../ingest/hfDailyPapers.js";
+import type { RetryOptions } from "../ingest/retryingFetch.js";
+
+export type FetchDay = (date: string) => Promise<DailyPapers>;
+
+/**
+ * `fetchDailyPapers` against `apiBase` (HF_API_BASE), shared between servers: calls for a date while
+ * one is in flight wait for it, and a fetched day is reused for `reuseMs` (servers posting at the
+ * same minute make one request). Failures are not kept.
+ */
+export function sharedDayFetcher(
+  apiBase: string,
+  opts: RetryOptions & { reuseMs?: number; now?: () => number } = {},
+): FetchDay {
+  const { reuseMs = 5 * 60_000, now = Date.now, ...retry } = opts;
+  const cache = new Map<string, { day: Promise<DailyPapers>; doneAt?: number }>();
+  const fresh = (e: { doneAt?: number }) => e.doneAt === undefined || now() - e.doneAt < reuseMs;
+  return (date) => {
+    for (const [d, e] of cache) if (!fresh(e)) cache.delete(d);
+    const hit = cache.get(date);
+    if (hit) return hit.day;
+    const entry: { day: Promise<DailyPapers>; doneAt?: number } = { day: fetchDailyPapers(apiBase, date, retry) };
+    cache.set(date, entry);
+    entry.day.then(
+      () => (entry.doneAt = now()),
+      () => cache.get(date) === entry && cache.delete(date),
+    );
+    return entry.day;
+  };
+}

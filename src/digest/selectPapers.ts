@@ -1,0 +1,110 @@
+import type { HfItem } from "../ingest/hfItem.js";
+
+export interface DigestFilter {
+  include: readonly string[];
+  exclude: readonly string[];
+  minUpvotes: number;
+}
+
+export interface SelectOptions extends DigestFilter {
+  /** The feed day, YYYY-MM-DD. */
+  date: string;
+  count: number;
+  /** arXiv ids already posted to this channel on an earlier day. */
+  alreadyPosted?: ReadonlySet<string>;
+}
+
+export interface Selection {
+  date: string;
+  /** What to post, most upvoted first. */
+  papers: HfItem[];
+  /** Distinct papers that entered the feed on `date`. */
+  newToday: number;
+  alreadyPosted: number;
+  belowMinUpvotes: number;
+  /** Dropped by the include / exclude terms. */
+  offTopic: number;
+  /** Left after every filter, before keeping the top `count`. */
+  eligible: number;
+}
+
+/**
+ * Whether a term occurs in a text, case-insensitively, as whole words: "rag" does not match
+ * "storage", "agent" matches "agents", "long context" matches "long-context", and a trailing "*"
+ * matches any ending ("quantiz*" → "quantized", "quantization").
+ */
+export function termMatcher(term: string): (text: string) => boolean {
+  const t = term.trim();
+  const prefix = t.endsWith("*");
+  const body = (prefix ? t.slice(0, -1) : t)
+    .trim()
+    .split(/[\s\-‐–]+/)
+    .filter(Boolean)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"))
+    .join("[\\s\\-‐–]+");
+  if (!body) return () => false;
+  const re = new RegExp(`(?<![\\p{L}\\p{N}])${body}${prefix ? "" : "(?:s|es)?(?![\\p{L}\\p{N}])"}`, "iu");
+  return (text) => re.test(text);
+}
+
+function topicText(item: HfItem): string {
+  const p = item.paper;
+  return [p.title, p.summary, ...(p.ai_keywords ?? [])].join("\n");
+}
+
+/** Include: any term matches (or there are none); exclude: no term matches. On title, abstract and keywords. */
+export function topicFilter(include: readonly string[], exclude: readonly string[]): (item: HfItem) => boolean {
+  const inc = include.map(termMatcher);
+  const exc = exclude.map(termMatcher);
+  if (!inc.length && !exc.length) return () => true;
+  return (item) => {
+    const text = topicText(item);
+    return (!inc.length || inc.some((m) => m(text))) && !exc.some((m) => m(text));
+  };
+}
+
+/** Whether the paper entered the daily feed on `date`; an item without the field counts as listed for the day it was fetched. */
+export function enteredFeedOn(item: HfItem, date: string): boolean {
+  const at = item.paper.submittedOnDailyAt;
+  return at === undefined || at.slice(0, 10) === date;
+}
+
+/** The day's papers to post: new that day, not posted here before, on topic, upvoted enough; the top `count` by upvotes. */
+export function selectPapers(items: readonly HfItem[], opts: SelectOptions): Selection {
+  const onTopic = topicFilter(opts.include, opts.exclude);
+  const seen = new Set<string>();
+  const sel: Selection = {
+    date: opts.date,
+    papers: [],
+    newToday: 0,
+    alreadyPosted: 0,
+    belowMinUpvotes: 0,
+    offTopic: 0,
+    eligible: 0,
+  };
+  const eligible: { item: HfItem; order: number }[] = [];
+  for (const item of items) {
+    const id = item.paper.id;
+    if (seen.has(id) || !enteredFeedOn(item, opts.date)) continue;
+    seen.add(id);
+    sel.newToday++;
+    if (opts.alreadyPosted?.has(id)) {
+      sel.alreadyPosted++;
+      continue;
+    }
+    if (item.paper.upvotes < opts.minUpvotes) {
+      sel.belowMinUpvotes++;
+      continue;
+    }
+    if (!onTopic(item)) {
+      sel.offTopic++;
+      continue;
+    }
+    eligible.push({ item, order: eligible.length });
+  }
+  sel.eligible = eligible.length;
+  // Ties keep the feed's own (trending) order.
+  eligible.sort((a, b) => b.item.paper.upvotes - a.item.paper.upvotes || a.order - b.order);
+  sel.papers = eligible.slice(0, Math.max(0, opts.count)).map((e) => e.item);
+  return sel;
+}

@@ -1,0 +1,485 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { silentLogger } from "../src/config/logger.js";
+import { DigestSettingsRepo } from "../src/digest/digestConfig.js";
+import type { DigestPost } from "../src/digest/digestPost.js";
+import { DISCORD_LIMITS, embedChars, digestHeaderPrefix } from "../src/digest/digestPost.js";
+import type { DigestPoster, RecentMessage } from "../src/digest/digestPoster.js";
+import { previewDigest, runDigest, type DigestDeps } from "../src/digest/digestRunner.js";
+import { digestStatus, formatDigestStatus } from "../src/digest/digestStatus.js";
+import { DigestLedger } from "../src/digest/ledger.js";
+import { digestNonce } from "../src/digest/nonce.js";
+import { ChannelGoneError, MissingAccessError } from "../src/digest/posterErrors.js";
+import { DigestScheduler } from "../src/digest/scheduler.js";
+import { fetchDailyPapers } from "../src/ingest/hfDailyPapers.js";
+import type { PaperStore } from "../src/store/paperStore.js";
+import { FakeHuggingFace } from "./fakes/huggingface.js";
+import { corpusDir, tempStore } from "./helpers/tmp.js";
+
+interface FeedPaper {
+  id: string;
+  title: string;
+  summary: string;
+  upvotes: number;
+  submittedOnDailyAt: string;
+  [k: string]: unknown;
+}
+const day = (date: string) =>
+  JSON.parse(fs.readFileSync(path.join(corpusDir, `${date}.json`), "utf8")) as { paper: FeedPaper }[];
+const topIds = (date: string, n: number) =>
+  day(date)
+    .map((i) => i.paper)
+    .sort((a, b) => b.upvotes - a.upvotes)
+    .slice(0, n)
+    .map((p) => p.id);
+
+interface Message {
+  id: string;
+  nonce: string;
+  content: string;
+  post?: DigestPost;
+  mine: boolean;
+}
+
+/**
+ * A stand-in for the Discord side: keeps each channel's messages, honours `enforce_nonce` while it
+ * "remembers" nonces (Discord does for a few minutes; `forgetNonces` is those minutes passing),
+ * and can lose channels, permissions, replies or the whole process.
+ */
+class FakeDiscord implements DigestPoster {
+  readonly channels = new Map<string, Message[]>();
+  readonly sendCalls: { channelId: string; nonce: string }[] = [];
+  readonly gone = new Set<string>();
+  readonly noAccess = new Set<string>();
+  /** Discord accepts the message, then the process dies before it hears back: the call never returns. */
+  crashAfterSend = false;
+  /** The next N sends reach Discord but the reply is lost (a transient error). */
+  loseReplies = 0;
+  /** The next N sends fail before reaching Discord. */
+  failSends = 0;
+  private nonces = new Map<string, string>();
+  private nextId = 1_300_000_000_000_000_000n;
+  private waiting: (() => void)[] = [];
+
+  async send(channelId: string, post: DigestPost, nonce: string): Promise<{ messageId: string }> {
+    this.sendCalls.push({ channelId, nonce });
+    if (this.gone.has(channelId)) throw new ChannelGoneError(channelId, "Unknown Channel");
+    if (this.noAccess.has(channelId)) throw new MissingAccessError(channelId, "Send Messages");
+    if (this.failSends > 0) {
+      this.failSends--;
+      throw new Error("503 Service Unavailable");
+    }
+    const key = `${channelId}\n${nonce}`;
+    let id = this.nonces.get(key);
+    if (!id) {
+      id = String(this.nextId++);
+      this.nonces.set(key, id);
+      this.messages(channelId).push({ id, nonce, content: post.content, post, mine: true });
+    }
+    for (const w of this.waiting.splice(0)) w();
+    if (this.crashAfterSend) return new Promise(() => {});
+    if (this.loseReplies > 0) {
+      this.loseReplies--;
+      throw new Error("socket hang up");
+    }
+    return { messageId: id };
+  }
+
+  async recentMessages(channelId: string, limit: number): Promise<RecentMessage[]> {
+    if (this.gone.has(channelId)) throw new ChannelGoneError(channelId);
+    // Message history does not carry nonces, so reconciliation has to recognise the header.
+    return [...this.messages(channelId)]
+      .reverse()
+      .slice(0, limit)
+      .map((m) => ({ id: m.id, content: m.content, authorIsMe: m.mine }));
+  }
+
+  say(channelId: string, content: string): void {
+    this.messages(channelId).push({ id: String(this.nextId++), nonce: "", content, mine: false });
+  }
+
+  forgetNonces(): void {
+    this.nonces.clear();
+  }
+
+  /** Resolves when the next message reaches a channel. */
+  nextMessage(): Promise<void> {
+    return new Promise((r) => this.waiting.push(r));
+  }
+
+  posts(channelId: string): Message[] {
+    return this.messages(channelId).filter((m) => m.mine);
+  }
+
+  private messages(channelId: string): Message[] {
+    let list = this.channels.get(channelId);
+    if (!list) this.channels.set(channelId, (list = []));
+    return list;
+  }
+}
+
+const GUILD_A = "200000000000000001";
+const GUILD_B = "200000000000000002";
+const CHAN_A = "300000000000000001";
+const CHAN_B = "300000000000000002";
+
+let hf: FakeHuggingFace;
+let base: string;
+let clock: Date;
+let sleeps: number[];
+let store: PaperStore;
+let settings: DigestSettingsRepo;
+let ledger: DigestLedger;
+let discord: FakeDiscord;
+let deps: DigestDeps;
+
+const sleep = async (ms: number) => void sleeps.push(ms);
+
+beforeEach(async () => {
+  hf = FakeHuggingFace.fromCorpus(corpusDir);
+  base = await hf.start();
+  clock = new Date("2026-02-10T06:00:00Z");
+  sleeps = [];
+  store = tempStore().store;
+  settings = new DigestSettingsRepo(store.db);
+  ledger = new DigestLedger(store.db);
+  discord = new FakeDiscord();
+  deps = {
+    store,
+    settings,
+    ledger,
+    fetchDay: (date) => fetchDailyPapers(base, date, { sleep, retries: 1, baseDelayMs: 10 }),
+    poster: discord,
+    log: silentLogger,
+    sleep,
+    now: () => clock,
+  };
+  settings.update(GUILD_A, { channelId: CHAN_A }, clock);
+});
+afterEach(() => hf.stop());
+
+describe("the daily digest run", () => {
+  it("posts the day's top N by upvotes once, as one message within Discord's limits", async () => {
+    const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
+    expect(out).toMatchObject({ kind: "posted", channelId: CHAN_A, newToday: day("2026-02-10").length });
+    const [msg, ...more] = discord.posts(CHAN_A);
+    expect(more).toHaveLength(0);
+    const post = msg!.post!;
+    expect(post.paperIds).toEqual(topIds("2026-02-10", 5));
+    expect(post.entries.map((e) => e.upvotes)).toEqual([...post.entries.map((e) => e.upvotes)].sort((a, b) => b - a));
+    expect(post.content.startsWith(`${digestHeaderPrefix("2026-02-10")} · 5 of 56 new papers`)).toBe(true);
+    expect(post.content).not.toMatch(/@(everyone|here)|<@/);
+    expect(embedChars(post.entries)).toBeLessThanOrEqual(DISCORD_LIMITS.embedsTotal);
+    const first = post.entries[0]!;
+    expect(first.url).toBe(`https://huggingface.co/papers/${first.paperId}`);
+    expect(first.arxivUrl).toBe(`https://arxiv.org/abs/${first.paperId}`);
+    expect(first.tldrSource).toBe("abstract");
+    expect(first.description).toContain(first.tldr);
+    expect(msg!.nonce).toBe(digestNonce(CHAN_A, "2026-02-10"));
+    expect(ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })).toMatchObject({
+      state: "sent",
+      messageId: msg!.id,
+      paperIds: post.paperIds,
+    });
+  });
+
+  it("posts once when run twice the same day", async () => {
+    await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
+    const again = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps, ignorePause: true });
+    expect(again).toMatchObject({ kind: "already-sent", messageId: discord.posts(CHAN_A)[0]!.id });
+    expect(discord.posts(CHAN_A)).toHaveLength(1);
+    expect(discord.sendCalls).toHaveLength(1);
+  });
+
+  it("posts once when two runs race for the same day", async () => {
+    const [a, b] = await Promise.all([
+      runDigest({ guildId: GUILD_A, date: "2026-02-10", deps }),
+      runDigest({ guildId: GUILD_A, date: "2026-02-10", deps }),
+    ]);
+    expect([a.kind, b.kind].sort()).toEqual(["busy", "posted"]);
+    expect(discord.posts(CHAN_A)).toHaveLength(1);
+  });
+
+  it("does not post again after a crash between sending and marking, once Discord has forgotten the nonce", async () => {
+    discord.crashAfterSend = true;
+    const sent = discord.nextMessage();
+    void runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
+    await sent;
+    expect(ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })?.state).toBe("claimed");
+
+    // The bot restarts (a new ledger: nothing in flight) long after Discord forgot the nonce.
+    discord.crashAfterSend = false;
+    discord.forgetNonces();
+    discord.say(CHAN_A, "good morning");
+    const restarted = { ...deps, ledger: new DigestLedger(store.db), settings: new DigestSettingsRepo(store.db) };
+    const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps: restarted });
+    const [msg, ...more] = discord.posts(CHAN_A);
+    expect(more).toHaveLength(0);
+    expect(out).toMatchObject({ kind: "reconciled", messageId: msg!.id, paperIds: topIds("2026-02-10", 5) });
+    expect(restarted.ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })).toMatchObject({
+      state: "sent",
+      messageId: msg!.id,
+    });
+  });
+
+  it("retries a send whose reply was lost with the same nonce, so Discord returns the first message", async () => {
+    discord.loseReplies = 1;
+    const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
+    expect(out.kind).toBe("posted");
+    expect(discord.sendCalls.map((c) => c.nonce)).toEqual([
+      digestNonce(CHAN_A, "2026-02-10"),
+      digestNonce(CHAN_A, "2026-02-10"),
+    ]);
+    expect(discord.posts(CHAN_A)).toHaveLength(1);
+  });
+
+  it("records a send that keeps failing as failed, and a later run checks the channel before posting", async () => {
+    discord.failSends = 10;
+    const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
+    expect(out).toMatchObject({ kind: "send-failed", error: expect.stringMatching(/503/) });
+    expect(digestStatus({ guildId: GUILD_A, settings, ledger, now: clock }).lastError).toMatchObject({
+      date: "2026-02-10",
+      state: "failed",
+    });
+    discord.failSends = 0;
+    const retry = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
+    expect(retry.kind).toBe("posted");
+    expect(discord.posts(CHAN_A)).toHaveLength(1);
+    expect(digestStatus({ guildId: GUILD_A, settings, ledger, now: clock }).lastError).toBeUndefined();
+  });
+
+  it("posts nothing on a weekend and records the day as done", async () => {
+    const out = await runDigest({ guildId: GUILD_A, date: "2026-02-07", deps });
+    expect(out).toMatchObject({ kind: "nothing-new", newToday: 0 });
+    expect(discord.sendCalls).toHaveLength(0);
+    expect(ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-07" })).toMatchObject({ state: "sent" });
+    expect((await runDigest({ guildId: GUILD_A, date: "2026-02-07", deps })).kind).toBe("already-sent");
+  });
+
+  it("applies the topic filters and minimum upvotes", async () => {
+    settings.update(GUILD_A, { include: ["agent*", "reasoning"], exclude: ["robot"], minUpvotes: 5, count: 10 });
+    const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
+    expect(out.kind).toBe("posted");
+    const post = discord.posts(CHAN_A)[0]!.post!;
+    const byId = new Map(day("2026-02-10").map((i) => [i.paper.id, i.paper]));
+    const expected = [...byId.values()]
+      .filter((p) => p.upvotes >= 5)
+      .filter((p) => /\b(agent\w*|reasonings?)\b/i.test(`${p.title} ${p.summary}`))
+      .filter((p) => !/\brobots?\b/i.test(`${p.title} ${p.summary}`))
+      .sort((a, b) => b.upvotes - a.upvotes)
+      .slice(0, 10)
+      .map((p) => p.id);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(post.paperIds).toEqual(expected);
+    expect(post.content).toMatch(/match: include agent\\\*, reasoning · exclude robot · ≥ 5 upvotes/);
+  });
+
+  it("pauses only the server whose channel was deleted; the other still posts", async () => {
+    settings.update(GUILD_B, { channelId: CHAN_B, timezone: "Asia/Tokyo" }, clock);
+    discord.gone.add(CHAN_A);
+    const a = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
+    const b = await runDigest({ guildId: GUILD_B, date: "2026-02-10", deps });
+    expect(a).toMatchObject({ kind: "paused", reason: expect.stringMatching(/deleted/) });
+    expect(b.kind).toBe("posted");
+    expect(settings.get(GUILD_A)).toMatchObject({ paused: true, pausedReason: expect.stringMatching(/deleted/) });
+    expect(settings.get(GUILD_B)?.paused).toBe(false);
+    const st = digestStatus({ guildId: GUILD_A, settings, ledger, now: clock });
+    expect(st.nextRun).toBeUndefined();
+    expect(formatDigestStatus(st).join("\n")).toMatch(/Paused: The digest channel/);
+    expect((await runDigest({ guildId: GUILD_A, date: "2026-02-11", deps })).kind).toBe("skipped");
+  });
+
+  it("pauses a server whose channel the bot may not post in, with the reason", async () => {
+    discord.noAccess.add(CHAN_A);
+    const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
+    expect(out).toMatchObject({ kind: "paused", reason: expect.stringMatching(/permission.*Send Messages/) });
+    expect(ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })).toMatchObject({
+      state: "failed",
+      paperIds: [],
+    });
+    discord.noAccess.clear();
+    settings.resume(GUILD_A, clock);
+    expect((await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps })).kind).toBe("posted");
+  });
+
+  it("retries an unreachable feed with backoff for hours, then reports the day failed in status", async () => {
+    hf.down = 503;
+    const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
+    expect(out).toMatchObject({ kind: "feed-failed", error: expect.stringMatching(/unreachable.*HTTP 503/) });
+    const outer = sleeps.filter((ms) => ms >= 60_000);
+    expect(outer[0]).toBe(60_000);
+    expect(outer.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3 * 3_600_000);
+    expect(Math.max(...outer)).toBe(30 * 60_000);
+    expect(discord.sendCalls).toHaveLength(0);
+    const st = digestStatus({ guildId: GUILD_A, settings, ledger, now: clock });
+    expect(st.lastError).toMatchObject({ date: "2026-02-10", state: "failed", error: expect.stringMatching(/503/) });
+    expect(formatDigestStatus(st).join("\n")).toMatch(/Last error \(2026-02-10, failed\)/);
+
+    hf.down = undefined;
+    expect((await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps, ignorePause: true })).kind).toBe("posted");
+  });
+
+  it("does not post a paper this channel already got on an earlier day", async () => {
+    const star = { ...day("2026-02-10")[0]!, paper: { ...day("2026-02-10")[0]!.paper, upvotes: 999 } };
+    hf.days.set("2026-02-10", [star, ...day("2026-02-10").slice(1)]);
+    await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
+    expect(discord.posts(CHAN_A)[0]!.post!.paperIds[0]).toBe(star.paper.id);
+
+    // The same paper comes back to the feed the next day, still the most upvoted.
+    const back = { ...star, paper: { ...star.paper, submittedOnDailyAt: "2026-02-11T00:00:00.000Z" } };
+    hf.days.set("2026-02-11", [back, ...day("2026-02-11")]);
+    await runDigest({ guildId: GUILD_A, date: "2026-02-11", deps });
+    const second = discord.posts(CHAN_A)[1]!.post!;
+    expect(second.paperIds).not.toContain(star.paper.id);
+    expect(second.paperIds).toEqual(topIds("2026-02-11", 5));
+    expect(second.content).toMatch(/1 posted here before/);
+  });
+
+  it("adds every fetched paper to the collection, posted or not", async () => {
+    await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
+    for (const item of day("2026-02-10")) {
+      const p = store.get(item.paper.id);
+      expect(p?.title).toBe(item.paper.title);
+      expect(p?.feedDate).toBe("2026-02-10");
+    }
+  });
+
+  it("uses the model's TL;DR when there is no AI summary, and the abstract when the model fails", async () => {
+    let calls = 0;
+    const tldr = async (p: { title: string }) => {
+      if (calls++ === 0) throw new Error("model down");
+      return `TL;DR: ${p.title} in one line.`;
+    };
+    await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps: { ...deps, tldr } });
+    const sources = discord.posts(CHAN_A)[0]!.post!.entries.map((e) => e.tldrSource);
+    expect(sources.filter((s) => s === "abstract")).toHaveLength(1);
+    expect(sources.filter((s) => s === "model")).toHaveLength(4);
+    const modelEntry = discord.posts(CHAN_A)[0]!.post!.entries.find((e) => e.tldrSource === "model")!;
+    expect(modelEntry.tldr).not.toMatch(/^TL;DR/);
+  });
+
+  it("previews without posting or claiming", async () => {
+    const pv = await previewDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
+    expect(pv.post.paperIds).toEqual(topIds("2026-02-10", 5));
+    expect(pv.alreadySent).toBeUndefined();
+    expect(discord.sendCalls).toHaveLength(0);
+    expect(ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })).toBeUndefined();
+    await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
+    expect((await previewDigest({ guildId: GUILD_A, date: "2026-02-10", deps })).alreadySent?.state).toBe("sent");
+  });
+
+  it("skips a server with no channel", async () => {
+    expect(await runDigest({ guildId: GUILD_B, date: "2026-02-10", deps })).toMatchObject({
+      kind: "skipped",
+      reason: "not-configured",
+    });
+  });
+});
+
+describe("the digest schedule", () => {
+  const scheduler = (run = (g: string, d: string) => runDigest({ guildId: g, date: d, deps })) =>
+    new DigestScheduler({ settings, ledger, run, now: () => clock, log: silentLogger });
+
+  it("catches up today's post once after the bot was down across the scheduled time", async () => {
+    // Set up at 06:00 for 09:00 UTC; the bot was down from 08:00 to 11:00.
+    clock = new Date("2026-02-10T11:00:00Z");
+    const s = scheduler();
+    const runs = await s.catchUp();
+    expect(runs).toMatchObject([{ guildId: GUILD_A, date: "2026-02-10", outcome: { kind: "posted" } }]);
+    expect(await s.catchUp()).toEqual([]);
+    expect(discord.posts(CHAN_A)).toHaveLength(1);
+  });
+
+  it("does not catch up before today's time, nor older days unless asked to", async () => {
+    clock = new Date("2026-02-12T08:00:00Z");
+    expect(await scheduler().catchUp()).toEqual([]);
+
+    settings.update(GUILD_A, { catchUpDays: 3 }, clock);
+    const runs = await scheduler().catchUp();
+    // Of the three days before: the 9th's 09:00 came before the digest was set up (the 10th, 06:00).
+    expect(runs.map((r) => [r.date, r.outcome.kind])).toEqual([
+      ["2026-02-10", "posted"],
+      ["2026-02-11", "posted"],
+    ]);
+  });
+
+  it("does not catch up a time that passed before the digest was set up", async () => {
+    clock = new Date("2026-02-10T11:00:00Z");
+    settings.update(GUILD_B, { channelId: CHAN_B }, new Date("2026-02-10T10:00:00Z"));
+    const runs = await scheduler().catchUp();
+    expect(runs.map((r) => r.guildId)).toEqual([GUILD_A]);
+  });
+
+  it("gives servers in different timezones their own local dates and next runs", async () => {
+    settings.update(GUILD_A, { timezone: "Asia/Tokyo" }, new Date("2026-02-01T00:00:00Z"));
+    settings.update(GUILD_B, { channelId: CHAN_B, timezone: "America/Los_Angeles" }, new Date("2026-02-01T00:00:00Z"));
+    clock = new Date("2026-02-10T23:30:00Z"); // Tokyo: 11 Feb 08:30; Los Angeles: 10 Feb 15:30
+    const s = scheduler().start();
+    try {
+      expect(s.nextRun(GUILD_A)?.toISOString()).toBe("2026-02-11T00:00:00.000Z");
+      expect(s.nextRun(GUILD_B)?.toISOString()).toBe("2026-02-11T17:00:00.000Z");
+      const runs = await s.catchUp();
+      expect(runs).toMatchObject([{ guildId: GUILD_B, date: "2026-02-10", outcome: { kind: "posted" } }]);
+
+      clock = new Date("2026-02-11T00:00:02Z"); // Tokyo's job fires
+      expect(await s.runScheduled(GUILD_A)).toMatchObject({ kind: "posted", date: "2026-02-11", channelId: CHAN_A });
+      expect(digestStatus({ guildId: GUILD_A, settings, ledger, now: clock }).nextRun?.iso).toBe(
+        "2026-02-12T00:00:00.000Z",
+      );
+    } finally {
+      s.stop();
+    }
+  });
+
+  it("unschedules a server whose channel went away; the others keep their jobs", async () => {
+    settings.update(GUILD_B, { channelId: CHAN_B }, clock);
+    clock = new Date("2026-02-10T11:00:00Z");
+    discord.gone.add(CHAN_B);
+    const s = scheduler().start();
+    try {
+      expect(s.scheduledGuilds().sort()).toEqual([GUILD_A, GUILD_B]);
+      const runs = await s.catchUp();
+      expect(runs.map((r) => [r.guildId, r.outcome.kind]).sort()).toEqual([
+        [GUILD_A, "posted"],
+        [GUILD_B, "paused"],
+      ]);
+      expect(s.scheduledGuilds()).toEqual([GUILD_A]);
+      settings.update(GUILD_B, { channelId: "300000000000000003" }, clock);
+      settings.resume(GUILD_B, clock);
+      s.reload(GUILD_B);
+      expect(s.nextRun(GUILD_B)?.toISOString()).toBe("2026-02-11T09:00:00.000Z");
+    } finally {
+      s.stop();
+    }
+  });
+
+  it("queues a server's runs one after another instead of overlapping them", async () => {
+    clock = new Date("2026-02-10T11:00:00Z");
+    let active = 0;
+    let most = 0;
+    const s = scheduler(async (g, d) => {
+      active++;
+      most = Math.max(most, active);
+      await new Promise((r) => setImmediate(r));
+      active--;
+      return runDigest({ guildId: g, date: d, deps });
+    });
+    const [a, b] = await Promise.all([s.runScheduled(GUILD_A), s.catchUp()]);
+    expect(most).toBe(1);
+    expect([a?.kind, b[0]?.outcome.kind].sort()).toEqual(["already-sent", "posted"]);
+  });
+
+  it("fires a 02:30 Berlin job once on the spring-forward day, at 03:00 local", () => {
+    settings.update(GUILD_A, { time: "02:30", timezone: "Europe/Berlin" }, clock);
+    clock = new Date("2026-03-28T12:00:00Z");
+    const s = scheduler().start();
+    try {
+      expect(s.nextRun(GUILD_A)?.toISOString()).toBe("2026-03-29T01:00:00.000Z");
+      clock = new Date("2026-03-29T01:00:00Z");
+      expect(s.nextRun(GUILD_A)?.toISOString()).toBe("2026-03-30T00:30:00.000Z");
+    } finally {
+      s.stop();
+    }
+  });
+});
