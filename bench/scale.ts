@@ -62,8 +62,6 @@ export async function benchScale(n: number, opts: { db?: string } = {}): Promise
   console.log(`| --- | ---: | ---: | ---: | ---: | --- |`);
   row("paperbot retriever (default)", ours, `dev questions: ${pruned}; without pruning: ${full}`);
   row("plain FTS5 OR query (yardstick)", fts, "first 60 queries only");
-  const names = await benchNames(dbFile);
-  row("autocomplete", names.autocomplete as Percentiles, "prefixes of 1-6 characters");
-  row("resolvePaper", names.resolve as Percentiles, `right paper as best ${names.resolve.found}/${names.resolve.calls}`);
+  await benchNames(dbFile);
   console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }

@@ -5,6 +5,7 @@ import { UsageError, UserError } from "./config/errors.js";
 import { createLogger } from "./config/logger.js";
 import { CliContext, type CliIo } from "./cli/context.js";
 import { addAnswerCommands } from "./cli/answerCommands.js";
+import { addBotCommands } from "./cli/botCommands.js";
 import { addEmbedCommand } from "./cli/embedCommand.js";
 import { addIngestCommands } from "./cli/ingestCommands.js";
 import { addSearchCommands } from "./cli/searchCommands.js";
@@ -21,7 +22,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   let ctx: CliContext | undefined;
   try {
     const config = loadConfig(env);
-    ctx = new CliContext(config, createLogger(config.logLevel ?? "warn"), io);
+    const serving = argv.includes("start");
+    ctx = new CliContext(config, createLogger(config.logLevel ?? (serving ? "info" : "warn")), io);
     const program = new Command("paperbot")
       .description("A research-paper assistant: search, cited answers, comparisons and a daily digest.")
       .option("--verbose", "show stack traces on errors")
@@ -32,6 +34,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     addSearchCommands(program, ctx);
     addIngestCommands(program, ctx);
     addEmbedCommand(program, ctx);
+    addBotCommands(program, ctx);
     await program.parseAsync(argv, { from: "user" });
     return 0;
   } catch (err) {

@@ -1,0 +1,36 @@
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from "discord.js";
+import type { AnswerEngine } from "../answer/answerEngine.js";
+import type { Conversations } from "../answer/conversations.js";
+import type { Config } from "../config/config.js";
+import type { Logger } from "../config/logger.js";
+import type { Retriever } from "../retrieval/retriever.js";
+import type { PaperStore } from "../store/paperStore.js";
+
+/** What every command handler gets: the domain objects, built once at start-up. */
+export interface BotDeps {
+  config: Readonly<Config>;
+  log: Logger;
+  store: PaperStore;
+  retriever: Retriever;
+  engine: AnswerEngine;
+  conversations: Conversations;
+  now: () => Date;
+  /** The daily digest, when the bot runs one (set by the digest wiring). */
+  digest?: unknown;
+}
+
+/** A slash command: its registration JSON and thin handlers that call into src/. */
+export interface Command {
+  data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  /** Seconds a user waits between two uses. */
+  cooldownSeconds?: number;
+  execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void>;
+  /** Buttons this command puts on its messages, by the custom id's prefix (before the first ':'). */
+  buttons?: Record<string, (interaction: ButtonInteraction, deps: BotDeps, arg: string) => Promise<void>>;
+}

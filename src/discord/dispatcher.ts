@@ -1,0 +1,77 @@
+import { MessageFlags, type Interaction } from "discord.js";
+import type { BotDeps, Command } from "./command.js";
+import { Cooldowns } from "./cooldowns.js";
+import { NO_MENTIONS } from "./limits.js";
+import { replyError } from "./replyError.js";
+
+/** Routes every interaction to its command, with cooldowns, and tracks replies still in flight for a clean shutdown. */
+export class Dispatcher {
+  private readonly byName: Map<string, Command>;
+  private readonly cooldowns = new Cooldowns();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    commands: Command[],
+    private readonly deps: BotDeps,
+  ) {
+    this.byName = new Map(commands.map((c) => [c.data.name, c]));
+  }
+
+  handle(interaction: Interaction): void {
+    const work = this.route(interaction).catch((err: unknown) => this.deps.log.error({ err }, "interaction handler crashed"));
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  /** Resolves when every reply that had started is done. */
+  async drain(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async route(interaction: Interaction): Promise<void> {
+    const log = this.deps.log;
+    if (interaction.isAutocomplete()) {
+      const command = this.byName.get(interaction.commandName);
+      try {
+        await command?.autocomplete?.(interaction, this.deps);
+      } catch (err) {
+        log.warn({ err, command: interaction.commandName }, "autocomplete failed");
+        if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
+      }
+      return;
+    }
+    if (interaction.isButton()) {
+      const [prefix = "", arg = ""] = interaction.customId.split(/:(.*)/s);
+      const handler = [...this.byName.values()].map((c) => c.buttons?.[prefix]).find(Boolean);
+      if (!handler) return;
+      try {
+        await handler(interaction, this.deps, arg);
+      } catch (err) {
+        await replyError(interaction, err, log, { button: prefix, userId: interaction.user.id });
+      }
+      return;
+    }
+    if (!interaction.isChatInputCommand()) return;
+    const command = this.byName.get(interaction.commandName);
+    const context = { command: interaction.commandName, userId: interaction.user.id, guildId: interaction.guildId };
+    if (!command) {
+      log.warn(context, "unknown command");
+      await interaction
+        .reply({ content: "I don't know that command any more; the command list may be out of date.", flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS })
+        .catch(() => undefined);
+      return;
+    }
+    const wait = command.cooldownSeconds ? this.cooldowns.take(command.data.name, interaction.user.id, command.cooldownSeconds) : 0;
+    if (wait) {
+      await interaction.reply({ content: `Please wait ${wait} s before using /${command.data.name} again.`, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    const started = Date.now();
+    try {
+      await command.execute(interaction, this.deps);
+      log.info({ ...context, ms: Date.now() - started }, "answered");
+    } catch (err) {
+      await replyError(interaction, err, log, context);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import type { AskResult } from "../../answer/askResult.js";
+import { LIMITS, truncate } from "../limits.js";
+import { splitMessage } from "../splitMessage.js";
+import { link } from "./markdown.js";
+
+/** The final /ask reply as messages of at most 2,000 characters: answer, numbered sources, then a footer. */
+export function askReplyMessages(result: AskResult): string[] {
+  const sources = result.citations.map((c) => `[${c.n}] ${link(truncate(c.title, 200), c.url)}${c.year ? ` (${c.year})` : ""}`);
+  const footer: string[] = [];
+  if (result.notice) footer.push(`-# ${result.notice}${result.fallbackReason ? ` (${result.fallbackReason})` : ""}`);
+  if (result.cached) footer.push("-# Answered from the cache: the same question was asked before.");
+  const text = [result.answer, sources.length ? `**Sources**\n${sources.join("\n")}` : "", footer.join("\n")].filter(Boolean).join("\n\n");
+  return splitMessage(text, LIMITS.content);
+}
+
+/** What the reply shows while the model is still writing. */
+export function askProgress(partial: string): string {
+  const body = partial.length > LIMITS.content - 40 ? `…${partial.slice(-(LIMITS.content - 41))}` : partial;
+  return `${body}\n\n-# ✍️ writing…`;
+}

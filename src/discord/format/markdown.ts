@@ -1,0 +1,11 @@
+import { escapeMarkdown } from "discord.js";
+
+/** Paper text shown as-is: no bold/italics/headings from stray characters, and no broken link syntax. */
+export function plain(text: string): string {
+  return escapeMarkdown(text).replace(/\[/g, "\\[").replace(/\]/g, "\\]");
+}
+
+/** A masked link whose preview Discord does not unfurl. */
+export function link(text: string, url: string | undefined): string {
+  return url ? `[${plain(text)}](<${url}>)` : plain(text);
+}
