@@ -53,4 +53,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
 }
 
 const isMain = process.argv[1] && /(?:cli\.ts|paperbot(?:\.js)?)$/.test(process.argv[1]);
-if (isMain) process.exitCode = await runCli(process.argv.slice(2));
+if (isMain) {
+  // `paperbot search ... | head` closes the pipe early; that is not an error.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
+  process.exitCode = await runCli(process.argv.slice(2));
+}
