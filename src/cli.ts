@@ -6,6 +6,7 @@ import { createLogger } from "./config/logger.js";
 import { CliContext, type CliIo } from "./cli/context.js";
 import { addAnswerCommands } from "./cli/answerCommands.js";
 import { addBotCommands } from "./cli/botCommands.js";
+import { addDigestCommand } from "./cli/digestCommand.js";
 import { addEmbedCommand } from "./cli/embedCommand.js";
 import { addIngestCommands } from "./cli/ingestCommands.js";
 import { addSearchCommands } from "./cli/searchCommands.js";
@@ -34,6 +35,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     addSearchCommands(program, ctx);
     addIngestCommands(program, ctx);
     addEmbedCommand(program, ctx);
+    addDigestCommand(program, ctx);
     addBotCommands(program, ctx);
     await program.parseAsync(argv, { from: "user" });
     return 0;

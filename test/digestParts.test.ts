@@ -13,6 +13,7 @@ import {
   buildDigestPost,
   embedChars,
   formatAuthors,
+  leadSentences,
   writeTldr,
 } from "../src/digest/digestPost.js";
 import { escapeMarkdown, neutralizeMentions } from "../src/digest/discordText.js";
@@ -20,7 +21,7 @@ import { DigestLedger } from "../src/digest/ledger.js";
 import { addDays, lastScheduledDate, localDate, scheduledInstant } from "../src/digest/localTime.js";
 import { digestNonce } from "../src/digest/nonce.js";
 import { selectPapers, termMatcher } from "../src/digest/selectPapers.js";
-import { leadSentences, splitSentences } from "../src/digest/sentences.js";
+import { splitSentences } from "../src/retrieval/sentences.js";
 import { HfItemSchema, type HfItem } from "../src/ingest/hfItem.js";
 import { tempStore } from "./helpers/tmp.js";
 

@@ -2,7 +2,7 @@ import type { Logger } from "../config/logger.js";
 import type { HfItem } from "../ingest/hfItem.js";
 import { escapeMarkdown, linkUrl, neutralizeMentions, truncate } from "./discordText.js";
 import type { DigestFilter, Selection } from "./selectPapers.js";
-import { leadSentences, normalizeSpace } from "./sentences.js";
+import { normalizeSpace, splitSentences } from "../retrieval/sentences.js";
 
 export const DISCORD_LIMITS = {
   content: 2000,
@@ -107,6 +107,18 @@ function fitEscaped(raw: string, max: number): string {
     if (out.length <= max || k <= 1) return out.slice(0, max);
     k -= out.length - max;
   }
+}
+
+/**
+ * A short summary from prose: the first sentence, or the first two when the first is short, cut to
+ * `maxChars` at a word boundary.
+ */
+export function leadSentences(text: string, maxChars = 300, enoughChars = 80): string {
+  const sentences = splitSentences(text);
+  let out = sentences[0] ?? "";
+  if (out.length < enoughChars && sentences[1] && out.length + 1 + sentences[1].length <= maxChars)
+    out = `${out} ${sentences[1]}`;
+  return truncate(out, maxChars);
 }
 
 function cleanTldr(text: string): string {

@@ -7,13 +7,19 @@ import type { Logger } from "../config/logger.js";
 import { createEmbeddings } from "../retrieval/embeddings.js";
 import { Retriever } from "../retrieval/retriever.js";
 import type { PaperStore } from "../store/paperStore.js";
+import type { ScheduledRun } from "../digest/scheduler.js";
+import { sharedDayFetcher } from "../digest/fetchDay.js";
 import type { BotDeps, Command } from "./command.js";
 import { createClient } from "./client.js";
+import { DigestService, engineTldr, type DigestServiceOptions } from "./digestService.js";
 import { Dispatcher } from "./dispatcher.js";
+import { RestDigestPoster } from "./restDigestPoster.js";
 
 export interface RunningBot {
   client: Client;
   deps: BotDeps;
+  /** Start-up catch-up of missed digests (resolves once done; never rejects). */
+  digestCatchUp: Promise<ScheduledRun[]>;
   /** Stops taking interactions, finishes the replies under way, logs out. The caller closes the store. */
   stop(): Promise<void>;
 }
@@ -23,7 +29,12 @@ export async function startBot(
   config: Readonly<Config>,
   store: PaperStore,
   commands: Command[],
-  opts: { log: Logger; now?: () => Date },
+  opts: {
+    log: Logger;
+    now?: () => Date;
+    /** Test knobs for the digest (waits and retry policies). */
+    digest?: Pick<DigestServiceOptions, "sleep" | "feedRetry" | "sendRetryDelaysMs">;
+  },
 ): Promise<RunningBot> {
   if (!config.discord.token) throw new UsageError("DISCORD_TOKEN is not set: create a bot in the Discord Developer Portal (see README).");
   const retriever = new Retriever(store, { embeddings: createEmbeddings(config), log: opts.log });
@@ -49,15 +60,56 @@ export async function startBot(
       resolve();
     }),
   );
+  // The digest is built on ready (it needs the bot's user id) and never takes the bot down.
+  let digestCatchUp: Promise<ScheduledRun[]> = Promise.resolve([]);
+  client.once(Events.ClientReady, (c) => {
+    try {
+      deps.digest = new DigestService({
+        store,
+        poster: new RestDigestPoster(c.rest, c.user.id),
+        fetchDay: sharedDayFetcher(config.hfApiBase, { log: opts.log }),
+        tldr: engineTldr(deps.engine, store),
+        log: opts.log,
+        now: deps.now,
+        ...opts.digest,
+      });
+      digestCatchUp = deps.digest.start().catch((err: unknown) => {
+        opts.log.error({ err }, "digest catch-up failed");
+        return [];
+      });
+    } catch (err) {
+      opts.log.error({ err }, "the daily digest could not start; the other commands still work");
+    }
+  });
+  client.on(Events.GuildDelete, (guild) => {
+    try {
+      if (deps.digest?.forgetGuild(guild.id)) opts.log.info({ guildId: guild.id }, "left a server: its digest settings were removed");
+    } catch (err) {
+      opts.log.error({ err, guildId: guild.id }, "could not forget a server's digest settings");
+    }
+  });
+  client.on(Events.ChannelDelete, (channel) => {
+    try {
+      if (!channel.isDMBased() && deps.digest?.channelDeleted(channel.guildId, channel.id))
+        opts.log.warn({ guildId: channel.guildId, channelId: channel.id }, "the digest channel was deleted; digest paused");
+    } catch (err) {
+      opts.log.error({ err, channelId: channel.id }, "could not pause the digest of a deleted channel");
+    }
+  });
   await client.login(config.discord.token);
   await ready;
   return {
     client,
     deps,
+    get digestCatchUp() {
+      return digestCatchUp;
+    },
     async stop() {
       accepting = false;
+      await deps.digest?.stop();
       await dispatcher.drain();
       await client.destroy();
     },
   };
 }
+

@@ -10,6 +10,7 @@ import type { Config } from "../config/config.js";
 import type { Logger } from "../config/logger.js";
 import type { Retriever } from "../retrieval/retriever.js";
 import type { PaperStore } from "../store/paperStore.js";
+import type { DigestService } from "./digestService.js";
 
 /** What every command handler gets: the domain objects, built once at start-up. */
 export interface BotDeps {
@@ -20,8 +21,8 @@ export interface BotDeps {
   engine: AnswerEngine;
   conversations: Conversations;
   now: () => Date;
-  /** The daily digest, when the bot runs one (set by the digest wiring). */
-  digest?: unknown;
+  /** The daily digest; set once the bot is logged in (undefined before, or if it could not start). */
+  digest?: DigestService;
 }
 
 /** A slash command: its registration JSON and thin handlers that call into src/. */

@@ -19,7 +19,5 @@ export const LIMITS = {
 /** No reply ever pings anyone. */
 export const NO_MENTIONS = { parse: [] as never[] };
 
-/** Cuts `text` to `max` characters, ending with an ellipsis when it was cut. */
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
-}
+/** The one `truncate` (at a word boundary, with an ellipsis), re-exported for commands that import it from here. */
+export { truncate } from "../digest/discordText.js";

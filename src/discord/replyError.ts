@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { MessageFlags, type RepliableInteraction } from "discord.js";
 import { UserError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
-import { NO_MENTIONS, truncate } from "./limits.js";
+import { truncate } from "../digest/discordText.js";
+import { NO_MENTIONS } from "./limits.js";
 
 /** Replies with a short ephemeral message to the user only, replacing a public "thinking…" reply if there is one. */
 export async function replyEphemeral(interaction: RepliableInteraction, content: string): Promise<void> {

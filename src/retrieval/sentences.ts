@@ -1,18 +1,40 @@
-/** Abbreviations after which a full stop does not end a sentence. */
-const ABBREVIATIONS = /(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|fig|figs|eq|eqs|sec|no|approx|resp|incl|dr|mr|ms|prof|st|al)|\b[A-Z])\.$/i;
+/** Words that end in a period without ending the sentence (compared lower-case, without the period). */
+const ABBREVIATIONS = new Set([
+  "al", "approx", "avg", "ca", "cf", "ch", "co", "dept", "dr", "e.g", "eg", "eq", "eqs", "esp", "est", "fig",
+  "figs", "i.e", "ie", "inc", "incl", "jr", "lit", "ltd", "mr", "mrs", "ms", "no", "nos", "p", "pp", "prof",
+  "ref", "refs", "resp", "sec", "secs", "sect", "sr", "st", "tab", "viz", "vol", "vs", "w.r.t", "wrt",
+]);
 
-/** Splits an abstract into sentences without breaking at "e.g.", "et al.", "3.5", "vs." or initials. */
+/** Tidies feed text: one space between words, none before punctuation ("model . This" → "model. This"). */
+export function normalizeSpace(text: string): string {
+  return text.replace(/\s+/g, " ").replace(/ ([.,;:!?)\]])(?=\s|$)/g, "$1").trim();
+}
+
+/**
+ * Splits prose into sentences. A boundary is ".", "!", "?" or "…" (plus closing quotes or brackets)
+ * followed by a space and then a capital, a digit or an opening quote or bracket. A period does not
+ * end a sentence after a known abbreviation ("e.g.", "et al.", "vs.", "Fig."), inside dotted
+ * initialisms ("U.S."), or inside a number ("3.5" has no space after its period anyway).
+ */
 export function splitSentences(text: string): string[] {
+  const s = normalizeSpace(text);
   const out: string[] = [];
-  const parts = text.replace(/\s+/g, " ").trim().split(/(?<=[.!?])\s+(?=[A-Z0-9("“'[])/);
-  let current = "";
-  for (const part of parts) {
-    current = current ? `${current} ${part}` : part;
-    if (!ABBREVIATIONS.test(current)) {
-      out.push(current);
-      current = "";
-    }
+  let start = 0;
+  const boundary = /([.!?…]+)(["'”’)\]]*) (?=["'“‘(\[]?[\p{Lu}\p{N}])/gu;
+  for (let m = boundary.exec(s); m; m = boundary.exec(s)) {
+    if (m[1] === "." && !endsSentence(s.slice(start, m.index))) continue;
+    const end = m.index + m[1]!.length + m[2]!.length;
+    out.push(s.slice(start, end));
+    start = end + 1;
   }
-  if (current) out.push(current);
-  return out;
+  if (start < s.length) out.push(s.slice(start));
+  return out.filter((x) => x.length > 0);
+}
+
+function endsSentence(before: string): boolean {
+  const word = /(\S*)$/.exec(before)![1]!.replace(/^["'“‘(\[]+/, "").toLowerCase();
+  if (ABBREVIATIONS.has(word)) return false;
+  // Dotted initialisms and abbreviations: "e.g", "U.S", "a.k.a".
+  if (/^(\p{L}\.)+\p{L}$/u.test(word)) return false;
+  return true;
 }

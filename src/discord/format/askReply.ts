@@ -1,5 +1,6 @@
 import type { AskResult } from "../../answer/askResult.js";
-import { LIMITS, truncate } from "../limits.js";
+import { truncate } from "../../digest/discordText.js";
+import { LIMITS } from "../limits.js";
 import { splitMessage } from "../splitMessage.js";
 import { link } from "./markdown.js";
 

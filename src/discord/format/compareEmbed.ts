@@ -2,7 +2,8 @@ import { EmbedBuilder } from "discord.js";
 import type { CompareResult } from "../../answer/answerEngine.js";
 import { shortTitle } from "../../answer/offlineAnswer.js";
 import { paperUrl } from "../../store/paper.js";
-import { LIMITS, truncate } from "../limits.js";
+import { truncate } from "../../digest/discordText.js";
+import { LIMITS } from "../limits.js";
 import { link, plain } from "./markdown.js";
 
 type Done = Extract<CompareResult, { kind: "comparison" }>;

@@ -1,6 +1,7 @@
 import { EmbedBuilder } from "discord.js";
 import { paperUrl, paperYear, type Paper } from "../../store/paper.js";
-import { LIMITS, truncate } from "../limits.js";
+import { truncate } from "../../digest/discordText.js";
+import { LIMITS } from "../limits.js";
 import { link, plain } from "./markdown.js";
 
 const ABSTRACT = 1500;

@@ -1,0 +1,177 @@
+import {
+  ChannelType,
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  type ChatInputCommandInteraction,
+} from "discord.js";
+import { MAX_DIGEST_COUNT, parseTerms, suggestTimezones } from "../src/digest/digestConfig.js";
+import type { Command } from "../src/discord/command.js";
+import { digestChannelAccess } from "../src/discord/digestChannelAccess.js";
+import type { DigestService } from "../src/discord/digestService.js";
+import { outcomeMessage, previewMessage, settingsChanged, statusMessage } from "../src/discord/format/digestReplies.js";
+import { LIMITS, NO_MENTIONS } from "../src/discord/limits.js";
+
+const MAX_MIN_UPVOTES = 100_000;
+
+export const digest = {
+  data: new SlashCommandBuilder()
+    .setName("digest")
+    .setDescription("Set up the daily trending-papers post (Manage Server)")
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .setContexts(InteractionContextType.Guild)
+    .addSubcommand((s) =>
+      s
+        .setName("channel")
+        .setDescription("Choose the channel the daily digest is posted in")
+        .addChannelOption((o) =>
+          o
+            .setName("channel")
+            .setDescription("A text channel the bot can post in")
+            .setRequired(true)
+            .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+        ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("time")
+        .setDescription("Set the time of day the digest is posted")
+        .addStringOption((o) => o.setName("time").setDescription("24-hour HH:MM, e.g. 09:00").setRequired(true).setMaxLength(8))
+        .addStringOption((o) =>
+          o.setName("timezone").setDescription("IANA timezone, e.g. Europe/Berlin (default: keep the current one)").setAutocomplete(true).setMaxLength(64),
+        ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("count")
+        .setDescription("How many papers each digest shows")
+        .addIntegerOption((o) =>
+          o.setName("count").setDescription(`1 to ${MAX_DIGEST_COUNT}`).setRequired(true).setMinValue(1).setMaxValue(MAX_DIGEST_COUNT),
+        ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("filter")
+        .setDescription("Only post papers on these topics; leave both empty to clear the filter")
+        .addStringOption((o) => o.setName("include").setDescription("Comma-separated terms; a paper must match one (e.g. llm, agent*)").setMaxLength(1000))
+        .addStringOption((o) => o.setName("exclude").setDescription("Comma-separated terms; papers matching any are left out").setMaxLength(1000)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("min-upvotes")
+        .setDescription("Only post papers with at least this many upvotes")
+        .addIntegerOption((o) => o.setName("upvotes").setDescription("0 posts everything").setRequired(true).setMinValue(0).setMaxValue(MAX_MIN_UPVOTES)),
+    )
+    .addSubcommand((s) => s.setName("pause").setDescription("Stop posting until resumed"))
+    .addSubcommand((s) => s.setName("resume").setDescription("Start posting again from the next scheduled time"))
+    .addSubcommand((s) => s.setName("status").setDescription("Show the settings, the next post, the last post and any error"))
+    .addSubcommand((s) => s.setName("preview").setDescription("Show (only to you) what would be posted now"))
+    .addSubcommand((s) => s.setName("now").setDescription("Post today's digest now (at most once a day per channel)"))
+    .toJSON(),
+
+  async execute(interaction, deps) {
+    const say = (content: string) =>
+      interaction.reply({ content: content.slice(0, LIMITS.content), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    if (!interaction.inGuild()) return void (await say("The digest is set up per server: use `/digest` in a server."));
+    if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild))
+      return void (await say("Only members with the **Manage Server** permission can use `/digest`."));
+    const service = deps.digest;
+    if (!service) return void (await say("The daily digest is not running on this bot right now; try again in a minute."));
+    const guildId = interaction.guildId;
+    const sub = interaction.options.getSubcommand(true);
+
+    switch (sub) {
+      case "channel": {
+        const channel = interaction.options.getChannel("channel", true, [ChannelType.GuildText, ChannelType.GuildAnnouncement]);
+        const problem = channelProblem(interaction, channel.id);
+        if (problem) return void (await say(problem));
+        service.configure(guildId, { channelId: channel.id });
+        return void (await say(settingsChanged(`The digest will be posted in <#${channel.id}>.`, service.status(guildId))));
+      }
+      case "time": {
+        const time = interaction.options.getString("time", true);
+        const timezone = interaction.options.getString("timezone") ?? undefined;
+        const s = service.configure(guildId, timezone === undefined ? { time } : { time, timezone });
+        return void (await say(settingsChanged(`The digest time is now ${s.time} (${s.timezone}).`, service.status(guildId))));
+      }
+      case "count": {
+        const s = service.configure(guildId, { count: interaction.options.getInteger("count", true) });
+        return void (await say(settingsChanged(`Each digest now shows up to ${s.count} ${s.count === 1 ? "paper" : "papers"}.`, service.status(guildId))));
+      }
+      case "filter": {
+        const include = parseTerms(interaction.options.getString("include") ?? "");
+        const exclude = parseTerms(interaction.options.getString("exclude") ?? "");
+        service.configure(guildId, { include, exclude });
+        const headline = include.length || exclude.length ? "The topic filter is set." : "The topic filter is cleared: every paper qualifies.";
+        return void (await say(settingsChanged(headline, service.status(guildId))));
+      }
+      case "min-upvotes": {
+        const s = service.configure(guildId, { minUpvotes: interaction.options.getInteger("upvotes", true) });
+        const headline = s.minUpvotes ? `Only papers with at least ${s.minUpvotes} upvotes are posted.` : "Papers are posted whatever their upvotes.";
+        return void (await say(settingsChanged(headline, service.status(guildId))));
+      }
+      case "pause": {
+        service.pause(guildId, `Paused by ${interaction.user.username} with /digest pause.`);
+        return void (await say(settingsChanged("The digest is paused.", service.status(guildId))));
+      }
+      case "resume": {
+        if (!service.settings.get(guildId)?.channelId) return void (await say("Choose a channel first with `/digest channel`."));
+        service.resume(guildId);
+        return void (await say(settingsChanged("The digest is running again.", service.status(guildId))));
+      }
+      case "status":
+        return void (await say(statusMessage(service.status(guildId))));
+      case "preview":
+        return preview(interaction, service, guildId);
+      case "now":
+        return postNow(interaction, service, guildId);
+      default:
+        return void (await say(`Unknown subcommand "${sub}"; the command list may be out of date.`));
+    }
+  },
+
+  async autocomplete(interaction) {
+    const focused = interaction.options.getFocused(true);
+    const zones = focused.name === "timezone" ? suggestTimezones(String(focused.value), LIMITS.choices) : [];
+    await interaction.respond(zones.map((z) => ({ name: z, value: z })));
+  },
+} satisfies Command;
+
+/** Why the digest cannot go to this channel, or undefined when the bot can post there. */
+function channelProblem(interaction: ChatInputCommandInteraction<"cached" | "raw">, channelId: string): string | undefined {
+  const access = digestChannelAccess(interaction.guild, channelId, interaction.client.user);
+  switch (access.kind) {
+    case "ok":
+      return undefined;
+    case "missing":
+      return `I can't post the digest in <#${channelId}>: I am missing ${access.missing.join(", ")} there. Give me those permissions (channel settings → Permissions) and try again.`;
+    case "unseen":
+      return `I can't see <#${channelId}>. Make sure the bot has View Channel, Send Messages, Embed Links and Read Message History there, then try again.`;
+    case "unknown":
+      return `I couldn't check my permissions in <#${channelId}> just now; try again in a minute.`;
+  }
+}
+
+async function preview(interaction: ChatInputCommandInteraction, service: DigestService, guildId: string): Promise<void> {
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  let pv;
+  try {
+    pv = await service.preview(guildId);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    await interaction.editReply({ content: `Could not fetch today's papers from Hugging Face: ${reason.slice(0, 300)}`, allowedMentions: NO_MENTIONS });
+    return;
+  }
+  await interaction.editReply({ ...previewMessage(pv, guildId), allowedMentions: NO_MENTIONS });
+}
+
+async function postNow(interaction: ChatInputCommandInteraction, service: DigestService, guildId: string): Promise<void> {
+  if (!service.settings.get(guildId)?.channelId) {
+    await interaction.reply({ content: "Choose a channel first with `/digest channel`.", flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    return;
+  }
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const outcome = await service.postNow(guildId);
+  await interaction.editReply({ content: outcomeMessage(outcome), allowedMentions: NO_MENTIONS });
+}

@@ -1,0 +1,175 @@
+import { InvalidArgumentError, type Command } from "commander";
+import { REST } from "discord.js";
+import { UsageError, UserError } from "../config/errors.js";
+import { DigestSettingsRepo, defaultDigestSettings, type DigestSettings } from "../digest/digestConfig.js";
+import { hfPaperUrl } from "../digest/digestPost.js";
+import { previewDigest, runDigest, type DigestDeps, type DigestOutcome, type DigestPreview } from "../digest/digestRunner.js";
+import { sharedDayFetcher } from "../digest/fetchDay.js";
+import { DigestLedger } from "../digest/ledger.js";
+import { localDate } from "../digest/localTime.js";
+import { engineTldr, INTERACTIVE_FEED_RETRY } from "../discord/digestService.js";
+import { RestDigestPoster } from "../discord/restDigestPoster.js";
+import { openDb } from "../store/db.js";
+import type { CliContext } from "./context.js";
+import { isoDate } from "./parsers.js";
+
+/** The server id a CLI post is recorded under when no --guild is given. */
+export const CLI_GUILD = "cli";
+
+interface DigestOptions {
+  date?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  guild?: string;
+  channel?: string;
+}
+
+function discordId(value: string): string {
+  if (!/^\d{15,21}$/.test(value)) throw new InvalidArgumentError("expected a Discord id (15 to 21 digits)");
+  return value;
+}
+
+export function addDigestCommand(program: Command, ctx: CliContext): void {
+  program
+    .command("digest")
+    .description("print (--dry-run) or post (--channel) one day's trending-papers digest, without the bot")
+    .option("--date <YYYY-MM-DD>", "the feed day (default: today, in the server's timezone with --guild, else UTC)", isoDate)
+    .option("--dry-run", "print what would be posted and send nothing (no Discord credentials needed)")
+    .option("--json", "print JSON: with --dry-run {date, papers:[{id, title, upvotes, url}], ...}; else the outcome")
+    .option("--guild <id>", "use this server's count and filters, and record the post under it", discordId)
+    .option("--channel <id>", "post to this channel through Discord's REST API (needs DISCORD_TOKEN and DISCORD_APP_ID)", discordId)
+    .addHelpText(
+      "after",
+      `
+Without --guild the defaults apply (5 papers, no filters) and a post is recorded under the
+pseudo server "${CLI_GUILD}". With --guild ID that server's settings (count, filters, timezone) apply
+and the post shows in its /digest status; a server whose digest is paused still gets an explicit
+CLI post. Either way a channel gets at most one digest per date: if the bot (or an earlier run)
+already posted there for that date, nothing is sent and the command says so (exit 0).
+Every fetched paper is added to the collection. The feed is retried for about two minutes.
+
+Examples:
+  paperbot digest --date 2026-02-10 --dry-run --json
+  paperbot digest --date 2026-02-10 --channel 123456789012345678 --guild 234567890123456789
+
+Exit codes: 0 posted, already posted or nothing new; 1 failure; 2 bad usage or missing credentials.`,
+    )
+    .action(async (opts: DigestOptions) => {
+      if (!opts.dryRun && !opts.channel) throw new UsageError("give --dry-run to print the digest, or --channel ID to post it");
+      const { token, appId } = ctx.config.discord;
+      if (!opts.dryRun && (!token || !appId))
+        throw new UsageError("DISCORD_TOKEN and DISCORD_APP_ID must be set to post a digest (see .env.example); --dry-run needs neither");
+
+      const store = await ctx.papers();
+      const guildId = opts.guild ?? CLI_GUILD;
+      const base = opts.guild ? new DigestSettingsRepo(store.db).getOrDefault(opts.guild) : defaultDigestSettings(CLI_GUILD);
+      const date = opts.date ?? localDate(new Date(), base.timezone);
+      // The run's settings live in memory: the real server's settings are neither changed nor paused
+      // by a CLI run, and no "cli" server ever appears in the bot's schedule.
+      const scratch = openDb(":memory:");
+      try {
+        const settings = new DigestSettingsRepo(scratch);
+        settings.update(guildId, { ...settingsPatch(base), channelId: opts.channel ?? base.channelId ?? null });
+        const engine = await ctx.engine();
+        const deps: DigestDeps = {
+          store,
+          settings,
+          ledger: new DigestLedger(store.db),
+          fetchDay: sharedDayFetcher(ctx.config.hfApiBase, { log: ctx.log }),
+          poster: new RestDigestPoster(new REST({ api: ctx.config.discord.apiBase }).setToken(token ?? "unused"), appId ?? ""),
+          tldr: engineTldr(engine, store),
+          log: ctx.log,
+          feedRetry: INTERACTIVE_FEED_RETRY,
+        };
+        if (opts.dryRun) {
+          const pv = await previewDigest({ guildId, date, deps });
+          ctx.io.out(opts.json ? JSON.stringify(previewJson(pv, guildId), null, 2) : formatPreview(pv, guildId));
+          return;
+        }
+        const outcome = await runDigest({ guildId, date, deps, ignorePause: true });
+        if (opts.json) ctx.io.out(JSON.stringify(outcome, null, 2));
+        const { ok, text } = describeOutcome(outcome);
+        if (!ok) throw new UserError(text);
+        if (!opts.json) ctx.io.out(text);
+      } finally {
+        scratch.close();
+      }
+    });
+}
+
+function settingsPatch(s: DigestSettings) {
+  return { time: s.time, timezone: s.timezone, count: s.count, include: s.include, exclude: s.exclude, minUpvotes: s.minUpvotes };
+}
+
+function previewJson(pv: DigestPreview, guildId: string) {
+  const s = pv.settings;
+  return {
+    date: pv.selection.date,
+    guildId,
+    channelId: s.channelId ?? null,
+    settings: { count: s.count, include: s.include, exclude: s.exclude, minUpvotes: s.minUpvotes },
+    newToday: pv.selection.newToday,
+    eligible: pv.selection.eligible,
+    alreadyPostedHere: pv.selection.alreadyPosted,
+    alreadySent: pv.alreadySent ? { messageId: pv.alreadySent.messageId ?? null, sentAt: pv.alreadySent.sentAt ?? null } : null,
+    papers: pv.selection.papers.map((i) => ({ id: i.paper.id, title: i.paper.title, upvotes: i.paper.upvotes, url: hfPaperUrl(i.paper.id) })),
+    content: pv.post.content,
+  };
+}
+
+function formatPreview(pv: DigestPreview, guildId: string): string {
+  const s = pv.settings;
+  const sel = pv.selection;
+  const filters = [
+    s.include.length ? `include ${s.include.join(", ")}` : "",
+    s.exclude.length ? `exclude ${s.exclude.join(", ")}` : "",
+    s.minUpvotes ? `at least ${s.minUpvotes} upvotes` : "",
+  ].filter(Boolean);
+  const lines = [
+    `Digest for ${sel.date} (server ${guildId}: up to ${s.count} papers, filters: ${filters.join("; ") || "none"}): ` +
+      `${sel.papers.length} of ${sel.newToday} new papers`,
+  ];
+  sel.papers.forEach((item, i) => {
+    const p = item.paper;
+    lines.push(`${String(i + 1).padStart(2)}. ▲ ${String(p.upvotes).padEnd(4)} ${p.title}  [${p.id}]`, `    ${hfPaperUrl(p.id)}`);
+  });
+  if (!sel.papers.length) lines.push(sel.newToday ? "Nothing left after the filters." : "The feed has no new papers for that day.");
+  if (pv.alreadySent) lines.push(`Already posted for ${sel.date}${pv.alreadySent.messageId ? ` (message ${pv.alreadySent.messageId})` : ""}.`);
+  lines.push("Dry run: nothing was posted.");
+  return lines.join("\n");
+}
+
+/** One line for the outcome, and whether it counts as success (exit 0). */
+export function describeOutcome(o: DigestOutcome): { ok: boolean; text: string } {
+  const where = o.channelId ? `channel ${o.channelId}` : "the channel";
+  switch (o.kind) {
+    case "posted":
+      return { ok: true, text: `posted ${o.paperIds.length} papers for ${o.date} to ${where} (message ${o.messageId})` };
+    case "reconciled":
+      return { ok: true, text: `an earlier attempt had already posted ${o.date} to ${where} (message ${o.messageId}); nothing sent` };
+    case "already-sent":
+      return {
+        ok: true,
+        text: o.messageId
+          ? `already posted for ${o.date} in ${where} (message ${o.messageId}); nothing sent`
+          : `already ran for ${o.date} in ${where} (nothing new then); nothing sent`,
+      };
+    case "nothing-new":
+      return {
+        ok: true,
+        text: o.newToday
+          ? `nothing new for ${o.date}: ${o.newToday} new papers, none left after the filters or posted here before; nothing sent`
+          : `nothing new for ${o.date}: the feed has no papers for that day; nothing sent`,
+      };
+    case "busy":
+      return { ok: false, text: `another run is posting ${o.date} to ${where} right now` };
+    case "skipped":
+      return { ok: false, text: `the digest was skipped (${o.reason})` };
+    case "paused":
+      return { ok: false, text: `cannot post in ${where}: ${o.reason}` };
+    case "feed-failed":
+    case "send-failed":
+    case "error":
+      return { ok: false, text: o.error };
+  }
+}

@@ -1,0 +1,173 @@
+import { setTimeout as sleepFor } from "node:timers/promises";
+import type { AnswerEngine } from "../answer/answerEngine.js";
+import type { Logger } from "../config/logger.js";
+import { DigestSettingsRepo, type DigestSettings, type DigestSettingsPatch } from "../digest/digestConfig.js";
+import type { TldrWriter } from "../digest/digestPost.js";
+import type { DigestPoster } from "../digest/digestPoster.js";
+import {
+  previewDigest,
+  runDigest,
+  type DigestDeps,
+  type DigestOutcome,
+  type DigestPreview,
+  type FeedRetryPolicy,
+} from "../digest/digestRunner.js";
+import { digestStatus, type DigestStatus } from "../digest/digestStatus.js";
+import type { FetchDay } from "../digest/fetchDay.js";
+import { DigestLedger } from "../digest/ledger.js";
+import { localDate } from "../digest/localTime.js";
+import { ChannelGoneError } from "../digest/posterErrors.js";
+import { DigestScheduler, type ScheduledRun } from "../digest/scheduler.js";
+import type { PaperStore } from "../store/paperStore.js";
+
+/** Feed retries for a run someone is waiting for (`/digest now`): a couple of minutes, not the scheduled run's hours. */
+export const INTERACTIVE_FEED_RETRY: FeedRetryPolicy = { windowMs: 2 * 60_000, firstDelayMs: 15_000, maxDelayMs: 60_000 };
+
+export interface DigestServiceOptions {
+  store: PaperStore;
+  poster: DigestPoster;
+  fetchDay: FetchDay;
+  tldr?: TldrWriter;
+  log: Logger;
+  now?: () => Date;
+  /** Waits between retries (default: real time, cut short by `stop()`). */
+  sleep?: (ms: number) => Promise<void>;
+  feedRetry?: Partial<FeedRetryPolicy>;
+  sendRetryDelaysMs?: readonly number[];
+}
+
+/**
+ * Everything the daily digest needs in one process: settings, the ledger (one per process), the
+ * schedule and the deps `runDigest` takes. Every settings change goes through here so the schedule
+ * follows it. Nothing here throws from a run: outcomes are values.
+ */
+export class DigestService {
+  readonly settings: DigestSettingsRepo;
+  readonly ledger: DigestLedger;
+  readonly scheduler: DigestScheduler;
+  readonly deps: DigestDeps;
+  private readonly now: () => Date;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly stopping = new AbortController();
+
+  constructor(opts: DigestServiceOptions) {
+    this.now = opts.now ?? (() => new Date());
+    this.settings = new DigestSettingsRepo(opts.store.db);
+    this.ledger = new DigestLedger(opts.store.db);
+    const signal = this.stopping.signal;
+    this.deps = {
+      store: opts.store,
+      settings: this.settings,
+      ledger: this.ledger,
+      fetchDay: opts.fetchDay,
+      poster: opts.poster,
+      tldr: opts.tldr,
+      log: opts.log,
+      now: this.now,
+      sleep: opts.sleep ?? ((ms) => sleepFor(ms, undefined, { signal })),
+      feedRetry: opts.feedRetry,
+      sendRetryDelaysMs: opts.sendRetryDelaysMs,
+    };
+    this.scheduler = new DigestScheduler({
+      settings: this.settings,
+      ledger: this.ledger,
+      run: (guildId, date) => this.track(runDigest({ guildId, date, deps: this.deps })),
+      now: this.now,
+      log: opts.log,
+    });
+  }
+
+  /** Schedules every server's digest, then posts what was missed while the bot was down. */
+  async start(): Promise<ScheduledRun[]> {
+    this.scheduler.start();
+    return this.scheduler.catchUp();
+  }
+
+  /** No new runs; waits cut short; resolves when the runs under way have ended. */
+  async stop(): Promise<void> {
+    this.scheduler.stop();
+    this.stopping.abort();
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** The server's local date now (what `/digest now` and `preview` are for). */
+  today(guildId: string): string {
+    return localDate(this.now(), this.settings.getOrDefault(guildId, this.now()).timezone);
+  }
+
+  status(guildId: string): DigestStatus {
+    return digestStatus({ guildId, settings: this.settings, ledger: this.ledger, now: this.now() });
+  }
+
+  /** Applies a checked change (a `UserError` when a value is wrong) and reschedules the server. */
+  configure(guildId: string, patch: DigestSettingsPatch): DigestSettings {
+    const s = this.settings.update(guildId, patch, this.now());
+    this.scheduler.reload(guildId);
+    return s;
+  }
+
+  pause(guildId: string, reason: string): DigestSettings {
+    const s = this.settings.pause(guildId, reason, this.now());
+    this.scheduler.reload(guildId);
+    return s;
+  }
+
+  resume(guildId: string): DigestSettings {
+    const s = this.settings.resume(guildId, this.now());
+    this.scheduler.reload(guildId);
+    return s;
+  }
+
+  /** What the digest would post for `date` (default today); sends and claims nothing. Feed errors are thrown. */
+  preview(guildId: string, date = this.today(guildId)): Promise<DigestPreview> {
+    return this.track(previewDigest({ guildId, date, deps: this.deps }));
+  }
+
+  /**
+   * Posts the server's digest for `date` (default today) now, paused or not; still at most once
+   * per channel and date. The feed is retried for minutes only: someone is waiting.
+   */
+  postNow(guildId: string, date = this.today(guildId)): Promise<DigestOutcome> {
+    const deps = { ...this.deps, feedRetry: { ...INTERACTIVE_FEED_RETRY, ...this.deps.feedRetry } };
+    return this.track(
+      runDigest({ guildId, date, deps, ignorePause: true }).then((outcome) => {
+        // The channel went away: the run paused the server, so its job goes too.
+        if (outcome.kind === "paused") this.scheduler.reload(guildId);
+        return outcome;
+      }),
+    );
+  }
+
+  /** The bot left the server: forget its settings and unschedule it. */
+  forgetGuild(guildId: string): boolean {
+    const removed = this.settings.remove(guildId);
+    this.scheduler.reload(guildId);
+    return removed;
+  }
+
+  /** A channel was deleted: when it is a server's digest channel, pause that server with the reason. */
+  channelDeleted(guildId: string, channelId: string): boolean {
+    const s = this.settings.get(guildId);
+    if (s?.channelId !== channelId || s.paused) return false;
+    this.pause(guildId, new ChannelGoneError(channelId).reason);
+    return true;
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
+    return work;
+  }
+}
+
+/**
+ * The answer engine's TL;DR as the digest's `TldrWriter`: the digest stores a day's papers before
+ * writing TL;DRs, so the full paper is looked up by its arXiv id. None without a model.
+ */
+export function engineTldr(engine: AnswerEngine, store: PaperStore): TldrWriter | undefined {
+  if (!engine.hasModel) return undefined;
+  return async ({ arxivId }) => {
+    const paper = store.get(arxivId);
+    return paper ? engine.tldr(paper) : undefined;
+  };
+}

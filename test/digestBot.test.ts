@@ -1,0 +1,435 @@
+import fs from "node:fs";
+import path from "node:path";
+import { MessageFlags, REST } from "discord.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { commands } from "../commands/index.js";
+import { loadConfig } from "../src/config/config.js";
+import { silentLogger } from "../src/config/logger.js";
+import { DigestSettingsRepo } from "../src/digest/digestConfig.js";
+import { buildDigestPost, DISCORD_LIMITS } from "../src/digest/digestPost.js";
+import { runDigest, type DigestDeps } from "../src/digest/digestRunner.js";
+import { sharedDayFetcher } from "../src/digest/fetchDay.js";
+import { DigestLedger } from "../src/digest/ledger.js";
+import { digestNonce } from "../src/digest/nonce.js";
+import { selectPapers } from "../src/digest/selectPapers.js";
+import { fetchDailyPapers } from "../src/ingest/hfDailyPapers.js";
+import { startBot, type RunningBot } from "../src/discord/bot.js";
+import { registerCommands } from "../src/discord/registerCommands.js";
+import { RestDigestPoster } from "../src/discord/restDigestPoster.js";
+import type { PaperStore } from "../src/store/paperStore.js";
+import {
+  FakeDiscord,
+  MANAGER_PERMISSIONS,
+  MEMBER_PERMISSIONS,
+  mentionsNobody,
+  Permissions,
+  validateMessage,
+  type CommandInput,
+  type FakeInteraction,
+} from "./fakes/discord.js";
+import { FakeHuggingFace } from "./fakes/huggingface.js";
+import { runBin } from "./helpers/runBin.js";
+import { corpusDir, tempDir, tempStore } from "./helpers/tmp.js";
+
+const DAY = "2026-02-10";
+const topIds = (date: string, n: number) =>
+  (JSON.parse(fs.readFileSync(path.join(corpusDir, `${date}.json`), "utf8")) as { paper: { id: string; upvotes: number } }[])
+    .map((i) => i.paper)
+    .sort((a, b) => b.upvotes - a.upvotes)
+    .slice(0, n)
+    .map((p) => p.id);
+const paperIdOf = (url: string | undefined) => url?.replace("https://huggingface.co/papers/", "");
+const isEphemeral = (m: { flags?: number }) => ((m.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
+
+interface World {
+  discord: FakeDiscord;
+  hf: FakeHuggingFace;
+  store: PaperStore;
+  bot?: RunningBot;
+  /** The bot's clock (the digest's "now"). */
+  clock: Date;
+}
+
+let world: World | undefined;
+
+afterEach(async () => {
+  if (!world) return;
+  await world.bot?.stop();
+  await world.discord.stop();
+  await world.hf.stop();
+  world = undefined;
+});
+
+/** Two servers ("Paper Lab" and "Second Lab", each with #general and #papers), the feed fake, an empty collection. */
+async function startWorld(): Promise<World> {
+  const discord = new FakeDiscord({ guilds: [{ name: "Paper Lab" }, { name: "Second Lab" }] });
+  await discord.start();
+  const hf = FakeHuggingFace.fromCorpus(corpusDir);
+  await hf.start();
+  world = { discord, hf, store: tempStore().store, clock: new Date(`${DAY}T12:00:00Z`) };
+  return world;
+}
+
+/** The real bot (real discord.js client) against the fakes, commands registered, with the world's clock. */
+async function startWorldBot(prepare?: (w: World) => void): Promise<World & { bot: RunningBot }> {
+  const w = await startWorld();
+  prepare?.(w);
+  const config = loadConfig({
+    DISCORD_TOKEN: "test-token",
+    DISCORD_APP_ID: w.discord.applicationId,
+    DISCORD_API_BASE: w.discord.apiBase,
+    HF_API_BASE: w.hf.url,
+  });
+  await registerCommands(config, commands.map((c) => c.data));
+  w.bot = await startBot(config, w.store, commands, {
+    log: silentLogger,
+    now: () => w.clock,
+    digest: { sleep: async () => undefined, sendRetryDelaysMs: [] },
+  });
+  await w.bot.digestCatchUp;
+  return w as World & { bot: RunningBot };
+}
+
+const guildA = (w: World) => w.discord.guild("Paper Lab").id;
+const guildB = (w: World) => w.discord.guild("Second Lab").id;
+const papersOf = (w: World, guildId: string) => w.discord.channelId("papers", guildId);
+const generalOf = (w: World, guildId: string) => w.discord.channelId("general", guildId);
+
+/** `/digest <sub>` from a member with Manage Server in the server's #general. */
+function digestCommand(w: World, guildId: string, subcommand: string, options: CommandInput["options"] = {}, permissions = MANAGER_PERMISSIONS): FakeInteraction {
+  return w.discord.sendCommand({ name: "digest", subcommand, options, permissions, channelId: generalOf(w, guildId) });
+}
+
+async function reply(ix: FakeInteraction): Promise<string> {
+  const msg = await ix.reply(15_000);
+  expect(isEphemeral(msg), `reply to /digest should be ephemeral: ${msg.content}`).toBe(true);
+  return msg.content;
+}
+
+describe("/digest in a server", () => {
+  it("lets an admin set the channel, time and count, and status shows the next run", async () => {
+    const w = await startWorldBot();
+    const g = guildA(w);
+    const papers = papersOf(w, g);
+    expect(await reply(digestCommand(w, g, "channel", { channel: papers }))).toMatch(new RegExp(`posted in <#${papers}>`));
+    expect(await reply(digestCommand(w, g, "time", { time: "7:30", timezone: "europe/berlin" }))).toMatch(/now 07:30 \(Europe\/Berlin\)/);
+    expect(await reply(digestCommand(w, g, "count", { count: 3 }))).toMatch(/up to 3 papers/);
+
+    const status = await reply(digestCommand(w, g, "status"));
+    // 12:00 UTC is 13:00 in Berlin, so the next 07:30 there is tomorrow's (06:30 UTC).
+    const next = Date.parse("2026-02-11T06:30:00Z") / 1000;
+    expect(status).toContain(`<#${papers}> · 3 papers daily at 07:30 (Europe/Berlin)`);
+    expect(status).toContain(`**Next post:** <t:${next}:F> (<t:${next}:R>)`);
+    expect(status).toContain("**Last post:** none yet");
+    expect(w.bot.deps.digest!.scheduler.scheduledGuilds()).toEqual([g]);
+
+    // A wrong value is refused with the reason, and nothing changes.
+    expect(await reply(digestCommand(w, g, "time", { time: "25:00" }))).toMatch(/not a time of day/);
+    expect(await reply(digestCommand(w, g, "time", { time: "08:00", timezone: "Mars/Olympus" }))).toMatch(/Unknown timezone "Mars\/Olympus"/);
+    expect(w.bot.deps.digest!.settings.get(g)).toMatchObject({ time: "07:30", timezone: "Europe/Berlin", count: 3 });
+
+    // Filters: set, shown, then cleared by giving neither.
+    expect(await reply(digestCommand(w, g, "filter", { include: "agent*, reasoning", exclude: "robot" }))).toMatch(
+      /\*\*Filters:\*\* include agent\\\*, reasoning · exclude robot/,
+    );
+    expect(await reply(digestCommand(w, g, "filter"))).toMatch(/cleared[\s\S]*\*\*Filters:\*\* none/);
+    expect(await reply(digestCommand(w, g, "min-upvotes", { upvotes: 5 }))).toMatch(/at least 5 upvotes/);
+
+    // Pause and resume: no next run while paused.
+    const paused = await reply(digestCommand(w, g, "pause"));
+    expect(paused).toMatch(/\*\*Paused:\*\* Paused by alice/);
+    expect(paused).not.toMatch(/Next post/);
+    expect(w.bot.deps.digest!.scheduler.scheduledGuilds()).toEqual([]);
+    expect(await reply(digestCommand(w, g, "resume"))).toContain(`**Next post:** <t:${next}:F>`);
+    expect(w.bot.deps.digest!.scheduler.scheduledGuilds()).toEqual([g]);
+  });
+
+  it("is registered for Manage Server in servers only, and refuses a member without it at run time", async () => {
+    const w = await startWorldBot();
+    const registered = w.discord.globalCommands.find((c) => c.name === "digest")!;
+    expect(registered.default_member_permissions).toBe("32");
+    expect(registered.contexts).toEqual([0]);
+    const g = guildA(w);
+    const refused = await reply(digestCommand(w, g, "channel", { channel: papersOf(w, g) }, MEMBER_PERMISSIONS));
+    expect(refused).toMatch(/Manage Server/);
+    expect(await reply(digestCommand(w, g, "now", {}, MEMBER_PERMISSIONS))).toMatch(/Manage Server/);
+    expect(w.bot.deps.digest!.settings.get(g)).toBeUndefined();
+    expect(w.discord.messages(papersOf(w, g))).toHaveLength(0);
+  });
+
+  it("refuses a channel the bot may not post embeds in, naming what is missing", async () => {
+    const w = await startWorldBot((world) => {
+      // In the second server, @everyone (and so the bot, which has no other role) may not embed links.
+      const everyone = world.discord.guild("Second Lab").roles[0]!;
+      everyone.permissions = (BigInt(everyone.permissions) & ~Permissions.EmbedLinks).toString();
+    });
+    const b = guildB(w);
+    expect(await reply(digestCommand(w, b, "channel", { channel: papersOf(w, b) }))).toMatch(
+      /^I can't post the digest in <#\d+>: I am missing Embed Links there\./,
+    );
+    expect(w.bot.deps.digest!.settings.get(b)).toBeUndefined();
+    // The first server is unaffected.
+    const a = guildA(w);
+    expect(await reply(digestCommand(w, a, "channel", { channel: papersOf(w, a) }))).toMatch(/will be posted in/);
+  });
+
+  it("/digest now posts the day's top N by upvotes once, mentioning nobody and within Discord's limits", async () => {
+    const w = await startWorldBot();
+    const g = guildA(w);
+    const papers = papersOf(w, g);
+    await reply(digestCommand(w, g, "channel", { channel: papers }));
+    await reply(digestCommand(w, g, "count", { count: 3 }));
+
+    const first = await reply(digestCommand(w, g, "now"));
+    const [msg, ...more] = w.discord.messages(papers);
+    expect(more).toHaveLength(0);
+    expect(first).toBe(`Posted 3 papers for ${DAY} in <#${papers}>: https://discord.com/channels/${g}/${papers}/${msg!.id}`);
+    expect(msg!.author.id).toBe(w.discord.botUser.id);
+    expect(isEphemeral(msg!)).toBe(false);
+    expect(msg!.content).toMatch(new RegExp(`^📰 Daily Papers — ${DAY} · 3 of \\d+ new papers`));
+    expect(msg!.embeds.map((e) => paperIdOf(e.url))).toEqual(topIds(DAY, 3));
+
+    const write = w.discord.messageLog.find((m) => m.messageId === msg!.id)!;
+    expect(write.allowedMentions).toEqual({ parse: [] });
+    expect(mentionsNobody(write.allowedMentions)).toBe(true);
+    expect(write.pings).toEqual({ users: [], roles: [], everyone: false });
+    expect(write.body).toMatchObject({ nonce: digestNonce(papers, DAY), enforce_nonce: true });
+    expect(validateMessage(write.body)).toEqual([]);
+    expect(msg!.content.length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
+    expect(msg!.embeds.reduce((n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0), 0)).toBeLessThanOrEqual(DISCORD_LIMITS.embedsTotal);
+
+    const second = await reply(digestCommand(w, g, "now"));
+    expect(second).toMatch(new RegExp(`^Already posted the digest for ${DAY} in <#${papers}>: .*/${msg!.id}\\n`));
+    expect(w.discord.messages(papers)).toHaveLength(1);
+    expect(w.discord.requestsTo("POST /channels/:channel/messages")).toHaveLength(1);
+
+    // Every fetched paper went into the collection, and status links the post.
+    expect(w.store.byFeedDate(DAY).length).toBeGreaterThan(3);
+    expect(await reply(digestCommand(w, g, "status"))).toContain(`**Last post:** ${DAY}, 3 papers: https://discord.com/channels/${g}/${papers}/${msg!.id}`);
+    // Nothing the bot wrote anywhere could ping (a deferral carries no text).
+    const written = w.discord.messageLog.filter((m) => m.via !== "interaction-defer");
+    expect(written.filter((m) => !mentionsNobody(m.allowedMentions)).map((m) => [m.via, m.message.content])).toEqual([]);
+  });
+
+  it("/digest preview shows only the caller what would be posted, and posts nothing", async () => {
+    const w = await startWorldBot();
+    const g = guildA(w);
+    const papers = papersOf(w, g);
+    await reply(digestCommand(w, g, "channel", { channel: papers }));
+    const ix = digestCommand(w, g, "preview");
+    const msg = await ix.reply(15_000);
+    expect(isEphemeral(msg)).toBe(true);
+    expect(msg.content).toMatch(new RegExp(`^-# Preview: nothing was posted\\. \`/digest now\` would post this in <#${papers}>\\.\\n📰 Daily Papers — ${DAY}`));
+    expect(msg.embeds.map((e) => paperIdOf(e.url))).toEqual(topIds(DAY, 5));
+    expect(w.discord.messages(papers)).toHaveLength(0);
+    expect(w.discord.messages(generalOf(w, g)).map((m) => m.id)).not.toContain(msg.id);
+    expect(w.bot.deps.digest!.ledger.lastRun(g)).toBeUndefined();
+  });
+
+  it("pauses only the server whose channel was deleted; the other server still posts", async () => {
+    const w = await startWorldBot();
+    const [a, b] = [guildA(w), guildB(w)];
+    await reply(digestCommand(w, a, "channel", { channel: papersOf(w, a) }));
+    await reply(digestCommand(w, b, "channel", { channel: papersOf(w, b) }));
+    // Deleted while the bot was not watching: the post itself finds out.
+    w.discord.deleteChannel(papersOf(w, a), { dispatch: false });
+
+    expect(await reply(digestCommand(w, a, "now"))).toMatch(/^Could not post in <#\d+>: The digest channel \(\d+\) was deleted[\s\S]*paused/);
+    expect(await reply(digestCommand(w, b, "now"))).toMatch(/^Posted 5 papers/);
+    expect(w.discord.messages(papersOf(w, b))).toHaveLength(1);
+
+    const digest = w.bot.deps.digest!;
+    expect(digest.settings.get(a)).toMatchObject({ paused: true, pausedReason: expect.stringMatching(/was deleted/) });
+    expect(digest.settings.get(b)?.paused).toBe(false);
+    expect(digest.scheduler.scheduledGuilds()).toEqual([b]);
+    const status = await reply(digestCommand(w, a, "status"));
+    expect(status).toMatch(/\*\*Paused:\*\* The digest channel \(\d+\) was deleted/);
+    expect(status).not.toMatch(/Next post/);
+
+    // Deleting B's channel while the bot watches pauses B at once (no post needed).
+    w.discord.deleteChannel(papersOf(w, b));
+    await w.discord.waitFor(() => digest.settings.get(b)?.paused, 5000, "server B's digest to pause");
+    expect(digest.scheduler.scheduledGuilds()).toEqual([]);
+  });
+
+  it("forgets a server's digest when the bot is removed from it", async () => {
+    const w = await startWorldBot();
+    const [a, b] = [guildA(w), guildB(w)];
+    await reply(digestCommand(w, a, "channel", { channel: papersOf(w, a) }));
+    await reply(digestCommand(w, b, "channel", { channel: papersOf(w, b) }));
+    w.discord.dispatch("GUILD_DELETE", { id: b });
+    const digest = w.bot.deps.digest!;
+    await w.discord.waitFor(() => digest.settings.get(b) === undefined, 5000, "server B's settings to go");
+    expect(digest.settings.get(a)?.channelId).toBe(papersOf(w, a));
+    expect(digest.scheduler.scheduledGuilds()).toEqual([a]);
+  });
+
+  it("autocompletes timezones with at most 25 IANA names", async () => {
+    const w = await startWorldBot();
+    const g = guildA(w);
+    const ask = async (value: string) =>
+      (
+        await w.discord
+          .sendAutocomplete({ name: "digest", subcommand: "time", focused: "timezone", value, options: { time: "09:00" }, channelId: generalOf(w, g), permissions: MANAGER_PERMISSIONS })
+          .choices()
+      ).map((c) => c.value as string);
+    const america = await ask("america");
+    expect(america.length).toBeGreaterThan(0);
+    expect(america.length).toBeLessThanOrEqual(25);
+    for (const zone of america) expect(() => new Intl.DateTimeFormat("en-US", { timeZone: zone })).not.toThrow();
+    expect(america.every((z) => z.startsWith("America/"))).toBe(true);
+    expect(await ask("new york")).toContain("America/New_York");
+    const common = await ask("");
+    expect(common).toContain("UTC");
+    expect(common.length).toBeLessThanOrEqual(25);
+  });
+});
+
+describe("RestDigestPoster against the Discord fake (REST only, no gateway)", () => {
+  async function setup() {
+    const w = await startWorld();
+    const rest = new REST({ api: w.discord.apiBase, retries: 0 }).setToken("test-token");
+    const poster = new RestDigestPoster(rest, w.discord.botUser.id);
+    const channel = papersOf(w, guildA(w));
+    const day = await fetchDailyPapers(w.hf.url, DAY);
+    const filter = { include: [], exclude: [], minUpvotes: 0 };
+    const post = await buildDigestPost({ selection: selectPapers(day.items, { date: DAY, count: 5, ...filter }), filter });
+    const settings = new DigestSettingsRepo(w.store.db);
+    settings.update(guildA(w), { channelId: channel }, w.clock);
+    const deps = (ledger = new DigestLedger(w.store.db)): DigestDeps => ({
+      store: w.store,
+      settings,
+      ledger,
+      fetchDay: sharedDayFetcher(w.hf.url),
+      poster,
+      log: silentLogger,
+      sleep: async () => undefined,
+      sendRetryDelaysMs: [],
+      now: () => w.clock,
+    });
+    return { w, poster, channel, post, deps, nonce: digestNonce(channel, DAY) };
+  }
+
+  it("sends one message when the same nonce is sent twice", async () => {
+    const { w, poster, channel, post, nonce } = await setup();
+    const first = await poster.send(channel, post, nonce);
+    const second = await poster.send(channel, post, nonce);
+    expect(second.messageId).toBe(first.messageId);
+    expect(w.discord.messages(channel)).toHaveLength(1);
+    expect(w.discord.nonceReplays).toHaveLength(1);
+    const msg = w.discord.messages(channel)[0]!;
+    expect(msg.embeds.map((e) => paperIdOf(e.url))).toEqual(post.paperIds);
+    expect(msg.embeds[0]).toMatchObject({ title: post.entries[0]!.title, description: post.entries[0]!.description });
+    const recent = await poster.recentMessages(channel, 100);
+    expect(recent).toEqual([{ id: first.messageId, nonce, content: post.content, authorIsMe: true }]);
+  });
+
+  it("does not post twice after a crash between sending and marking, within or after the nonce window", async () => {
+    const { w, poster, channel, post, deps, nonce } = await setup();
+    // Sent, then the process died before the ledger heard of it: the retry's nonce returns the first message.
+    const sent = await poster.send(channel, post, nonce);
+    const again = await runDigest({ guildId: guildA(w), date: DAY, deps: deps() });
+    expect(again).toMatchObject({ kind: "posted", messageId: sent.messageId });
+    expect(w.discord.messages(channel)).toHaveLength(1);
+
+    // Claimed and sent the next day, then a crash; the bot comes back after Discord forgot the nonce.
+    const next = "2026-02-11";
+    const nextNonce = digestNonce(channel, next);
+    deps().ledger.claim({ guildId: guildA(w), channelId: channel, date: next }, nextNonce, w.clock);
+    const nextPost = { ...post, date: next, content: `📰 Daily Papers — ${next} · earlier attempt` };
+    const lost = await poster.send(channel, nextPost, nextNonce);
+    w.discord.advanceClock(10 * 60_000);
+    w.discord.seedMessage(channel, { content: "good morning" });
+    const restarted = await runDigest({ guildId: guildA(w), date: next, deps: deps(new DigestLedger(w.store.db)) });
+    expect(restarted).toMatchObject({ kind: "reconciled", messageId: lost.messageId });
+    expect(w.discord.messages(channel).filter((m) => m.author.id === w.discord.botUser.id)).toHaveLength(2);
+  });
+
+  it("maps Discord's channel errors: deleted is ChannelGoneError, forbidden is MissingAccessError", async () => {
+    const { w, poster, post, nonce } = await setup();
+    const general = generalOf(w, guildA(w));
+    const papers = papersOf(w, guildA(w));
+    w.discord.deleteChannel(general, { dispatch: false });
+    w.discord.forbidChannel(papers);
+    await expect(poster.send(general, post, nonce)).rejects.toMatchObject({ name: "ChannelGoneError", channelId: general });
+    await expect(poster.recentMessages(general, 10)).rejects.toMatchObject({ name: "ChannelGoneError" });
+    await expect(poster.send(papers, post, nonce)).rejects.toMatchObject({ name: "MissingAccessError", channelId: papers });
+    await expect(poster.recentMessages(papers, 10)).rejects.toMatchObject({ name: "MissingAccessError" });
+    // A server error is transient: rethrown as it is.
+    w.discord.restoreChannel(papers);
+    w.discord.failNext({ status: 500 });
+    await expect(poster.send(papers, post, nonce)).rejects.not.toMatchObject({ name: expect.stringMatching(/ChannelGone|MissingAccess/) });
+  });
+
+  it("refuses to send a post that does not fit in one message", async () => {
+    const { w, poster, channel, post, nonce } = await setup();
+    const tooLong = { ...post, content: "x".repeat(DISCORD_LIMITS.content + 1) };
+    await expect(poster.send(channel, tooLong, nonce)).rejects.toThrow(/does not fit.*content is 2001 characters/);
+    expect(w.discord.requestsTo("POST /channels/:channel/messages")).toHaveLength(0);
+  });
+});
+
+describe("paperbot digest (command line)", () => {
+  it("--dry-run --json prints the day's papers, most upvoted first, and posts nothing", async () => {
+    const w = await startWorld();
+    const env = { PAPERBOT_DB: path.join(tempDir(), "paperbot.db"), HF_API_BASE: w.hf.url };
+    const r = await runBin(["digest", "--date", DAY, "--dry-run", "--json"], env);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { date: string; guildId: string; papers: { id: string; title: string; upvotes: number }[] };
+    expect(out.date).toBe(DAY);
+    expect(out.guildId).toBe("cli");
+    expect(out.papers.map((p) => p.id)).toEqual(topIds(DAY, 5));
+    expect(out.papers.map((p) => p.upvotes)).toEqual([...out.papers.map((p) => p.upvotes)].sort((a, b) => b - a));
+    expect(out.papers[0]!.title.length).toBeGreaterThan(0);
+    const text = await runBin(["digest", "--date", DAY, "--dry-run"], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Digest for 2026-02-10 \(server cli: up to 5 papers, filters: none\): 5 of \d+ new papers\n 1\. ▲/);
+    expect(text.stdout).toMatch(/Dry run: nothing was posted\.$/m);
+  });
+
+  it("--channel posts once through the REST API; a second run posts nothing", async () => {
+    const w = await startWorld();
+    const channel = papersOf(w, guildA(w));
+    const env = {
+      PAPERBOT_DB: path.join(tempDir(), "paperbot.db"),
+      HF_API_BASE: w.hf.url,
+      DISCORD_TOKEN: "test-token",
+      DISCORD_APP_ID: w.discord.applicationId,
+      DISCORD_API_BASE: w.discord.apiBase,
+    };
+    const first = await runBin(["digest", "--date", DAY, "--channel", channel], env);
+    expect(first.code, first.stderr).toBe(0);
+    const [msg, ...more] = w.discord.messages(channel);
+    expect(more).toHaveLength(0);
+    expect(first.stdout.trim()).toBe(`posted 5 papers for ${DAY} to channel ${channel} (message ${msg!.id})`);
+    expect(msg!.embeds.map((e) => paperIdOf(e.url))).toEqual(topIds(DAY, 5));
+    expect(w.discord.messageLog[0]!.allowedMentions).toEqual({ parse: [] });
+    expect(w.discord.gatewayConnections).toHaveLength(0);
+
+    const second = await runBin(["digest", "--date", DAY, "--channel", channel], env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout.trim()).toBe(`already posted for ${DAY} in channel ${channel} (message ${msg!.id}); nothing sent`);
+    expect(w.discord.messages(channel)).toHaveLength(1);
+    expect(w.discord.requestsTo("POST /channels/:channel/messages")).toHaveLength(1);
+  });
+
+  it("exits 2 on bad usage and missing credentials, 1 when the channel is gone", async () => {
+    const w = await startWorld();
+    const env = { PAPERBOT_DB: path.join(tempDir(), "paperbot.db"), HF_API_BASE: w.hf.url };
+    for (const args of [["digest", "--date", DAY], ["digest", "--date", "2026-02-31x", "--dry-run"], ["digest", "--channel", "general"], ["digest", "--date", DAY, "--channel", "123456789012345678"]]) {
+      const r = await runBin(args, env);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    }
+    const channel = papersOf(w, guildA(w));
+    w.discord.deleteChannel(channel, { dispatch: false });
+    const gone = await runBin(["digest", "--date", DAY, "--channel", channel], {
+      ...env,
+      DISCORD_TOKEN: "test-token",
+      DISCORD_APP_ID: w.discord.applicationId,
+      DISCORD_API_BASE: w.discord.apiBase,
+    });
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/cannot post in channel \d+: The digest channel \(\d+\) was deleted/);
+  });
+});
