@@ -432,6 +432,28 @@ describe("the digest schedule", () => {
     }
   });
 
+  it("schedules and catches up only the servers this shard serves", async () => {
+    settings.update(GUILD_B, { channelId: CHAN_B }, clock);
+    clock = new Date("2026-02-10T11:00:00Z");
+    const s = new DigestScheduler({
+      settings,
+      ledger,
+      run: (g, d) => runDigest({ guildId: g, date: d, deps }),
+      now: () => clock,
+      log: silentLogger,
+      serves: (guildId) => guildId === GUILD_B,
+    }).start();
+    try {
+      expect(s.scheduledGuilds()).toEqual([GUILD_B]);
+      expect((await s.catchUp()).map((r) => r.guildId)).toEqual([GUILD_B]);
+      s.reload(GUILD_A);
+      expect(s.scheduledGuilds()).toEqual([GUILD_B]);
+      expect(discord.posts(CHAN_A)).toHaveLength(0);
+    } finally {
+      s.stop();
+    }
+  });
+
   it("unschedules a server whose channel went away; the others keep their jobs", async () => {
     settings.update(GUILD_B, { channelId: CHAN_B }, clock);
     clock = new Date("2026-02-10T11:00:00Z");

@@ -12,6 +12,8 @@ export interface DigestSchedulerOptions {
   run: (guildId: string, date: string) => Promise<DigestOutcome>;
   now?: () => Date;
   log?: Logger;
+  /** Which servers this process posts for; with shards, each shard schedules only its own servers. Default: all. */
+  serves?: (guildId: string) => boolean;
 }
 
 export interface ScheduledRun {
@@ -56,7 +58,7 @@ export class DigestScheduler {
   /** Schedules every server whose digest is set up and not paused. */
   start(): this {
     this.stopped = false;
-    for (const s of this.opts.settings.active()) this.schedule(s);
+    for (const s of this.served()) this.schedule(s);
     return this;
   }
 
@@ -65,7 +67,7 @@ export class DigestScheduler {
     this.jobs.get(guildId)?.stop();
     this.jobs.delete(guildId);
     const s = this.opts.settings.get(guildId);
-    if (!this.stopped && s?.channelId && !s.paused) this.schedule(s);
+    if (!this.stopped && s?.channelId && !s.paused && (this.opts.serves?.(guildId) ?? true)) this.schedule(s);
   }
 
   stop(): void {
@@ -94,7 +96,7 @@ export class DigestScheduler {
   async catchUp(): Promise<ScheduledRun[]> {
     const now = this.now();
     const perGuild = await Promise.all(
-      this.opts.settings.active().map(async (s) => {
+      this.served().map(async (s) => {
         const runs: ScheduledRun[] = [];
         let dates: string[] = [];
         try {
@@ -107,6 +109,11 @@ export class DigestScheduler {
       }),
     );
     return perGuild.flat();
+  }
+
+  private served(): DigestSettings[] {
+    const serves = this.opts.serves;
+    return this.opts.settings.active().filter((s) => serves?.(s.guildId) ?? true);
   }
 
   private schedule(s: DigestSettings): void {

@@ -71,6 +71,8 @@ export async function startBot(
         tldr: engineTldr(deps.engine, store),
         log: opts.log,
         now: deps.now,
+        // A shard posts only for the servers it serves; the others have their own shard.
+        serves: (guildId) => c.guilds.cache.has(guildId),
         ...opts.digest,
       });
       digestCatchUp = deps.digest.start().catch((err: unknown) => {

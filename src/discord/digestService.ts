@@ -34,6 +34,8 @@ export interface DigestServiceOptions {
   sleep?: (ms: number) => Promise<void>;
   feedRetry?: Partial<FeedRetryPolicy>;
   sendRetryDelaysMs?: readonly number[];
+  /** Servers this process posts for (a shard's own servers); default all. */
+  serves?: (guildId: string) => boolean;
 }
 
 /**
@@ -74,6 +76,7 @@ export class DigestService {
       run: (guildId, date) => this.track(runDigest({ guildId, date, deps: this.deps })),
       now: this.now,
       log: opts.log,
+      serves: opts.serves,
     });
   }
 

@@ -4,7 +4,7 @@ import { ftsOrQuery, tokenize } from "./queryTerms.js";
 const TTL_MS = 10 * 60_000;
 const SAMPLE = 2000;
 /** Counting stops after this many postings; past it, df is extrapolated from how far back they reach. */
-const COUNT_CAP = 20_000;
+const COUNT_CAP = 5_000;
 
 /**
  * Collection statistics for BM25: document frequencies (counted by FTS5, so stemming matches the index),
