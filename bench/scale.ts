@@ -57,7 +57,7 @@ export async function benchScale(n: number, opts: { db?: string } = {}): Promise
   const full = await quality(true);
   store.db.close();
 
-  console.log(`\nsearch at ${total} papers (${n} synthetic + the real seed and feed papers), in-process, after warm-up`);
+  console.log(`\nsearch at ${total} papers (synthetic + the real seed and feed papers), in-process, after warm-up`);
   console.log(`| query | calls | p50 ms | p95 ms | max ms | notes |`);
   console.log(`| --- | ---: | ---: | ---: | ---: | --- |`);
   row("paperbot retriever (default)", ours, `dev questions: ${pruned}; without pruning: ${full}`);
