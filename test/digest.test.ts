@@ -329,11 +329,24 @@ describe("the daily digest run", () => {
     // The same paper comes back to the feed the next day, still the most upvoted.
     const back = { ...star, paper: { ...star.paper, submittedOnDailyAt: "2026-02-11T00:00:00.000Z" } };
     hf.days.set("2026-02-11", [back, ...day("2026-02-11")]);
+    clock = new Date("2026-02-11T11:00:00Z");
     await runDigest({ guildId: GUILD_A, date: "2026-02-11", deps });
     const second = discord.posts(CHAN_A)[1]!.post!;
     expect(second.paperIds).not.toContain(star.paper.id);
     expect(second.paperIds).toEqual(topIds("2026-02-11", 5));
     expect(second.content).toMatch(/1 posted here before/);
+  });
+
+  it("posts a paper that entered the feed after today's post in tomorrow's, and never loses it", async () => {
+    const late = { ...day("2026-02-12")[0]!, paper: { ...day("2026-02-12")[0]!.paper, upvotes: 999, submittedOnDailyAt: "2026-02-12T15:30:00.000Z" } };
+    hf.days.set("2026-02-12", [late, ...day("2026-02-12").slice(1)]);
+    clock = new Date("2026-02-12T09:00:01Z");
+    await runDigest({ guildId: GUILD_A, date: "2026-02-12", deps });
+    expect(discord.posts(CHAN_A)[0]!.post!.paperIds).not.toContain(late.paper.id);
+
+    clock = new Date("2026-02-13T09:00:01Z");
+    await runDigest({ guildId: GUILD_A, date: "2026-02-13", deps });
+    expect(discord.posts(CHAN_A)[1]!.post!.paperIds[0]).toBe(late.paper.id);
   });
 
   it("adds every fetched paper to the collection, posted or not", async () => {

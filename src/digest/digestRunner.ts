@@ -10,6 +10,7 @@ import { buildDigestPost, digestHeaderPrefix, type DigestPost, type TldrWriter }
 import type { DigestLedger, LedgerEntry, LedgerKey } from "./ledger.js";
 import { digestNonce } from "./nonce.js";
 import type { FetchDay } from "./fetchDay.js";
+import { feedWindow, fetchWindow, type FeedWindow } from "./feedWindow.js";
 import { DigestPosterError } from "./posterErrors.js";
 import { selectPapers, type Selection } from "./selectPapers.js";
 
@@ -147,14 +148,15 @@ async function runClaimed(ctx: {
     }
   }
 
-  const feed = await fetchWithRetry(deps, key, sleep);
+  const window = feedWindow(key.date, settings.time, settings.timezone, now());
+  const feed = await fetchWithRetry(deps, key, window, sleep);
   if (!feed.ok) {
     deps.ledger.markFailed(key, feed.error, { posted: "no" });
     deps.log.warn({ ...base, error: feed.error }, "digest: feed failed for the day");
     return { ...base, kind: "feed-failed", error: feed.error };
   }
   const stored = storeDay(deps.store, feed.day);
-  const selection = selectFor(settings, feed.day, deps.ledger.postedPaperIds(key.channelId, key.date));
+  const selection = selectFor(settings, feed.day, window, deps.ledger.postedPaperIds(key.channelId, key.date));
   if (!selection.papers.length) {
     deps.ledger.markSent(key, null, now(), []);
     return { ...base, kind: "nothing-new", newToday: selection.newToday, stored };
@@ -199,10 +201,11 @@ export interface DigestPreview {
 export async function previewDigest(args: { guildId: string; date: string; deps: DigestDeps }): Promise<DigestPreview> {
   const { deps } = args;
   const settings = deps.settings.getOrDefault(args.guildId);
-  const day = await deps.fetchDay(args.date);
+  const window = feedWindow(args.date, settings.time, settings.timezone, (deps.now ?? (() => new Date()))());
+  const day = await fetchWindow(window, args.date, deps.fetchDay);
   storeDay(deps.store, day);
   const posted = settings.channelId ? deps.ledger.postedPaperIds(settings.channelId, args.date) : new Set<string>();
-  const selection = selectFor(settings, day, posted);
+  const selection = selectFor(settings, day, window, posted);
   const post = await buildDigestPost({ selection, filter: settings, tldr: deps.tldr, log: deps.log });
   const entry = settings.channelId
     ? deps.ledger.get({ guildId: args.guildId, channelId: settings.channelId, date: args.date })
@@ -210,9 +213,10 @@ export async function previewDigest(args: { guildId: string; date: string; deps:
   return { settings, selection, post, alreadySent: entry?.state === "sent" ? entry : undefined };
 }
 
-function selectFor(settings: DigestSettings, day: DailyPapers, alreadyPosted: Set<string>): Selection {
+function selectFor(settings: DigestSettings, day: DailyPapers, window: FeedWindow, alreadyPosted: Set<string>): Selection {
   return selectPapers(day.items, {
     date: day.date,
+    window,
     count: settings.count,
     include: settings.include,
     exclude: settings.exclude,
@@ -276,13 +280,14 @@ export function isTransientFeedError(err: unknown): boolean {
 async function fetchWithRetry(
   deps: DigestDeps,
   key: LedgerKey,
+  window: FeedWindow,
   sleep: (ms: number) => Promise<void>,
 ): Promise<{ ok: true; day: DailyPapers } | { ok: false; error: string }> {
   const policy = { ...DEFAULT_FEED_RETRY, ...deps.feedRetry };
   let waited = 0;
   for (let attempt = 1; ; attempt++) {
     try {
-      return { ok: true, day: await deps.fetchDay(key.date) };
+      return { ok: true, day: await fetchWindow(window, key.date, deps.fetchDay) };
     } catch (err) {
       const what = err instanceof HttpError ? `HTTP ${err.status}` : errorText(err);
       if (!isTransientFeedError(err))

@@ -1,3 +1,4 @@
+import { inWindow, type FeedWindow } from "./feedWindow.js";
 import type { HfItem } from "../ingest/hfItem.js";
 
 export interface DigestFilter {
@@ -7,8 +8,10 @@ export interface DigestFilter {
 }
 
 export interface SelectOptions extends DigestFilter {
-  /** The feed day, YYYY-MM-DD. */
+  /** The post's date, YYYY-MM-DD; without a `window`, also the feed day whose papers count as new. */
   date: string;
+  /** The 24 hours of feed the post covers (see feedWindow.ts). */
+  window?: Pick<FeedWindow, "start" | "end">;
   count: number;
   /** arXiv ids already posted to this channel on an earlier day. */
   alreadyPosted?: ReadonlySet<string>;
@@ -85,7 +88,8 @@ export function selectPapers(items: readonly HfItem[], opts: SelectOptions): Sel
   const eligible: { item: HfItem; order: number }[] = [];
   for (const item of items) {
     const id = item.paper.id;
-    if (seen.has(id) || !enteredFeedOn(item, opts.date)) continue;
+    const isNew = opts.window ? inWindow(item, opts.window) : enteredFeedOn(item, opts.date);
+    if (seen.has(id) || !isNew) continue;
     seen.add(id);
     sel.newToday++;
     if (opts.alreadyPosted?.has(id)) {
