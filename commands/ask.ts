@@ -35,7 +35,8 @@ export const ask = {
       .finally(() => progress.finish());
 
     const [first, ...rest] = askReplyMessages(result);
-    const offerThread = !isPrivate && !conversation && interaction.inGuild() && result.covered;
+    const inThread = interaction.channel?.isThread() ?? false;
+    const offerThread = !isPrivate && !inThread && interaction.inGuild() && result.covered;
     const components = offerThread
       ? [
           new ActionRowBuilder<ButtonBuilder>().addComponents(
@@ -63,7 +64,14 @@ export const ask = {
         return;
       }
       const question = deps.conversations.history(message.id)[0]?.question ?? "Follow-up questions";
-      const thread = message.thread ?? (await message.startThread({ name: truncate(question, LIMITS.threadName) }));
+      // Two quick clicks race: the second start fails because the first made the thread, so look again.
+      const thread =
+        message.thread ??
+        (await message.startThread({ name: truncate(question, LIMITS.threadName) }).catch(async (err: unknown) => {
+          const again = await message.fetch(true);
+          if (again.thread) return again.thread;
+          throw err;
+        }));
       deps.conversations.copy(message.id, thread.id);
       await interaction.reply({
         content: `Ask follow-up questions with /ask in <#${thread.id}>: I will remember this conversation there.`,

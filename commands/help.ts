@@ -6,7 +6,9 @@ export const help = {
   data: new SlashCommandBuilder().setName("help").setDescription("What this bot can do and which papers it knows").toJSON(),
 
   async execute(interaction, deps) {
-    const s = deps.store.stats();
+    // Counting a million papers takes seconds the first time: answer Discord before that.
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const s = deps.store.cachedStats();
     const sources = Object.entries(s.bySource).map(([k, v]) => `${v} from ${k === "hf" ? "the Daily Papers feed" : k === "seed" ? "the seed page" : "arXiv"}`);
     const mode = deps.engine.hasModel ? "Answers are written by a language model and cite their sources." : "No language model is configured, so answers quote the most relevant passages.";
     const content = [
@@ -19,6 +21,6 @@ export const help = {
       `The collection holds ${s.total} papers (${sources.join(", ")}), published ${s.published.first ?? "?"} to ${s.published.last ?? "?"}.`,
       mode,
     ].join("\n");
-    await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    await interaction.editReply({ content, allowedMentions: NO_MENTIONS });
   },
 } satisfies Command;

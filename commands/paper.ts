@@ -24,11 +24,12 @@ export const paper = {
       return;
     }
     const p = found.paper;
+    await interaction.deferReply();
     const similar = (await deps.retriever.retrieve(`${p.title} ${p.abstract.slice(0, 300)}`, { k: 4, prf: false })).hits
       .map((h) => h.paper)
       .filter((s) => s.id !== p.id)
       .slice(0, 3);
-    await interaction.reply({ embeds: [paperCard(p, similar)], allowedMentions: NO_MENTIONS });
+    await interaction.editReply({ embeds: [paperCard(p, similar)], allowedMentions: NO_MENTIONS });
   },
 
   autocomplete: respondWithPapers,

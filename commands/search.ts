@@ -14,7 +14,9 @@ export const search = {
   async execute(interaction, deps) {
     const query = interaction.options.getString("query", true);
     const count = interaction.options.getInteger("count") ?? 5;
+    // With an embedding model the query is embedded first, which can take longer than Discord's 3 s.
+    await interaction.deferReply();
     const { hits } = await deps.retriever.retrieve(query, { k: count });
-    await interaction.reply({ embeds: [searchList(query, hits.map((h) => h.paper))], allowedMentions: NO_MENTIONS });
+    await interaction.editReply({ embeds: [searchList(query, hits.map((h) => h.paper))], allowedMentions: NO_MENTIONS });
   },
 } satisfies Command;

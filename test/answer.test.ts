@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AnswerCache } from "../src/answer/answerCache.js";
 import { AnswerEngine, MAX_QUESTION_CHARS } from "../src/answer/answerEngine.js";
-import { BudgetExceededError, Budgets } from "../src/answer/budgets.js";
+import { Budgets } from "../src/answer/budgets.js";
 import { createChatModel } from "../src/answer/chatModel.js";
 import type { Comparison } from "../src/answer/comparison.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
@@ -69,6 +69,7 @@ describe("ask with a model", () => {
     ["a timeout", { hang: true as const }, "timeout"],
     ["a rate limit", { status: 429, headers: { "retry-after": "0" } }, "HTTP 429"],
     ["a stream cut off midway", { partial: "FastSwitch is a fairness-aware serving sys" }, undefined],
+    ["a stream that stalls midway", { stall: "FastSwitch is a fairness-aware" }, "timeout"],
   ])("falls back to the offline answer after %s, and says so", async (_, reply, reason) => {
     fake.chatReplies.push(reply);
     const r = await (await engine()).ask(QUESTION);
@@ -97,17 +98,20 @@ describe("ask with a model", () => {
     expect(fake.chatRequests).toHaveLength(2);
   });
 
-  it("enforces per-user and per-server daily budgets on written answers", async () => {
+  it("enforces per-user and per-server daily budgets on written answers, giving the offline answer past them", async () => {
     fake.defaultChat = () => ({ text: "FastSwitch [1]." });
     const e = await engine({ budgets: { userDaily: 1, guildDaily: 2 } });
-    await e.ask(QUESTION, { userId: "u1", guildId: "g1" });
-    await expect(e.ask("Which papers overlap compute and communication?", { userId: "u1", guildId: "g1" })).rejects.toThrow(
-      BudgetExceededError,
-    );
-    // A cached answer costs nothing, so it is still given.
+    expect((await e.ask(QUESTION, { userId: "u1", guildId: "g1" })).mode).toBe("llm");
+    const over = await e.ask("Which papers overlap compute and communication?", { userId: "u1", guildId: "g1" });
+    expect(over.mode).toBe("offline");
+    expect(over.notice).toMatch(/^You have used your 1 written answers for today; .* here are the most relevant passages\.$/);
+    expect(over.citations.length).toBeGreaterThan(0);
+    // A cached answer costs nothing, so it is still the written one.
     expect((await e.ask(QUESTION, { userId: "u1", guildId: "g1" })).cached).toBe(true);
-    await e.ask("Which papers overlap compute and communication?", { userId: "u2", guildId: "g1" });
-    await expect(e.ask("How do serverless cold starts happen?", { userId: "u3", guildId: "g1" })).rejects.toThrow(/This server has used/);
+    expect((await e.ask("Which papers overlap compute and communication?", { userId: "u2", guildId: "g1" })).mode).toBe("llm");
+    const server = await e.ask("How do serverless cold starts happen?", { userId: "u3", guildId: "g1" });
+    expect(server.notice).toMatch(/^This server has used its 2 written answers/);
+    expect(fake.chatRequests).toHaveLength(2);
   });
 
   it("refuses an over-long question with a clear message", async () => {

@@ -165,7 +165,10 @@ describe("the bot as a whole", () => {
   it("turns an internal failure into a private message with an error id that is also logged", async () => {
     t = await startTestBot();
     t.store.db.exec("DROP TABLE papers_fts");
-    const reply = await t.discord.sendCommand({ name: "search", options: { query: "serving" } }).reply();
+    // The public "thinking…" reply is withdrawn and the error goes to the asker alone.
+    const ix = t.discord.sendCommand({ name: "search", options: { query: "serving" } });
+    const reply = await ix.followUp(0);
+    expect(ix.events.some((e) => e.kind === "delete" && e.status < 400)).toBe(true);
     const id = /error id `([0-9a-f]{8})`/.exec(reply.content)?.[1];
     expect(id).toBeTruthy();
     expect(reply.flags! & 64).toBe(64);

@@ -349,6 +349,18 @@ describe("the daily digest run", () => {
     expect(discord.posts(CHAN_A)[1]!.post!.paperIds[0]).toBe(late.paper.id);
   });
 
+  it("after an early post, the next day's post reaches back to it, so no paper falls in between", async () => {
+    const between = { ...day("2026-02-12")[0]!, paper: { ...day("2026-02-12")[0]!.paper, upvotes: 999, submittedOnDailyAt: "2026-02-12T08:00:00.000Z" } };
+    hf.days.set("2026-02-12", [between, ...day("2026-02-12").slice(1)]);
+    clock = new Date("2026-02-12T07:00:00Z"); // "/digest now", two hours before the 09:00 post
+    await runDigest({ guildId: GUILD_A, date: "2026-02-12", deps });
+    expect(discord.posts(CHAN_A)[0]!.post!.paperIds).not.toContain(between.paper.id);
+
+    clock = new Date("2026-02-13T09:00:01Z");
+    await runDigest({ guildId: GUILD_A, date: "2026-02-13", deps });
+    expect(discord.posts(CHAN_A)[1]!.post!.paperIds[0]).toBe(between.paper.id);
+  });
+
   it("adds every fetched paper to the collection, posted or not", async () => {
     await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
     for (const item of day("2026-02-10")) {
@@ -402,6 +414,19 @@ describe("the digest schedule", () => {
     expect(runs).toMatchObject([{ guildId: GUILD_A, date: "2026-02-10", outcome: { kind: "posted" } }]);
     expect(await s.catchUp()).toEqual([]);
     expect(discord.posts(CHAN_A)).toHaveLength(1);
+  });
+
+  it("catches up a day whose run died halfway, posting it once", async () => {
+    clock = new Date("2026-02-10T09:00:05Z");
+    ledger.claim({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" }, "died-mid-run", clock);
+    // The process died before sending; a new one starts at 11:00 with its own ledger.
+    clock = new Date("2026-02-10T11:00:00Z");
+    ledger = new DigestLedger(store.db);
+    deps = { ...deps, ledger };
+    const runs = await scheduler().catchUp();
+    expect(runs).toMatchObject([{ guildId: GUILD_A, date: "2026-02-10", outcome: { kind: "posted" } }]);
+    expect(discord.posts(CHAN_A)).toHaveLength(1);
+    expect(await scheduler().catchUp()).toEqual([]);
   });
 
   it("does not catch up before today's time, nor older days unless asked to", async () => {

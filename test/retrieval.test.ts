@@ -47,6 +47,14 @@ describe("ranking on the seed collection", () => {
     expect(got).toContainEqual(expect.stringMatching(/^AI-based Resource Allocation/));
   });
 
+  it("sees a paper's new text after it changes, without a restart", async () => {
+    const store = await seeded();
+    const r = new Retriever(store);
+    expect((await titles(r, "NanoFlow serving throughput"))[0]).toMatch(/^NanoFlow/); // now cached
+    store.upsert({ arxivId: "2408.12757", title: "NanoFlow: Towards Optimal Large Language Model Serving Throughput", abstract: "Zeppelin airships for serving.", authors: [], source: "hf" });
+    expect((await titles(r, "zeppelin airships"))[0]).toMatch(/^NanoFlow/);
+  });
+
   it("serves LangChain Documents with the paper's metadata", async () => {
     const docs = await new PaperRetriever(new Retriever(await seeded()), 2).invoke("NanoFlow serving throughput");
     expect(docs).toHaveLength(2);

@@ -66,6 +66,8 @@ describe("the paper store", () => {
     // Loading the seed page again neither duplicates the paper nor takes its feed data away.
     const again = await ingestSeedPage(store, seedPage);
     expect(again.added).toBe(0);
+    expect(again.updated).toBe(0);
+    expect(store.get(seedId)!.upvotes).toBe(12);
     expect(store.count()).toBe(56);
     expect(store.get(seedId)!.arxivId).toBe("2408.12757");
     expect(store.get(seedId)!.authors).toEqual(["Kan Zhu", "Yilong Zhao"]);

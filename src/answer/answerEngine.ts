@@ -7,7 +7,7 @@ import type { Paper } from "../store/paper.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { AnswerCache } from "./answerCache.js";
 import { FALLBACK_NOTICE, OFFLINE_NOTICE, type AskResult } from "./askResult.js";
-import { Budgets } from "./budgets.js";
+import { BudgetExceededError, Budgets } from "./budgets.js";
 import { createChatModel, type ChatModel } from "./chatModel.js";
 import { checkCitations, toCitation } from "./citations.js";
 import { ComparisonSchema, comparisonJsonSchema, type Comparison } from "./comparison.js";
@@ -84,7 +84,8 @@ export class AnswerEngine {
     const key = AnswerCache.key(["ask", q.toLowerCase(), history, model.name, this.deps.store.version()]);
     const hit = cache?.get<AskResult>(key);
     if (hit) return { ...hit, cached: true };
-    budgets?.check(opts);
+    const spent = budgetSpent(budgets, opts);
+    if (spent) return offlineAnswer(q, papers, `${spent} Meanwhile, here are the most relevant passages.`);
     try {
       const messages = await askMessages(q, papers, history);
       const text = await model.complete(messages, { maxTokens: this.deps.maxAnswerTokens ?? 400, onDelta: opts.onPartial });
@@ -130,7 +131,8 @@ export class AnswerEngine {
     const key = AnswerCache.key(["compare", pa.id, pb.id, model.name, pa.updatedAt, pb.updatedAt]);
     const hit = cache?.get<Comparison>(key);
     if (hit) return { kind: "comparison", a: pa, b: pb, comparison: hit, mode: "llm" };
-    budgets?.check(opts);
+    const spent = budgetSpent(budgets, opts);
+    if (spent) return { kind: "comparison", a: pa, b: pb, comparison: offlineCompare(pa, pb), mode: "offline", notice: spent };
     let reason = "invalid output";
     const messages = await compareMessages(pa, pb);
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -172,6 +174,17 @@ export class AnswerEngine {
       log?.warn({ err: failureReason(err) }, "TL;DR failed");
       return undefined;
     }
+  }
+}
+
+/** The budget message when a written answer would exceed a daily budget; the offline answer is given instead. */
+function budgetSpent(budgets: Budgets | undefined, who: { userId?: string; guildId?: string }): string | undefined {
+  try {
+    budgets?.check(who);
+    return undefined;
+  } catch (err) {
+    if (err instanceof BudgetExceededError) return err.message;
+    throw err;
   }
 }
 

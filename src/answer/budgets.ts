@@ -23,7 +23,7 @@ export class Budgets {
     const { userDaily, guildDaily } = this.limits;
     if (userDaily !== undefined && who.userId && this.used(day, "user", who.userId) >= userDaily)
       throw new BudgetExceededError(
-        `You have used your ${userDaily} written answers for today. Cached and offline answers still work; the budget resets at 00:00 UTC.`,
+        `You have used your ${userDaily} written answers for today; the budget resets at 00:00 UTC.`,
       );
     if (guildDaily !== undefined && who.guildId && this.used(day, "guild", who.guildId) >= guildDaily)
       throw new BudgetExceededError(

@@ -25,6 +25,7 @@ export const DEFAULT_CHAT_MODEL = "gpt-4o-mini";
 
 export class OpenAIChatModel implements ChatModel {
   private readonly client: OpenAI;
+  private readonly timeoutMs: number;
   /** Set once the server refuses `json_schema`; later requests ask for plain JSON instead. */
   private noJsonSchema = false;
 
@@ -33,23 +34,39 @@ export class OpenAIChatModel implements ChatModel {
     connection: { apiKey?: string; baseUrl?: string },
     opts: { timeoutMs?: number; maxRetries?: number } = {},
   ) {
-    this.client = createOpenAIClient(connection, { timeoutMs: opts.timeoutMs ?? 30_000, maxRetries: opts.maxRetries ?? 1 });
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.client = createOpenAIClient(connection, { timeoutMs: this.timeoutMs, maxRetries: opts.maxRetries ?? 1 });
   }
 
   async complete(messages: ChatMessage[], opts: ChatOptions): Promise<string> {
     if (opts.jsonSchema) return this.structured(messages, opts);
-    const stream = await this.client.chat.completions.create(
-      { model: this.name, messages, max_tokens: opts.maxTokens, temperature: 0.2, stream: true },
-      { signal: opts.signal },
-    );
-    let text = "";
-    for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta?.content;
-      if (!delta) continue;
-      text += delta;
-      opts.onDelta?.(text);
+    // The SDK's timeout stops at the response headers; a stream that stalls midway needs its own.
+    const idle = new AbortController();
+    let timer = setTimeout(() => idle.abort(), this.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, idle.signal]) : idle.signal;
+    try {
+      const stream = await this.client.chat.completions.create(
+        { model: this.name, messages, max_tokens: opts.maxTokens, temperature: 0.2, stream: true },
+        { signal },
+      );
+      let text = "";
+      for await (const chunk of stream) {
+        clearTimeout(timer);
+        timer = setTimeout(() => idle.abort(), this.timeoutMs);
+        const delta = chunk.choices[0]?.delta?.content;
+        if (!delta) continue;
+        text += delta;
+        opts.onDelta?.(text);
+      }
+      // An aborted stream may simply end; a cut-off answer must not pass for a whole one.
+      if (idle.signal.aborted) throw new Error("stream aborted");
+      return text;
+    } catch (err) {
+      if (idle.signal.aborted) throw new Error(`timeout: the model sent nothing for ${this.timeoutMs} ms`, { cause: err });
+      throw err;
+    } finally {
+      clearTimeout(timer);
     }
-    return text;
   }
 
   private async structured(messages: ChatMessage[], opts: ChatOptions): Promise<string> {

@@ -1,5 +1,4 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { REST } from "discord.js";
 import { UsageError, UserError } from "../config/errors.js";
 import { DigestSettingsRepo, defaultDigestSettings, type DigestSettings } from "../digest/digestConfig.js";
 import { hfPaperUrl } from "../digest/digestPost.js";
@@ -8,7 +7,7 @@ import { sharedDayFetcher } from "../digest/fetchDay.js";
 import { DigestLedger } from "../digest/ledger.js";
 import { localDate } from "../digest/localTime.js";
 import { engineTldr, INTERACTIVE_FEED_RETRY } from "../discord/digestService.js";
-import { RestDigestPoster } from "../discord/restDigestPoster.js";
+import { restDigestPoster } from "../discord/restDigestPoster.js";
 import { openDb } from "../store/db.js";
 import type { CliContext } from "./context.js";
 import { isoDate } from "./parsers.js";
@@ -76,7 +75,7 @@ Exit codes: 0 posted, already posted or nothing new; 1 failure; 2 bad usage or m
           settings,
           ledger: new DigestLedger(store.db),
           fetchDay: sharedDayFetcher(ctx.config.hfApiBase, { log: ctx.log }),
-          poster: new RestDigestPoster(new REST({ api: ctx.config.discord.apiBase }).setToken(token ?? "unused"), appId ?? ""),
+          poster: restDigestPoster(ctx.config.discord.apiBase, token ?? "unused", appId ?? ""),
           tldr: engineTldr(engine, store),
           log: ctx.log,
           feedRetry: INTERACTIVE_FEED_RETRY,

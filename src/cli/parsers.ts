@@ -9,7 +9,9 @@ export function positiveInt(max: number) {
 }
 
 export function isoDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+  // Date.parse accepts 2026-02-30 and rolls it over to March, so the round trip is checked too.
+  const t = Date.parse(`${value}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value)
     throw new InvalidArgumentError("expected a date as YYYY-MM-DD");
   return value;
 }

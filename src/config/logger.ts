@@ -11,6 +11,8 @@ const REDACT = [
   "*.apiKey",
   "*.authorization",
   "*.headers.authorization",
+  "*.*.token",
+  "*.*.apiKey",
   "DISCORD_TOKEN",
   "OPENAI_API_KEY",
 ];

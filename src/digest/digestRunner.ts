@@ -148,7 +148,7 @@ async function runClaimed(ctx: {
     }
   }
 
-  const window = feedWindow(key.date, settings.time, settings.timezone, now());
+  const window = feedWindow(key.date, settings.time, settings.timezone, now(), deps.ledger.lastSentAt(key.channelId, key.date));
   const feed = await fetchWithRetry(deps, key, window, sleep);
   if (!feed.ok) {
     deps.ledger.markFailed(key, feed.error, { posted: "no" });
@@ -201,7 +201,8 @@ export interface DigestPreview {
 export async function previewDigest(args: { guildId: string; date: string; deps: DigestDeps }): Promise<DigestPreview> {
   const { deps } = args;
   const settings = deps.settings.getOrDefault(args.guildId);
-  const window = feedWindow(args.date, settings.time, settings.timezone, (deps.now ?? (() => new Date()))());
+  const previous = settings.channelId ? deps.ledger.lastSentAt(settings.channelId, args.date) : undefined;
+  const window = feedWindow(args.date, settings.time, settings.timezone, (deps.now ?? (() => new Date()))(), previous);
   const day = await fetchWindow(window, args.date, deps.fetchDay);
   storeDay(deps.store, day);
   const posted = settings.channelId ? deps.ledger.postedPaperIds(settings.channelId, args.date) : new Set<string>();

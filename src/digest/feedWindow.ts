@@ -16,13 +16,17 @@ export interface FeedWindow {
  * A server's post for local date `date` covers the 24 hours up to its scheduled time that day (or up
  * to `now`, when posting early). So a paper that enters the feed after today's post is in
  * tomorrow's, and a server east of UTC, posting in the small hours UTC, gets yesterday's full
- * feed day instead of today's barely started one.
+ * feed day instead of today's barely started one. When the previous post went out early
+ * (`/digest now`), the window reaches back to it (at most 48 hours), so nothing falls in between.
  */
-export function feedWindow(date: string, time: string, timezone: string, now: Date): FeedWindow {
+export function feedWindow(date: string, time: string, timezone: string, now: Date, previousPostAt?: Date): FeedWindow {
   const scheduled = scheduledInstant(date, time, timezone);
   const end = scheduled.getTime() > now.getTime() ? now : scheduled;
-  const start = new Date(end.getTime() - DAY_MS);
-  const days = [...new Set([start, end].map((d) => d.toISOString().slice(0, 10)))];
+  let start = new Date(end.getTime() - DAY_MS);
+  const prev = previousPostAt?.getTime();
+  if (prev !== undefined && prev < start.getTime() && prev > end.getTime() - 2 * DAY_MS) start = new Date(prev);
+  const days: string[] = [];
+  for (let t = Date.parse(start.toISOString().slice(0, 10)); t <= end.getTime(); t += DAY_MS) days.push(new Date(t).toISOString().slice(0, 10));
   return { start, end, days };
 }
 

@@ -166,6 +166,14 @@ export class DigestLedger {
   }
 
   /** The server's latest day that produced a message. */
+  /** When this channel's latest post before `date` was sent (empty days included), if any. */
+  lastSentAt(channelId: string, beforeDate: string): Date | undefined {
+    const r = this.db
+      .prepare("SELECT max(sent_at) AS at FROM digest_posts WHERE channel_id = ? AND date < ? AND state = 'sent'")
+      .get(channelId, beforeDate) as { at: string | null };
+    return r.at ? new Date(r.at) : undefined;
+  }
+
   lastPost(guildId: string): LedgerEntry | undefined {
     return this.latest(guildId, "state = 'sent' AND message_id IS NOT NULL");
   }

@@ -100,7 +100,7 @@ export class DigestScheduler {
         const runs: ScheduledRun[] = [];
         let dates: string[] = [];
         try {
-          dates = missedDates(s, now, (date) => this.opts.ledger.get({ guildId: s.guildId, channelId: s.channelId!, date }) !== undefined);
+          dates = missedDates(s, now, (date) => this.opts.ledger.get({ guildId: s.guildId, channelId: s.channelId!, date })?.state === "sent");
         } catch (err) {
           this.opts.log?.error({ guildId: s.guildId, err }, "digest catch-up: bad schedule");
         }

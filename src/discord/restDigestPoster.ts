@@ -26,6 +26,11 @@ export class DigestPostTooLargeError extends Error {
  * works with a gateway client's `client.rest` or a standalone `REST` (the CLI). Channel errors
  * become `ChannelGoneError` / `MissingAccessError`; everything else is rethrown as transient.
  */
+/** A poster over REST alone (no gateway), as the CLI uses it. */
+export function restDigestPoster(apiBase: string, token: string, appId: string): RestDigestPoster {
+  return new RestDigestPoster(new REST({ api: apiBase }).setToken(token), appId);
+}
+
 export class RestDigestPoster implements DigestPoster {
   constructor(
     private readonly rest: REST,

@@ -161,7 +161,7 @@ function toInput(e: RawEntry, captureYear: number, capture?: RawDate): PaperInpu
     authorCount: e.authorCount,
     organization: e.organization,
     publishedAt,
-    upvotes: e.upvotes ?? 0,
+    upvotes: e.upvotes,
     source: "seed",
   };
 }

@@ -43,6 +43,7 @@ const FUSION_DEPTH = 50;
 export class Retriever {
   private readonly stats: TermStats;
   private readonly lexical: LexicalRanker;
+  private seenVersion?: string;
 
   constructor(
     readonly store: PaperStore,
@@ -54,6 +55,12 @@ export class Retriever {
 
   async retrieve(query: string, opts: RetrieveOptions = {}): Promise<Retrieval> {
     const k = opts.k ?? 10;
+    // Papers added or changed since the last search (the daily digest, an ingest) make cached text and counts stale.
+    const version = this.store.version();
+    if (version !== this.seenVersion) {
+      if (this.seenVersion !== undefined) this.invalidate();
+      this.seenVersion = version;
+    }
     const vectors = this.vectorsAvailable();
     const lex = this.lexical.rank(query, {
       k: vectors ? Math.max(k, FUSION_DEPTH) : k,
@@ -79,7 +86,7 @@ export class Retriever {
     };
   }
 
-  /** After papers were added or changed in this process. */
+  /** Forgets cached paper text and word counts (done automatically when the collection changes). */
   invalidate(): void {
     this.stats.invalidate();
     this.lexical.invalidate();

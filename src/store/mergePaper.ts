@@ -18,9 +18,11 @@ export function mergePaper(input: PaperInput, existing?: ContentColumns): Conten
   const title = clean(input.title) ?? existing?.title ?? "";
   const abstract = clean(input.abstract) ?? existing?.abstract ?? "";
   const authors = input.authors.map((a) => a.trim()).filter(Boolean);
-  const keepAuthors = authors.length === 0 && existing ? (JSON.parse(existing.authors) as string[]) : authors;
+  const stored = existing ? (JSON.parse(existing.authors) as string[]) : [];
+  const keepAuthors = authors.length === 0 || (!newer && stored.length) ? stored : authors;
+  // A lower-ranked source (the seed page after the feed) only fills gaps; it never overwrites.
   const pick = <T>(value: T | undefined | null, stored: T | null | undefined): T | null =>
-    value === undefined || value === null ? (stored ?? null) : value;
+    newer ? (value ?? stored ?? null) : (stored ?? value ?? null);
   const pickText = (value: string | undefined, stored: string | null | undefined) => pick(clean(value), stored);
 
   const chosenTitle = newer || !existing ? title : existing.title;
@@ -34,7 +36,7 @@ export function mergePaper(input: PaperInput, existing?: ContentColumns): Conten
     organization: pickText(input.organization, existing?.organization),
     published_at: pick(input.publishedAt, existing?.published_at),
     feed_date: pick(input.feedDate, existing?.feed_date),
-    upvotes: input.upvotes ?? existing?.upvotes ?? 0,
+    upvotes: pick(input.upvotes, existing?.upvotes) ?? 0,
     hf_url: pick(links.hf, existing?.hf_url),
     arxiv_url: pick(links.arxiv, existing?.arxiv_url),
     pdf_url: pick(links.pdf, existing?.pdf_url),
@@ -43,8 +45,14 @@ export function mergePaper(input: PaperInput, existing?: ContentColumns): Conten
     github_stars: pick(input.githubStars, existing?.github_stars),
     thumbnail: pick(input.thumbnail, existing?.thumbnail),
     ai_summary: pickText(input.aiSummary, existing?.ai_summary),
-    ai_keywords: input.aiKeywords?.length ? JSON.stringify(input.aiKeywords) : (existing?.ai_keywords ?? "[]"),
-    categories: input.categories?.length ? JSON.stringify(input.categories) : (existing?.categories ?? "[]"),
+    ai_keywords: listColumn(input.aiKeywords, existing?.ai_keywords, newer),
+    categories: listColumn(input.categories, existing?.categories, newer),
     source: newer ? input.source : existing.source,
   };
+}
+
+/** A JSON list column: the newer source's non-empty list wins; otherwise what is stored. */
+function listColumn(value: string[] | undefined, stored: string | undefined, newer: boolean): string {
+  if (value?.length && (newer || !stored || stored === "[]")) return JSON.stringify(value);
+  return stored ?? "[]";
 }

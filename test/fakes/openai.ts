@@ -63,7 +63,9 @@ export type ChatReply =
   /** Never answers (for client timeouts). */
   | { hang: true }
   /** Streams this much, then drops the connection. */
-  | { partial: string };
+  | { partial: string }
+  /** Streams this much, then keeps the connection open and silent. */
+  | { stall: string };
 
 /**
  * A local stand-in for an OpenAI-compatible server on 127.0.0.1. Serves `POST /v1/embeddings`;
@@ -161,6 +163,12 @@ export class FakeOpenAI {
       return sendError(res, 400, "response_format json_schema is not supported by this server");
     const reply = this.chatReplies.shift() ?? this.defaultChat(req);
     if ("hang" in reply) return new Promise<void>(() => {});
+    if ("stall" in reply) {
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      const chunk = { id: "chatcmpl-fake", created: 0, model: body.model ?? "fake-chat", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: reply.stall }, finish_reason: null }] };
+      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      return new Promise<void>(() => {});
+    }
     if ("status" in reply) return sendError(res, reply.status, `scripted ${reply.status}`, "server_error", reply.headers);
     const model = body.model ?? "fake-chat";
     const base = { id: "chatcmpl-fake", created: 0, model };
