@@ -10,7 +10,7 @@ import { previewDigest, runDigest, type DigestDeps } from "../src/digest/digestR
 import { digestStatus, formatDigestStatus } from "../src/digest/digestStatus.js";
 import { DigestLedger } from "../src/digest/ledger.js";
 import { digestNonce } from "../src/digest/nonce.js";
-import { ChannelGoneError, MissingAccessError } from "../src/digest/posterErrors.js";
+import { ChannelGoneError, MissingAccessError, PostRejectedError } from "../src/digest/posterErrors.js";
 import { DigestScheduler } from "../src/digest/scheduler.js";
 import { fetchDailyPapers } from "../src/ingest/hfDailyPapers.js";
 import type { PaperStore } from "../src/store/paperStore.js";
@@ -58,6 +58,8 @@ class FakeDiscord implements DigestPoster {
   loseReplies = 0;
   /** The next N sends fail before reaching Discord. */
   failSends = 0;
+  /** Discord refuses every post as invalid. */
+  rejectPosts = false;
   private nonces = new Map<string, string>();
   private nextId = 1_300_000_000_000_000_000n;
   private waiting: (() => void)[] = [];
@@ -66,6 +68,7 @@ class FakeDiscord implements DigestPoster {
     this.sendCalls.push({ channelId, nonce });
     if (this.gone.has(channelId)) throw new ChannelGoneError(channelId, "Unknown Channel");
     if (this.noAccess.has(channelId)) throw new MissingAccessError(channelId, "Send Messages");
+    if (this.rejectPosts) throw new PostRejectedError("Discord refused the post: Invalid Form Body");
     if (this.failSends > 0) {
       this.failSends--;
       throw new Error("503 Service Unavailable");
@@ -247,6 +250,15 @@ describe("the daily digest run", () => {
     expect(retry.kind).toBe("posted");
     expect(discord.posts(CHAN_A)).toHaveLength(1);
     expect(digestStatus({ guildId: GUILD_A, settings, ledger, now: clock }).lastError).toBeUndefined();
+  });
+
+  it("does not retry a post Discord refuses as invalid, and records the day as failed, not posted", async () => {
+    discord.rejectPosts = true;
+    const outcome = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
+    expect(outcome).toMatchObject({ kind: "send-failed" });
+    expect(sleeps).toEqual([]);
+    expect(ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })).toMatchObject({ state: "failed" });
+    expect(settings.get(GUILD_A)!.paused).toBe(false);
   });
 
   it("posts nothing on a weekend and records the day as done", async () => {

@@ -1,7 +1,10 @@
 import type { Citation } from "./citations.js";
 
 export interface AskResult {
+  /** Plain text (a model's answer may carry its own Markdown). */
   answer: string;
+  /** The quoted passages of an offline answer, for callers that format them (bold titles, escaping). */
+  passages?: { n: number; title: string; text: string }[];
   citations: Citation[];
   /** False when the collection has nothing relevant: the answer says so and names the nearest papers. */
   covered: boolean;

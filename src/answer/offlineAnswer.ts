@@ -11,9 +11,10 @@ export function shortTitle(title: string): string {
 
 /** Quoted passages from the most relevant papers, each cited: useful with no model at all. */
 export function offlineAnswer(question: string, papers: Paper[], notice: string): AskResult {
-  const parts = papers.map((p, i) => `**${shortTitle(p.title)}**: “${bestSentences(p.abstract, question).join(" ")}” [${i + 1}]`);
+  const passages = papers.map((p, i) => ({ n: i + 1, title: shortTitle(p.title), text: bestSentences(p.abstract, question).join(" ") }));
   return {
-    answer: parts.join("\n\n"),
+    answer: passages.map((x) => `${x.title}: “${x.text}” [${x.n}]`).join("\n\n"),
+    passages,
     citations: papers.map((p, i) => toCitation(i + 1, p)),
     covered: true,
     mode: "offline",

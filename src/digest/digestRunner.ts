@@ -11,7 +11,7 @@ import type { DigestLedger, LedgerEntry, LedgerKey } from "./ledger.js";
 import { digestNonce } from "./nonce.js";
 import type { FetchDay } from "./fetchDay.js";
 import { feedWindow, fetchWindow, type FeedWindow } from "./feedWindow.js";
-import { DigestPosterError } from "./posterErrors.js";
+import { DigestPosterError, PostRejectedError } from "./posterErrors.js";
 import { selectPapers, type Selection } from "./selectPapers.js";
 
 /** How long a day keeps trying an unreachable feed: waits double from `firstDelayMs` up to `maxDelayMs`. */
@@ -170,7 +170,7 @@ async function runClaimed(ctx: {
   if (sent.kind === "gone") return pauseFor(deps, key, sent.error, now);
   if (sent.kind === "failed") {
     const error = `could not post: ${sent.error}`;
-    deps.ledger.markFailed(key, error, { posted: "unknown" });
+    deps.ledger.markFailed(key, error, { posted: sent.rejected ? "no" : "unknown" });
     deps.log.warn({ ...base, error }, "digest: send failed");
     return { ...base, kind: "send-failed", error };
   }
@@ -243,7 +243,10 @@ async function findEarlierPost(poster: DigestPoster, key: LedgerKey, nonce: stri
   return mine?.id;
 }
 
-type Attempt<T> = { kind: "ok"; value: T } | { kind: "gone"; error: DigestPosterError } | { kind: "failed"; error: string };
+type Attempt<T> =
+  | { kind: "ok"; value: T }
+  | { kind: "gone"; error: DigestPosterError }
+  | { kind: "failed"; error: string; rejected?: boolean };
 
 /** Calls Discord, retrying transient failures after the configured delays; channel errors end it at once. */
 async function withRetries<T>(
@@ -258,6 +261,7 @@ async function withRetries<T>(
       return { kind: "ok", value: await fn() };
     } catch (err) {
       if (err instanceof DigestPosterError) return { kind: "gone", error: err };
+      if (err instanceof PostRejectedError) return { kind: "failed", error: errorText(err), rejected: true };
       if (i >= delays.length) return { kind: "failed", error: errorText(err) };
       onRetry(errorText(err));
       deps.log.warn({ err: errorText(err), attempt: i + 1 }, "digest: Discord call failed, retrying");

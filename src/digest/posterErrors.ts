@@ -39,3 +39,11 @@ export class MissingAccessError extends DigestPosterError {
       `Read Message History; fix that and resume.`;
   }
 }
+
+/**
+ * Discord refused the post itself (too large, invalid form body): sending it again cannot help, so
+ * the day is recorded as failed and not posted, without retries, and the server is not paused.
+ */
+export class PostRejectedError extends Error {
+  override name = "PostRejectedError";
+}

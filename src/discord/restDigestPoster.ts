@@ -9,17 +9,12 @@ import {
 } from "discord.js";
 import type { DigestPost } from "../digest/digestPost.js";
 import type { DigestPoster, RecentMessage } from "../digest/digestPoster.js";
-import { ChannelGoneError, MissingAccessError } from "../digest/posterErrors.js";
+import { ChannelGoneError, MissingAccessError, PostRejectedError } from "../digest/posterErrors.js";
 import { digestEmbeds, digestPostProblems } from "./digestMessage.js";
 import { NO_MENTIONS } from "./limits.js";
 
 /** Discord returns at most this many messages per history request. */
 const MAX_HISTORY = 100;
-
-/** A digest post that cannot be sent as one Discord message (a bug upstream; never sent). */
-export class DigestPostTooLargeError extends Error {
-  override name = "DigestPostTooLargeError";
-}
 
 /**
  * The `DigestPoster` over Discord's REST API (`@discordjs/rest`, as re-exported by discord.js):
@@ -40,7 +35,7 @@ export class RestDigestPoster implements DigestPoster {
 
   async send(channelId: string, post: DigestPost, nonce: string): Promise<{ messageId: string }> {
     const problems = digestPostProblems(post, nonce);
-    if (problems.length) throw new DigestPostTooLargeError(`the digest post does not fit in one Discord message: ${problems.join("; ")}`);
+    if (problems.length) throw new PostRejectedError(`the digest post does not fit in one Discord message: ${problems.join("; ")}`);
     const body: RESTPostAPIChannelMessageJSONBody = {
       content: post.content,
       embeds: digestEmbeds(post),
@@ -80,5 +75,6 @@ export function toPosterError(channelId: string, err: unknown): unknown {
   if (code === RESTJSONErrorCodes.UnknownChannel || status === 404) return new ChannelGoneError(channelId, detail);
   if (code === RESTJSONErrorCodes.MissingAccess || code === RESTJSONErrorCodes.MissingPermissions || status === 403)
     return new MissingAccessError(channelId);
+  if (code === RESTJSONErrorCodes.InvalidFormBodyOrContentType) return new PostRejectedError(`Discord refused the post: ${detail}`);
   return err;
 }

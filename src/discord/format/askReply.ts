@@ -2,7 +2,7 @@ import type { AskResult } from "../../answer/askResult.js";
 import { truncate } from "../../digest/discordText.js";
 import { LIMITS } from "../limits.js";
 import { splitMessage } from "../splitMessage.js";
-import { link } from "./markdown.js";
+import { link, plain } from "./markdown.js";
 
 /** The final /ask reply as messages of at most 2,000 characters: answer, numbered sources, then a footer. */
 export function askReplyMessages(result: AskResult): string[] {
@@ -10,7 +10,9 @@ export function askReplyMessages(result: AskResult): string[] {
   const footer: string[] = [];
   if (result.notice) footer.push(`-# ${result.notice}${result.fallbackReason ? ` (${result.fallbackReason})` : ""}`);
   if (result.cached) footer.push("-# Answered from the cache: the same question was asked before.");
-  const text = [result.answer, sources.length ? `**Sources**\n${sources.join("\n")}` : "", footer.join("\n")].filter(Boolean).join("\n\n");
+  // Quoted passages are paper text: escaped, so a stray * or _ cannot restyle the message.
+  const body = result.passages ? result.passages.map((x) => `**${plain(x.title)}**: “${plain(x.text)}” [${x.n}]`).join("\n\n") : result.answer;
+  const text = [body, sources.length ? `**Sources**\n${sources.join("\n")}` : "", footer.join("\n")].filter(Boolean).join("\n\n");
   return splitMessage(text, LIMITS.content);
 }
 
