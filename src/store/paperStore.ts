@@ -71,13 +71,18 @@ export class PaperStore {
     return row ? rowToPaper(row) : undefined;
   }
 
+  private readonly byRowidsStmts = new Map<number, Statement<number[], PaperRow>>();
+
   getByRowids(rowids: number[]): Map<number, Paper> {
     const out = new Map<number, Paper>();
     for (let i = 0; i < rowids.length; i += 500) {
       const chunk = rowids.slice(i, i + 500);
-      const rows = this.db
-        .prepare(`SELECT * FROM papers WHERE rowid IN (${chunk.map(() => "?").join(",")})`)
-        .all(...chunk) as PaperRow[];
+      let stmt = this.byRowidsStmts.get(chunk.length);
+      if (!stmt) {
+        stmt = this.db.prepare(`SELECT * FROM papers WHERE rowid IN (${chunk.map(() => "?").join(",")})`);
+        if (this.byRowidsStmts.size < 64) this.byRowidsStmts.set(chunk.length, stmt);
+      }
+      const rows = stmt.all(...chunk);
       for (const r of rows) out.set(r.rowid, rowToPaper(r));
     }
     return out;
