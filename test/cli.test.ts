@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
@@ -117,5 +118,21 @@ describe("the paperbot command line", () => {
     } finally {
       await fake.stop();
     }
+  });
+
+  it("merges the search index after a bulk ingest, and searches still work", async () => {
+    const e = env();
+    const file = path.join(tempDir(), "snapshot.jsonl");
+    const lines = Array.from({ length: 1000 }, (_, i) =>
+      JSON.stringify({ id: `0801.${String(i).padStart(4, "0")}`, title: `Gossip protocol variant ${i}`, abstract: `Membership gossip number ${i}.` }),
+    );
+    fs.writeFileSync(file, lines.join("\n"));
+    const r = await runBin(["ingest", "arxiv", file], e);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/read 1000, added 1000,.*\noptimized the search indexes in [\d.]+ s/);
+    const small = await runBin(["ingest", "hf", "--file", path.join(corpusDir, "2026-02-02.json")], e);
+    expect(small.stdout).not.toMatch(/optimized/);
+    const found = JSON.parse((await runBin(["search", "--json", "-k", "1", "gossip protocol variant 917"], e)).stdout);
+    expect(found.results[0].id).toBe("0801.0917");
   });
 });
