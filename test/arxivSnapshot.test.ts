@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ingestArxivSnapshot } from "../src/ingest/ingestArxiv.js";
-import { searchBm25 } from "../src/retrieval/searchBm25.js";
+import { Retriever } from "../src/retrieval/retriever.js";
 import { tempDir, tempStore } from "./helpers/tmp.js";
 
 const line = (id: string, title: string, categories = "cs.DC") =>
@@ -46,7 +46,7 @@ describe("arXiv metadata snapshots", () => {
     expect(p.links.arxiv).toBe("https://arxiv.org/abs/0704.0001");
     expect(store.get("2401.00001")?.title).toMatch(/^Versioned/);
     expect(store.get("hep-th/9901001")).toBeDefined();
-    expect(searchBm25(store, "gossip membership")[0]?.paper.id).toBe("0704.0001");
+    expect((await new Retriever(store).retrieve("gossip membership")).hits[0]?.paper.id).toBe("0704.0001");
 
     const again = await ingestArxivSnapshot(store, file);
     expect(again).toMatchObject({ added: 0, unchanged: 3 });
