@@ -83,8 +83,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: e.LOG_LEVEL,
   });
 }
-
-/** A model is configured when there is somewhere to send requests: a key (OpenAI) or a base URL (local server). */
-export function hasChatModel(config: Config): boolean {
-  return Boolean(config.openai.apiKey || config.openai.baseUrl);
-}
