@@ -43,7 +43,7 @@ describe("the paperbot command line", () => {
   });
 
   it("exits 2 with one clear line on bad usage", async () => {
-    for (const args of [["search", "-k", "zero", "x"], ["frobnicate"], ["ingest", "hf"], ["ingest", "hf", "--date", "2026-13-45"]]) {
+    for (const args of [["search", "-k", "zero", "x"], ["frobnicate"], ["ingest", "hf"], ["ingest", "hf", "--date", "2026-13-45"], ["digest", "--date", "2026-02-30", "--dry-run"]]) {
       const r = await runBin(args, env());
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
