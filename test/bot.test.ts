@@ -104,6 +104,18 @@ describe("/ask", () => {
     expect(messages[1]!.content).toBe(QUESTION);
   });
 
+  it("offers the thread button in a channel, but not inside a thread that is not one of its own", async () => {
+    t = await startTestBot();
+    const asked = t.discord.sendCommand({ name: "ask", options: { question: QUESTION } });
+    const inChannel = await asked.waitFor((i) => [i.original!, ...i.followUps].find((msg) => msg?.content.includes("**Sources**")));
+    expect(inChannel.components?.length ?? 0).toBeGreaterThan(0);
+    const thread = t.discord.addThread(t.discord.channelId("general"), { name: "reading group" });
+    const inThread = t.discord.sendCommand({ name: "ask", channelId: thread.id, user: { username: "other" }, options: { question: QUESTION } });
+    const last = await inThread.waitFor((i) => [i.original!, ...i.followUps].find((msg) => msg?.content.includes("**Sources**")));
+    expect([inThread.original!, ...inThread.followUps].every((msg) => !msg.components?.length)).toBe(true);
+    expect(last.content).toMatch(/\*\*Sources\*\*/);
+  });
+
   it("asks a user to wait between questions", async () => {
     t = await startTestBot();
     await t.discord.sendCommand({ name: "ask", options: { question: QUESTION } }).reply();
