@@ -3,14 +3,10 @@ import { shortName } from "../src/retrieval/nameKey.js";
 import { resolvePaper } from "../src/retrieval/resolvePaper.js";
 import { openStore } from "../src/store/openStore.js";
 import type { PaperStore } from "../src/store/paperStore.js";
+import { percentiles, type Percentiles } from "./latency.js";
 import { rng } from "./synthetic.js";
 
-export interface LatencyFigures {
-  calls: number;
-  p50: number;
-  p95: number;
-  max: number;
-}
+export type LatencyFigures = Percentiles;
 
 export interface NamesFigures {
   papers: number;
@@ -109,14 +105,13 @@ function typo(text: string, rand: () => number): string {
 }
 
 function time<T>(inputs: T[], fn: (input: T) => void): LatencyFigures {
-  const ms = inputs.map((input) => {
-    const t = performance.now();
-    fn(input);
-    return performance.now() - t;
-  });
-  ms.sort((a, b) => a - b);
-  const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? 0;
-  return { calls: ms.length, p50: at(0.5), p95: at(0.95), max: ms[ms.length - 1] ?? 0 };
+  return percentiles(
+    inputs.map((input) => {
+      const t = performance.now();
+      fn(input);
+      return performance.now() - t;
+    }),
+  );
 }
 
 function print(dbFile: string, f: NamesFigures): void {

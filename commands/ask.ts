@@ -2,7 +2,8 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, SlashComman
 import { MAX_QUESTION_CHARS } from "../src/answer/answerEngine.js";
 import type { Command } from "../src/discord/command.js";
 import { askProgress, askReplyMessages } from "../src/discord/format/askReply.js";
-import { LIMITS, NO_MENTIONS, truncate } from "../src/discord/limits.js";
+import { LIMITS, NO_MENTIONS } from "../src/discord/limits.js";
+import { truncate } from "../src/retrieval/text.js";
 import { ThrottledEditor } from "../src/discord/throttledEditor.js";
 
 const THREAD_BUTTON = "ask-thread";

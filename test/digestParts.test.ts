@@ -21,7 +21,7 @@ import { DigestLedger } from "../src/digest/ledger.js";
 import { addDays, lastScheduledDate, localDate, scheduledInstant } from "../src/digest/localTime.js";
 import { digestNonce } from "../src/digest/nonce.js";
 import { selectPapers, termMatcher } from "../src/digest/selectPapers.js";
-import { splitSentences } from "../src/retrieval/sentences.js";
+import { splitSentences } from "../src/retrieval/text.js";
 import { HfItemSchema, type HfItem } from "../src/ingest/hfItem.js";
 import { tempStore } from "./helpers/tmp.js";
 

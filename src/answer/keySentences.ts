@@ -1,10 +1,10 @@
 import { queryTerms, tokenize } from "../retrieval/queryTerms.js";
-import { splitSentences } from "../retrieval/sentences.js";
+import { splitSentences, truncate } from "../retrieval/text.js";
 import { stem } from "../retrieval/stem.js";
 
 const MAX_SENTENCE = 400;
 
-const clip = (s: string) => (s.length > MAX_SENTENCE ? `${s.slice(0, MAX_SENTENCE - 1).trimEnd()}…` : s);
+const clip = (s: string) => truncate(s, MAX_SENTENCE);
 
 /** The one or two sentences of an abstract that share most of the question's words, in their original order. */
 export function bestSentences(abstract: string, question: string, max = 2): string[] {

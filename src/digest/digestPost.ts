@@ -1,8 +1,8 @@
 import type { Logger } from "../config/logger.js";
 import type { HfItem } from "../ingest/hfItem.js";
-import { escapeMarkdown, linkUrl, neutralizeMentions, truncate } from "./discordText.js";
+import { escapeMarkdown, linkUrl, neutralizeMentions } from "./discordText.js";
 import type { DigestFilter, Selection } from "./selectPapers.js";
-import { normalizeSpace, splitSentences } from "../retrieval/sentences.js";
+import { normalizeSpace, splitSentences, truncate } from "../retrieval/text.js";
 
 export const DISCORD_LIMITS = {
   content: 2000,

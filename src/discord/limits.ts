@@ -18,6 +18,3 @@ export const LIMITS = {
 
 /** No reply ever pings anyone. */
 export const NO_MENTIONS = { parse: [] as never[] };
-
-/** The one `truncate` (at a word boundary, with an ellipsis), re-exported for commands that import it from here. */
-export { truncate } from "../digest/discordText.js";

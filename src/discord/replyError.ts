@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { MessageFlags, type RepliableInteraction } from "discord.js";
 import { UserError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
-import { truncate } from "../digest/discordText.js";
+import { truncate } from "../retrieval/text.js";
 import { NO_MENTIONS } from "./limits.js";
 
 /** Replies with a short ephemeral message to the user only, replacing a public "thinking…" reply if there is one. */

@@ -2,6 +2,7 @@ import { normalizeTitle } from "../store/paperId.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { nameKey } from "./nameKey.js";
 import { paperNames } from "./paperNames.js";
+import { truncate } from "./text.js";
 
 export interface Suggestion {
   /** The paper's id: what the command receives when the user picks the suggestion. */
@@ -38,16 +39,7 @@ export function autocomplete(store: PaperStore, prefix: string, limit = MAX_SUGG
   const rows = new Map(names.titles([...picked]).map((r) => [r.rowid, r]));
   return [...picked].flatMap((rowid) => {
     const r = rows.get(rowid);
-    return r ? [{ id: r.id, name: clip(r.title || r.id, MAX_NAME_LENGTH) }] : [];
+    return r ? [{ id: r.id, name: truncate(r.title || r.id, MAX_NAME_LENGTH) }] : [];
   });
 }
 
-/** `text` in at most `max` UTF-16 units, cut at a word where one is near, with an ellipsis; never half a surrogate pair. */
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, max - 1);
-  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
-  const space = cut.lastIndexOf(" ");
-  if (space > max * 0.7) cut = cut.slice(0, space);
-  return `${cut.trimEnd()}…`;
-}

@@ -1,5 +1,5 @@
 import type { AskResult } from "../../answer/askResult.js";
-import { truncate } from "../../digest/discordText.js";
+import { truncate } from "../../retrieval/text.js";
 import { LIMITS } from "../limits.js";
 import { splitMessage } from "../splitMessage.js";
 import { link, plain } from "./markdown.js";

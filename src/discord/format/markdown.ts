@@ -1,9 +1,7 @@
-import { escapeMarkdown } from "discord.js";
+import { escapeMarkdown } from "../../digest/discordText.js";
 
 /** Paper text shown as-is: no bold/italics/headings from stray characters, and no broken link syntax. */
-export function plain(text: string): string {
-  return escapeMarkdown(text).replace(/\[/g, "\\[").replace(/\]/g, "\\]");
-}
+export const plain = escapeMarkdown;
 
 /** A masked link whose preview Discord does not unfurl. */
 export function link(text: string, url: string | undefined): string {

@@ -1,6 +1,6 @@
 import { EmbedBuilder } from "discord.js";
 import { paperUrl, paperYear, type Paper } from "../../store/paper.js";
-import { truncate } from "../../digest/discordText.js";
+import { truncate } from "../../retrieval/text.js";
 import { LIMITS } from "../limits.js";
 import { link, plain } from "./markdown.js";
 

@@ -38,3 +38,16 @@ function endsSentence(before: string): boolean {
   if (/^(\p{L}\.)+\p{L}$/u.test(word)) return false;
   return true;
 }
+
+/**
+ * At most `max` UTF-16 units: cut at a word boundary when one is near, trailing punctuation dropped,
+ * an ellipsis added, and never half a surrogate pair.
+ */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 1) return "…".slice(0, max);
+  let cut = text.slice(0, max - 1);
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.\-–—]+$/, "")}…`;
+}
