@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AnswerEngine } from "../src/answer/answerEngine.js";
 import { createChatModel } from "../src/answer/chatModel.js";
 import { PROMPT_MAX } from "../src/answer/prompts.js";
+import { ingestArxivSnapshot } from "../src/ingest/ingestArxiv.js";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import { openStore } from "../src/store/openStore.js";
@@ -110,5 +111,54 @@ describe("a runaway abstract (1 MB) from the feed", () => {
     const tldr = w.model.chatRequests.find((req) => req.messages.some((m) => m.content.includes("Zyxwvut")));
     expect(tldr).toBeDefined();
     for (const request of w.model.chatRequests) expect(promptChars(request)).toBeLessThanOrEqual(PROMPT_MAX.total);
+  });
+});
+
+describe("hostile characters in feed text", () => {
+  const unsafe = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+  it("never reach Discord or the collection: bidi overrides, lone surrogates and control characters are dropped", async () => {
+    const title = "Mirror\u202egnp.exe\u202c attacks on \u2066KV\u2069 caches \ud83d and \udc00 bells\u0007\u0000 \u200fhere";
+    const item = feedItem("2602.99903", title, "We study \u202ereversed\u202c text.\u001b[31m Red.", 999, ["Eve \u202eliam\u202c", "Bob\u0000 Builder"]);
+    (item.paper as Record<string, unknown>).ai_summary = "Flips \u202etext\u202c in \u2067titles\u2069 \ud800 shown to readers.";
+    const w = await digestWorld([item]);
+    const r = await runBin(["digest", "--date", DAY, "--channel", w.channel], w.env);
+    expect(r.code, r.stderr).toBe(0);
+
+    const [post] = w.discord.messages(w.channel);
+    const embed = post!.embeds[0]!;
+    expect(embed.title).toBe("Mirrorgnp.exe attacks on KV caches \ufffd and \ufffd bells here");
+    expect(embed.description).toMatch(/^Flips text in titles \ufffd shown to readers\.\n\*Eve liam, Bob Builder\*/);
+    for (const e of post!.embeds) expect(`${e.title}\n${e.description}`).not.toMatch(unsafe);
+    expect(post!.content).not.toMatch(unsafe);
+
+    const store = openStore(w.db);
+    const stored = store.get("2602.99903")!;
+    store.db.close();
+    expect(stored.title).toBe("Mirrorgnp.exe attacks on KV caches \ufffd and \ufffd bells here");
+    expect(stored.authors).toEqual(["Eve liam", "Bob Builder"]);
+    expect(`${stored.abstract}\n${stored.aiSummary}`).not.toMatch(unsafe);
+  });
+
+  it("are dropped from an arXiv snapshot too, whose runaway texts are stored cut to size", async () => {
+    const { store } = tempStore();
+    const file = path.join(tempDir(), "snapshot.json");
+    const line = {
+      id: "2602.99904",
+      title: `Reversed \u202etitles\u202c \udfff in ${"very ".repeat(200)}long arXiv titles`,
+      abstract: `\u2066Isolated\u2069 text.\u0000 ${hugeAbstract()}`,
+      authors_parsed: Array.from({ length: 5000 }, (_, i) => [`Author\u200f${i}`, "Some"]),
+    };
+    fs.writeFileSync(file, `${JSON.stringify(line)}\n`);
+    await ingestArxivSnapshot(store, file);
+    const p = store.get("2602.99904")!;
+    expect(p.title).toMatch(/^Reversed titles \ufffd in very very /);
+    expect(p.title.length).toBeLessThanOrEqual(STORED_MAX.title);
+    expect(p.abstract).toMatch(/^Isolated text\. We evict/);
+    expect(p.abstract.length).toBeLessThanOrEqual(STORED_MAX.abstract);
+    expect(p.authors).toHaveLength(STORED_MAX.authors);
+    expect(p.authors[0]).toBe("Some Author0");
+    expect(p.authorCount).toBe(5000);
+    expect(`${p.title}\n${p.abstract}\n${p.authors.join("\n")}`).not.toMatch(unsafe);
   });
 });

@@ -2,14 +2,14 @@ import type { PaperInput, PaperSource } from "./paper.js";
 import { arxivLinks } from "./paper.js";
 import { normalizeTitle } from "./paperId.js";
 import type { ContentColumns } from "./paperRow.js";
-import { clip, STORED_MAX } from "./storedText.js";
+import { clip, sanitizeText, STORED_MAX } from "./storedText.js";
 
 /** The feed's text is the most complete, then the arXiv dump's, then the scraped seed page's. */
 const RANK: Record<PaperSource, number> = { seed: 0, arxiv: 1, hf: 2 };
 
-/** Outside text as stored: one space between words, at most `max` characters. */
+/** Outside text as stored: sanitised, one space between words, at most `max` characters. */
 const clean = (s: string | undefined, max: number) => {
-  const t = s?.replace(/\s+/g, " ").trim();
+  const t = s === undefined ? undefined : sanitizeText(s).replace(/\s+/g, " ").trim();
   return t ? clip(t, max) : null;
 };
 
