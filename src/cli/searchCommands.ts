@@ -16,7 +16,7 @@ export function addSearchCommands(program: Command, ctx: CliContext): void {
       const retriever = await ctx.retriever();
       const queries = words.length ? [words.join(" ")] : await readLines(ctx.io.stdin);
       for (const query of queries) {
-        const { hits } = await retriever.retrieve(query, { k: opts.top });
+        const { hits } = query ? await retriever.retrieve(query, { k: opts.top }) : { hits: [] };
         if (opts.json) {
           const results = hits.map((h) => ({ id: h.paper.id, title: h.paper.title, score: round(h.score) }));
           ctx.io.out(JSON.stringify({ query, results }));
