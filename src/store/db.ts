@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
 import * as sqliteVec from "sqlite-vec";
+import { ConfigError } from "../config/config.js";
 import { migrations } from "./migrations.js";
 
 export type Db = Database.Database;
@@ -18,11 +19,12 @@ export function openDb(file: string): Db {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   try {
+    refuseNewer(file, schemaVersion(db));
     db.pragma("journal_mode = WAL");
     db.pragma("foreign_keys = ON");
     db.pragma("synchronous = NORMAL");
     sqliteVec.load(db);
-    migrate(db);
+    migrate(db, file);
   } catch (err) {
     db.close();
     throw err;
@@ -39,8 +41,9 @@ export function writeTransaction<T>(db: Db, fn: () => T): T {
   return db.transaction(fn).immediate();
 }
 
-export function migrate(db: Db): void {
+export function migrate(db: Db, file = "the database"): void {
   let current = schemaVersion(db);
+  refuseNewer(file, current);
   // Processes opening a new file at once each take the write lock and re-read the version, so
   // every step runs exactly once.
   while (current < migrations.length) {
@@ -52,8 +55,17 @@ export function migrate(db: Db): void {
       return v + 1;
     });
   }
+  refuseNewer(file, current);
 }
 
 function schemaVersion(db: Db): number {
   return db.pragma("user_version", { simple: true }) as number;
+}
+
+function refuseNewer(file: string, version: number): void {
+  if (version <= migrations.length) return;
+  throw new ConfigError(
+    `${file} was written by a newer paperbot (schema ${version}; this version knows ${migrations.length}). ` +
+      "Upgrade paperbot or use another PAPERBOT_DB.",
+  );
 }
