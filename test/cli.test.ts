@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { FakeOpenAI } from "./fakes/openai.js";
@@ -77,6 +78,27 @@ describe("the paperbot command line", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^paperbot: HF_API_BASE: expected an http\(s\) URL/);
     expect(r.stderr + r.stdout).not.toContain("sk-secret-value");
+  });
+
+  it("refuses a database written by a newer version, with one line and the configuration exit code", async () => {
+    const e = env();
+    expect((await runBin(["stats"], e)).code).toBe(0);
+    const db = new Database(e.PAPERBOT_DB);
+    const known = db.pragma("user_version", { simple: true }) as number;
+    db.pragma(`user_version = ${known + 3}`);
+    db.close();
+    for (const args of [["stats"], ["search", "KV cache"], ["ingest", "hf", "--file", corpusDir]]) {
+      const r = await runBin(args, e);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe(
+        `paperbot: ${e.PAPERBOT_DB} was written by a newer paperbot (schema ${known + 3}; this version knows ${known}). ` +
+          "Upgrade paperbot or use another PAPERBOT_DB.\n",
+      );
+    }
+    const after = new Database(e.PAPERBOT_DB, { readonly: true });
+    expect(after.pragma("user_version", { simple: true })).toBe(known + 3);
+    after.close();
   });
 
   it("exits 1 on a failure, with a stack trace only under --verbose", async () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { UserError } from "../config/errors.js";
-import type { Db } from "../store/db.js";
+import { writeTransaction, type Db } from "../store/db.js";
 
 export const MAX_DIGEST_COUNT = 10;
 export const MAX_CATCH_UP_DAYS = 7;
@@ -278,7 +278,7 @@ export class DigestSettingsRepo {
   /** Applies a checked patch (a `UserError` when a value is wrong) and returns the stored settings. */
   update(guildId: string, patch: DigestSettingsPatch, now = new Date()): DigestSettings {
     const p = parseDigestPatch(patch);
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const before = this.getOrDefault(guildId, now);
       const next: DigestSettings = { ...before, updatedAt: now.toISOString() };
       if (p.channelId !== undefined) next.channelId = p.channelId ?? undefined;
@@ -294,26 +294,26 @@ export class DigestSettingsRepo {
       if (rescheduled) next.activeSince = now.toISOString();
       this.write(next);
       return next;
-    })();
+    });
   }
 
   /** Stops the digest with a reason shown in status (a person's choice, or a channel that went away). */
   pause(guildId: string, reason: string, now = new Date()): DigestSettings {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const next = { ...this.getOrDefault(guildId, now), paused: true, pausedReason: reason, updatedAt: now.toISOString() };
       this.write(next);
       return next;
-    })();
+    });
   }
 
   /** Restarts the digest from now on: missed times while paused are not caught up. */
   resume(guildId: string, now = new Date()): DigestSettings {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const at = now.toISOString();
       const next = { ...this.getOrDefault(guildId, now), paused: false, pausedReason: undefined, activeSince: at, updatedAt: at };
       this.write(next);
       return next;
-    })();
+    });
   }
 
   /** Forgets a server (the bot left it). */

@@ -1,4 +1,4 @@
-import type { Db } from "../store/db.js";
+import { writeTransaction, type Db } from "../store/db.js";
 
 export type DigestPostState = "claimed" | "sent" | "failed";
 
@@ -76,7 +76,7 @@ export class DigestLedger {
 
   /** Atomically takes the right to post for `key`, or says why not. Pair every `owned` with `release`. */
   claim(key: LedgerKey, nonce: string, now = new Date()): ClaimResult {
-    return this.db.transaction((): ClaimResult => {
+    return writeTransaction(this.db, (): ClaimResult => {
       const at = now.toISOString();
       const inserted = this.db
         .prepare(
@@ -102,7 +102,7 @@ export class DigestLedger {
         .run({ ...keyParams(existing), at });
       this.inFlight.add(flightKey(existing));
       return { kind: "owned", entry: this.get(existing)!, resumed: true };
-    }).immediate();
+    });
   }
 
   /** Ends this process's work on `key` (whatever state it was left in). */

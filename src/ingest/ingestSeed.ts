@@ -4,11 +4,14 @@ import { parseSeedPage } from "./parseSeedPage.js";
 import { countSkip, emptySummary, timed, upsertBatch, type IngestSummary } from "./summary.js";
 
 export function ingestSeedPage(store: PaperStore, file: string, opts: { captureYear?: number } = {}): Promise<IngestSummary> {
-  return timed(() => {
-    const s = emptySummary();
-    const parsed = parseSeedPage(fs.readFileSync(file, "utf8"), opts);
-    for (const skip of parsed.skipped) countSkip(s, skip.reason);
-    upsertBatch(store, parsed.papers, s);
-    return s;
-  });
+  return timed(() => loadSeedPage(store, file, opts));
+}
+
+/** The same, synchronously, so it can run inside a caller's write transaction. */
+export function loadSeedPage(store: PaperStore, file: string, opts: { captureYear?: number } = {}): IngestSummary {
+  const s = emptySummary();
+  const parsed = parseSeedPage(fs.readFileSync(file, "utf8"), opts);
+  for (const skip of parsed.skipped) countSkip(s, skip.reason);
+  upsertBatch(store, parsed.papers, s);
+  return s;
 }

@@ -1,5 +1,5 @@
 import type { Statement } from "better-sqlite3";
-import type { Db } from "./db.js";
+import { writeTransaction, type Db } from "./db.js";
 import type { Paper, PaperInput } from "./paper.js";
 import { normalizeTitle, slugify } from "./paperId.js";
 import { CONTENT_COLUMNS, rowToPaper, type ContentColumns, type PaperRow } from "./paperRow.js";
@@ -18,6 +18,8 @@ export interface StoreStats {
 const COLS = CONTENT_COLUMNS.join(", ");
 const PARAMS = CONTENT_COLUMNS.map((c) => `@${c}`).join(", ");
 const SETS = CONTENT_COLUMNS.map((c) => `${c} = @${c}`).join(", ");
+/** Index pages one merge step writes (about 8 MB, a fraction of a second). */
+const MERGE_STEP_PAGES = 2000;
 
 /** The paper table: idempotent upserts that merge a seed entry with its feed twin, and lookups. */
 export class PaperStore {
@@ -59,17 +61,28 @@ export class PaperStore {
   /**
    * Merges the full-text indexes' segments into one. After a bulk ingest this makes searches
    * markedly faster (at 1M papers: p95 50 to 36 ms), for seconds of work (8 s at 1M papers).
+   * The merge goes in steps of its own short write transaction each (FTS5's incremental
+   * optimize, a negative 'merge'), so other processes' writes get in between instead of timing out.
    */
   optimizeIndexes(): number {
     const t0 = performance.now();
-    this.db.exec("INSERT INTO papers_fts (papers_fts) VALUES ('optimize')");
-    this.db.exec("INSERT INTO paper_title_words (paper_title_words) VALUES ('optimize')");
+    const totalChanges = this.db.prepare("SELECT total_changes()").pluck();
+    for (const table of ["papers_fts", "paper_title_words"]) {
+      const step = this.db.prepare(`INSERT INTO ${table} (${table}, rank) VALUES ('merge', ?)`);
+      // A step that found nothing left to merge changes fewer than two rows (FTS5's documented test).
+      let changed: number;
+      do {
+        const before = totalChanges.get() as number;
+        writeTransaction(this.db, () => step.run(-MERGE_STEP_PAGES));
+        changed = (totalChanges.get() as number) - before;
+      } while (changed >= 2);
+    }
     return (performance.now() - t0) / 1000;
   }
 
-  /** Runs `fn` in one transaction: many upserts commit together and much faster. */
+  /** Runs `fn` in one write transaction (the write lock taken up front): many upserts commit together and much faster. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return writeTransaction(this.db, fn);
   }
 
   get(idOrArxivId: string): Paper | undefined {

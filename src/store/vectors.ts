@@ -1,6 +1,6 @@
 import type { Statement } from "better-sqlite3";
 import { createHash } from "node:crypto";
-import type { Db } from "./db.js";
+import { writeTransaction, type Db } from "./db.js";
 
 /** A paper whose vector for a model is missing or was made from text that has since changed. */
 export interface PendingEmbedding {
@@ -100,7 +100,7 @@ export function saveEmbeddings(db: Db, model: string, rows: EmbeddingRow[], now 
       if (!Number.isFinite(r.vector[i])) throw new Error(`the vector for paper ${r.rowid} is not all finite numbers`);
   }
   if (!rows.length) return;
-  db.transaction(() => {
+  writeTransaction(db, () => {
     const forget = db.prepare("DELETE FROM paper_embeddings WHERE paper_rowid = ?");
     const note = db.prepare(
       `INSERT INTO paper_embeddings (paper_rowid, model, dim, content_hash, embedded_at)
@@ -124,7 +124,7 @@ export function saveEmbeddings(db: Db, model: string, rows: EmbeddingRow[], now 
       ins.drop.run(BigInt(r.rowid));
       ins.put.run(BigInt(r.rowid), toBlob(r.vector), model);
     }
-  })();
+  });
 }
 
 /** The `k` papers nearest to `queryVector` among those embedded by `model`, best first; empty when there are none. */
