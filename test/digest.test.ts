@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../src/config/logger.js";
 import { DigestSettingsRepo } from "../src/digest/digestConfig.js";
 import type { DigestPost } from "../src/digest/digestPost.js";
 import { DISCORD_LIMITS, embedChars, digestHeaderPrefix } from "../src/digest/digestPost.js";
 import type { DigestPoster, RecentMessage } from "../src/digest/digestPoster.js";
-import { previewDigest, runDigest, type DigestDeps } from "../src/digest/digestRunner.js";
+import { previewDigest, runDigest, type DigestDeps, type DigestOutcome } from "../src/digest/digestRunner.js";
 import { INTERACTIVE_FEED_RETRY } from "../src/digest/feedRetry.js";
 import { sharedDayFetcher } from "../src/digest/fetchDay.js";
 import { digestStatus, formatDigestStatus } from "../src/digest/digestStatus.js";
@@ -615,6 +615,84 @@ describe("the digest schedule", () => {
     expect(await scheduler().catchUp()).toMatchObject([{ date: "2026-02-10", outcome: { kind: "posted" } }]);
     expect(await scheduler().catchUp()).toEqual([]);
     expect(discord.posts(CHAN_A)).toHaveLength(1);
+  });
+
+  /** A scheduler whose retries come after `delays` ms, recording every run's outcome. */
+  const retrying = (delays: number[], run = (g: string, d: string) => runDigest({ guildId: g, date: d, deps })) => {
+    const outcomes: DigestOutcome[] = [];
+    const s = new DigestScheduler({
+      settings,
+      ledger,
+      run: async (g, d) => {
+        const o = await run(g, d);
+        outcomes.push(o);
+        return o;
+      },
+      now: () => clock,
+      log: silentLogger,
+      dayRetryDelaysMs: delays,
+    });
+    return { s, outcomes };
+  };
+
+  it("runs a scheduled day that failed on the feed again later that day, and posts it once the feed is back", async () => {
+    clock = new Date("2026-02-10T09:00:05Z");
+    hf.glitch = { kind: "null" };
+    const { s, outcomes } = retrying([5, 5, 5]);
+    try {
+      expect(await s.runScheduled(GUILD_A)).toMatchObject({ kind: "feed-failed", date: "2026-02-10" });
+      expect(s.pendingRetry(GUILD_A)).toMatchObject({ date: "2026-02-10", attempt: 1 });
+      hf.glitch = undefined;
+      await vi.waitFor(() => expect(outcomes.map((o) => o.kind)).toEqual(["feed-failed", "posted"]), { timeout: 10_000 });
+      await vi.waitFor(() => expect(s.pendingRetry(GUILD_A)).toBeUndefined());
+      expect(await s.runScheduled(GUILD_A)).toMatchObject({ kind: "already-sent" });
+      expect(discord.posts(CHAN_A)).toHaveLength(1);
+    } finally {
+      s.stop();
+    }
+  });
+
+  it("retries a scheduled run that failed unexpectedly (database is locked) without posting twice", async () => {
+    clock = new Date("2026-02-10T09:00:05Z");
+    let locked = 1;
+    const { s, outcomes } = retrying([5], async (g, d) => {
+      if (locked-- > 0) throw new Error("database is locked");
+      return runDigest({ guildId: g, date: d, deps });
+    });
+    try {
+      expect(await s.runScheduled(GUILD_A)).toMatchObject({ kind: "error", error: "database is locked" });
+      await vi.waitFor(() => expect(outcomes.map((o) => o.kind)).toEqual(["posted"]), { timeout: 10_000 });
+      expect(discord.posts(CHAN_A)).toHaveLength(1);
+    } finally {
+      s.stop();
+    }
+  });
+
+  it("gives up a failing day after its retries, never retries once the next day's run is due, and stop() cancels them", async () => {
+    clock = new Date("2026-02-10T09:00:05Z");
+    hf.glitch = { kind: "error-object" };
+    const bounded = retrying([5, 5]);
+    try {
+      await bounded.s.runScheduled(GUILD_A);
+      await vi.waitFor(() => expect(bounded.outcomes).toHaveLength(3), { timeout: 10_000 });
+      await vi.waitFor(() => expect(bounded.s.pendingRetry(GUILD_A)).toBeUndefined());
+      expect(bounded.outcomes.map((o) => o.kind)).toEqual(["feed-failed", "feed-failed", "feed-failed"]);
+    } finally {
+      bounded.s.stop();
+    }
+
+    clock = new Date("2026-02-11T08:00:00Z"); // the 10th's run, with the 11th's due at 09:00
+    const late = retrying([2 * 3_600_000]);
+    expect(await late.s.runScheduled(GUILD_A)).toMatchObject({ kind: "feed-failed", date: "2026-02-10" });
+    expect(late.s.pendingRetry(GUILD_A)).toBeUndefined();
+
+    clock = new Date("2026-02-10T09:00:05Z");
+    const stopped = retrying([3_600_000]);
+    await stopped.s.runScheduled(GUILD_A);
+    expect(stopped.s.pendingRetry(GUILD_A)).toMatchObject({ date: "2026-02-10", attempt: 1 });
+    stopped.s.stop();
+    expect(stopped.s.pendingRetry(GUILD_A)).toBeUndefined();
+    expect(discord.sendCalls).toHaveLength(0);
   });
 
   it("fires a 02:30 Berlin job once on the spring-forward day, at 03:00 local", () => {
