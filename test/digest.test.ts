@@ -1,12 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../src/config/logger.js";
 import { DigestSettingsRepo } from "../src/digest/digestConfig.js";
 import type { DigestPost } from "../src/digest/digestPost.js";
 import { DISCORD_LIMITS, embedChars, digestHeaderPrefix } from "../src/digest/digestPost.js";
 import type { DigestPoster, RecentMessage } from "../src/digest/digestPoster.js";
-import { previewDigest, runDigest, type DigestDeps } from "../src/digest/digestRunner.js";
+import { previewDigest, runDigest, type DigestDeps, type DigestOutcome } from "../src/digest/digestRunner.js";
+import { INTERACTIVE_FEED_RETRY } from "../src/digest/feedRetry.js";
+import { sharedDayFetcher } from "../src/digest/fetchDay.js";
 import { digestStatus, formatDigestStatus } from "../src/digest/digestStatus.js";
 import { DigestLedger } from "../src/digest/ledger.js";
 import { digestNonce } from "../src/digest/nonce.js";
@@ -14,8 +16,9 @@ import { ChannelGoneError, MissingAccessError, PostRejectedError } from "../src/
 import { DigestScheduler } from "../src/digest/scheduler.js";
 import { fetchDailyPapers } from "../src/ingest/hfDailyPapers.js";
 import type { PaperStore } from "../src/store/paperStore.js";
-import { FakeHuggingFace } from "./fakes/huggingface.js";
-import { corpusDir, tempStore } from "./helpers/tmp.js";
+import { FakeHuggingFace, type FeedGlitch } from "./fakes/huggingface.js";
+import { runBin } from "./helpers/runBin.js";
+import { corpusDir, tempDir, tempStore } from "./helpers/tmp.js";
 
 interface FeedPaper {
   id: string;
@@ -332,6 +335,66 @@ describe("the daily digest run", () => {
     expect((await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps, ignorePause: true })).kind).toBe("posted");
   });
 
+  it("takes a feed glitch (an error object, null, renamed fields) for a feed failure, retried and shown in status; the day posts once it recovers", async () => {
+    const glitches: FeedGlitch[] = ["error-object", "null", "renamed-fields"];
+    for (const [i, kind] of glitches.entries()) {
+      const date = `2026-02-1${i}`;
+      clock = new Date(`${date}T09:00:05Z`);
+      sleeps = [];
+      hf.glitch = { kind };
+      const out = await runDigest({ guildId: GUILD_A, date, deps });
+      expect(out, kind).toMatchObject({ kind: "feed-failed", error: expect.stringMatching(/not a list of papers|none is a paper/) });
+      expect(sleeps.reduce((a, b) => a + b, 0), kind).toBe(3 * 3_600_000);
+      expect(ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date }), kind).toMatchObject({ state: "failed" });
+      const st = digestStatus({ guildId: GUILD_A, settings, ledger, now: clock });
+      expect(formatDigestStatus(st).join("\n"), kind).toMatch(new RegExp(`Last error \\(${date}, failed\\): the Hugging Face feed's answer`));
+      expect(formatDigestStatus(st).join("\n"), kind).not.toMatch(/nothing new/);
+      expect(discord.sendCalls, kind).toHaveLength(i);
+
+      hf.glitch = undefined;
+      expect((await runDigest({ guildId: GUILD_A, date, deps })).kind, kind).toBe("posted");
+      expect((await runDigest({ guildId: GUILD_A, date, deps })).kind, kind).toBe("already-sent");
+      expect(discord.posts(CHAN_A), kind).toHaveLength(i + 1);
+    }
+  });
+
+  it("is nothing new only for a well-formed empty list", async () => {
+    hf.days.set("2026-02-09", []);
+    hf.days.set("2026-02-10", []);
+    expect(await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps })).toMatchObject({ kind: "nothing-new", newToday: 0 });
+  });
+
+  it("retries a feed the CLI and /digest now wait for in one loop, exactly as long as the CLI help says", async () => {
+    const help = await runBin(["digest", "--help"], { PAPERBOT_DB: path.join(tempDir(), "paperbot.db") });
+    const stated = /tried (\d+) times, waiting ([^(]+) between tries \((\d+) min of waiting in all\)/.exec(help.stdout.replace(/\s+/g, " "));
+    expect(stated, help.stdout).not.toBeNull();
+    const [tries, waits, minutes] = [stated![1]!, stated![2]!, stated![3]!];
+    const seconds = (w: string) => w.split(" ").reduce((n, part, k, all) => (all[k + 1] === "min" ? n + 60 * Number(part) : all[k + 1] === "s" ? n + Number(part) : n), 0);
+    // The CLI's own fetcher and policy; the only wait is the injected one.
+    const cli: DigestDeps = { ...deps, fetchDay: sharedDayFetcher(base), feedRetry: INTERACTIVE_FEED_RETRY };
+    for (const failure of ["down", "glitch"] as const) {
+      sleeps = [];
+      hf.requests.length = 0;
+      if (failure === "down") hf.down = 503;
+      else hf.glitch = { kind: "error-object" };
+      const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps: cli });
+      expect(out, failure).toMatchObject({ kind: "feed-failed", error: expect.stringMatching(new RegExp(`gave up after ${tries} attempts`)) });
+      expect(hf.requests, failure).toHaveLength(Number(tries));
+      expect(sleeps.reduce((a, b) => a + b, 0), failure).toBe(Number(minutes) * 60_000);
+      expect(sleeps.map((ms) => ms / 1000), failure).toEqual(waits.split(/, | and /).map(seconds));
+      hf.down = undefined;
+      hf.glitch = undefined;
+    }
+    await expect(previewDigest({ guildId: GUILD_A, date: "2026-02-10", deps: { ...cli, fetchDay: sharedDayFetcher(base) } })).resolves.toBeDefined();
+  });
+
+  it("honours a 429's Retry-After in that one loop", async () => {
+    hf.failures.push({ status: 429, headers: { "retry-after": "40" } });
+    const cli: DigestDeps = { ...deps, fetchDay: sharedDayFetcher(base), feedRetry: INTERACTIVE_FEED_RETRY };
+    expect((await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps: cli })).kind).toBe("posted");
+    expect(sleeps).toEqual([40_000]);
+  });
+
   it("does not post a paper this channel already got on an earlier day", async () => {
     const star = { ...day("2026-02-10")[0]!, paper: { ...day("2026-02-10")[0]!.paper, upvotes: 999 } };
     hf.days.set("2026-02-10", [star, ...day("2026-02-10").slice(1)]);
@@ -540,6 +603,96 @@ describe("the digest schedule", () => {
     const [a, b] = await Promise.all([s.runScheduled(GUILD_A), s.catchUp()]);
     expect(most).toBe(1);
     expect([a?.kind, b[0]?.outcome.kind].sort()).toEqual(["already-sent", "posted"]);
+  });
+
+  it("catches up at a restart a day whose feed glitched, posting it once", async () => {
+    clock = new Date("2026-02-10T11:00:00Z");
+    hf.glitch = { kind: "renamed-fields" };
+    expect(await scheduler().catchUp()).toMatchObject([{ date: "2026-02-10", outcome: { kind: "feed-failed" } }]);
+    hf.glitch = undefined;
+    ledger = new DigestLedger(store.db);
+    deps = { ...deps, ledger };
+    expect(await scheduler().catchUp()).toMatchObject([{ date: "2026-02-10", outcome: { kind: "posted" } }]);
+    expect(await scheduler().catchUp()).toEqual([]);
+    expect(discord.posts(CHAN_A)).toHaveLength(1);
+  });
+
+  /** A scheduler whose retries come after `delays` ms, recording every run's outcome. */
+  const retrying = (delays: number[], run = (g: string, d: string) => runDigest({ guildId: g, date: d, deps })) => {
+    const outcomes: DigestOutcome[] = [];
+    const s = new DigestScheduler({
+      settings,
+      ledger,
+      run: async (g, d) => {
+        const o = await run(g, d);
+        outcomes.push(o);
+        return o;
+      },
+      now: () => clock,
+      log: silentLogger,
+      dayRetryDelaysMs: delays,
+    });
+    return { s, outcomes };
+  };
+
+  it("runs a scheduled day that failed on the feed again later that day, and posts it once the feed is back", async () => {
+    clock = new Date("2026-02-10T09:00:05Z");
+    hf.glitch = { kind: "null" };
+    const { s, outcomes } = retrying([5, 5, 5]);
+    try {
+      expect(await s.runScheduled(GUILD_A)).toMatchObject({ kind: "feed-failed", date: "2026-02-10" });
+      expect(s.pendingRetry(GUILD_A)).toMatchObject({ date: "2026-02-10", attempt: 1 });
+      hf.glitch = undefined;
+      await vi.waitFor(() => expect(outcomes.map((o) => o.kind)).toEqual(["feed-failed", "posted"]), { timeout: 10_000 });
+      await vi.waitFor(() => expect(s.pendingRetry(GUILD_A)).toBeUndefined());
+      expect(await s.runScheduled(GUILD_A)).toMatchObject({ kind: "already-sent" });
+      expect(discord.posts(CHAN_A)).toHaveLength(1);
+    } finally {
+      s.stop();
+    }
+  });
+
+  it("retries a scheduled run that failed unexpectedly (database is locked) without posting twice", async () => {
+    clock = new Date("2026-02-10T09:00:05Z");
+    let locked = 1;
+    const { s, outcomes } = retrying([5], async (g, d) => {
+      if (locked-- > 0) throw new Error("database is locked");
+      return runDigest({ guildId: g, date: d, deps });
+    });
+    try {
+      expect(await s.runScheduled(GUILD_A)).toMatchObject({ kind: "error", error: "database is locked" });
+      await vi.waitFor(() => expect(outcomes.map((o) => o.kind)).toEqual(["posted"]), { timeout: 10_000 });
+      expect(discord.posts(CHAN_A)).toHaveLength(1);
+    } finally {
+      s.stop();
+    }
+  });
+
+  it("gives up a failing day after its retries, never retries once the next day's run is due, and stop() cancels them", async () => {
+    clock = new Date("2026-02-10T09:00:05Z");
+    hf.glitch = { kind: "error-object" };
+    const bounded = retrying([5, 5]);
+    try {
+      await bounded.s.runScheduled(GUILD_A);
+      await vi.waitFor(() => expect(bounded.outcomes).toHaveLength(3), { timeout: 10_000 });
+      await vi.waitFor(() => expect(bounded.s.pendingRetry(GUILD_A)).toBeUndefined());
+      expect(bounded.outcomes.map((o) => o.kind)).toEqual(["feed-failed", "feed-failed", "feed-failed"]);
+    } finally {
+      bounded.s.stop();
+    }
+
+    clock = new Date("2026-02-11T08:00:00Z"); // the 10th's run, with the 11th's due at 09:00
+    const late = retrying([2 * 3_600_000]);
+    expect(await late.s.runScheduled(GUILD_A)).toMatchObject({ kind: "feed-failed", date: "2026-02-10" });
+    expect(late.s.pendingRetry(GUILD_A)).toBeUndefined();
+
+    clock = new Date("2026-02-10T09:00:05Z");
+    const stopped = retrying([3_600_000]);
+    await stopped.s.runScheduled(GUILD_A);
+    expect(stopped.s.pendingRetry(GUILD_A)).toMatchObject({ date: "2026-02-10", attempt: 1 });
+    stopped.s.stop();
+    expect(stopped.s.pendingRetry(GUILD_A)).toBeUndefined();
+    expect(discord.sendCalls).toHaveLength(0);
   });
 
   it("fires a 02:30 Berlin job once on the spring-forward day, at 03:00 local", () => {

@@ -211,6 +211,44 @@ describe("/digest in a server", () => {
     expect(written.filter((m) => !mentionsNobody(m.allowedMentions)).map((m) => [m.via, m.message.content])).toEqual([]);
   });
 
+  it("takes a feed glitch for a feed failure that /digest status shows; once the feed is back, /digest now or the CLI digest posts the day once", async () => {
+    const w = await startWorldBot();
+    const [a, b] = [guildA(w), guildB(w)];
+    for (const g of [a, b]) await reply(digestCommand(w, g, "channel", { channel: papersOf(w, g) }));
+
+    w.hf.glitch = { kind: "error-object" };
+    for (const g of [a, b]) {
+      expect(await reply(digestCommand(w, g, "now"))).toMatch(new RegExp(`^Could not fetch the Hugging Face feed for ${DAY}: .*not a list of papers`));
+      const status = await reply(digestCommand(w, g, "status"));
+      expect(status).toMatch(new RegExp(`\\*\\*Last error\\*\\* \\(${DAY}, failed\\): the Hugging Face feed's answer for \\d{4}-\\d\\d-\\d\\d is not a list of papers`));
+      expect(status).not.toMatch(/nothing new/);
+    }
+    w.hf.glitch = { kind: "renamed-fields" };
+    expect(await reply(digestCommand(w, a, "now"))).toMatch(/none is a paper/);
+    expect(w.discord.requestsTo("POST /channels/:channel/messages")).toHaveLength(0);
+
+    w.hf.glitch = undefined;
+    // Server A recovers through /digest now, server B through the command line on the same database.
+    expect(await reply(digestCommand(w, a, "now"))).toMatch(new RegExp(`^Posted 5 papers for ${DAY}`));
+    const cli = await runBin(["digest", "--date", DAY, "--guild", b, "--channel", papersOf(w, b)], {
+      PAPERBOT_DB: w.store.db.name,
+      HF_API_BASE: w.hf.url,
+      DISCORD_TOKEN: "test-token",
+      DISCORD_APP_ID: w.discord.applicationId,
+      DISCORD_API_BASE: w.discord.apiBase,
+    });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(new RegExp(`^posted 5 papers for ${DAY} to channel ${papersOf(w, b)}`));
+    for (const g of [a, b]) {
+      expect(await reply(digestCommand(w, g, "now"))).toMatch(new RegExp(`^Already posted the digest for ${DAY}`));
+      const status = await reply(digestCommand(w, g, "status"));
+      expect(status).toContain(`**Last post:** ${DAY}, 5 papers`);
+      expect(status).not.toMatch(/Last error/);
+      expect(w.discord.messages(papersOf(w, g))).toHaveLength(1);
+    }
+    expect(w.discord.requestsTo("POST /channels/:channel/messages")).toHaveLength(2);
+  });
+
   it("/digest preview shows only the caller what would be posted, and posts nothing", async () => {
     const w = await startWorldBot();
     const g = guildA(w);

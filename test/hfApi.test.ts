@@ -1,11 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fetchDailyPapers } from "../src/ingest/hfDailyPapers.js";
+import { FeedFormatError, fetchDailyPapers } from "../src/ingest/hfDailyPapers.js";
 import { ingestHfDates } from "../src/ingest/ingestHf.js";
 import { requestedWaitMs } from "../src/ingest/retryingFetch.js";
-import { FakeHuggingFace } from "./fakes/huggingface.js";
-import { corpusDir, fixtures, tempStore } from "./helpers/tmp.js";
+import { openStore } from "../src/store/openStore.js";
+import { FakeHuggingFace, type FeedGlitch } from "./fakes/huggingface.js";
+import { runBin } from "./helpers/runBin.js";
+import { corpusDir, fixtures, tempDir, tempStore } from "./helpers/tmp.js";
 
 const example = JSON.parse(fs.readFileSync(path.join(fixtures, "hf-api-item-example.json"), "utf8"));
 const day = (date: string) => JSON.parse(fs.readFileSync(path.join(corpusDir, `${date}.json`), "utf8")) as unknown[];
@@ -81,6 +83,55 @@ describe("the Hugging Face daily papers API", () => {
     const { store } = tempStore();
     const s = await ingestHfDates(store, base, ["2026-02-07", "2026-02-08"], { sleep });
     expect(s).toMatchObject({ read: 0, added: 0, skipped: 0 });
+  });
+
+  it("fails a day the feed answers with an error object, null or renamed fields, instead of calling it empty", async () => {
+    const expected: Record<FeedGlitch, RegExp> = {
+      "error-object": /answer for 2026-02-10 is not a list of papers but an object \(error, message\)/,
+      null: /answer for 2026-02-10 is not a list of papers but null/,
+      "renamed-fields": /answer for 2026-02-10 has \d+ items and none is a paper \(first problem: paper\.title/,
+    };
+    for (const [kind, message] of Object.entries(expected)) {
+      hf.glitch = { kind: kind as FeedGlitch };
+      const got = fetchDailyPapers(base, "2026-02-10", { sleep });
+      await expect(got, kind).rejects.toThrow(FeedFormatError);
+      await expect(got, kind).rejects.toThrow(message);
+    }
+    hf.glitch = undefined;
+    expect((await fetchDailyPapers(base, "2026-02-10", { sleep })).items).toHaveLength(day("2026-02-10").length);
+  });
+
+  it("fails a day whose second page does not parse, instead of keeping only the first", async () => {
+    const many = Array.from({ length: 150 }, (_, i) => ({ ...example, paper: { ...example.paper, id: `2603.${10000 + i}` } }));
+    hf.days.set("2026-03-06", many);
+    for (const kind of ["error-object", "null", "renamed-fields"] as const) {
+      hf.glitch = { kind, fromPage: 1 };
+      await expect(fetchDailyPapers(base, "2026-03-06", { sleep }), kind).rejects.toThrow(/answer for 2026-03-06 \(page 2\)/);
+    }
+  });
+
+  it("ingest hf --date fails with one clear line on a glitching feed; --since keeps the days before and says where to go on", async () => {
+    const env = { PAPERBOT_DB: path.join(tempDir(), "paperbot.db"), HF_API_BASE: base };
+    hf.glitch = { kind: "null", date: "2026-02-10" };
+    const one = await runBin(["ingest", "hf", "--date", "2026-02-10"], env);
+    expect(one.code).toBe(1);
+    expect(one.stdout).not.toMatch(/hf api/);
+    expect(one.stderr.trim().split("\n").at(-1)).toBe("paperbot: the Hugging Face feed's answer for 2026-02-10 is not a list of papers but null");
+
+    const range = await runBin(["ingest", "hf", "--since", "2026-02-09", "--until", "2026-02-11"], env);
+    expect(range.code).toBe(1);
+    expect(range.stderr.trim().split("\n").at(-1)).toBe(
+      "paperbot: the Hugging Face feed's answer for 2026-02-10 is not a list of papers but null; " +
+        "the days before it were saved (go on with --since 2026-02-10)",
+    );
+    const saved = openStore(env.PAPERBOT_DB);
+    expect(saved.byFeedDate("2026-02-09")).toHaveLength(day("2026-02-09").length);
+    expect(saved.byFeedDate("2026-02-10")).toHaveLength(0);
+    saved.db.close();
+    hf.glitch = undefined;
+    const rest = await runBin(["ingest", "hf", "--since", "2026-02-10", "--until", "2026-02-11"], env);
+    expect(rest.code, rest.stderr).toBe(0);
+    expect(rest.stdout).toMatch(new RegExp(`^hf api 2026-02-10..2026-02-11: read ${day("2026-02-10").length + day("2026-02-11").length}, `));
   });
 
   it("keeps the live feed's extra fields: AI summary, keywords, GitHub, thumbnail", async () => {

@@ -3,11 +3,13 @@ import { UsageError, UserError } from "../config/errors.js";
 import { DigestSettingsRepo, defaultDigestSettings, type DigestSettings } from "../digest/digestConfig.js";
 import { hfPaperUrl } from "../digest/digestPost.js";
 import { previewDigest, runDigest, type DigestDeps, type DigestOutcome, type DigestPreview } from "../digest/digestRunner.js";
+import { describeFeedRetry, INTERACTIVE_FEED_RETRY } from "../digest/feedRetry.js";
 import { sharedDayFetcher } from "../digest/fetchDay.js";
 import { DigestLedger } from "../digest/ledger.js";
 import { localDate } from "../digest/localTime.js";
-import { engineTldr, INTERACTIVE_FEED_RETRY } from "../discord/digestService.js";
+import { engineTldr } from "../discord/digestService.js";
 import { restDigestPoster } from "../discord/restDigestPoster.js";
+import { REQUEST_TIMEOUT_MS } from "../ingest/retryingFetch.js";
 import { openDb } from "../store/db.js";
 import type { CliContext } from "./context.js";
 import { isoDate } from "./parsers.js";
@@ -45,7 +47,10 @@ pseudo server "${CLI_GUILD}". With --guild ID that server's settings (count, fil
 and the post shows in its /digest status; a server whose digest is paused still gets an explicit
 CLI post. Either way a channel gets at most one digest per date: if the bot (or an earlier run)
 already posted there for that date, nothing is sent and the command says so (exit 0).
-Every fetched paper is added to the collection. The feed is retried for about two minutes.
+Every fetched paper is added to the collection. When the Hugging Face feed fails (unreachable,
+HTTP 429 or 5xx, or an answer that is not a list of papers) it is
+${describeFeedRetry(INTERACTIVE_FEED_RETRY)},
+each request giving up after ${REQUEST_TIMEOUT_MS / 1000} s; then the command fails (exit 1) and the day stays open for a later run.
 
 Examples:
   paperbot digest --date 2026-02-10 --dry-run --json

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
-import { UsageError } from "../config/errors.js";
+import { UsageError, UserError } from "../config/errors.js";
 import { bundledSeedPage } from "../config/paths.js";
 import { ingestArxivSnapshot } from "../ingest/ingestArxiv.js";
 import { ingestHfDates, ingestHfFiles } from "../ingest/ingestHf.js";
 import { ingestSeedPage } from "../ingest/ingestSeed.js";
-import { dateRange } from "../ingest/hfDailyPapers.js";
+import { dateRange, FeedFormatError } from "../ingest/hfDailyPapers.js";
 import { createProgress } from "../ingest/progress.js";
 import { formatSummary, type IngestSummary } from "../ingest/summary.js";
 import type { CliContext } from "./context.js";
@@ -49,7 +49,12 @@ export function addIngestCommands(program: Command, ctx: CliContext): void {
       if (opts.file) return await report(`hf files ${opts.file}`, await ingestHfFiles(store, opts.file));
       const dates = opts.date ? [opts.date] : dateRange(opts.since!, opts.until ?? new Date().toISOString().slice(0, 10));
       if (!dates.length) throw new UsageError("--since is after --until");
-      await report(`hf api ${dates[0]}..${dates.at(-1)}`, await ingestHfDates(store, ctx.config.hfApiBase, dates, { log: ctx.log }));
+      const s = await ingestHfDates(store, ctx.config.hfApiBase, dates, { log: ctx.log }).catch((err: unknown) => {
+        if (err instanceof FeedFormatError && err.date !== dates[0])
+          throw new UserError(`${err.message}; the days before it were saved (go on with --since ${err.date})`);
+        throw err;
+      });
+      await report(`hf api ${dates[0]}..${dates.at(-1)}`, s);
     });
 
   ingest

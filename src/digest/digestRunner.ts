@@ -1,7 +1,8 @@
+import { UserError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
 import type { DailyPapers } from "../ingest/hfDailyPapers.js";
 import { hfItemToInput } from "../ingest/hfItem.js";
-import { HttpError, realSleep } from "../ingest/retryingFetch.js";
+import { realSleep } from "../ingest/retryingFetch.js";
 import { countSkip, emptySummary, upsertBatch, type IngestSummary } from "../ingest/summary.js";
 import type { PaperStore } from "../store/paperStore.js";
 import type { DigestSettings, DigestSettingsRepo } from "./digestConfig.js";
@@ -11,17 +12,12 @@ import type { DigestLedger, LedgerEntry, LedgerKey } from "./ledger.js";
 import { digestNonce } from "./nonce.js";
 import type { FetchDay } from "./fetchDay.js";
 import { feedWindow, fetchWindow, type FeedWindow } from "./feedWindow.js";
+import { INTERACTIVE_FEED_RETRY, SCHEDULED_FEED_RETRY, withFeedRetry, type FeedResult, type FeedRetryPolicy } from "./feedRetry.js";
 import { DigestPosterError, PostRejectedError } from "./posterErrors.js";
 import { selectPapers, type Selection } from "./selectPapers.js";
 
-/** How long a day keeps trying an unreachable feed: waits double from `firstDelayMs` up to `maxDelayMs`. */
-export interface FeedRetryPolicy {
-  windowMs: number;
-  firstDelayMs: number;
-  maxDelayMs: number;
-}
+export type { FeedRetryPolicy } from "./feedRetry.js";
 
-export const DEFAULT_FEED_RETRY: FeedRetryPolicy = { windowMs: 3 * 3_600_000, firstDelayMs: 60_000, maxDelayMs: 30 * 60_000 };
 /** Retries of a failed send; all well inside the few minutes Discord remembers a nonce. */
 export const DEFAULT_SEND_RETRY_DELAYS_MS: readonly number[] = [2_000, 10_000, 30_000];
 /** How many of the channel's newest messages are searched for an earlier post (Discord's maximum per request). */
@@ -196,14 +192,22 @@ export interface DigestPreview {
 
 /**
  * What the server's digest for `date` would post now; sends nothing and claims nothing (the fetched
- * papers are still added to the collection). Feed errors are thrown as they come, for the caller to show.
+ * papers are still added to the collection). The feed is retried as for a run someone waits for
+ * (`INTERACTIVE_FEED_RETRY`, or `deps.feedRetry`); then its failure is thrown, for the caller to show.
  */
 export async function previewDigest(args: { guildId: string; date: string; deps: DigestDeps }): Promise<DigestPreview> {
   const { deps } = args;
   const settings = deps.settings.getOrDefault(args.guildId);
   const previous = settings.channelId ? deps.ledger.lastSentAt(settings.channelId, args.date) : undefined;
   const window = feedWindow(args.date, settings.time, settings.timezone, (deps.now ?? (() => new Date()))(), previous);
-  const day = await fetchWindow(window, args.date, deps.fetchDay);
+  const feed = await withFeedRetry({
+    date: args.date,
+    policy: { ...INTERACTIVE_FEED_RETRY, ...deps.feedRetry },
+    sleep: deps.sleep ?? realSleep,
+    attempt: () => fetchWindow(window, args.date, deps.fetchDay),
+  });
+  if (!feed.ok) throw new UserError(feed.error);
+  const day = feed.day;
   storeDay(deps.store, day);
   const posted = settings.channelId ? deps.ledger.postedPaperIds(settings.channelId, args.date) : new Set<string>();
   const selection = selectFor(settings, day, window, posted);
@@ -277,38 +281,23 @@ function pauseFor(deps: DigestDeps, key: LedgerKey, err: DigestPosterError, now:
   return { guildId: key.guildId, date: key.date, channelId: key.channelId, kind: "paused", reason: err.reason };
 }
 
-/** Unreachable, rate-limited or failing (429, 5xx, network) is worth waiting for; a 4xx is not. */
-export function isTransientFeedError(err: unknown): boolean {
-  return !(err instanceof HttpError) || err.status === 408 || err.status === 429 || err.status >= 500;
-}
-
-async function fetchWithRetry(
+/** The window's feed, tried under the day's one retry policy (scheduled unless `deps.feedRetry` says otherwise). */
+function fetchWithRetry(
   deps: DigestDeps,
   key: LedgerKey,
   window: FeedWindow,
   sleep: (ms: number) => Promise<void>,
-): Promise<{ ok: true; day: DailyPapers } | { ok: false; error: string }> {
-  const policy = { ...DEFAULT_FEED_RETRY, ...deps.feedRetry };
-  let waited = 0;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return { ok: true, day: await fetchWindow(window, key.date, deps.fetchDay) };
-    } catch (err) {
-      const what = err instanceof HttpError ? `HTTP ${err.status}` : errorText(err);
-      if (!isTransientFeedError(err))
-        return { ok: false, error: `the Hugging Face feed refused ${key.date}: ${what}` };
-      if (waited >= policy.windowMs)
-        return {
-          ok: false,
-          error: `the Hugging Face feed was unreachable for ${key.date} (${what}); gave up after ${attempt} attempts`,
-        };
-      const wait = Math.min(policy.firstDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
-      deps.ledger.noteError(key, `the Hugging Face feed is unreachable (${what}); retrying (attempt ${attempt})`);
-      deps.log.warn({ ...key, error: what, attempt, waitMs: wait }, "digest: feed unreachable, retrying");
-      await sleep(wait);
-      waited += wait;
-    }
-  }
+): Promise<FeedResult<DailyPapers>> {
+  return withFeedRetry({
+    date: key.date,
+    policy: { ...SCHEDULED_FEED_RETRY, ...deps.feedRetry },
+    sleep,
+    attempt: () => fetchWindow(window, key.date, deps.fetchDay),
+    onRetry: ({ error, attempt, waitMs }) => {
+      deps.ledger.noteError(key, `the Hugging Face feed failed (${error}); retrying (attempt ${attempt})`);
+      deps.log.warn({ ...key, error, attempt, waitMs }, "digest: feed failed, retrying");
+    },
+  });
 }
 
 function errorText(err: unknown): string {

@@ -6,13 +6,15 @@ export type FetchDay = (date: string) => Promise<DailyPapers>;
 /**
  * `fetchDailyPapers` against `apiBase` (HF_API_BASE), shared between servers: calls for a date while
  * one is in flight wait for it, and a fetched day is reused for `reuseMs` (servers posting at the
- * same minute make one request). Failures are not kept.
+ * same minute make one request). Failures are not kept. Each request is tried once: the digest's
+ * feed retry policy (`withFeedRetry`) is the one that waits and tries again.
  */
 export function sharedDayFetcher(
   apiBase: string,
-  opts: RetryOptions & { reuseMs?: number; now?: () => number } = {},
+  opts: Pick<RetryOptions, "fetch" | "log" | "timeoutMs"> & { reuseMs?: number; now?: () => number } = {},
 ): FetchDay {
-  const { reuseMs = 5 * 60_000, now = Date.now, ...retry } = opts;
+  const { reuseMs = 5 * 60_000, now = Date.now, ...request } = opts;
+  const retry: RetryOptions = { ...request, retries: 0 };
   const cache = new Map<string, { day: Promise<DailyPapers>; doneAt?: number }>();
   const fresh = (e: { doneAt?: number }) => e.doneAt === undefined || now() - e.doneAt < reuseMs;
   return (date) => {

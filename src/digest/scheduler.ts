@@ -14,6 +14,28 @@ export interface DigestSchedulerOptions {
   log?: Logger;
   /** Which servers this process posts for; with shards, each shard schedules only its own servers. Default: all. */
   serves?: (guildId: string) => boolean;
+  /** Waits before a scheduled day that failed transiently is run again (default `DAY_RETRY_DELAYS_MS`). */
+  dayRetryDelaysMs?: readonly number[];
+}
+
+/**
+ * A scheduled day whose run failed on something that may pass (the feed, "database is locked")
+ * is run again after these waits, each time it fails, until the server's next scheduled run.
+ * Each run has the feed retry of its own, so these come after hours of trying already.
+ */
+export const DAY_RETRY_DELAYS_MS: readonly number[] = [15 * 60_000, 60 * 60_000, 3 * 3_600_000];
+
+/** Outcomes worth another run later: the feed failed, or the run failed unexpectedly (it may not have posted). */
+function isTransientFailure(outcome: DigestOutcome): boolean {
+  return outcome.kind === "feed-failed" || outcome.kind === "error";
+}
+
+/** A day waiting to be run again. */
+export interface PendingRetry {
+  date: string;
+  /** 1 for the first retry. */
+  attempt: number;
+  at: Date;
 }
 
 export interface ScheduledRun {
@@ -48,6 +70,7 @@ export function missedDates(settings: DigestSettings, now: Date, has: (date: str
 export class DigestScheduler {
   private readonly jobs = new Map<string, Cron>();
   private readonly queues = new Map<string, Promise<DigestOutcome>>();
+  private readonly retries = new Map<string, PendingRetry & { timer?: NodeJS.Timeout }>();
   private readonly now: () => Date;
   private stopped = false;
 
@@ -74,6 +97,13 @@ export class DigestScheduler {
     this.stopped = true;
     for (const job of this.jobs.values()) job.stop();
     this.jobs.clear();
+    for (const guildId of [...this.retries.keys()]) this.cancelRetry(guildId);
+  }
+
+  /** The server's day that failed and will be run again (also while that retry runs); undefined when none. */
+  pendingRetry(guildId: string): PendingRetry | undefined {
+    const r = this.retries.get(guildId);
+    return r && { date: r.date, attempt: r.attempt, at: r.at };
   }
 
   /** When the server's digest runs next; undefined when it is not scheduled. */
@@ -89,7 +119,7 @@ export class DigestScheduler {
   runScheduled(guildId: string): Promise<DigestOutcome | undefined> {
     const s = this.opts.settings.get(guildId);
     if (!s?.channelId || s.paused) return Promise.resolve(undefined);
-    return this.enqueue(guildId, lastScheduledDate(this.now(), s.time, s.timezone));
+    return this.runDay(guildId, lastScheduledDate(this.now(), s.time, s.timezone));
   }
 
   /** On start-up: posts what was missed while the bot was down (see `missedDates`), each server on its own. */
@@ -104,7 +134,7 @@ export class DigestScheduler {
         } catch (err) {
           this.opts.log?.error({ guildId: s.guildId, err }, "digest catch-up: bad schedule");
         }
-        for (const date of dates) runs.push({ guildId: s.guildId, date, outcome: await this.enqueue(s.guildId, date) });
+        for (const date of dates) runs.push({ guildId: s.guildId, date, outcome: await this.runDay(s.guildId, date) });
         return runs;
       }),
     );
@@ -133,6 +163,51 @@ export class DigestScheduler {
     } catch (err) {
       this.opts.log?.error({ guildId: s.guildId, time: s.time, timezone: s.timezone, err }, "digest: cannot schedule");
     }
+  }
+
+  /** A scheduled day's run; when it fails transiently, its next retry is planned before this resolves. */
+  private async runDay(guildId: string, date: string, attempt = 0): Promise<DigestOutcome> {
+    const outcome = await this.enqueue(guildId, date);
+    const pending = this.retries.get(guildId);
+    // A later day's retries own the server's slot; an earlier day's retries end when a later day runs.
+    if (pending && pending.date > date) return outcome;
+    if (pending?.date === date && attempt === 0 && pending.timer) {
+      // This day already has a retry planned: it stays the one (the count stays bounded), unless no longer needed.
+      if (!isTransientFailure(outcome)) this.cancelRetry(guildId);
+      return outcome;
+    }
+    this.cancelRetry(guildId);
+    if (isTransientFailure(outcome) && !this.stopped) this.planRetry(guildId, date, attempt + 1);
+    return outcome;
+  }
+
+  private cancelRetry(guildId: string): void {
+    clearTimeout(this.retries.get(guildId)?.timer);
+    this.retries.delete(guildId);
+  }
+
+  private planRetry(guildId: string, date: string, attempt: number): void {
+    const wait = (this.opts.dayRetryDelaysMs ?? DAY_RETRY_DELAYS_MS)[attempt - 1];
+    const s = this.opts.settings.get(guildId);
+    if (wait === undefined || !s?.channelId || s.paused) {
+      this.opts.log?.warn({ guildId, date }, "digest: the day failed; not retrying it again");
+      return;
+    }
+    const at = new Date(this.now().getTime() + wait);
+    if (at.getTime() >= scheduledInstant(addDays(date, 1), s.time, s.timezone).getTime()) {
+      this.opts.log?.warn({ guildId, date }, "digest: the day failed; the next day's run is due before a retry could be");
+      return;
+    }
+    const timer = setTimeout(() => {
+      delete entry.timer;
+      const now = this.opts.settings.get(guildId);
+      if (this.stopped || !now?.channelId || now.paused) return void this.retries.delete(guildId);
+      this.runDay(guildId, date, attempt).catch((err: unknown) => this.opts.log?.error({ guildId, date, err }, "digest retry failed"));
+    }, wait);
+    timer.unref();
+    const entry: PendingRetry & { timer?: NodeJS.Timeout } = { date, attempt, at, timer };
+    this.retries.set(guildId, entry);
+    this.opts.log?.info({ guildId, date, attempt, at }, "digest: the day failed; it will be run again");
   }
 
   private enqueue(guildId: string, date: string): Promise<DigestOutcome> {

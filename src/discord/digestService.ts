@@ -13,15 +13,13 @@ import {
   type FeedRetryPolicy,
 } from "../digest/digestRunner.js";
 import { digestStatus, type DigestStatus } from "../digest/digestStatus.js";
+import { INTERACTIVE_FEED_RETRY } from "../digest/feedRetry.js";
 import type { FetchDay } from "../digest/fetchDay.js";
 import { DigestLedger } from "../digest/ledger.js";
 import { localDate } from "../digest/localTime.js";
 import { ChannelGoneError } from "../digest/posterErrors.js";
 import { DigestScheduler, type ScheduledRun } from "../digest/scheduler.js";
 import type { PaperStore } from "../store/paperStore.js";
-
-/** Feed retries for a run someone is waiting for (`/digest now`): a couple of minutes, not the scheduled run's hours. */
-export const INTERACTIVE_FEED_RETRY: FeedRetryPolicy = { windowMs: 2 * 60_000, firstDelayMs: 15_000, maxDelayMs: 60_000 };
 
 export interface DigestServiceOptions {
   store: PaperStore;

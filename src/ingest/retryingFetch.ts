@@ -15,11 +15,16 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly url: string,
+    /** The wait the server asked for (429/503 rate-limit headers), for a caller that retries itself. */
+    readonly retryAfterMs?: number,
   ) {
     super(`HTTP ${status} from ${url}`);
     this.name = "HttpError";
   }
 }
+
+/** How long one request waits for an answer (`timeoutMs`'s default). */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -49,7 +54,7 @@ const retryable = (status: number) => status === 429 || status >= 500;
 
 /** GET with bounded retries on 429, 5xx and network errors, honouring the server's rate-limit headers. */
 export async function fetchJsonWithRetry(url: string, opts: RetryOptions = {}): Promise<unknown> {
-  const { retries = 5, maxWaitMs = 300_000, baseDelayMs = 1000, sleep = realSleep, log, timeoutMs = 30_000 } = opts;
+  const { retries = 5, maxWaitMs = 300_000, baseDelayMs = 1000, sleep = realSleep, log, timeoutMs = REQUEST_TIMEOUT_MS } = opts;
   const doFetch = opts.fetch ?? fetch;
   for (let attempt = 0; ; attempt++) {
     let wait: number;
@@ -57,8 +62,9 @@ export async function fetchJsonWithRetry(url: string, opts: RetryOptions = {}): 
       const res = await doFetch(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(timeoutMs) });
       if (res.ok) return await res.json();
       await res.body?.cancel();
-      if (!retryable(res.status) || attempt >= retries) throw new HttpError(res.status, url);
-      wait = requestedWaitMs(res.headers) ?? backoff(attempt, baseDelayMs);
+      const requested = requestedWaitMs(res.headers);
+      if (!retryable(res.status) || attempt >= retries) throw new HttpError(res.status, url, requested);
+      wait = requested ?? backoff(attempt, baseDelayMs);
       log?.warn({ url, status: res.status, attempt: attempt + 1, waitMs: wait }, "retrying after HTTP error");
     } catch (err) {
       if (err instanceof HttpError || attempt >= retries) throw err;

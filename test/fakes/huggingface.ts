@@ -10,9 +10,21 @@ export interface ScriptedFailure {
   hangUp?: boolean;
 }
 
+/** Ways the real feed has answered 200 with something that is not a list of papers. */
+export type FeedGlitch = "error-object" | "null" | "renamed-fields";
+
+export interface GlitchSpec {
+  kind: FeedGlitch;
+  /** Only this day glitches (default: every day). */
+  date?: string;
+  /** Pages before this one are served normally (default 0: every page). */
+  fromPage?: number;
+}
+
 /**
  * A local stand-in for `GET /api/daily_papers` on 127.0.0.1: serves items per day with
- * `limit`/`p` paging, and answers with scripted failures (429, 500, ...) first when told to.
+ * `limit`/`p` paging, answers with scripted failures (429, 500, ...) first when told to, and
+ * glitches (status 200, a body that is not a list of papers) while `glitch` is set.
  */
 export class FakeHuggingFace {
   readonly days = new Map<string, unknown[]>();
@@ -20,6 +32,8 @@ export class FakeHuggingFace {
   readonly failures: ScriptedFailure[] = [];
   /** When set, every request fails with this status (the feed is down). */
   down?: number;
+  /** While set, matching requests get status 200 and a glitched body; clear it and the feed has recovered. */
+  glitch?: GlitchSpec;
   private server = http.createServer((req, res) => this.handle(req, res));
 
   static fromCorpus(dir: string): FakeHuggingFace {
@@ -59,8 +73,26 @@ export class FakeHuggingFace {
     }
     const limit = Number(query.limit ?? 50);
     const page = Number(query.p ?? 0);
-    const items = this.days.get(query.date ?? "") ?? [];
+    const items = (this.days.get(query.date ?? "") ?? []).slice(page * limit, (page + 1) * limit);
+    const g = this.glitch;
+    const glitched = g && (g.date ?? query.date) === query.date && page >= (g.fromPage ?? 0);
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify(items.slice(page * limit, (page + 1) * limit)));
+    res.end(JSON.stringify(glitched ? glitchBody(g.kind, items) : items));
+  }
+}
+
+function glitchBody(kind: FeedGlitch, items: unknown[]): unknown {
+  switch (kind) {
+    case "error-object":
+      return { error: "Internal Error", message: "upstream timed out" };
+    case "null":
+      return null;
+    case "renamed-fields":
+      // The API renamed the paper's fields: every item is still an object, none has a title or summary.
+      return items.map((raw) => {
+        const { paper, ...rest } = raw as { paper: Record<string, unknown> };
+        const { title, summary, ...others } = paper;
+        return { ...rest, paper: { ...others, paperTitle: title, abstract: summary } };
+      });
   }
 }
