@@ -11,7 +11,7 @@ export const REWRITE_TIMEOUT_MS = 8_000;
 const REWRITE_MAX_TOKENS = 250;
 
 export const RewriteSchema = z.object({
-  queries: z.array(z.string()).min(1),
+  queries: z.array(z.string()),
 });
 
 export const rewriteJsonSchema = {

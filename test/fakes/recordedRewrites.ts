@@ -20,19 +20,15 @@ const userText = (req: FakeRequest) => {
   return messages.filter((m) => m.role === "user").map((m) => m.content).join("\n");
 };
 
-const schemaName = (req: FakeRequest) =>
-  (req.body as { response_format?: { json_schema?: { name?: string } } }).response_format?.json_schema?.name;
-
 /**
  * Makes the fake a recorded model (a cassette): a structured-output request for `schema` whose user
  * message holds a recorded question verbatim is answered with that recording's queries, whatever the
  * prompt around it says. When several recorded questions appear (earlier turns given as context),
- * the one written last is the question. Other requests go to the fake's previous default.
+ * the one written last is the question. A question with no recording gets the previous answer.
  */
 export function replayRewrites(fake: FakeOpenAI, records: RecordedRewrite[], schema = "search_queries"): void {
-  const otherwise = fake.defaultChat;
-  fake.defaultChat = (req): ChatReply => {
-    if (schemaName(req) !== schema) return otherwise(req);
+  const otherwise = fake.structured.get(schema) ?? fake.defaultChat;
+  fake.structured.set(schema, (req): ChatReply => {
     const text = userText(req);
     let hit: RecordedRewrite | undefined;
     let at = -1;
@@ -41,5 +37,5 @@ export function replayRewrites(fake: FakeOpenAI, records: RecordedRewrite[], sch
       if (i > at || (i === at && i >= 0 && r.q.length > hit!.q.length)) [hit, at] = [r, i];
     }
     return hit ? { text: JSON.stringify({ queries: hit.queries }) } : otherwise(req);
-  };
+  });
 }
