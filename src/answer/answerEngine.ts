@@ -123,10 +123,17 @@ export class AnswerEngine {
    * failure of that call searches plainly. Earlier questions of a conversation count too, so "and
    * which of them is fastest?" still finds the papers.
    */
-  async search(question: string, history: Turn[] = [], opts: { k?: number; assist?: boolean } = {}): Promise<Retrieval & { queries: string[] }> {
-    const { model, cache, log, retriever } = this.deps;
+  async search(
+    question: string,
+    history: Turn[] = [],
+    opts: { k?: number; assist?: boolean; who?: { userId?: string; guildId?: string } } = {},
+  ): Promise<Retrieval & { queries: string[] }> {
+    const { model, cache, log, retriever, budgets } = this.deps;
     const text = searchText(question, history);
-    const rewrites = opts.assist && model ? await rewriteQuery({ model, cache, log }, question, history.map((t) => t.question)) : undefined;
+    // A search of its own (/search) spends the written-answer budget; within /ask the answer does.
+    const allowed = opts.assist && model && !(opts.who && budgetSpent(budgets, opts.who));
+    const rewrites = allowed ? await rewriteQuery({ model, cache, log }, question, history.map((t) => t.question)) : undefined;
+    if (rewrites && opts.who) budgets?.record(opts.who);
     if (!rewrites) return { ...(await retriever.retrieve(text, { k: opts.k })), queries: [text] };
     return { ...(await retrieveRewritten(retriever, text, rewrites, { k: opts.k })), queries: [text, ...rewrites] };
   }

@@ -26,6 +26,9 @@ export function askReplyMessages(result: AskResult): string[] {
   return splitMessage(text, LIMITS.content);
 }
 
+/** What the reply shows while the model helps search and judge the papers. */
+export const ASK_SEARCHING = "-# 🔎 searching the collection…";
+
 /** What the reply shows while the model is still writing. */
 export function askProgress(partial: string): string {
   const body = partial.length > LIMITS.content - 40 ? `…${partial.slice(-(LIMITS.content - 41))}` : partial;
