@@ -57,6 +57,16 @@ describe("ask with a model", () => {
     expect(r.citations.map((c) => c.n)).toEqual([1]);
   });
 
+  it("shows a marker split across two pieces of the stream only once it is whole and names a given source", async () => {
+    const first = "FastSwitch swaps its KV caches [1";
+    const second = "0] and DualMap reuses them [2].".padEnd(first.length); // two pieces of equal length
+    fake.chatReplies.push({ text: first + second, chunks: 2 });
+    const partials: string[] = [];
+    const r = await (await engine()).ask(QUESTION, { onPartial: (t) => partials.push(t) });
+    expect(partials).toEqual(["FastSwitch swaps its KV caches", "FastSwitch swaps its KV caches and DualMap reuses them [2]."]);
+    expect(r.answer).toBe("FastSwitch swaps its KV caches and DualMap reuses them [2].");
+  });
+
   it("attaches the sources to an answer that cites none", async () => {
     fake.chatReplies.push({ text: "Several systems manage the KV cache more carefully." });
     const r = await (await engine()).ask(QUESTION);

@@ -61,6 +61,22 @@ describe("/ask", () => {
     expect(final.content).toMatch(/\[2\] .*DualMap/);
   });
 
+  it("never shows a citation of a source it was not given, not even while the model is still writing", async () => {
+    const m = await withModel();
+    const invented = "KV cache memory limits serving [9]. ";
+    // 400 pieces at least 5 ms apart: the stream outlasts the editor's first second, so several edits show it.
+    m.chatReplies.push({ text: invented + "FastSwitch swaps KV caches between requests quickly [1][9]. ".repeat(12) + "DualMap reuses prompt caches [2].", chunks: 400 });
+    t = await startTestBot({ model: m });
+    const ix = t.discord.sendCommand({ name: "ask", options: { question: QUESTION } });
+    const final = await ix.waitFor((i) => i.events.filter((e) => e.kind === "edit" && e.status < 400).map((e) => e.message!).find((msg) => msg.content.includes("**Sources**")));
+    const progress = ix.events.filter((e) => e.kind === "edit" && e.status < 400).map((e) => e.message!.content).filter((c) => c.includes("writing…"));
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress.filter((c) => c.includes("[9]"))).toEqual([]);
+    expect(progress.some((c) => c.includes("serving."))).toBe(true);
+    expect(final.content).not.toContain("[9]");
+    expect(final.content).toMatch(/\[1\] .*FastSwitch/);
+  });
+
   it("falls back to the offline answer when the model fails mid-stream, and says so", async () => {
     const m = await withModel();
     m.chatReplies.push({ partial: "FastSwitch is a fairness-aware serving sys" });

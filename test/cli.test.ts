@@ -42,6 +42,28 @@ describe("the paperbot command line", () => {
     expect(lines[1].results[0].title).toMatch(/^Logzip/);
   });
 
+  it("keeps characters whole across the 64 KiB pieces stdin arrives in", async () => {
+    // The first line ends one byte before 64 KiB, so the next line's first (3-byte) character straddles it.
+    const filler = "kv cache serving ".repeat(4000).slice(0, 64 * 1024 - 2);
+    const lines = [filler, "キャッシュ 再利用", ...Array.from({ length: 20 }, (_, i) => `日本語のキャッシュ ${i} `.repeat(400).trim())];
+    const stdin = lines.join("\n") + "\n";
+    expect(Buffer.byteLength(`${filler}\n`)).toBe(64 * 1024 - 1);
+    const r = await runBin(["search", "--json", "-k", "1"], env(), stdin);
+    expect(r.code, r.stderr).toBe(0);
+    const queries = r.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { query: string }).query);
+    expect(queries).toEqual(lines);
+    expect(r.stdout).not.toContain("\ufffd");
+  });
+
+  it("answers every stdin line, blank-looking ones with an empty result, so output lines match input lines", async () => {
+    const lines = ["\ufeffNanoFlow serving throughput", "   ", "\u00a0", "\u3000", "\f", "", "log compression", "\ufeff", "\t\u00a0 \u3000\u2003"];
+    const r = await runBin(["search", "--json", "-k", "2"], env(), lines.join("\n") + "\r\n");
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.stdout.split("\n").slice(0, -1).map((l) => JSON.parse(l) as { query: string; results: unknown[] });
+    expect(out.map((o) => o.query)).toEqual(lines.map((l) => l.trim()));
+    expect(out.map((o) => o.results.length)).toEqual([2, 0, 0, 0, 0, 0, 2, 0, 0]);
+  });
+
   it("exits 2 with one clear line on bad usage", async () => {
     for (const args of [["search", "-k", "zero", "x"], ["frobnicate"], ["ingest", "hf"], ["ingest", "hf", "--date", "2026-13-45"], ["digest", "--date", "2026-02-30", "--dry-run"]]) {
       const r = await runBin(args, env());

@@ -10,7 +10,7 @@ import { AnswerCache } from "./answerCache.js";
 import { FALLBACK_NOTICE, OFFLINE_NOTICE, type AskResult } from "./askResult.js";
 import { BudgetExceededError, Budgets } from "./budgets.js";
 import { createChatModel, type ChatModel } from "./chatModel.js";
-import { checkCitations, toCitation } from "./citations.js";
+import { checkCitations, partialCitations, toCitation } from "./citations.js";
 import { ComparisonSchema, comparisonJsonSchema, type Comparison } from "./comparison.js";
 import { notCoveredAnswer, offlineAnswer } from "./offlineAnswer.js";
 import { failureReason, parseJson } from "./modelOutput.js";
@@ -97,7 +97,9 @@ export class AnswerEngine {
     opts.onStage?.("writing");
     try {
       const messages = await askMessages(q, papers, history);
-      const text = await helper.complete(messages, { maxTokens: this.deps.maxAnswerTokens ?? 400, onDelta: opts.onPartial });
+      const { onPartial } = opts;
+      const onDelta = onPartial && ((soFar: string) => onPartial(partialCitations(soFar, papers.length)));
+      const text = await helper.complete(messages, { maxTokens: this.deps.maxAnswerTokens ?? 400, onDelta });
       budgets?.record(opts);
       const checked = checkCitations(text, papers.length);
       if (checked.invalid) log?.warn({ invalid: checked.invalid }, "removed citations of sources that were not given");

@@ -16,8 +16,17 @@ export function isoDate(value: string): string {
   return value;
 }
 
+/**
+ * Every line of `stream`, trimmed, blank ones included (as ""), so answers line up with their lines.
+ * The stream is decoded as one text: a character split across two chunks stays whole.
+ */
 export async function readLines(stream: NodeJS.ReadableStream): Promise<string[]> {
+  const decoder = new TextDecoder();
   let text = "";
-  for await (const chunk of stream) text += chunk.toString();
-  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  for await (const chunk of stream) text += typeof chunk === "string" ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
+  text += decoder.decode();
+  const lines = text.split(/\r?\n/);
+  // A final newline ends the last line; it does not start another.
+  if (lines.at(-1) === "") lines.pop();
+  return lines.map((l) => l.trim());
 }

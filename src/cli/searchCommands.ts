@@ -19,7 +19,9 @@ export function addSearchCommands(program: Command, ctx: CliContext): void {
         throw new UsageError("--assist needs a chat model: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server) and OPENAI_MODEL.");
       const queries = words.length ? [words.join(" ")] : await readLines(ctx.io.stdin);
       for (const query of queries) {
-        const { hits, queries: searched } = await engine.search(query, [], { k: opts.top, assist: opts.assist });
+        const { hits, queries: searched } = query
+          ? await engine.search(query, [], { k: opts.top, assist: opts.assist })
+          : { hits: [], queries: [query] };
         if (opts.json) {
           const results = hits.map((h) => ({ id: h.paper.id, title: h.paper.title, score: round(h.score) }));
           ctx.io.out(JSON.stringify({ query, ...(opts.assist ? { rewrites: searched.slice(1) } : {}), results }));

@@ -1,8 +1,11 @@
 import { z } from "zod";
 import type { PaperInput } from "../store/paper.js";
 import { parseArxivId } from "../store/paperId.js";
+import { sanitizeText } from "../store/storedText.js";
 
-const text = z.string().trim().min(1);
+/** Feed text is sanitised here, so the digest shows (and the store keeps) no bidi overrides or lone surrogates. */
+const feedText = () => z.string().overwrite(sanitizeText);
+const text = feedText().trim().min(1);
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "expected a date");
 const httpUrl = z.string().trim().refine((s) => /^https?:\/\//.test(s), "expected an http(s) URL");
 
@@ -16,11 +19,11 @@ export const HfItemSchema = z.looseObject({
     }),
     title: text,
     summary: text,
-    authors: z.array(z.looseObject({ name: z.string() })).default([]),
+    authors: z.array(z.looseObject({ name: feedText() })).default([]),
     upvotes: z.number().int().nonnegative().default(0),
     publishedAt: isoDate.optional(),
     submittedOnDailyAt: isoDate.optional(),
-    ai_summary: z.string().nullish(),
+    ai_summary: feedText().nullish(),
     ai_keywords: z.array(z.string()).nullish(),
     githubRepo: httpUrl.nullish().catch(undefined),
     githubStars: z.number().int().nonnegative().nullish().catch(undefined),
