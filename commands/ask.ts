@@ -1,7 +1,7 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, SlashCommandBuilder } from "discord.js";
 import { MAX_QUESTION_CHARS } from "../src/answer/answerEngine.js";
 import type { Command } from "../src/discord/command.js";
-import { askProgress, askReplyMessages } from "../src/discord/format/askReply.js";
+import { ASK_SEARCHING, askProgress, askReplyMessages } from "../src/discord/format/askReply.js";
 import { LIMITS, NO_MENTIONS } from "../src/discord/limits.js";
 import { truncate } from "../src/retrieval/text.js";
 import { ThrottledEditor } from "../src/discord/throttledEditor.js";
@@ -25,11 +25,13 @@ export const ask = {
     await interaction.deferReply({ flags: isPrivate ? MessageFlags.Ephemeral : undefined });
     // Inside a thread opened from an answer, earlier turns are the context.
     const conversation = interaction.channel?.isThread() && deps.conversations.has(interaction.channelId) ? interaction.channelId : undefined;
-    const progress = new ThrottledEditor((text) => interaction.editReply({ content: askProgress(text), allowedMentions: NO_MENTIONS }));
+    const progress = new ThrottledEditor((content) => interaction.editReply({ content, allowedMentions: NO_MENTIONS }));
     const result = await deps.engine
       .ask(question, {
         history: conversation ? deps.conversations.history(conversation) : [],
-        onPartial: (text) => progress.push(text),
+        onPartial: (text) => progress.push(askProgress(text)),
+        // Only a model makes the search take long enough to be worth saying so.
+        onStage: (stage) => stage === "searching" && deps.engine.hasModel && progress.push(ASK_SEARCHING),
         userId: interaction.user.id,
         guildId: interaction.guildId ?? undefined,
       })

@@ -47,7 +47,8 @@ describe("/ask", () => {
 
   it("shows the answer growing while the model writes, with throttled edits, then cites valid sources", async () => {
     const m = await withModel();
-    m.chatReplies.push({ text: "FastSwitch reduces the overhead of swapping KV caches between requests [1]. ".repeat(6) + "DualMap reuses prompt caches [2].", chunks: 60 });
+    // Streamed over about two seconds: the "searching" note takes the first edit, the text the next ones.
+    m.chatReplies.push({ text: "FastSwitch reduces the overhead of swapping KV caches between requests [1]. ".repeat(6) + "DualMap reuses prompt caches [2].", chunks: 400 });
     t = await startTestBot({ model: m });
     t.store.upsert({ arxivId: "2602.11111", title: "X", abstract: "y", authors: [], source: "hf" });
     const ix = t.discord.sendCommand({ name: "ask", options: { question: QUESTION } });

@@ -69,9 +69,9 @@ describe("a runaway abstract (1 MB) from the feed", () => {
 
     const ask = await runBin(["ask", "How does Zyxwvut evict KV cache entries?"], env);
     expect(ask.code, ask.stderr).toBe(0);
-    const [request] = model.chatRequests;
+    const [request] = model.writingRequests;
     expect(request!.messages.at(-1)!.content).toContain("Zyxwvut");
-    expect(promptChars(request!)).toBeLessThanOrEqual(PROMPT_MAX.total);
+    for (const r of model.chatRequests) expect(promptChars(r)).toBeLessThanOrEqual(PROMPT_MAX.total);
     const store = openStore(env.PAPERBOT_DB);
     const stored = store.get("2602.99901")!;
     store.db.close();
@@ -96,9 +96,9 @@ describe("a runaway abstract (1 MB) from the feed", () => {
     const history = Array.from({ length: 4 }, (_, i) => ({ question: `Earlier question ${i}?`, answer: "An answer [1]. ".repeat(2_000) }));
     expect((await engine.ask("And which one evicts by attention?", { history })).mode).toBe("llm");
     await engine.compare(a!.arxivId!, b!.arxivId!);
-    expect(model.chatRequests).toHaveLength(4); // two answers, then the comparison and its one retry
-    expect(model.chatRequests[0]!.messages.at(-1)!.content).toContain("Zyxwvut");
-    expect(model.chatRequests[1]!.messages.map((m) => m.role)).toContain("assistant");
+    expect(model.writingRequests).toHaveLength(4); // two answers, then the comparison and its one retry
+    expect(model.writingRequests[0]!.messages.at(-1)!.content).toContain("Zyxwvut");
+    expect(model.writingRequests[1]!.messages.map((m) => m.role)).toContain("assistant");
     for (const request of model.chatRequests) expect(promptChars(request)).toBeLessThanOrEqual(PROMPT_MAX.total);
   });
 

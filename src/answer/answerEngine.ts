@@ -2,7 +2,8 @@ import type { Config } from "../config/config.js";
 import { UserError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
 import { resolvePaper, type PaperMatch } from "../retrieval/resolvePaper.js";
-import type { Retriever } from "../retrieval/retriever.js";
+import { retrieveRewritten } from "../retrieval/multiQuery.js";
+import type { Retrieval, Retriever } from "../retrieval/retriever.js";
 import type { Paper } from "../store/paper.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { AnswerCache } from "./answerCache.js";
@@ -12,7 +13,10 @@ import { createChatModel, type ChatModel } from "./chatModel.js";
 import { checkCitations, partialCitations, toCitation } from "./citations.js";
 import { ComparisonSchema, comparisonJsonSchema, type Comparison } from "./comparison.js";
 import { notCoveredAnswer, offlineAnswer } from "./offlineAnswer.js";
+import { failureReason, parseJson } from "./modelOutput.js";
 import { offlineCompare } from "./offlineCompare.js";
+import { rewriteQuery } from "./queryRewrite.js";
+import { JUDGE_CANDIDATES, judgeRelevance } from "./relevanceJudge.js";
 import { askMessages, compareMessages, tldrMessages, type Turn } from "./prompts.js";
 
 export const MAX_QUESTION_CHARS = 500;
@@ -25,6 +29,8 @@ export interface AskOptions {
   onPartial?: (text: string) => void;
   userId?: string;
   guildId?: string;
+  /** Told when the engine starts searching and, with a model, when it starts writing. */
+  onStage?: (stage: "searching" | "writing") => void;
 }
 
 export type CompareResult =
@@ -48,14 +54,6 @@ export interface AnswerDeps {
   log?: Logger;
 }
 
-/** Why a model call failed, in a few words for logs and the user. */
-function failureReason(err: unknown): string {
-  const e = err as { status?: number; name?: string; message?: string };
-  if (e.status) return `HTTP ${e.status}`;
-  if (/timeout|timed out/i.test(`${e.name} ${e.message}`)) return "timeout";
-  return e.message?.slice(0, 120) ?? "error";
-}
-
 /**
  * /ask and /compare: retrieval, then a written answer from the model with validated citations, or
  * the offline answer when there is no model or it fails. Returns data; formatting is the caller's.
@@ -74,23 +72,34 @@ export class AnswerEngine {
       throw new UserError(`Questions can be at most ${MAX_QUESTION_CHARS} characters (this one has ${q.length}). Please shorten it.`);
     const history = (opts.history ?? []).slice(-HISTORY_TURNS);
     const { model, cache, budgets, log } = this.deps;
-    // The search uses earlier questions too, so "and which of them is fastest?" still finds the papers.
-    const searchText = [...history.map((t) => t.question), q].join(" ").slice(-MAX_QUESTION_CHARS * 2);
-    const found = await this.deps.retriever.retrieve(searchText, { k: SOURCES });
-    const papers = found.hits.map((h) => h.paper);
-    if (!found.covered) return notCoveredAnswer(papers.slice(0, 3), model ? "llm" : "offline");
-    if (!model) return offlineAnswer(q, papers, OFFLINE_NOTICE);
-
-    const key = AnswerCache.key(["ask", q.toLowerCase(), history, model.name, this.deps.store.version()]);
-    const hit = cache?.get<AskResult>(key);
+    const key = model && AnswerCache.key(["ask", q.toLowerCase(), history, model.name, this.deps.store.version()]);
+    const hit = key ? cache?.get<AskResult>(key) : undefined;
     if (hit) return { ...hit, cached: true };
-    const spent = budgetSpent(budgets, opts);
-    if (spent) return offlineAnswer(q, papers, `${spent} Meanwhile, here are the most relevant passages.`);
+    // The rewrite and the relevance judgement are part of the one written answer: a spent budget skips them too.
+    const spent = model ? budgetSpent(budgets, opts) : undefined;
+    const helper = spent ? undefined : model;
+    opts.onStage?.("searching");
+    const found = await this.search(q, history, { k: helper ? JUDGE_CANDIDATES : SOURCES, assist: Boolean(helper) });
+    const candidates = found.hits.map((h) => h.paper);
+    if (!helper) {
+      if (!found.covered) return notCoveredAnswer(candidates.slice(0, 3), model ? "llm" : "offline");
+      const notice = spent ? `${spent} Meanwhile, here are the most relevant passages.` : OFFLINE_NOTICE;
+      return offlineAnswer(q, candidates.slice(0, SOURCES), notice);
+    }
+
+    const judged = await judgeRelevance({ model: helper, cache, log }, searchText(q, history), candidates);
+    const papers = (judged ?? candidates).slice(0, SOURCES);
+    if (judged ? !judged.length : !found.covered) {
+      const result = notCoveredAnswer(candidates.slice(0, 3), "llm");
+      if (judged) cache?.set(key!, result);
+      return result;
+    }
+    opts.onStage?.("writing");
     try {
       const messages = await askMessages(q, papers, history);
       const { onPartial } = opts;
       const onDelta = onPartial && ((soFar: string) => onPartial(partialCitations(soFar, papers.length)));
-      const text = await model.complete(messages, { maxTokens: this.deps.maxAnswerTokens ?? 400, onDelta });
+      const text = await helper.complete(messages, { maxTokens: this.deps.maxAnswerTokens ?? 400, onDelta });
       budgets?.record(opts);
       const checked = checkCitations(text, papers.length);
       if (checked.invalid) log?.warn({ invalid: checked.invalid }, "removed citations of sources that were not given");
@@ -102,12 +111,33 @@ export class AnswerEngine {
         cached: false,
         invalidCitations: checked.invalid,
       };
-      cache?.set(key, result);
+      cache?.set(key!, result);
       return result;
     } catch (err) {
-      log?.warn({ err: failureReason(err), model: model.name }, "model failed; answering offline");
+      log?.warn({ err: failureReason(err), model: helper.name }, "model failed; answering offline");
       return { ...offlineAnswer(q, papers, FALLBACK_NOTICE), fallbackReason: failureReason(err) };
     }
+  }
+
+  /**
+   * The papers for a question. With `assist` and a model, the model first rewrites the question into
+   * the vocabulary of abstracts and the rankings of the question and its rewrites are fused; any
+   * failure of that call searches plainly. Earlier questions of a conversation count too, so "and
+   * which of them is fastest?" still finds the papers.
+   */
+  async search(
+    question: string,
+    history: Turn[] = [],
+    opts: { k?: number; assist?: boolean; who?: { userId?: string; guildId?: string } } = {},
+  ): Promise<Retrieval & { queries: string[] }> {
+    const { model, cache, log, retriever, budgets } = this.deps;
+    const text = searchText(question, history);
+    // A search of its own (/search) spends the written-answer budget; within /ask the answer does.
+    const allowed = opts.assist && model && !(opts.who && budgetSpent(budgets, opts.who));
+    const rewrites = allowed ? await rewriteQuery({ model, cache, log }, question, history.map((t) => t.question)) : undefined;
+    if (rewrites && opts.who) budgets?.record(opts.who);
+    if (!rewrites) return { ...(await retriever.retrieve(text, { k: opts.k })), queries: [text] };
+    return { ...(await retrieveRewritten(retriever, text, rewrites, { k: opts.k })), queries: [text, ...rewrites] };
   }
 
   /** Resolves a loose paper name: the paper, or the candidates to ask the user about. */
@@ -179,6 +209,11 @@ export class AnswerEngine {
   }
 }
 
+/** The question with the conversation's earlier questions before it, as searched. */
+function searchText(question: string, history: Turn[]): string {
+  return [...history.map((t) => t.question), question].join(" ").slice(-MAX_QUESTION_CHARS * 2);
+}
+
 /** The budget message when a written answer would exceed a daily budget; the offline answer is given instead. */
 function budgetSpent(budgets: Budgets | undefined, who: { userId?: string; guildId?: string }): string | undefined {
   try {
@@ -187,16 +222,6 @@ function budgetSpent(budgets: Budgets | undefined, who: { userId?: string; guild
   } catch (err) {
     if (err instanceof BudgetExceededError) return err.message;
     throw err;
-  }
-}
-
-/** Models sometimes wrap JSON in a code fence; anything else that is not JSON is invalid output. */
-function parseJson(text: string): unknown {
-  const body = text.trim().replace(/^```(?:json)?\s*/i, "").replace(/```$/, "");
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
   }
 }
 

@@ -6,6 +6,8 @@ export interface AskResult {
   /** The quoted passages of an offline answer, for callers that format them (bold titles, escaping). */
   passages?: { n: number; title: string; text: string }[];
   citations: Citation[];
+  /** When not covered: the nearest papers, named but not cited (none of them answers the question). */
+  nearest?: Citation[];
   /** False when the collection has nothing relevant: the answer says so and names the nearest papers. */
   covered: boolean;
   mode: "llm" | "offline";

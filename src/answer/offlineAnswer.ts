@@ -24,14 +24,15 @@ export function offlineAnswer(question: string, papers: Paper[], notice: string)
   };
 }
 
-/** Said without a model call when retrieval found nothing relevant. */
+/** Said without writing an answer when nothing found is relevant: the nearest papers are named, not cited. */
 export function notCoveredAnswer(papers: Paper[], mode: AskResult["mode"]): AskResult {
-  const nearest = papers.map((p, i) => `[${i + 1}] ${shortTitle(p.title)}`).join(", ");
+  const nearest = papers.map((p) => `“${shortTitle(p.title)}”`).join(", ");
   return {
     answer: papers.length
       ? `The collection does not seem to cover this question. The nearest papers are ${nearest}, but none of them looks like it answers it.`
       : "The collection does not cover this question: no paper matches its words.",
-    citations: papers.map((p, i) => toCitation(i + 1, p)),
+    citations: [],
+    nearest: papers.map((p, i) => toCitation(i + 1, p)),
     covered: false,
     mode,
     cached: false,

@@ -116,3 +116,41 @@ export async function compareMessages(a: Paper, b: Paper): Promise<ChatMessage[]
 export async function tldrMessages(p: Paper): Promise<ChatMessage[]> {
   return toChat(await tldrTemplate.formatMessages({ sources: sourceBlock("1", p) }));
 }
+
+const REWRITE_SYSTEM = [
+  "You turn a researcher's question into search queries for a collection of paper abstracts.",
+  "Write 3 queries in the technical vocabulary such an abstract would use (the field's usual terms, method names, acronyms),",
+  "not the question's everyday words: one restatement of the question, one list of keywords, and one sentence as it could open",
+  "the abstract of a paper that answers it. Keep every query under 30 words. Do not answer the question.",
+  'Reply with JSON only: {"queries": ["...", "...", "..."]}.',
+].join("\n");
+
+/** The query-rewrite call: the question verbatim, with earlier questions of the conversation for context. */
+export function rewriteMessages(question: string, earlierQuestions: string[] = []): ChatMessage[] {
+  const context = earlierQuestions.length
+    ? `Earlier questions in this conversation, for context:\n${earlierQuestions.map((q) => `- ${truncate(q, PROMPT_MAX.question)}`).join("\n")}\n\n`
+    : "";
+  return [
+    { role: "system", content: REWRITE_SYSTEM },
+    { role: "user", content: `${context}Question: ${truncate(question, PROMPT_MAX.question)}` },
+  ];
+}
+
+const JUDGE_SYSTEM = [
+  "You judge which papers of a search result bear on a researcher's question.",
+  "A paper is relevant when its abstract addresses the question's topic closely enough to help answer it,",
+  "not when it merely shares words or a broad field with it.",
+  'Reply with JSON only: {"relevant": [numbers of the relevant papers]}; an empty list when none is relevant.',
+  DATA_RULE,
+].join("\n");
+
+/** The relevance-judgement call: the question and the numbered candidates (titles and abstract openings). */
+export function judgeMessages(question: string, candidates: Paper[], abstractChars: number): ChatMessage[] {
+  const sources = candidates
+    .map((p, i) => sourceBlock(String(i + 1), p, abstractChars))
+    .join("\n");
+  return [
+    { role: "system", content: JUDGE_SYSTEM },
+    { role: "user", content: `Question: ${truncate(question, PROMPT_MAX.question * 2)}\n\nPapers:\n${sources}` },
+  ];
+}

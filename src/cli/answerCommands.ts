@@ -34,7 +34,9 @@ export function addAnswerCommands(program: Command, ctx: CliContext): void {
 const source = (c: Citation) => ` [${c.n}] ${c.title}${c.year ? ` (${c.year})` : ""}${c.url ? `\n     ${c.url}` : ""}`;
 
 export function formatAsk(r: AskResult): string {
-  const lines = [r.answer, "", "Sources:", ...r.citations.map(source)];
+  const lines = [r.answer];
+  if (r.citations.length) lines.push("", "Sources:", ...r.citations.map(source));
+  if (r.nearest?.length) lines.push("", "Nearest papers:", ...r.nearest.map(source));
   if (r.notice) lines.push("", `(${r.notice}${r.fallbackReason ? ` Reason: ${r.fallbackReason}.` : ""})`);
   return lines.join("\n");
 }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { UserError } from "../config/errors.js";
+import { UsageError, UserError } from "../config/errors.js";
 import { paperUrl, paperYear, type Paper } from "../store/paper.js";
 import { resolvePaper } from "../retrieval/resolvePaper.js";
 import type { CliContext } from "./context.js";
@@ -11,18 +11,24 @@ export function addSearchCommands(program: Command, ctx: CliContext): void {
     .description("rank papers for a query (BM25F with query expansion, fused with vectors when configured); with no QUERY, one query per line from stdin")
     .argument("[query...]", "the words to search for")
     .option("-k, --top <n>", "how many results", positiveInt(100), 10)
-    .option("--json", "one JSON object per query per line: {query, results:[{id,title,score}]}")
-    .action(async (words: string[], opts: { top: number; json?: boolean }) => {
-      const retriever = await ctx.retriever();
+    .option("--json", "one JSON object per query per line: {query, results:[{id,title,score}]} (with --assist, also rewrites)")
+    .option("--assist", "let the chat model rewrite each query in the vocabulary of abstracts, and fuse the rankings (one model call per query)")
+    .action(async (words: string[], opts: { top: number; json?: boolean; assist?: boolean }) => {
+      const engine = await ctx.engine();
+      if (opts.assist && !engine.hasModel)
+        throw new UsageError("--assist needs a chat model: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server) and OPENAI_MODEL.");
       const queries = words.length ? [words.join(" ")] : await readLines(ctx.io.stdin);
       for (const query of queries) {
-        const { hits } = query ? await retriever.retrieve(query, { k: opts.top }) : { hits: [] };
+        const { hits, queries: searched } = query
+          ? await engine.search(query, [], { k: opts.top, assist: opts.assist })
+          : { hits: [], queries: [query] };
         if (opts.json) {
           const results = hits.map((h) => ({ id: h.paper.id, title: h.paper.title, score: round(h.score) }));
-          ctx.io.out(JSON.stringify({ query, results }));
+          ctx.io.out(JSON.stringify({ query, ...(opts.assist ? { rewrites: searched.slice(1) } : {}), results }));
           continue;
         }
         if (queries.length > 1) ctx.io.out(`# ${query}`);
+        if (opts.assist && searched.length > 1) ctx.io.out(`(also searched: ${searched.slice(1).join(" | ")})`);
         if (!hits.length) ctx.io.out("No matching papers.");
         hits.forEach((h, i) => ctx.io.out(formatHit(i + 1, h.paper, h.score)));
       }

@@ -56,6 +56,17 @@ export function fakeEmbedding(text: string, dim = 64, synonyms: Record<string, s
   return norm ? v.map((x) => x / norm) : v.map((_, i) => (i === 0 ? 1 : 0));
 }
 
+/** The name of the JSON schema a structured-output request asks for. */
+export function schemaName(req: FakeRequest): string | undefined {
+  return (req.body as { response_format?: { json_schema?: { name?: string } } } | undefined)?.response_format?.json_schema?.name;
+}
+
+/** The numbers of the `<source id="N">` blocks in a request's messages. */
+function sourceNumbers(req: FakeRequest): number[] {
+  const text = JSON.stringify((req.body as { messages?: unknown }).messages ?? "");
+  return [...text.matchAll(/<source id=\\"(\d+)\\">/g)].map((m) => Number(m[1]));
+}
+
 /** What the fake chat model does for one request. */
 export type ChatReply =
   | { text: string; chunks?: number }
@@ -88,6 +99,15 @@ export class FakeOpenAI {
   /** Replies for the next chat requests, in order; when empty, `defaultChat` answers. */
   readonly chatReplies: ChatReply[] = [];
   defaultChat: (req: FakeRequest) => ChatReply = () => ({ text: "No scripted reply." });
+  /**
+   * Answers structured-output requests by their JSON schema's name, before `chatReplies`. The bot's
+   * own search calls get neutral defaults (no rewrites; every candidate relevant), so a test about
+   * writing scripts only the answer; a test about searching replaces them.
+   */
+  readonly structured = new Map<string, (req: FakeRequest) => ChatReply>([
+    ["search_queries", () => ({ text: JSON.stringify({ queries: [] }) })],
+    ["relevance", (req) => ({ text: JSON.stringify({ relevant: sourceNumbers(req) }) })],
+  ]);
   /** Like servers without structured output: a `json_schema` response format gets a 400. */
   rejectJsonSchema = false;
   private readonly routes = new Map<string, RouteHandler>();
@@ -157,11 +177,17 @@ export class FakeOpenAI {
     return this.requests.filter((r) => r.path === "/v1/chat/completions").map((r) => r.body as never);
   }
 
+  /** Chat requests other than the ones `structured` answered: the answers and comparisons themselves. */
+  get writingRequests(): FakeOpenAI["chatRequests"] {
+    return this.requests.filter((r) => r.path === "/v1/chat/completions" && !this.structured.has(schemaName(r) ?? "")).map((r) => r.body as never);
+  }
+
   private async chat(req: FakeRequest, res: http.ServerResponse): Promise<void> {
     const body = (req.body ?? {}) as { model?: string; stream?: boolean; response_format?: { type?: string } };
     if (this.rejectJsonSchema && body.response_format?.type === "json_schema")
       return sendError(res, 400, "response_format json_schema is not supported by this server");
-    const reply = this.chatReplies.shift() ?? this.defaultChat(req);
+    const byName = this.structured.get(schemaName(req) ?? "");
+    const reply = byName ? byName(req) : (this.chatReplies.shift() ?? this.defaultChat(req));
     if ("hang" in reply) return new Promise<void>(() => {});
     if ("stall" in reply) {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });

@@ -1,4 +1,5 @@
 import type { AskResult } from "../../answer/askResult.js";
+import type { Citation } from "../../answer/citations.js";
 import { truncate } from "../../retrieval/text.js";
 import { LIMITS } from "../limits.js";
 import { splitMessage } from "../splitMessage.js";
@@ -6,15 +7,27 @@ import { link, plain } from "./markdown.js";
 
 /** The final /ask reply as messages of at most 2,000 characters: answer, numbered sources, then a footer. */
 export function askReplyMessages(result: AskResult): string[] {
-  const sources = result.citations.map((c) => `[${c.n}] ${link(truncate(c.title, 200), c.url)}${c.year ? ` (${c.year})` : ""}`);
+  const line = (c: Citation, marker: string) => `${marker} ${link(truncate(c.title, 200), c.url)}${c.year ? ` (${c.year})` : ""}`;
+  const sources = result.citations.map((c) => line(c, `[${c.n}]`));
+  const nearest = (result.nearest ?? []).map((c) => line(c, "-"));
   const footer: string[] = [];
   if (result.notice) footer.push(`-# ${result.notice}${result.fallbackReason ? ` (${result.fallbackReason})` : ""}`);
   if (result.cached) footer.push("-# Answered from the cache: the same question was asked before.");
   // Quoted passages are paper text: escaped, so a stray * or _ cannot restyle the message.
   const body = result.passages ? result.passages.map((x) => `**${plain(x.title)}**: “${plain(x.text)}” [${x.n}]`).join("\n\n") : result.answer;
-  const text = [body, sources.length ? `**Sources**\n${sources.join("\n")}` : "", footer.join("\n")].filter(Boolean).join("\n\n");
+  const text = [
+    body,
+    sources.length ? `**Sources**\n${sources.join("\n")}` : "",
+    nearest.length ? `**Nearest papers**\n${nearest.join("\n")}` : "",
+    footer.join("\n"),
+  ]
+    .filter(Boolean)
+    .join("\n\n");
   return splitMessage(text, LIMITS.content);
 }
+
+/** What the reply shows while the model helps search and judge the papers. */
+export const ASK_SEARCHING = "-# 🔎 searching the collection…";
 
 /** What the reply shows while the model is still writing. */
 export function askProgress(partial: string): string {
