@@ -45,6 +45,8 @@ interface World {
   discord: FakeDiscord;
   hf: FakeHuggingFace;
   store: PaperStore;
+  /** The store's SQLite file (for CLI runs on the same collection). */
+  dbFile: string;
   bot?: RunningBot;
   /** The bot's clock (the digest's "now"). */
   clock: Date;
@@ -62,11 +64,13 @@ afterEach(async () => {
 
 /** Two servers ("Paper Lab" and "Second Lab", each with #general and #papers), the feed fake, an empty collection. */
 async function startWorld(): Promise<World> {
-  const discord = new FakeDiscord({ guilds: [{ name: "Paper Lab" }, { name: "Second Lab" }] });
+  // Only the bot's token is accepted, as on Discord.
+  const discord = new FakeDiscord({ token: "test-token", guilds: [{ name: "Paper Lab" }, { name: "Second Lab" }] });
   await discord.start();
   const hf = FakeHuggingFace.fromCorpus(corpusDir);
   await hf.start();
-  world = { discord, hf, store: tempStore().store, clock: new Date(`${DAY}T12:00:00Z`) };
+  const { store, file } = tempStore();
+  world = { discord, hf, store, dbFile: file, clock: new Date(`${DAY}T12:00:00Z`) };
   return world;
 }
 
@@ -431,5 +435,29 @@ describe("paperbot digest (command line)", () => {
     });
     expect(gone.code).toBe(1);
     expect(gone.stderr).toMatch(/cannot post in channel \d+: The digest channel \(\d+\) was deleted/);
+  });
+
+  it("stops at once when Discord rejects the bot token (401), says so, and a run with a good token posts the day", async () => {
+    const w = await startWorldBot();
+    const g = guildA(w);
+    const channel = papersOf(w, g);
+    const env = { PAPERBOT_DB: w.dbFile, HF_API_BASE: w.hf.url, DISCORD_APP_ID: w.discord.applicationId, DISCORD_API_BASE: w.discord.apiBase };
+    const posts = () => w.discord.requestsTo("POST /channels/:channel/messages");
+
+    const revoked = await runBin(["digest", "--date", DAY, "--channel", channel, "--guild", g], { ...env, DISCORD_TOKEN: "revoked-token" });
+    expect(revoked.code).toBe(1);
+    expect(revoked.stderr.trim().split("\n").at(-1)).toBe("paperbot: could not post: the bot token was rejected (HTTP 401)");
+    expect(posts().map((r) => r.status)).toEqual([401]);
+    expect(await reply(digestCommand(w, g, "status"))).toContain(
+      `**Last error** (${DAY}, failed): could not post: the bot token was rejected (HTTP 401)`,
+    );
+
+    // Nothing went out, so the day and its papers are still to post.
+    const good = await runBin(["digest", "--date", DAY, "--channel", channel, "--guild", g], { ...env, DISCORD_TOKEN: "test-token" });
+    expect(good.code, good.stderr).toBe(0);
+    const [msg, ...more] = w.discord.messages(channel);
+    expect(more).toHaveLength(0);
+    expect(good.stdout.trim()).toBe(`posted 5 papers for ${DAY} to channel ${channel} (message ${msg!.id})`);
+    expect(msg!.embeds.map((e) => paperIdOf(e.url))).toEqual(topIds(DAY, 5));
   });
 });
