@@ -4,6 +4,7 @@ import {
   REST,
   RESTJSONErrorCodes,
   Routes,
+  SnowflakeUtil,
   type APIMessage,
   type RESTPostAPIChannelMessageJSONBody,
 } from "discord.js";
@@ -47,14 +48,16 @@ export class RestDigestPoster implements DigestPoster {
     return { messageId: message.id };
   }
 
-  async recentMessages(channelId: string, limit: number): Promise<RecentMessage[]> {
+  async recentMessages(channelId: string, limit: number, before?: string): Promise<RecentMessage[]> {
     const query = new URLSearchParams({ limit: String(Math.max(1, Math.min(MAX_HISTORY, Math.floor(limit)))) });
+    if (before) query.set("before", before);
     const messages = (await this.call(channelId, () => this.rest.get(Routes.channelMessages(channelId), { query }))) as APIMessage[];
     return messages.map((m) => ({
       id: m.id,
       nonce: m.nonce === undefined ? undefined : String(m.nonce),
       content: m.content ?? "",
       authorIsMe: m.author?.id === this.botUserId,
+      sentAt: new Date(Date.parse(m.timestamp) || SnowflakeUtil.timestampFrom(m.id)),
     }));
   }
 

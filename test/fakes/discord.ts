@@ -909,6 +909,8 @@ export class FakeDiscord {
   // --- knobs ----------------------------------------------------------------------------------
   /** Scripted failures; each applies once, to the first request its `match` accepts. */
   readonly failures: ScriptedFailure[] = [];
+  /** Requests to handle but never answer (see `withholdReply`). */
+  private readonly withheldReplies: ((req: RequestMatchInfo) => boolean)[] = [];
   /** When false, heartbeats go unanswered (discord.js then treats the connection as a zombie). */
   ackHeartbeats = true;
   heartbeatIntervalMs: number;
@@ -1259,6 +1261,15 @@ export class FakeDiscord {
       body: { message: "You are being rate limited.", retry_after: retryAfter, global: opts.global ?? false },
       match: opts.match,
     });
+  }
+
+  /**
+   * Handles the next request `match` accepts as usual (a post is created) but never answers it,
+   * as when the caller dies before the reply arrives. The request is recorded with the status it
+   * would have had; `stop()` closes the connection.
+   */
+  withholdReply(match: (req: RequestMatchInfo) => boolean = () => true): void {
+    this.withheldReplies.push(match);
   }
 
   /** Requests matching a route pattern like `POST /channels/:channel/messages`. */
@@ -1926,6 +1937,12 @@ export class FakeDiscord {
     record.response = reply.body;
     record.seq = this.nextSeq();
     this.requests.push(record);
+    const withheld = fi < 0 ? this.withheldReplies.findIndex((m) => m(info)) : -1;
+    if (withheld >= 0) {
+      this.withheldReplies.splice(withheld, 1);
+      this.notify();
+      return;
+    }
     if (reply.status >= 400 && reply.status !== 429 && fi < 0)
       this.rejections.push({ seq: record.seq, at: record.at, method, path, status: reply.status, error: reply.body as DiscordErrorBody });
     if (reply.body === undefined) res.writeHead(reply.status, { ...reply.headers }).end();
