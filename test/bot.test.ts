@@ -191,6 +191,12 @@ describe("the bot as a whole", () => {
     expect(reply.flags! & 64).toBe(64);
   });
 
+  it("answers autocomplete for a command it no longer has with no choices (not Discord's 'loading options failed')", async () => {
+    t = await startTestBot();
+    const choices = await t.discord.sendAutocomplete({ name: "frobnicate", focused: "paper", value: "Nano" }).choices();
+    expect(choices).toEqual([]);
+  });
+
   it("turns an internal failure into a private message with an error id that is also logged", async () => {
     t = await startTestBot();
     t.store.db.exec("DROP TABLE papers_fts");

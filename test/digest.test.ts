@@ -43,6 +43,7 @@ interface Message {
   content: string;
   post?: DigestPost;
   mine: boolean;
+  at: Date;
 }
 
 /**
@@ -63,9 +64,14 @@ class FakeDiscord implements DigestPoster {
   failSends = 0;
   /** Discord refuses every post as invalid. */
   rejectPosts = false;
+  /** The next N history reads fail (a transient error). */
+  failHistory = 0;
   private nonces = new Map<string, string>();
   private nextId = 1_300_000_000_000_000_000n;
   private waiting: (() => void)[] = [];
+
+  /** `now`: the clock messages are stamped with. */
+  constructor(private readonly now: () => Date = () => new Date()) {}
 
   async send(channelId: string, post: DigestPost, nonce: string): Promise<{ messageId: string }> {
     this.sendCalls.push({ channelId, nonce });
@@ -81,7 +87,7 @@ class FakeDiscord implements DigestPoster {
     if (!id) {
       id = String(this.nextId++);
       this.nonces.set(key, id);
-      this.messages(channelId).push({ id, nonce, content: post.content, post, mine: true });
+      this.messages(channelId).push({ id, nonce, content: post.content, post, mine: true, at: this.now() });
     }
     for (const w of this.waiting.splice(0)) w();
     if (this.crashAfterSend) return new Promise(() => {});
@@ -92,17 +98,28 @@ class FakeDiscord implements DigestPoster {
     return { messageId: id };
   }
 
-  async recentMessages(channelId: string, limit: number): Promise<RecentMessage[]> {
+  readonly historyCalls: { channelId: string; before?: string }[] = [];
+
+  async recentMessages(channelId: string, limit: number, before?: string): Promise<RecentMessage[]> {
+    this.historyCalls.push({ channelId, before });
     if (this.gone.has(channelId)) throw new ChannelGoneError(channelId);
+    if (this.failHistory > 0) {
+      this.failHistory--;
+      throw new Error("502 Bad Gateway");
+    }
     // Message history does not carry nonces, so reconciliation has to recognise the header.
-    return [...this.messages(channelId)]
-      .reverse()
-      .slice(0, limit)
-      .map((m) => ({ id: m.id, content: m.content, authorIsMe: m.mine }));
+    const newestFirst = [...this.messages(channelId)].reverse();
+    const from = before === undefined ? 0 : newestFirst.findIndex((m) => BigInt(m.id) < BigInt(before));
+    return (from < 0 ? [] : newestFirst.slice(from, from + Math.min(limit, 100))).map((m) => ({
+      id: m.id,
+      content: m.content,
+      authorIsMe: m.mine,
+      sentAt: m.at,
+    }));
   }
 
   say(channelId: string, content: string): void {
-    this.messages(channelId).push({ id: String(this.nextId++), nonce: "", content, mine: false });
+    this.messages(channelId).push({ id: String(this.nextId++), nonce: "", content, mine: false, at: this.now() });
   }
 
   forgetNonces(): void {
@@ -150,7 +167,7 @@ beforeEach(async () => {
   store = tempStore().store;
   settings = new DigestSettingsRepo(store.db);
   ledger = new DigestLedger(store.db);
-  discord = new FakeDiscord();
+  discord = new FakeDiscord(() => clock);
   deps = {
     store,
     settings,
@@ -227,6 +244,69 @@ describe("the daily digest run", () => {
       state: "sent",
       messageId: msg!.id,
     });
+  });
+
+  /** A run that sends and then dies before recording it; resolves once the message is in the channel. */
+  async function crashAfterSending(): Promise<void> {
+    discord.crashAfterSend = true;
+    const sent = discord.nextMessage();
+    void runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
+    await sent;
+    discord.crashAfterSend = false;
+    discord.forgetNonces();
+  }
+  const restartedDeps = (): DigestDeps => ({ ...deps, ledger: new DigestLedger(store.db), settings: new DigestSettingsRepo(store.db) });
+  const chatter = (n: number) => {
+    for (let i = 0; i < n; i++) discord.say(CHAN_A, `message ${i}`);
+  };
+
+  it("finds a crashed post behind more than a page of later messages, and does not post again", async () => {
+    await crashAfterSending();
+    chatter(250);
+    const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps: restartedDeps() });
+    const [msg, ...more] = discord.posts(CHAN_A);
+    expect(more).toHaveLength(0);
+    expect(out).toMatchObject({ kind: "reconciled", messageId: msg!.id });
+  });
+
+  it("looks back to the day's first attempt, past a later attempt that could not check the channel", async () => {
+    await crashAfterSending();
+    clock = new Date("2026-02-10T07:00:00Z");
+    chatter(150);
+    discord.failHistory = 10;
+    const unchecked = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps: restartedDeps() });
+    expect(unchecked).toMatchObject({ kind: "send-failed", error: expect.stringMatching(/could not check the channel for an earlier post: 502/) });
+    discord.failHistory = 0;
+    clock = new Date("2026-02-10T09:00:00Z");
+    chatter(20);
+    const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps: restartedDeps() });
+    const [msg, ...more] = discord.posts(CHAN_A);
+    expect(more).toHaveLength(0);
+    expect(out).toMatchObject({ kind: "reconciled", messageId: msg!.id });
+  });
+
+  it("reads the channel's history no further back than the day's first attempt", async () => {
+    clock = new Date("2026-02-09T06:00:00Z");
+    chatter(500);
+    clock = new Date("2026-02-10T06:00:00Z");
+    discord.failSends = 10;
+    expect((await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps })).kind).toBe("send-failed");
+    discord.failSends = 0;
+    const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps: restartedDeps() });
+    expect(out.kind).toBe("posted");
+    expect(discord.historyCalls).toHaveLength(1);
+  });
+
+  it("does not post when too many messages came after the first attempt to search them all, and says why", async () => {
+    await crashAfterSending();
+    chatter(5_050);
+    const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps: restartedDeps() });
+    expect(out).toMatchObject({
+      kind: "send-failed",
+      error: expect.stringMatching(/could not check the channel for an earlier post: more than 5000 messages since the first attempt/),
+    });
+    expect(discord.posts(CHAN_A)).toHaveLength(1);
+    expect(discord.historyCalls).toHaveLength(50);
   });
 
   it("retries a send whose reply was lost with the same nonce, so Discord returns the first message", async () => {

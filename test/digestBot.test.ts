@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { MessageFlags, REST } from "discord.js";
@@ -45,6 +46,8 @@ interface World {
   discord: FakeDiscord;
   hf: FakeHuggingFace;
   store: PaperStore;
+  /** The store's SQLite file (for CLI runs on the same collection). */
+  dbFile: string;
   bot?: RunningBot;
   /** The bot's clock (the digest's "now"). */
   clock: Date;
@@ -62,11 +65,13 @@ afterEach(async () => {
 
 /** Two servers ("Paper Lab" and "Second Lab", each with #general and #papers), the feed fake, an empty collection. */
 async function startWorld(): Promise<World> {
-  const discord = new FakeDiscord({ guilds: [{ name: "Paper Lab" }, { name: "Second Lab" }] });
+  // Only the bot's token is accepted, as on Discord.
+  const discord = new FakeDiscord({ token: "test-token", guilds: [{ name: "Paper Lab" }, { name: "Second Lab" }] });
   await discord.start();
   const hf = FakeHuggingFace.fromCorpus(corpusDir);
   await hf.start();
-  world = { discord, hf, store: tempStore().store, clock: new Date(`${DAY}T12:00:00Z`) };
+  const { store, file } = tempStore();
+  world = { discord, hf, store, dbFile: file, clock: new Date(`${DAY}T12:00:00Z`) };
   return world;
 }
 
@@ -359,7 +364,7 @@ describe("RestDigestPoster against the Discord fake (REST only, no gateway)", ()
     expect(msg.embeds.map((e) => paperIdOf(e.url))).toEqual(post.paperIds);
     expect(msg.embeds[0]).toMatchObject({ title: post.entries[0]!.title, description: post.entries[0]!.description });
     const recent = await poster.recentMessages(channel, 100);
-    expect(recent).toEqual([{ id: first.messageId, nonce, content: post.content, authorIsMe: true }]);
+    expect(recent).toEqual([{ id: first.messageId, nonce, content: post.content, authorIsMe: true, sentAt: new Date(msg.timestamp) }]);
   });
 
   it("does not post twice after a crash between sending and marking, within or after the nonce window", async () => {
@@ -469,5 +474,59 @@ describe("paperbot digest (command line)", () => {
     });
     expect(gone.code).toBe(1);
     expect(gone.stderr).toMatch(/cannot post in channel \d+: The digest channel \(\d+\) was deleted/);
+  });
+
+  it("after a crash between sending and recording, a rerun finds the post behind 150 later messages and posts nothing", async () => {
+    const w = await startWorld();
+    const channel = papersOf(w, guildA(w));
+    const env = {
+      PAPERBOT_DB: w.dbFile,
+      HF_API_BASE: w.hf.url,
+      DISCORD_TOKEN: "test-token",
+      DISCORD_APP_ID: w.discord.applicationId,
+      DISCORD_API_BASE: w.discord.apiBase,
+    };
+    // Discord creates the post; the process is killed before the reply reaches it.
+    w.discord.withholdReply((r) => r.method === "POST" && r.path === `/channels/${channel}/messages`);
+    const child = spawn(process.execPath, [path.resolve(import.meta.dirname, "../bin/paperbot.js"), "digest", "--date", DAY, "--channel", channel], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    });
+    const killed = new Promise((resolve) => child.on("close", (_code, signal) => resolve(signal)));
+    const lost = await w.discord.waitFor(() => w.discord.messages(channel)[0], 20_000, "the digest post");
+    child.kill("SIGKILL");
+    expect(await killed).toBe("SIGKILL");
+
+    // Long enough for Discord to forget the nonce, and a busy channel meanwhile.
+    w.discord.advanceClock(10 * 60_000);
+    for (let i = 0; i < 150; i++) w.discord.seedMessage(channel, { content: `chatter ${i}` });
+    const rerun = await runBin(["digest", "--date", DAY, "--channel", channel], env);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout.trim()).toBe(`an earlier attempt had already posted ${DAY} to channel ${channel} (message ${lost.id}); nothing sent`);
+    expect(w.discord.messages(channel).filter((m) => m.author.id === w.discord.botUser.id)).toHaveLength(1);
+    expect(w.discord.requestsTo("POST /channels/:channel/messages")).toHaveLength(1);
+  });
+
+  it("stops at once when Discord rejects the bot token (401), says so, and a run with a good token posts the day", async () => {
+    const w = await startWorldBot();
+    const g = guildA(w);
+    const channel = papersOf(w, g);
+    const env = { PAPERBOT_DB: w.dbFile, HF_API_BASE: w.hf.url, DISCORD_APP_ID: w.discord.applicationId, DISCORD_API_BASE: w.discord.apiBase };
+    const posts = () => w.discord.requestsTo("POST /channels/:channel/messages");
+
+    const revoked = await runBin(["digest", "--date", DAY, "--channel", channel, "--guild", g], { ...env, DISCORD_TOKEN: "revoked-token" });
+    expect(revoked.code).toBe(1);
+    expect(revoked.stderr.trim().split("\n").at(-1)).toBe("paperbot: could not post: the bot token was rejected (HTTP 401)");
+    expect(posts().map((r) => r.status)).toEqual([401]);
+    expect(await reply(digestCommand(w, g, "status"))).toContain(
+      `**Last error** (${DAY}, failed): could not post: the bot token was rejected (HTTP 401)`,
+    );
+
+    // Nothing went out, so the day and its papers are still to post.
+    const good = await runBin(["digest", "--date", DAY, "--channel", channel, "--guild", g], { ...env, DISCORD_TOKEN: "test-token" });
+    expect(good.code, good.stderr).toBe(0);
+    const [msg, ...more] = w.discord.messages(channel);
+    expect(more).toHaveLength(0);
+    expect(good.stdout.trim()).toBe(`posted 5 papers for ${DAY} to channel ${channel} (message ${msg!.id})`);
+    expect(msg!.embeds.map((e) => paperIdOf(e.url))).toEqual(topIds(DAY, 5));
   });
 });

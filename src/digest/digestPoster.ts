@@ -7,6 +7,8 @@ export interface RecentMessage {
   content: string;
   /** Whether the bot itself wrote the message. */
   authorIsMe: boolean;
+  /** When Discord says it was sent. */
+  sentAt: Date;
 }
 
 /**
@@ -21,6 +23,9 @@ export interface DigestPoster {
    * returns the first message instead of posting again.
    */
   send(channelId: string, post: DigestPost, nonce: string): Promise<{ messageId: string }>;
-  /** The newest `limit` messages of the channel, newest first. */
-  recentMessages(channelId: string, limit: number): Promise<RecentMessage[]>;
+  /**
+   * One page of the channel's history, newest first: its newest `limit` (at most 100) messages, or
+   * with `before` (a message id) the `limit` messages just older than that one.
+   */
+  recentMessages(channelId: string, limit: number, before?: string): Promise<RecentMessage[]>;
 }

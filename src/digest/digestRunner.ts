@@ -20,8 +20,12 @@ export type { FeedRetryPolicy } from "./feedRetry.js";
 
 /** Retries of a failed send; all well inside the few minutes Discord remembers a nonce. */
 export const DEFAULT_SEND_RETRY_DELAYS_MS: readonly number[] = [2_000, 10_000, 30_000];
-/** How many of the channel's newest messages are searched for an earlier post (Discord's maximum per request). */
-export const RECONCILE_LOOKBACK = 100;
+/** Messages per history request when searching for an earlier post (Discord's maximum). */
+export const RECONCILE_PAGE_SIZE = 100;
+/** At most this many pages are searched; a channel busier than that since the first attempt stays undecided. */
+export const RECONCILE_MAX_PAGES = 50;
+/** How far Discord's clock may run behind ours when a message's time is compared with the claim's. */
+const CLOCK_SKEW_MS = 10 * 60_000;
 
 export interface DigestDeps {
   store: PaperStore;
@@ -128,19 +132,24 @@ async function runClaimed(ctx: {
   if (ctx.resumed) {
     // An earlier attempt may have posted and died before marking it; Discord forgets nonces after
     // minutes, so look for the message itself.
-    const found = await withRetries(deps, sleep, () => findEarlierPost(deps.poster, key, nonce), (error) =>
+    const since = new Date(ctx.entry.claimedAt);
+    const found = await withRetries(deps, sleep, () => findEarlierPost(deps.poster, key, nonce, since), (error) =>
       deps.ledger.noteError(key, `checking for an earlier post: ${error}`),
     );
     if (found.kind === "gone") return pauseFor(deps, key, found.error, now);
-    if (found.kind === "failed") {
-      const error = `could not check the channel for an earlier post: ${found.error}`;
+    const couldNotCheck = (why: string): DigestOutcome => {
+      const error = `could not check the channel for an earlier post: ${why}`;
       deps.ledger.markFailed(key, error, { posted: "unknown" });
       return { ...base, kind: "send-failed", error };
-    }
-    if (found.value) {
-      deps.ledger.markSent(key, found.value, now());
-      deps.log.info({ ...base, messageId: found.value }, "digest: found the earlier post, not posting again");
-      return { ...base, kind: "reconciled", messageId: found.value, paperIds: ctx.entry.paperIds };
+    };
+    if (found.kind === "failed") return couldNotCheck(found.error);
+    const earlier = found.value;
+    if (earlier.kind === "undecided") return couldNotCheck(earlier.error);
+    if (earlier.kind === "found") {
+      const messageId = earlier.messageId;
+      deps.ledger.markSent(key, messageId, now());
+      deps.log.info({ ...base, messageId }, "digest: found the earlier post, not posting again");
+      return { ...base, kind: "reconciled", messageId, paperIds: ctx.entry.paperIds };
     }
   }
 
@@ -238,13 +247,30 @@ function storeDay(store: PaperStore, day: DailyPapers): StoredCounts {
   return { fetched: day.items.length, added: s.added, updated: s.updated, skipped: s.skipped };
 }
 
-async function findEarlierPost(poster: DigestPoster, key: LedgerKey, nonce: string): Promise<string | undefined> {
+type EarlierPost = { kind: "found"; messageId: string } | { kind: "none" } | { kind: "undecided"; error: string };
+
+/**
+ * Pages back through the channel's history to the day's first claim (`since`): an earlier
+ * attempt's post cannot be older, however many messages came after it.
+ */
+async function findEarlierPost(poster: DigestPoster, key: LedgerKey, nonce: string, since: Date): Promise<EarlierPost> {
   const prefix = digestHeaderPrefix(key.date);
-  const messages = await poster.recentMessages(key.channelId, RECONCILE_LOOKBACK);
-  const mine = messages.find(
-    (m) => m.authorIsMe && (m.nonce === nonce || m.content === prefix || m.content.startsWith(`${prefix} `)),
-  );
-  return mine?.id;
+  const oldest = since.getTime() - CLOCK_SKEW_MS;
+  let before: string | undefined;
+  for (let page = 0; page < RECONCILE_MAX_PAGES; page++) {
+    const messages = await poster.recentMessages(key.channelId, RECONCILE_PAGE_SIZE, before);
+    const mine = messages.find(
+      (m) => m.authorIsMe && (m.nonce === nonce || m.content === prefix || m.content.startsWith(`${prefix} `)),
+    );
+    if (mine) return { kind: "found", messageId: mine.id };
+    const last = messages.at(-1);
+    if (!last || last.sentAt.getTime() < oldest) return { kind: "none" };
+    before = last.id;
+  }
+  return {
+    kind: "undecided",
+    error: `more than ${RECONCILE_MAX_PAGES * RECONCILE_PAGE_SIZE} messages since the first attempt (${since.toISOString()}); not searched further`,
+  };
 }
 
 type Attempt<T> =

@@ -17,6 +17,7 @@ export interface LedgerEntry extends LedgerKey {
   nonce: string;
   attempts: number;
   lastError?: string;
+  /** When the day was first claimed (later attempts keep it): no attempt can have posted before. */
   claimedAt: string;
   sentAt?: string;
 }
@@ -98,8 +99,8 @@ export class DigestLedger {
       if (existing.state === "sent") return { kind: "sent", entry: existing };
       if (existing.state === "claimed" && this.inFlight.has(flightKey(existing))) return { kind: "busy", entry: existing };
       this.db
-        .prepare(`UPDATE digest_posts SET state = 'claimed', attempts = attempts + 1, claimed_at = @at WHERE ${WHERE_KEY}`)
-        .run({ ...keyParams(existing), at });
+        .prepare(`UPDATE digest_posts SET state = 'claimed', attempts = attempts + 1 WHERE ${WHERE_KEY}`)
+        .run(keyParams(existing));
       this.inFlight.add(flightKey(existing));
       return { kind: "owned", entry: this.get(existing)!, resumed: true };
     });

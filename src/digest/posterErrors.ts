@@ -41,9 +41,18 @@ export class MissingAccessError extends DigestPosterError {
 }
 
 /**
- * Discord refused the post itself (too large, invalid form body): sending it again cannot help, so
- * the day is recorded as failed and not posted, without retries, and the server is not paused.
+ * Discord refused the post itself (too large, invalid form body, a rejected token): sending it
+ * again cannot help, so the day is recorded as failed and not posted, without retries, and the
+ * server is not paused.
  */
 export class PostRejectedError extends Error {
   override name = "PostRejectedError";
+}
+
+/** Discord does not accept the bot's token (401): no call can succeed until the token is fixed. */
+export class BotTokenRejectedError extends PostRejectedError {
+  override name = "BotTokenRejectedError";
+  constructor() {
+    super("the bot token was rejected (HTTP 401)");
+  }
 }

@@ -1,4 +1,4 @@
-import { Events, type Client } from "discord.js";
+import { Events, Status, type Client } from "discord.js";
 import { createAnswerEngine } from "../answer/answerEngine.js";
 import { Conversations } from "../answer/conversations.js";
 import type { Config } from "../config/config.js";
@@ -20,7 +20,11 @@ export interface RunningBot {
   deps: BotDeps;
   /** Start-up catch-up of missed digests (resolves once done; never rejects). */
   digestCatchUp: Promise<ScheduledRun[]>;
-  /** Stops taking interactions, finishes the replies under way, logs out. The caller closes the store. */
+  /**
+   * Stops taking interactions, finishes the replies under way, logs out. The caller closes the
+   * store. A gateway connection that is not ready (Discord unreachable) is left to the process
+   * exit: discord.js 14 mishandles destroying one (it hangs, keeps reconnecting or throws later).
+   */
   stop(): Promise<void>;
 }
 
@@ -34,6 +38,8 @@ export async function startBot(
     now?: () => Date;
     /** Test knobs for the digest (waits and retry policies). */
     digest?: Pick<DigestServiceOptions, "sleep" | "feedRetry" | "sendRetryDelaysMs">;
+    /** Aborted while logging in: gives up and rejects with the abort reason; the half-connected client is left to the process exit. */
+    signal?: AbortSignal;
   },
 ): Promise<RunningBot> {
   if (!config.discord.token) throw new UsageError("DISCORD_TOKEN is not set: create a bot in the Discord Developer Portal (see README).");
@@ -49,6 +55,10 @@ export async function startBot(
   };
   const client = createClient(config);
   const dispatcher = new Dispatcher(commands, deps);
+  // The digest's feed requests end at once when the bot stops (its waits are the digest service's, cut short too).
+  const stopping = new AbortController();
+  const fetchUntilStopped = ((input, init) =>
+    fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, stopping.signal]) : stopping.signal })) as typeof fetch;
   let accepting = true;
   client.on(Events.InteractionCreate, (interaction) => {
     if (accepting) dispatcher.handle(interaction);
@@ -67,7 +77,7 @@ export async function startBot(
       deps.digest = new DigestService({
         store,
         poster: new RestDigestPoster(c.rest, c.user.id),
-        fetchDay: sharedDayFetcher(config.hfApiBase, { log: opts.log }),
+        fetchDay: sharedDayFetcher(config.hfApiBase, { log: opts.log, fetch: fetchUntilStopped }),
         tldr: engineTldr(deps.engine, store),
         log: opts.log,
         now: deps.now,
@@ -98,8 +108,7 @@ export async function startBot(
       opts.log.error({ err, channelId: channel.id }, "could not pause the digest of a deleted channel");
     }
   });
-  await client.login(config.discord.token);
-  await ready;
+  await logIn(client, config.discord.token, ready, opts.signal);
   return {
     client,
     deps,
@@ -108,10 +117,30 @@ export async function startBot(
     },
     async stop() {
       accepting = false;
+      stopping.abort();
       await deps.digest?.stop();
       await dispatcher.drain();
-      await client.destroy();
+      if (client.isReady() && client.ws.shards.every((shard) => shard.status === Status.Ready)) await client.destroy();
     },
   };
 }
 
+/**
+ * Logs in and waits for ready, or rejects with the abort reason when `signal` aborts first. The
+ * client is then left as it is, still connecting: destroying it now is what discord.js gets wrong.
+ */
+async function logIn(client: Client, token: string, ready: Promise<void>, signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted();
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  const loggedIn = client.login(token).then(() => ready);
+  loggedIn.catch(() => undefined); // a failure after the abort is moot
+  try {
+    await Promise.race([loggedIn, aborted]);
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+}

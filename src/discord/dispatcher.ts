@@ -36,8 +36,9 @@ export class Dispatcher {
         await command?.autocomplete?.(interaction, this.deps);
       } catch (err) {
         log.warn({ err, command: interaction.commandName }, "autocomplete failed");
-        if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
       }
+      // Unanswered, Discord shows "loading options failed"; no choices is the honest answer.
+      if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
       return;
     }
     if (interaction.isButton()) {

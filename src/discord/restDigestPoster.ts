@@ -4,12 +4,13 @@ import {
   REST,
   RESTJSONErrorCodes,
   Routes,
+  SnowflakeUtil,
   type APIMessage,
   type RESTPostAPIChannelMessageJSONBody,
 } from "discord.js";
 import type { DigestPost } from "../digest/digestPost.js";
 import type { DigestPoster, RecentMessage } from "../digest/digestPoster.js";
-import { ChannelGoneError, MissingAccessError, PostRejectedError } from "../digest/posterErrors.js";
+import { BotTokenRejectedError, ChannelGoneError, MissingAccessError, PostRejectedError } from "../digest/posterErrors.js";
 import { digestEmbeds, digestPostProblems } from "./digestMessage.js";
 import { NO_MENTIONS } from "./limits.js";
 
@@ -47,14 +48,16 @@ export class RestDigestPoster implements DigestPoster {
     return { messageId: message.id };
   }
 
-  async recentMessages(channelId: string, limit: number): Promise<RecentMessage[]> {
+  async recentMessages(channelId: string, limit: number, before?: string): Promise<RecentMessage[]> {
     const query = new URLSearchParams({ limit: String(Math.max(1, Math.min(MAX_HISTORY, Math.floor(limit)))) });
+    if (before) query.set("before", before);
     const messages = (await this.call(channelId, () => this.rest.get(Routes.channelMessages(channelId), { query }))) as APIMessage[];
     return messages.map((m) => ({
       id: m.id,
       nonce: m.nonce === undefined ? undefined : String(m.nonce),
       content: m.content ?? "",
       authorIsMe: m.author?.id === this.botUserId,
+      sentAt: new Date(Date.parse(m.timestamp) || SnowflakeUtil.timestampFrom(m.id)),
     }));
   }
 
@@ -67,11 +70,16 @@ export class RestDigestPoster implements DigestPoster {
   }
 }
 
-/** Discord's answer as the digest understands it: a channel that is gone, one the bot may not use, or the error itself (transient). */
+/**
+ * Discord's answer as the digest understands it: a rejected token, a channel that is gone, one the
+ * bot may not use, a refused post, or the error itself (transient).
+ */
 export function toPosterError(channelId: string, err: unknown): unknown {
   const code = err instanceof DiscordAPIError ? err.code : undefined;
   const status = err instanceof DiscordAPIError || err instanceof HTTPError ? err.status : undefined;
   const detail = err instanceof Error ? err.message : undefined;
+  // After a 401, @discordjs/rest drops the token and fails every later call with this message.
+  if (status === 401 || detail?.startsWith("Expected token to be set")) return new BotTokenRejectedError();
   if (code === RESTJSONErrorCodes.UnknownChannel || status === 404) return new ChannelGoneError(channelId, detail);
   if (code === RESTJSONErrorCodes.MissingAccess || code === RESTJSONErrorCodes.MissingPermissions || status === 403)
     return new MissingAccessError(channelId);

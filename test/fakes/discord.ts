@@ -909,8 +909,20 @@ export class FakeDiscord {
   // --- knobs ----------------------------------------------------------------------------------
   /** Scripted failures; each applies once, to the first request its `match` accepts. */
   readonly failures: ScriptedFailure[] = [];
+  /** Requests to handle but never answer (see `withholdReply`). */
+  private readonly withheldReplies: ((req: RequestMatchInfo) => boolean)[] = [];
   /** When false, heartbeats go unanswered (discord.js then treats the connection as a zombie). */
   ackHeartbeats = true;
+  /**
+   * How the gateway takes new connections: "refuse" drops them before the WebSocket handshake (as
+   * if Discord were unreachable), "no-handshake" keeps the TCP connection open and never answers,
+   * "no-hello" completes the handshake and then sends nothing.
+   */
+  gatewayAccepts: "normally" | "refuse" | "no-handshake" | "no-hello" = "normally";
+  /** Gateway connections attempted so far, whatever became of them (see `gatewayAccepts`). */
+  gatewayAttempts = 0;
+  /** What `GET /gateway/bot` hands out instead of the fake's own gateway, e.g. a closed port. */
+  handOutGatewayUrl?: string;
   heartbeatIntervalMs: number;
   nonceWindowMs: number;
   interactionDeadlineMs: number;
@@ -930,6 +942,8 @@ export class FakeDiscord {
   private readonly routes: Route[] = [];
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
   private readonly wss = new WebSocketServer({ noServer: true });
+  /** Gateway connections held open unanswered ("no-handshake"), closed by `stop()`. */
+  private readonly silentSockets = new Set<Duplex>();
   private started = false;
 
   constructor(opts: FakeDiscordOptions = {}) {
@@ -970,6 +984,8 @@ export class FakeDiscord {
     for (const w of [...this.waiters]) w.fail(new Error("FakeDiscord stopped"));
     for (const c of this.conns) c.ws.terminate();
     this.conns.clear();
+    for (const socket of this.silentSockets) socket.destroy();
+    this.silentSockets.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     if (!this.started) return;
     this.started = false;
@@ -1259,6 +1275,15 @@ export class FakeDiscord {
       body: { message: "You are being rate limited.", retry_after: retryAfter, global: opts.global ?? false },
       match: opts.match,
     });
+  }
+
+  /**
+   * Handles the next request `match` accepts as usual (a post is created) but never answers it,
+   * as when the caller dies before the reply arrives. The request is recorded with the status it
+   * would have had; `stop()` closes the connection.
+   */
+  withholdReply(match: (req: RequestMatchInfo) => boolean = () => true): void {
+    this.withheldReplies.push(match);
   }
 
   /** Requests matching a route pattern like `POST /channels/:channel/messages`. */
@@ -1647,6 +1672,10 @@ export class FakeDiscord {
       socket.destroy();
       return;
     }
+    this.gatewayAttempts++;
+    this.notify();
+    if (this.gatewayAccepts === "refuse") return void socket.destroy();
+    if (this.gatewayAccepts === "no-handshake") return void this.silentSockets.add(socket);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, url));
   }
 
@@ -1672,6 +1701,7 @@ export class FakeDiscord {
       return;
     }
     // `compress=zlib-stream` would mean binary zlib frames; this fake never compresses.
+    if (this.gatewayAccepts === "no-hello") return void this.notify();
     this.send(conn, { op: GATEWAY_OP.Hello, d: { heartbeat_interval: this.heartbeatIntervalMs, _trace: ["fake-discord"] }, s: null, t: null });
     this.notify();
   }
@@ -1926,6 +1956,12 @@ export class FakeDiscord {
     record.response = reply.body;
     record.seq = this.nextSeq();
     this.requests.push(record);
+    const withheld = fi < 0 ? this.withheldReplies.findIndex((m) => m(info)) : -1;
+    if (withheld >= 0) {
+      this.withheldReplies.splice(withheld, 1);
+      this.notify();
+      return;
+    }
     if (reply.status >= 400 && reply.status !== 429 && fi < 0)
       this.rejections.push({ seq: record.seq, at: record.at, method, path, status: reply.status, error: reply.body as DiscordErrorBody });
     if (reply.body === undefined) res.writeHead(reply.status, { ...reply.headers }).end();
@@ -1985,7 +2021,7 @@ export class FakeDiscord {
     // --- gateway info ---
     this.route("GET", "/gateway", () => ok({ url: this.gatewayUrl }), false);
     this.route("GET", "/gateway/bot", () =>
-      ok({ url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }),
+      ok({ url: this.handOutGatewayUrl ?? this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }),
     );
     this.route("GET", "/users/@me", () => ok(this.botUser));
     this.route("GET", "/applications/@me", () =>
