@@ -3,6 +3,7 @@ import { LexicalRanker, type LexicalOptions, type RankerVariant } from "../src/r
 import { Retriever } from "../src/retrieval/retriever.js";
 import { TermStats } from "../src/retrieval/termStats.js";
 import type { Engine } from "./yardsticks.js";
+import type { DevEngine } from "./devSet.js";
 
 /** This project's retriever as it ships (offline: there is no embedding model here). */
 export function ourEngine(store: PaperStore): Engine & { retriever: Retriever } {
@@ -31,4 +32,15 @@ export function ablations(store: PaperStore): Engine[] {
     variant("title weight 1 (no title boost)", { titleWeight: 1 }),
     variant("title weight 3", { titleWeight: 3 }),
   ];
+}
+
+/** The shipped search on a dev question, with the `covered` flag `paperbot ask --json` would report. */
+export function plainDevEngine(retriever: Retriever): DevEngine {
+  return {
+    name: "paperbot plain (offline)",
+    run: async (q) => {
+      const r = await retriever.retrieve(q.q, { k: 10 });
+      return { ids: r.hits.map((h) => h.paper.id), covered: r.covered };
+    },
+  };
 }

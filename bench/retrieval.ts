@@ -8,7 +8,8 @@ import { openStore } from "../src/store/openStore.js";
 import type { PaperStore } from "../src/store/paperStore.js";
 import { corpusDir } from "./ingest.js";
 import { langchainBm25, miniSearch, orama, plainFts, type Engine } from "./yardsticks.js";
-import { ablations, ourEngine } from "./ourEngines.js";
+import { ablations, ourEngine, plainDevEngine } from "./ourEngines.js";
+import { reportDev } from "./devSet.js";
 import { RELEVANCE_THRESHOLD } from "../src/retrieval/retriever.js";
 
 export interface Question {
@@ -115,5 +116,7 @@ export async function benchRetrieval(opts: { only?: string } = {}): Promise<void
   console.log(`- unanswerable questions flagged: ${noneFlagged}/${nNone}`);
   console.log(`- answerable questions wrongly flagged: ${answerableFlagged}/${questions.length - nNone}`);
   console.log(`- accuracy: ${((noneFlagged + questions.length - nNone - answerableFlagged) / questions.length).toFixed(3)}`);
+
+  await reportDev(store, [plainDevEngine(ours.retriever)]);
   cleanup();
 }
