@@ -79,13 +79,13 @@ export class AnswerEngine {
     const found = await this.deps.retriever.retrieve(searchText, { k: SOURCES });
     const papers = found.hits.map((h) => h.paper);
     if (!found.covered) return notCoveredAnswer(papers.slice(0, 3), model ? "llm" : "offline");
-    if (!model) return offlineAnswer(q, papers, OFFLINE_NOTICE);
+    if (!model) return offlineAnswer(q, found.hits, OFFLINE_NOTICE);
 
     const key = AnswerCache.key(["ask", q.toLowerCase(), history, model.name, this.deps.store.version()]);
     const hit = cache?.get<AskResult>(key);
     if (hit) return { ...hit, cached: true };
     const spent = budgetSpent(budgets, opts);
-    if (spent) return offlineAnswer(q, papers, `${spent} Meanwhile, here are the most relevant passages.`);
+    if (spent) return offlineAnswer(q, found.hits, `${spent} Meanwhile, here are the most relevant passages.`);
     try {
       const messages = await askMessages(q, papers, history);
       const text = await model.complete(messages, { maxTokens: this.deps.maxAnswerTokens ?? 400, onDelta: opts.onPartial });
@@ -104,7 +104,7 @@ export class AnswerEngine {
       return result;
     } catch (err) {
       log?.warn({ err: failureReason(err), model: model.name }, "model failed; answering offline");
-      return { ...offlineAnswer(q, papers, FALLBACK_NOTICE), fallbackReason: failureReason(err) };
+      return { ...offlineAnswer(q, found.hits, FALLBACK_NOTICE), fallbackReason: failureReason(err) };
     }
   }
 
