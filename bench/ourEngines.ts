@@ -1,8 +1,9 @@
 import type { PaperStore } from "../src/store/paperStore.js";
 import { LexicalRanker, type LexicalOptions, type RankerVariant } from "../src/retrieval/lexicalRanker.js";
-import { Retriever } from "../src/retrieval/retriever.js";
+import { RELEVANCE_THRESHOLD, Retriever } from "../src/retrieval/retriever.js";
 import { TermStats } from "../src/retrieval/termStats.js";
 import type { Engine } from "./yardsticks.js";
+import type { DevEngine } from "./devSet.js";
 
 /** This project's retriever as it ships (offline: there is no embedding model here). */
 export function ourEngine(store: PaperStore): Engine & { retriever: Retriever } {
@@ -28,7 +29,22 @@ export function ablations(store: PaperStore): Engine[] {
     variant("without RM3", { prf: false }),
     variant("without stop-word removal", {}, { keepStopWords: true }),
     variant("without stemming in re-ranking", {}, { noStemming: true }),
+    variant("without spelling correction", {}, { noSpelling: true }),
     variant("title weight 1 (no title boost)", { titleWeight: 1 }),
     variant("title weight 3", { titleWeight: 3 }),
   ];
+}
+
+/**
+ * The shipped search on a dev question, with the `covered` flag `paperbot ask --json` would report
+ * (or, with `topScoreOnly`, the flag of the signal before issue 10: the best score alone).
+ */
+export function plainDevEngine(retriever: Retriever, opts: { topScoreOnly?: boolean } = {}): DevEngine {
+  return {
+    name: opts.topScoreOnly ? "paperbot plain, old signal (top score only)" : "**paperbot plain (offline, shipped signal)**",
+    run: async (q) => {
+      const r = await retriever.retrieve(q.q, { k: 10 });
+      return { ids: r.hits.map((h) => h.paper.id), covered: opts.topScoreOnly ? r.coverage.relevance >= RELEVANCE_THRESHOLD : r.covered };
+    },
+  };
 }

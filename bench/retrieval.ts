@@ -8,7 +8,8 @@ import { openStore } from "../src/store/openStore.js";
 import type { PaperStore } from "../src/store/paperStore.js";
 import { corpusDir } from "./ingest.js";
 import { langchainBm25, miniSearch, orama, plainFts, type Engine } from "./yardsticks.js";
-import { ablations, ourEngine } from "./ourEngines.js";
+import { ablations, ourEngine, plainDevEngine } from "./ourEngines.js";
+import { reportDev } from "./devSet.js";
 import { RELEVANCE_THRESHOLD } from "../src/retrieval/retriever.js";
 
 export interface Question {
@@ -111,9 +112,11 @@ export async function benchRetrieval(opts: { only?: string } = {}): Promise<void
     if (!covered && q.type !== "none") answerableFlagged++;
   }
   const nNone = questions.filter((q) => q.type === "none").length;
-  console.log(`\n"nothing relevant" signal (best first-round score / ln(1 + papers) < ${RELEVANCE_THRESHOLD}):`);
+  console.log(`\n"nothing relevant" signal (src/retrieval/coverage.ts: best first-round score / ln(1 + papers) < ${RELEVANCE_THRESHOLD}, or missing named topic, or scattered vocabulary):`);
   console.log(`- unanswerable questions flagged: ${noneFlagged}/${nNone}`);
   console.log(`- answerable questions wrongly flagged: ${answerableFlagged}/${questions.length - nNone}`);
   console.log(`- accuracy: ${((noneFlagged + questions.length - nNone - answerableFlagged) / questions.length).toFixed(3)}`);
+
+  await reportDev(store, [plainDevEngine(ours.retriever), plainDevEngine(ours.retriever, { topScoreOnly: true })]);
   cleanup();
 }

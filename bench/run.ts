@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { benchIngest } from "./ingest.js";
 import { benchRetrieval } from "./retrieval.js";
 import { benchScale } from "./scale.js";
+import { benchCoverageTuning } from "./coverageTuning.js";
 
 const program = new Command("bench").description("paperbot benchmarks: they print figures and never gate CI");
 const count = (v: string) => Number(v.replace(/_/g, ""));
@@ -21,6 +22,11 @@ program
   .description("quality (R@1, R@5, MRR@10, multi recall@10) and speed of this project's retriever against other search engines")
   .option("--only <name>", "run only engines whose name contains this")
   .action((o: { only?: string }) => benchRetrieval(o));
+
+program
+  .command("coverage")
+  .description('how the offline "not covered" signal was calibrated: a grid on the tune half of bench/dev, held-out beside it')
+  .action(() => benchCoverageTuning());
 
 program
   .command("scale")

@@ -32,7 +32,7 @@ describe("/ask", () => {
     // FastSwitch also arrived through the feed, so it has an arXiv id and links.
     const seed = t.store.getByTitle("FastSwitch: Optimizing Context Switching Efficiency in Fairness-aware Large Language Model Serving")!;
     t.store.upsert({ arxivId: "2411.18424", title: seed.title, abstract: seed.abstract, authors: ["Ao Shen"], source: "hf" });
-    const ix = t.discord.sendCommand({ name: "ask", options: { question: "How does FastSwitch cut context switching overhead of KV cache memory?" } });
+    const ix = t.discord.sendCommand({ name: "ask", options: { question: "Which papers reduce KV cache memory in LLM serving?" } });
     expect((await ix.callback()).callbackType).toBe(5);
     const reply = await ix.reply();
     expect(reply.content).toMatch(/^\*\*FastSwitch\*\*: “.+” \[1\]/);

@@ -84,11 +84,13 @@ export class AnswerEngine {
     if (!helper) {
       if (!found.covered) return notCoveredAnswer(candidates.slice(0, 3), model ? "llm" : "offline");
       const notice = spent ? `${spent} Meanwhile, here are the most relevant passages.` : OFFLINE_NOTICE;
-      return offlineAnswer(q, candidates.slice(0, SOURCES), notice);
+      return offlineAnswer(q, found.hits.slice(0, SOURCES), notice);
     }
 
     const judged = await judgeRelevance({ model: helper, cache, log }, searchText(q, history), candidates);
     const papers = (judged ?? candidates).slice(0, SOURCES);
+    // Should the model fail while writing, the offline answer quotes what it judged relevant.
+    const fallbackHits = judged ? papers.map((paper) => ({ paper, score: 0, relevant: true })) : found.hits.slice(0, SOURCES);
     if (judged ? !judged.length : !found.covered) {
       const result = notCoveredAnswer(candidates.slice(0, 3), "llm");
       if (judged) cache?.set(key!, result);
@@ -115,7 +117,7 @@ export class AnswerEngine {
       return result;
     } catch (err) {
       log?.warn({ err: failureReason(err), model: helper.name }, "model failed; answering offline");
-      return { ...offlineAnswer(q, papers, FALLBACK_NOTICE), fallbackReason: failureReason(err) };
+      return { ...offlineAnswer(q, fallbackHits, FALLBACK_NOTICE), fallbackReason: failureReason(err) };
     }
   }
 

@@ -1,3 +1,4 @@
+import type { ScoredPaper } from "../retrieval/retriever.js";
 import type { Paper } from "../store/paper.js";
 import { toCitation } from "./citations.js";
 import type { AskResult } from "./askResult.js";
@@ -9,8 +10,13 @@ export function shortTitle(title: string): string {
   return head.length <= 40 && head.length < title.length ? head : title;
 }
 
-/** Quoted passages from the most relevant papers, each cited: useful with no model at all. */
-export function offlineAnswer(question: string, papers: Paper[], notice: string): AskResult {
+/**
+ * Quoted passages from the most relevant papers, each cited: useful with no model at all. Only
+ * papers that pass the retriever's relevance cut (close to the best one) are quoted, so a
+ * question one paper answers is not padded with four unrelated ones.
+ */
+export function offlineAnswer(question: string, hits: ScoredPaper[], notice: string): AskResult {
+  const papers = hits.filter((h, i) => i === 0 || h.relevant).map((h) => h.paper);
   const passages = papers.map((p, i) => ({ n: i + 1, title: shortTitle(p.title), text: bestSentences(p.abstract, question).join(" ") }));
   return {
     answer: passages.map((x) => `${x.title}: “${x.text}” [${x.n}]`).join("\n\n"),

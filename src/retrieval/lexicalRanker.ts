@@ -4,6 +4,7 @@ import { STOPWORDS } from "./stopwords.js";
 import { ftsOrQuery, queryTerms, tokenize } from "./queryTerms.js";
 import { stem, wordFor } from "./stem.js";
 import type { TermStats } from "./termStats.js";
+import { Spelling } from "./spelling.js";
 
 /** Switches for the benchmark's ablation rows; the defaults are what ships. */
 export interface RankerVariant {
@@ -11,6 +12,8 @@ export interface RankerVariant {
   keepStopWords?: boolean;
   /** Match words exactly in the re-ranking stage instead of by Porter stem. */
   noStemming?: boolean;
+  /** Leave misspelled words as typed. */
+  noSpelling?: boolean;
 }
 
 export interface LexicalOptions {
@@ -30,6 +33,8 @@ export interface LexicalOptions {
 
 export interface WeightedTerm {
   word: string;
+  /** The word as the question has it, when spelling correction replaced it. */
+  typed?: string;
   stem: string;
   df: number;
   idf: number;
@@ -46,6 +51,8 @@ export interface LexicalResult {
   terms: WeightedTerm[];
   /** The best first-round BM25F score divided by ln(1 + collection size): the "is this covered at all" signal. */
   relevance: number;
+  /** Shares of the IDF mass of the question's known words that the best first-round paper, and the best three together, contain. */
+  matched: { best: number; topThree: number };
 }
 
 interface DocTerms {
@@ -71,6 +78,14 @@ function stemCounts(text: string, stemOf: (w: string) => string): [Map<string, n
   return [m, words.length];
 }
 
+/** The share of the terms' IDF mass that at least one of these papers contains. */
+function matchedShare(terms: WeightedTerm[], hits: LexicalHit[], docs: Map<number, DocTerms>): number {
+  const papers = hits.map((h) => docs.get(h.rowid)!);
+  const total = terms.reduce((s, t) => s + t.idf, 0);
+  const found = terms.filter((t) => papers.some((d) => d.title.has(t.stem) || d.abstract.has(t.stem))).reduce((s, t) => s + t.idf, 0);
+  return total > 0 ? found / total : 0;
+}
+
 /**
  * Two-stage lexical ranking. Stage one asks FTS5 for candidates using only the question's rarest
  * words (bounded postings); stage two re-scores them with BM25F over every word, title weighted,
@@ -83,6 +98,7 @@ export class LexicalRanker {
   private readonly candidateStmts = new Map<number, Statement<[string, number], { rowid: number }>>();
 
   private readonly stemOf: (w: string) => string;
+  private readonly spelling: Spelling;
 
   constructor(
     private readonly store: PaperStore,
@@ -90,6 +106,7 @@ export class LexicalRanker {
     private readonly variant: RankerVariant = {},
   ) {
     this.stemOf = variant.noStemming ? (w) => w : stem;
+    this.spelling = new Spelling(store);
     this.docStmt = store.db.prepare("SELECT rowid, title, abstract FROM papers WHERE rowid = ?");
   }
 
@@ -98,13 +115,14 @@ export class LexicalRanker {
     const words = this.variant.keepStopWords ? [...new Set(tokenize(query))] : queryTerms(query);
     const terms = this.weigh(words.filter((w) => w.length > 1 || /\d/.test(w)));
     const known = terms.filter((t) => t.df > 0);
-    if (!known.length) return { hits: [], terms, relevance: 0 };
+    if (!known.length) return { hits: [], terms, relevance: 0, matched: { best: 0, topThree: 0 } };
     const docs = new Map<number, DocTerms>();
     this.fetch(this.candidates(known, opts, titleWeight), docs);
 
     let query_ = known;
     let scored = this.score([...docs.values()], query_, titleWeight);
     const relevance = (scored[0]?.score ?? 0) / Math.log(1 + this.stats.collection().n);
+    const matched = { best: matchedShare(known, scored.slice(0, 1), docs), topThree: matchedShare(known, scored.slice(0, 3), docs) };
     if (opts.prf && scored.length) {
       const original = opts.originalWeight ?? 0.85;
       const expansion = this.expansion(scored.slice(0, opts.feedbackDocs ?? 8), docs, known, opts.expansionTerms ?? 10);
@@ -116,15 +134,22 @@ export class LexicalRanker {
         scored = this.score([...docs.values()], query_, titleWeight);
       }
     }
-    return { hits: scored.slice(0, opts.k), terms, relevance };
+    return { hits: scored.slice(0, opts.k), terms, relevance, matched };
   }
 
   private weigh(words: string[]): WeightedTerm[] {
     const byStem = new Map<string, WeightedTerm>();
-    for (const word of words) {
+    for (const typed of words) {
+      let word = typed;
+      let df = this.stats.df(word);
+      const fixed = df === 0 && !this.variant.noSpelling ? this.spelling.correct(word) : undefined;
+      if (fixed && this.stats.df(fixed) > 0) {
+        word = fixed;
+        df = this.stats.df(fixed);
+      }
       const s = this.stemOf(word);
       if (byStem.has(s)) continue;
-      byStem.set(s, { word, stem: s, df: this.stats.df(word), idf: this.stats.idf(word), weight: 1 });
+      byStem.set(s, { word, ...(word !== typed && { typed }), stem: s, df, idf: this.stats.idf(word), weight: 1 });
     }
     return [...byStem.values()];
   }
@@ -172,6 +197,7 @@ export class LexicalRanker {
   /** Forget cached papers (after papers were re-ingested with new text). */
   invalidate(): void {
     this.docCache.clear();
+    this.spelling.invalidate();
   }
 
   private score(docs: DocTerms[], terms: WeightedTerm[], titleWeight: number): LexicalHit[] {

@@ -44,9 +44,12 @@ export async function retrieveRewritten(
     })),
     REWRITE_FUSION.k,
   );
+  // A paper is close enough to the best to quote when any query's search found it so.
+  const relevant = new Set(runs.flatMap((run) => run.hits.filter((h) => h.relevant).map((h) => h.paper.id)));
   return {
-    hits: fused.slice(0, k).map(({ item, score }) => ({ paper: byId.get(item)!.paper, score })),
+    hits: fused.slice(0, k).map(({ item, score }) => ({ paper: byId.get(item)!.paper, score, relevant: relevant.has(item) })),
     covered: runs.some((r) => r.covered),
+    coverage: (runs.find((r) => r.covered) ?? runs[0]!).coverage,
     mode: runs[0]!.mode,
   };
 }

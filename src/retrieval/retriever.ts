@@ -3,12 +3,15 @@ import type { Paper } from "../store/paper.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { hasVectors, vectorSearch } from "../store/vectors.js";
 import type { OpenAICompatibleEmbeddings } from "./embeddings.js";
+import { assessCoverage, COVERAGE, RELATIVE_CUT, type Coverage } from "./coverage.js";
 import { LexicalRanker } from "./lexicalRanker.js";
 import { TermStats } from "./termStats.js";
 
 export interface ScoredPaper {
   paper: Paper;
   score: number;
+  /** Close enough to the best paper to quote: a lexical score of at least RELATIVE_CUT of the best, or a close vector. */
+  relevant: boolean;
 }
 
 export interface RetrieveOptions {
@@ -23,14 +26,13 @@ export interface Retrieval {
   hits: ScoredPaper[];
   /** False when nothing in the collection looks relevant: answer "not covered" rather than guess. */
   covered: boolean;
+  /** The offline "not covered" signals behind `covered` (before vectors had their say). */
+  coverage: Coverage;
   mode: "lexical" | "hybrid";
 }
 
-/**
- * Calibrated on bench/questions.jsonl (`npm run bench -- retrieval`): below this, the best paper
- * shares too little of the question's vocabulary to be about it.
- */
-export const RELEVANCE_THRESHOLD = 1.2;
+/** Below this best-score-per-ln(papers), the best paper shares too little of the question's vocabulary to be about it. */
+export const RELEVANCE_THRESHOLD = COVERAGE.relevance;
 /** Cosine distance under which a paper's vector counts as about the question (similarity 0.7). */
 export const VECTOR_COVERED_DISTANCE = 0.3;
 const RRF_K = 60;
@@ -67,21 +69,26 @@ export class Retriever {
       prf: opts.prf ?? true,
       postingBudget: opts.exhaustive ? Infinity : undefined,
     });
-    let covered = lex.relevance >= RELEVANCE_THRESHOLD;
+    const coverage = assessCoverage(query, lex, this.stats.collection().n);
+    let covered = coverage.covered;
     let ranked = lex.hits.map((h) => ({ rowid: h.rowid, score: h.score }));
     let mode: Retrieval["mode"] = "lexical";
+    const cut = (lex.hits[0]?.score ?? 0) * RELATIVE_CUT;
+    const relevant = new Set(lex.hits.filter((h) => h.score >= cut).map((h) => h.rowid));
 
     const dense = vectors ? await this.denseHits(query) : undefined;
     if (dense?.length) {
       mode = "hybrid";
       covered ||= dense[0]!.distance <= VECTOR_COVERED_DISTANCE;
+      for (const h of dense) if (h.distance <= VECTOR_COVERED_DISTANCE) relevant.add(h.rowid);
       ranked = fuseByRank([lex.hits.map((h) => h.rowid), dense.map((h) => h.rowid)]);
     }
     const top = ranked.slice(0, k);
     const papers = this.store.getByRowids(top.map((h) => h.rowid));
     return {
-      hits: top.flatMap((h) => (papers.has(h.rowid) ? [{ paper: papers.get(h.rowid)!, score: h.score }] : [])),
+      hits: top.flatMap((h) => (papers.has(h.rowid) ? [{ paper: papers.get(h.rowid)!, score: h.score, relevant: relevant.has(h.rowid) }] : [])),
       covered: covered && top.length > 0,
+      coverage,
       mode,
     };
   }
