@@ -1,7 +1,8 @@
 import type { Config } from "../config/config.js";
 import type { Logger } from "../config/logger.js";
 import { ensureSeeded } from "../ingest/ensureSeeded.js";
-import { formatSummary } from "../ingest/summary.js";
+import { addToCollection } from "../ingest/addToCollection.js";
+import { emptySummary, formatSummary, type IngestSummary } from "../ingest/summary.js";
 import { openStore } from "../store/openStore.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { createEmbeddings, type OpenAICompatibleEmbeddings } from "../retrieval/embeddings.js";
@@ -25,12 +26,19 @@ export class CliContext {
     readonly io: CliIo,
   ) {}
 
-  async papers(opts: { seed?: boolean } = {}): Promise<PaperStore> {
+  async papers(opts: { seed?: boolean; embedSeed?: boolean } = {}): Promise<PaperStore> {
     if (!this.store) {
       this.store = openStore(this.config.dbPath);
       if (opts.seed !== false) {
-        const seeded = await ensureSeeded(this.store);
+        const store = this.store;
+        let seeded: IngestSummary | undefined;
+        const embeddings = opts.embedSeed === false ? undefined : this.embeddings();
+        const added = await addToCollection({ store, embeddings, log: this.log }, async () => {
+          seeded = await ensureSeeded(store);
+          return seeded ?? emptySummary();
+        });
         if (seeded) this.io.err(`paperbot: the collection was empty; ${formatSummary("loaded the bundled seed page", seeded)}`);
+        if (added.embedError) this.io.err(`paperbot: embedding the seed page failed (run \`paperbot embed\` to retry): ${added.embedError}`);
       }
     }
     return this.store;

@@ -82,6 +82,7 @@ Exit codes: 0 posted, already posted or nothing new; 1 failure; 2 bad usage or m
           fetchDay: sharedDayFetcher(ctx.config.hfApiBase, { log: ctx.log }),
           poster: restDigestPoster(ctx.config.discord.apiBase, token ?? "unused", appId ?? ""),
           tldr: engineTldr(engine, store),
+          embeddings: ctx.embeddings(),
           log: ctx.log,
           feedRetry: INTERACTIVE_FEED_RETRY,
         };

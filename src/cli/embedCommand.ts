@@ -19,7 +19,8 @@ export function addEmbedCommand(program: Command, ctx: CliContext): void {
           "no embedding model is configured. Set OPENAI_EMBEDDING_MODEL and OPENAI_API_KEY or OPENAI_BASE_URL " +
             "(e.g. OPENAI_BASE_URL=http://localhost:11434/v1 OPENAI_EMBEDDING_MODEL=nomic-embed-text for Ollama).",
         );
-      const store = await ctx.papers();
+      // It embeds the whole backlog itself, a just-loaded seed page included.
+      const store = await ctx.papers({ embedSeed: false });
       const s = await embedBacklog(store, embeddings, embeddings.model, {
         batchSize: opts.batch,
         progress: (total) => createProgress("embed", total),

@@ -8,21 +8,20 @@ import { dateRange, FeedFormatError } from "../ingest/hfDailyPapers.js";
 import { createProgress } from "../ingest/progress.js";
 import { formatSummary, type IngestSummary } from "../ingest/summary.js";
 import type { CliContext } from "./context.js";
-import { embedBacklog, formatEmbedSummary } from "../retrieval/embedBacklog.js";
+import { formatEmbedSummary } from "../retrieval/embedBacklog.js";
+import { addToCollection } from "../ingest/addToCollection.js";
 import { isoDate, positiveInt } from "./parsers.js";
-
-/** An ingest this large leaves the search index in many segments; merging them speeds up every search. */
-const BULK = 1000;
 
 export function addIngestCommands(program: Command, ctx: CliContext): void {
   const ingest = program.command("ingest").description("add papers to the collection");
-  const report = async (what: string, s: IngestSummary) => {
-    ctx.io.out(formatSummary(what, s));
-    if (s.added + s.updated >= BULK) {
-      const seconds = (await ctx.papers()).optimizeIndexes();
-      ctx.io.out(`optimized the search indexes in ${seconds.toFixed(1)} s`);
-    }
-    await embedNewPapers(ctx);
+  const report = async (what: string, load: () => Promise<IngestSummary>) => {
+    const collection = { store: await ctx.papers(), embeddings: ctx.embeddings(), log: ctx.log, progress: createProgress };
+    const added = await addToCollection(collection, load);
+    ctx.io.out(formatSummary(what, added.summary));
+    if (added.mergedSeconds !== undefined) ctx.io.out(`optimized the search indexes in ${added.mergedSeconds.toFixed(1)} s`);
+    if (added.embedded) ctx.io.out(formatEmbedSummary(collection.embeddings!.model, added.embedded));
+    if (added.embedError)
+      ctx.io.err(`paperbot: papers were saved, but embedding them failed (run \`paperbot embed\` to retry): ${added.embedError}`);
   };
 
   ingest
@@ -32,7 +31,7 @@ export function addIngestCommands(program: Command, ctx: CliContext): void {
     .option("--capture-year <year>", "the year of the page's capture date (default: inferred)", positiveInt(9999))
     .action(async (opts: { file: string; captureYear?: number }) => {
       const store = await ctx.papers({ seed: false });
-      await report("seed page", await ingestSeedPage(store, opts.file, { captureYear: opts.captureYear }));
+      await report("seed page", () => ingestSeedPage(store, opts.file, { captureYear: opts.captureYear }));
     });
 
   ingest
@@ -46,15 +45,16 @@ export function addIngestCommands(program: Command, ctx: CliContext): void {
       const sources = [opts.file, opts.date, opts.since].filter(Boolean).length;
       if (sources !== 1) throw new UsageError("give exactly one of --file, --date or --since");
       const store = await ctx.papers();
-      if (opts.file) return await report(`hf files ${opts.file}`, await ingestHfFiles(store, opts.file));
+      if (opts.file) return await report(`hf files ${opts.file}`, () => ingestHfFiles(store, opts.file!));
       const dates = opts.date ? [opts.date] : dateRange(opts.since!, opts.until ?? new Date().toISOString().slice(0, 10));
       if (!dates.length) throw new UsageError("--since is after --until");
-      const s = await ingestHfDates(store, ctx.config.hfApiBase, dates, { log: ctx.log }).catch((err: unknown) => {
-        if (err instanceof FeedFormatError && err.date !== dates[0])
-          throw new UserError(`${err.message}; the days before it were saved (go on with --since ${err.date})`);
-        throw err;
-      });
-      await report(`hf api ${dates[0]}..${dates.at(-1)}`, s);
+      await report(`hf api ${dates[0]}..${dates.at(-1)}`, () =>
+        ingestHfDates(store, ctx.config.hfApiBase, dates, { log: ctx.log }).catch((err: unknown) => {
+          if (err instanceof FeedFormatError && err.date !== dates[0])
+            throw new UserError(`${err.message}; the days before it were saved (go on with --since ${err.date})`);
+          throw err;
+        }),
+      );
     });
 
   ingest
@@ -64,25 +64,8 @@ export function addIngestCommands(program: Command, ctx: CliContext): void {
     .option("--category <prefix>", "keep only papers with a category starting with this, e.g. cs.DC")
     .action(async (file: string, opts: { category?: string }) => {
       const store = await ctx.papers();
-      const s = await ingestArxivSnapshot(store, file, {
-        category: opts.category,
-        progress: (total) => createProgress("arxiv", total),
-      });
-      await report(`arxiv ${file}`, s);
+      await report(`arxiv ${file}`, () =>
+        ingestArxivSnapshot(store, file, { category: opts.category, progress: (total) => createProgress("arxiv", total) }),
+      );
     });
-}
-
-/** With an embedding model configured, new and changed papers get their vectors right after an ingest. */
-async function embedNewPapers(ctx: CliContext): Promise<void> {
-  const embeddings = ctx.embeddings();
-  if (!embeddings) return;
-  try {
-    const s = await embedBacklog(await ctx.papers(), embeddings, embeddings.model, {
-      progress: (total) => createProgress("embed", total),
-      log: ctx.log,
-    });
-    ctx.io.out(formatEmbedSummary(embeddings.model, s));
-  } catch (err) {
-    ctx.io.err(`paperbot: papers were saved, but embedding them failed (run \`paperbot embed\` to retry): ${(err as Error).message}`);
-  }
 }

@@ -3,6 +3,7 @@ import type { Logger } from "../config/logger.js";
 import type { DailyPapers } from "../ingest/hfDailyPapers.js";
 import { hfItemToInput } from "../ingest/hfItem.js";
 import { realSleep } from "../ingest/retryingFetch.js";
+import { addToCollection, type Collection } from "../ingest/addToCollection.js";
 import { countSkip, emptySummary, upsertBatch, type IngestSummary } from "../ingest/summary.js";
 import type { PaperStore } from "../store/paperStore.js";
 import type { DigestSettings, DigestSettingsRepo } from "./digestConfig.js";
@@ -35,6 +36,8 @@ export interface DigestDeps {
   fetchDay: FetchDay;
   poster: DigestPoster;
   tldr?: TldrWriter;
+  /** With an embedding model, the day's new papers get their vectors in the same run. */
+  embeddings?: Collection["embeddings"];
   log: Logger;
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
@@ -160,8 +163,30 @@ async function runClaimed(ctx: {
     deps.log.warn({ ...base, error: feed.error }, "digest: feed failed for the day");
     return { ...base, kind: "feed-failed", error: feed.error };
   }
-  const stored = storeDay(deps.store, feed.day);
-  const selection = selectFor(settings, feed.day, window, deps.ledger.postedPaperIds(key.channelId, key.date));
+  const summary = storeDay(deps.store, feed.day);
+  // The new papers are embedded while the post is made; the run ends when both are done.
+  const searchable = addToCollection(collectionOf(deps), () => summary);
+  try {
+    return await postDay({ deps, key, base, settings, day: feed.day, window, stored: storedCounts(feed.day, summary), nonce, sleep, now });
+  } finally {
+    await searchable;
+  }
+}
+
+async function postDay(ctx: {
+  deps: DigestDeps;
+  key: LedgerKey;
+  base: OutcomeBase & { channelId: string };
+  settings: DigestSettings;
+  day: DailyPapers;
+  window: FeedWindow;
+  stored: StoredCounts;
+  nonce: string;
+  sleep: (ms: number) => Promise<void>;
+  now: () => Date;
+}): Promise<DigestOutcome> {
+  const { deps, key, base, settings, window, stored, nonce, sleep, now } = ctx;
+  const selection = selectFor(settings, ctx.day, window, deps.ledger.postedPaperIds(key.channelId, key.date));
   if (!selection.papers.length) {
     deps.ledger.markSent(key, null, now(), []);
     return { ...base, kind: "nothing-new", newToday: selection.newToday, stored };
@@ -217,7 +242,7 @@ export async function previewDigest(args: { guildId: string; date: string; deps:
   });
   if (!feed.ok) throw new UserError(feed.error);
   const day = feed.day;
-  storeDay(deps.store, day);
+  await addToCollection(collectionOf(deps), () => storeDay(deps.store, day));
   const posted = settings.channelId ? deps.ledger.postedPaperIds(settings.channelId, args.date) : new Set<string>();
   const selection = selectFor(settings, day, window, posted);
   const post = await buildDigestPost({ selection, filter: settings, tldr: deps.tldr, log: deps.log });
@@ -240,12 +265,21 @@ function selectFor(settings: DigestSettings, day: DailyPapers, window: FeedWindo
 }
 
 /** Every fetched paper goes into the collection, posted or not. */
-function storeDay(store: PaperStore, day: DailyPapers): StoredCounts {
+function storeDay(store: PaperStore, day: DailyPapers): IngestSummary {
   const s: IngestSummary = emptySummary();
   for (const k of day.skipped) countSkip(s, `malformed item (${k.reason})`);
   upsertBatch(store, day.items.map(hfItemToInput), s);
-  return { fetched: day.items.length, added: s.added, updated: s.updated, skipped: s.skipped };
+  return s;
 }
+
+const storedCounts = (day: DailyPapers, s: IngestSummary): StoredCounts => ({
+  fetched: day.items.length,
+  added: s.added,
+  updated: s.updated,
+  skipped: s.skipped,
+});
+
+const collectionOf = (deps: DigestDeps): Collection => ({ store: deps.store, embeddings: deps.embeddings, log: deps.log });
 
 type EarlierPost = { kind: "found"; messageId: string } | { kind: "none" } | { kind: "undecided"; error: string };
 

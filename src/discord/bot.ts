@@ -43,7 +43,8 @@ export async function startBot(
   },
 ): Promise<RunningBot> {
   if (!config.discord.token) throw new UsageError("DISCORD_TOKEN is not set: create a bot in the Discord Developer Portal (see README).");
-  const retriever = new Retriever(store, { embeddings: createEmbeddings(config), log: opts.log });
+  const embeddings = createEmbeddings(config);
+  const retriever = new Retriever(store, { embeddings, log: opts.log });
   const deps: BotDeps = {
     config,
     log: opts.log,
@@ -78,6 +79,7 @@ export async function startBot(
         store,
         poster: new RestDigestPoster(c.rest, c.user.id),
         fetchDay: sharedDayFetcher(config.hfApiBase, { log: opts.log, fetch: fetchUntilStopped }),
+        embeddings,
         tldr: engineTldr(deps.engine, store),
         log: opts.log,
         now: deps.now,

@@ -26,6 +26,7 @@ export interface DigestServiceOptions {
   poster: DigestPoster;
   fetchDay: FetchDay;
   tldr?: TldrWriter;
+  embeddings?: DigestDeps["embeddings"];
   log: Logger;
   now?: () => Date;
   /** Waits between retries (default: real time, cut short by `stop()`). */
@@ -62,6 +63,7 @@ export class DigestService {
       fetchDay: opts.fetchDay,
       poster: opts.poster,
       tldr: opts.tldr,
+      embeddings: opts.embeddings,
       log: opts.log,
       now: this.now,
       sleep: opts.sleep ?? ((ms) => sleepFor(ms, undefined, { signal })),

@@ -23,6 +23,9 @@ export function countSkip(s: IngestSummary, reason: string): void {
   s.reasons[reason] = (s.reasons[reason] ?? 0) + 1;
 }
 
+/** How many changed ids a summary keeps (enough for any daily feed; a bulk load past it is walked instead). */
+export const CHANGED_IDS_KEPT = 100_000;
+
 /** Upserts a batch in one transaction and tallies the outcomes into `s`. */
 export function upsertBatch(store: PaperStore, inputs: PaperInput[], s: IngestSummary): void {
   store.transaction(() => {
@@ -30,7 +33,7 @@ export function upsertBatch(store: PaperStore, inputs: PaperInput[], s: IngestSu
       const { outcome, id } = store.upsert(input);
       s.read++;
       s[outcome]++;
-      if (outcome !== "unchanged" && s.changedIds.length < 100_000) s.changedIds.push(id);
+      if (outcome !== "unchanged" && s.changedIds.length < CHANGED_IDS_KEPT) s.changedIds.push(id);
     }
   });
 }

@@ -2,7 +2,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Logger } from "../config/logger.js";
 import { noProgress, type Progress } from "../ingest/progress.js";
 import type { PaperStore } from "../store/paperStore.js";
-import { countPendingEmbeddings, pendingEmbeddings, saveEmbeddings } from "../store/vectors.js";
+import { countPendingEmbeddings, pendingEmbeddings, pendingEmbeddingsOf, saveEmbeddings } from "../store/vectors.js";
 import { embeddingText } from "./embeddings.js";
 
 export interface EmbedSummary {
@@ -19,6 +19,8 @@ export interface EmbedBacklogOptions {
   batchSize?: number;
   progress?: (total: number) => Progress;
   log?: Logger;
+  /** Only these papers (those an ingest added or changed), not the whole backlog. */
+  onlyIds?: readonly string[];
 }
 
 /**
@@ -33,13 +35,15 @@ export async function embedBacklog(
 ): Promise<EmbedSummary> {
   const t0 = performance.now();
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 64));
-  const pending = countPendingEmbeddings(store.db, model);
-  const s: EmbedSummary = { embedded: 0, upToDate: store.count() - pending, remaining: pending, seconds: 0 };
+  const listed = opts.onlyIds && pendingEmbeddingsOf(store.db, model, opts.onlyIds);
+  const pending = listed ? listed.length : countPendingEmbeddings(store.db, model);
+  const considered = opts.onlyIds ? new Set(opts.onlyIds).size : store.count();
+  const s: EmbedSummary = { embedded: 0, upToDate: considered - pending, remaining: pending, seconds: 0 };
   const progress = opts.progress?.(pending) ?? noProgress;
   let after = 0;
   try {
     for (;;) {
-      const batch = pendingEmbeddings(store.db, model, batchSize, after);
+      const batch = listed ? listed.filter((p) => p.rowid > after).slice(0, batchSize) : pendingEmbeddings(store.db, model, batchSize, after);
       if (!batch.length) break;
       const vectors = await embeddings.embedDocuments(batch.map(embeddingText));
       if (vectors.length !== batch.length)

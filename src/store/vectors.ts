@@ -68,6 +68,22 @@ export function pendingEmbeddings(db: Db, model: string, limit: number, afterRow
   return out;
 }
 
+/** Which of the papers with these ids need a vector from `model`, in rowid order. */
+export function pendingEmbeddingsOf(db: Db, model: string, ids: readonly string[]): PendingEmbedding[] {
+  const out: PendingEmbedding[] = [];
+  const select = db.prepare(
+    `SELECT p.rowid AS rowid, p.title AS title, p.abstract AS abstract, e.content_hash AS stored
+     FROM papers p LEFT JOIN paper_embeddings e ON e.paper_rowid = p.rowid WHERE p.id = ?`,
+  );
+  for (const id of new Set(ids)) {
+    const r = select.get(id) as { rowid: number; title: string; abstract: string; stored: string | null } | undefined;
+    if (!r) continue;
+    const hash = contentHash(model, r.title, r.abstract);
+    if (hash !== r.stored) out.push({ rowid: r.rowid, title: r.title, abstract: r.abstract, hash });
+  }
+  return out.sort((a, b) => a.rowid - b.rowid);
+}
+
 export function countPendingEmbeddings(db: Db, model: string): number {
   let n = 0;
   for (const _ of pendingRows(db, model, 0)) n++;
