@@ -29,6 +29,9 @@ import {
   type FakeInteraction,
 } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
+import { FakeOpenAI } from "./fakes/openai.js";
+import { embeddingText } from "../src/retrieval/embeddings.js";
+import { pendingEmbeddingsOf } from "../src/store/vectors.js";
 import { runBin } from "./helpers/runBin.js";
 import { corpusDir, tempDir, tempStore } from "./helpers/tmp.js";
 
@@ -76,7 +79,7 @@ async function startWorld(): Promise<World> {
 }
 
 /** The real bot (real discord.js client) against the fakes, commands registered, with the world's clock. */
-async function startWorldBot(prepare?: (w: World) => void): Promise<World & { bot: RunningBot }> {
+async function startWorldBot(prepare?: (w: World) => void, env: Record<string, string> = {}): Promise<World & { bot: RunningBot }> {
   const w = await startWorld();
   prepare?.(w);
   const config = loadConfig({
@@ -84,6 +87,7 @@ async function startWorldBot(prepare?: (w: World) => void): Promise<World & { bo
     DISCORD_APP_ID: w.discord.applicationId,
     DISCORD_API_BASE: w.discord.apiBase,
     HF_API_BASE: w.hf.url,
+    ...env,
   });
   await registerCommands(config, commands.map((c) => c.data));
   w.bot = await startBot(config, w.store, commands, {
@@ -252,6 +256,23 @@ describe("/digest in a server", () => {
       expect(w.discord.messages(papersOf(w, g))).toHaveLength(1);
     }
     expect(w.discord.requestsTo("POST /channels/:channel/messages")).toHaveLength(2);
+  });
+
+  it("gives every paper the day's post brings in a vector at once, with an embedding model", async () => {
+    const embedder = new FakeOpenAI();
+    await embedder.start();
+    try {
+      const w = await startWorldBot(undefined, { OPENAI_BASE_URL: embedder.url, OPENAI_EMBEDDING_MODEL: "fake-embed" });
+      const g = guildA(w);
+      await reply(digestCommand(w, g, "channel", { channel: papersOf(w, g) }));
+      expect(await reply(digestCommand(w, g, "now"))).toMatch(/^Posted /);
+      const day = w.store.byFeedDate(DAY);
+      expect(day.length).toBeGreaterThan(10);
+      expect(pendingEmbeddingsOf(w.store.db, "fake-embed", day.map((p) => p.id))).toEqual([]);
+      expect(embedder.embedded).toEqual(expect.arrayContaining(day.map(embeddingText)));
+    } finally {
+      await embedder.stop();
+    }
   });
 
   it("/digest preview shows only the caller what would be posted, and posts nothing", async () => {
