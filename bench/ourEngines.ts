@@ -3,7 +3,8 @@ import { LexicalRanker, type LexicalOptions, type RankerVariant } from "../src/r
 import { RELEVANCE_THRESHOLD, Retriever } from "../src/retrieval/retriever.js";
 import { TermStats } from "../src/retrieval/termStats.js";
 import type { Engine } from "./yardsticks.js";
-import type { DevEngine } from "./devSet.js";
+import { assistedSearchThroughCli } from "./assistedCli.js";
+import { queryListEngine, readJsonl, type DevEngine, type DevRun } from "./devSet.js";
 
 /** This project's retriever as it ships (offline: there is no embedding model here). */
 export function ourEngine(store: PaperStore): Engine & { retriever: Retriever } {
@@ -47,4 +48,35 @@ export function plainDevEngine(retriever: Retriever, opts: { topScoreOnly?: bool
       return { ids: r.hits.map((h) => h.paper.id), covered: opts.topScoreOnly ? r.coverage.relevance >= RELEVANCE_THRESHOLD : r.covered };
     },
   };
+}
+
+/**
+ * Model-assisted search as a user runs it: `paperbot search --assist --json` over all questions, with
+ * the local fake OpenAI server replaying a strong model's recorded rewrites (bench/dev/rewrites.jsonl).
+ */
+export function recordedAssistEngine(): DevEngine {
+  let runs: Promise<Map<string, DevRun>> | undefined;
+  return {
+    name: "**paperbot search --assist (recorded model)**",
+    async run(q) {
+      runs ??= Promise.resolve(readJsonl<{ id: string; q: string }>("questions.jsonl")).then(async (qs) => {
+        const out = await assistedSearchThroughCli(qs.map((x) => x.q));
+        return new Map(qs.map((x, i) => [x.id, out[i]!]));
+      });
+      return (await runs).get(q.id)!;
+    },
+  };
+}
+
+/** The issue's yardstick: the question and its recorded rewrites fused by plain RRF (k 60) through today's search. */
+export function plainRrfOfRecordings(retriever: Retriever): DevEngine {
+  const recorded = new Map(readJsonl<{ id: string; queries: string[] }>("rewrites.jsonl").map((r) => [r.id, r.queries]));
+  return queryListEngine(
+    "plain RRF (k 60) of question + recorded rewrites",
+    (q) => [q.q, ...(recorded.get(q.id) ?? [])],
+    async (query) => {
+      const r = await retriever.retrieve(query, { k: 10 });
+      return { ids: r.hits.map((h) => h.paper.id), covered: r.covered };
+    },
+  );
 }

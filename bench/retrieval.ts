@@ -8,7 +8,7 @@ import { openStore } from "../src/store/openStore.js";
 import type { PaperStore } from "../src/store/paperStore.js";
 import { corpusDir } from "./ingest.js";
 import { langchainBm25, miniSearch, orama, plainFts, type Engine } from "./yardsticks.js";
-import { ablations, ourEngine, plainDevEngine } from "./ourEngines.js";
+import { ablations, ourEngine, plainDevEngine, plainRrfOfRecordings, recordedAssistEngine } from "./ourEngines.js";
 import { reportDev } from "./devSet.js";
 import { RELEVANCE_THRESHOLD } from "../src/retrieval/retriever.js";
 
@@ -117,6 +117,11 @@ export async function benchRetrieval(opts: { only?: string } = {}): Promise<void
   console.log(`- answerable questions wrongly flagged: ${answerableFlagged}/${questions.length - nNone}`);
   console.log(`- accuracy: ${((noneFlagged + questions.length - nNone - answerableFlagged) / questions.length).toFixed(3)}`);
 
-  await reportDev(store, [plainDevEngine(ours.retriever), plainDevEngine(ours.retriever, { topScoreOnly: true })]);
+  await reportDev(store, [
+    plainDevEngine(ours.retriever),
+    plainDevEngine(ours.retriever, { topScoreOnly: true }),
+    recordedAssistEngine(),
+    plainRrfOfRecordings(ours.retriever),
+  ]);
   cleanup();
 }

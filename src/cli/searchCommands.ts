@@ -11,7 +11,7 @@ export function addSearchCommands(program: Command, ctx: CliContext): void {
     .description("rank papers for a query (BM25F with query expansion, fused with vectors when configured); with no QUERY, one query per line from stdin")
     .argument("[query...]", "the words to search for")
     .option("-k, --top <n>", "how many results", positiveInt(100), 10)
-    .option("--json", "one JSON object per query per line: {query, results:[{id,title,score}]} (with --assist, also rewrites)")
+    .option("--json", "one JSON object per query per line: {query, covered, results:[{id,title,score}]} (with --assist, also rewrites)")
     .option("--assist", "let the chat model rewrite each query in the vocabulary of abstracts, and fuse the rankings (one model call per query)")
     .action(async (words: string[], opts: { top: number; json?: boolean; assist?: boolean }) => {
       const engine = await ctx.engine();
@@ -19,12 +19,12 @@ export function addSearchCommands(program: Command, ctx: CliContext): void {
         throw new UsageError("--assist needs a chat model: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server) and OPENAI_MODEL.");
       const queries = words.length ? [words.join(" ")] : await readLines(ctx.io.stdin);
       for (const query of queries) {
-        const { hits, queries: searched } = query
+        const { hits, queries: searched, covered } = query
           ? await engine.search(query, [], { k: opts.top, assist: opts.assist })
-          : { hits: [], queries: [query] };
+          : { hits: [], queries: [query], covered: false };
         if (opts.json) {
           const results = hits.map((h) => ({ id: h.paper.id, title: h.paper.title, score: round(h.score) }));
-          ctx.io.out(JSON.stringify({ query, ...(opts.assist ? { rewrites: searched.slice(1) } : {}), results }));
+          ctx.io.out(JSON.stringify({ query, ...(opts.assist ? { rewrites: searched.slice(1) } : {}), covered, results }));
           continue;
         }
         if (queries.length > 1) ctx.io.out(`# ${query}`);
