@@ -3,6 +3,7 @@ import { openDb } from "../src/store/db.js";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { ensureSeeded } from "../src/ingest/ensureSeeded.js";
+import { GroupPapers } from "../src/store/groupPapers.js";
 import { PaperStore } from "../src/store/paperStore.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import type { PaperInput } from "../src/store/paper.js";
@@ -109,5 +110,28 @@ describe("the paper store", () => {
     expect(a.id).toBe("attention");
     expect(b.id).toBe("attention"); // the feed paper merges into the seed entry
     expect(c).toEqual({ outcome: "added", id: "2501.00002" });
+  });
+});
+
+describe("a group's own papers", () => {
+  it("start from the seed page for every server, and saving twice is one entry", async () => {
+    const { store } = tempStore();
+    await ingestSeedPage(store, seedPage);
+    const groups = new GroupPapers(store.db);
+    expect(groups.profileIds("g1")).toHaveLength(56);
+    const paper = store.all().find((p) => p.source === "seed")!;
+    const other = store.upsert({ arxivId: "2602.00001", title: "A feed paper", abstract: "Words.", authors: [], source: "hf" }).id;
+    expect(groups.add("g1", other, "save", "u1")).toBe(true);
+    expect(groups.add("g1", other, "save", "u2")).toBe(false);
+    expect(groups.list("g1", "save").map((g) => [g.paperId, g.userId])).toEqual([[other, "u1"]]);
+    expect(groups.profileIds("g1")).toHaveLength(57);
+    expect(groups.profileIds("g2")).toHaveLength(56);
+    expect(groups.profileIds()).toHaveLength(57);
+    // A second ingest of the seed page adds nothing to the profile.
+    await ingestSeedPage(store, seedPage);
+    expect(groups.profileIds("g2")).toHaveLength(56);
+    expect(groups.profileIds("g2")).toContain(paper.id);
+    expect(groups.remove("g1", other, "save")).toBe(true);
+    expect(groups.profileIds("g1")).toHaveLength(56);
   });
 });

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { EVERY_GROUP, GroupPapers } from "../store/groupPapers.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { parseSeedPage } from "./parseSeedPage.js";
 import { countSkip, emptySummary, timed, upsertBatch, type IngestSummary } from "./summary.js";
@@ -12,6 +13,8 @@ export function loadSeedPage(store: PaperStore, file: string, opts: { captureYea
   const s = emptySummary();
   const parsed = parseSeedPage(fs.readFileSync(file, "utf8"), opts);
   for (const skip of parsed.skipped) countSkip(s, skip.reason);
-  upsertBatch(store, parsed.papers, s);
+  const ids = upsertBatch(store, parsed.papers, s);
+  // The seed page is the installation's own collection: every server's profile starts from it.
+  new GroupPapers(store.db).addMany(EVERY_GROUP, ids, "seed");
   return s;
 }

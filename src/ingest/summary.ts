@@ -26,16 +26,17 @@ export function countSkip(s: IngestSummary, reason: string): void {
 /** How many changed ids a summary keeps (enough for any daily feed; a bulk load past it is walked instead). */
 export const CHANGED_IDS_KEPT = 100_000;
 
-/** Upserts a batch in one transaction and tallies the outcomes into `s`. */
-export function upsertBatch(store: PaperStore, inputs: PaperInput[], s: IngestSummary): void {
-  store.transaction(() => {
-    for (const input of inputs) {
+/** Upserts a batch in one transaction and tallies the outcomes into `s`; returns every paper's id, in order. */
+export function upsertBatch(store: PaperStore, inputs: PaperInput[], s: IngestSummary): string[] {
+  return store.transaction(() =>
+    inputs.map((input) => {
       const { outcome, id } = store.upsert(input);
       s.read++;
       s[outcome]++;
       if (outcome !== "unchanged" && s.changedIds.length < CHANGED_IDS_KEPT) s.changedIds.push(id);
-    }
-  });
+      return id;
+    }),
+  );
 }
 
 /** "read 776, added 776, updated 0, unchanged 0, skipped 2 (bad id: 2), 0.41 s" */
