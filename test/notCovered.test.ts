@@ -36,9 +36,11 @@ describe("`ask --json` over the seed page and the February feed", () => {
     for (const q of ["RAID-6 parity reconstruction on HDD arrays", "CRDT designs for collaborative text editing"]) {
       const r = await ask(q);
       expect(r.covered, q).toBe(false);
-      expect(r.answer).toMatch(/^The collection does not seem to cover this question\. The nearest papers are \[1\] /);
-      expect(r.citations.length).toBeGreaterThan(0);
-      expect(r.answer).toContain(`[1] ${r.citations[0]!.title.split(":")[0]}`);
+      expect(r.answer).toMatch(/^The collection does not seem to cover this question\. The nearest papers are “/);
+      // Named, not cited: none of them answers the question.
+      expect(r.citations).toEqual([]);
+      expect(r.nearest!.length).toBeGreaterThan(0);
+      expect(r.answer).toContain(`“${r.nearest![0]!.title.split(":")[0]}`);
     }
   });
 
