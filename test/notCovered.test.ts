@@ -13,6 +13,7 @@ interface AskJson {
   answer: string;
   covered: boolean;
   citations: { n: number; title: string }[];
+  nearest?: { n: number; title: string }[];
 }
 
 describe("`ask --json` over the seed page and the February feed", () => {
