@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Logger } from "../config/logger.js";
 import { AnswerCache } from "./answerCache.js";
 import type { ChatModel } from "./chatModel.js";
-import { failureReason, parseJson } from "./modelOutput.js";
+import { callHelper } from "./helperCall.js";
 import { rewriteMessages } from "./prompts.js";
 
 const MAX_QUERIES = 4;
@@ -21,6 +21,14 @@ export const rewriteJsonSchema = {
   additionalProperties: false,
 } as const;
 
+const REWRITE_CALL = {
+  name: "search_queries",
+  jsonSchema: rewriteJsonSchema,
+  output: RewriteSchema,
+  maxTokens: REWRITE_MAX_TOKENS,
+  otherwise: "searching without a rewrite",
+};
+
 export interface RewriteDeps {
   model: ChatModel;
   cache?: AnswerCache;
@@ -37,25 +45,12 @@ export async function rewriteQuery(deps: RewriteDeps, question: string, earlierQ
   const key = AnswerCache.key(["rewrite", question.toLowerCase(), earlierQuestions, model.name]);
   const hit = cache?.get<string[]>(key);
   if (hit) return hit;
-  try {
-    const text = await model.complete(rewriteMessages(question, earlierQuestions), {
-      maxTokens: REWRITE_MAX_TOKENS,
-      jsonSchema: { name: "search_queries", schema: rewriteJsonSchema },
-      signal: AbortSignal.timeout(deps.timeoutMs ?? REWRITE_TIMEOUT_MS),
-    });
-    const parsed = RewriteSchema.safeParse(parseJson(text));
-    if (!parsed.success) {
-      log?.warn({ model: model.name }, "query rewrite was not valid JSON of queries; searching without it");
-      return undefined;
-    }
-    const queries = cleanQueries(parsed.data.queries, question);
-    if (!queries.length) return undefined;
-    cache?.set(key, queries);
-    return queries;
-  } catch (err) {
-    log?.warn({ err: failureReason(err), model: model.name }, "query rewrite failed; searching without it");
-    return undefined;
-  }
+  const call = { ...REWRITE_CALL, timeoutMs: deps.timeoutMs ?? REWRITE_TIMEOUT_MS };
+  const out = await callHelper(model, rewriteMessages(question, earlierQuestions), call, log);
+  const queries = out && cleanQueries(out.queries, question);
+  if (!queries?.length) return undefined;
+  cache?.set(key, queries);
+  return queries;
 }
 
 /** Trimmed, bounded, without blanks, repeats or the question itself. */

@@ -3,7 +3,7 @@ import type { Logger } from "../config/logger.js";
 import type { Paper } from "../store/paper.js";
 import { AnswerCache } from "./answerCache.js";
 import type { ChatModel } from "./chatModel.js";
-import { failureReason, parseJson } from "./modelOutput.js";
+import { callHelper } from "./helperCall.js";
 import { judgeMessages } from "./prompts.js";
 
 /** How many of the top candidates the model reads, and how much of each abstract. */
@@ -20,6 +20,14 @@ const judgementJsonSchema = {
   required: ["relevant"],
   additionalProperties: false,
 } as const;
+
+const JUDGE_CALL = {
+  name: "relevance",
+  jsonSchema: judgementJsonSchema,
+  output: JudgementSchema,
+  maxTokens: JUDGE_MAX_TOKENS,
+  otherwise: "keeping the search ranking",
+};
 
 export interface JudgeDeps {
   model: ChatModel;
@@ -41,24 +49,12 @@ export async function judgeRelevance(deps: JudgeDeps, question: string, candidat
   const key = AnswerCache.key(["judge", question.toLowerCase(), shown.map((p) => [p.id, p.updatedAt]), model.name]);
   const hit = cache?.get<number[]>(key);
   if (hit) return pick(shown, hit);
-  try {
-    const text = await model.complete(judgeMessages(question, shown, JUDGE_ABSTRACT_CHARS), {
-      maxTokens: JUDGE_MAX_TOKENS,
-      jsonSchema: { name: "relevance", schema: judgementJsonSchema },
-      signal: AbortSignal.timeout(deps.timeoutMs ?? JUDGE_TIMEOUT_MS),
-    });
-    const parsed = JudgementSchema.safeParse(parseJson(text));
-    if (!parsed.success) {
-      log?.warn({ model: model.name }, "relevance judgement was not valid JSON; keeping the search ranking");
-      return undefined;
-    }
-    const numbers = [...new Set(parsed.data.relevant.filter((n) => n >= 1 && n <= shown.length))].sort((a, b) => a - b);
-    cache?.set(key, numbers);
-    return pick(shown, numbers);
-  } catch (err) {
-    log?.warn({ err: failureReason(err), model: model.name }, "relevance judgement failed; keeping the search ranking");
-    return undefined;
-  }
+  const call = { ...JUDGE_CALL, timeoutMs: deps.timeoutMs ?? JUDGE_TIMEOUT_MS };
+  const out = await callHelper(model, judgeMessages(question, shown, JUDGE_ABSTRACT_CHARS), call, log);
+  if (!out) return undefined;
+  const numbers = [...new Set(out.relevant.filter((n) => n >= 1 && n <= shown.length))].sort((a, b) => a - b);
+  cache?.set(key, numbers);
+  return pick(shown, numbers);
 }
 
 const pick = (papers: Paper[], numbers: number[]) => numbers.map((n) => papers[n - 1]!);
