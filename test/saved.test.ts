@@ -3,15 +3,55 @@ import { afterEach, describe, expect, it } from "vitest";
 import { toBibtex } from "../src/answer/bibtex.js";
 import { GroupPapers } from "../src/store/groupPapers.js";
 import type { Paper } from "../src/store/paper.js";
-import { mentionsNobody, validateMessage, type FakeInteraction } from "./fakes/discord.js";
+import { commands } from "../commands/index.js";
+import { loadConfig } from "../src/config/config.js";
+import { silentLogger } from "../src/config/logger.js";
+import type { DigestPost } from "../src/digest/digestPost.js";
+import { startBot, type RunningBot } from "../src/discord/bot.js";
+import { digestComponents, digestPostProblems } from "../src/discord/digestMessage.js";
+import { registerCommands } from "../src/discord/registerCommands.js";
+import { FakeDiscord, MANAGER_PERMISSIONS, mentionsNobody, validateMessage, type FakeInteraction } from "./fakes/discord.js";
+import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { startTestBot, type TestBot } from "./helpers/bot.js";
+import { corpusDir, tempStore } from "./helpers/tmp.js";
 
 let t: TestBot | undefined;
+let hf: FakeHuggingFace | undefined;
 
 afterEach(async () => {
   await t?.stop();
-  t = undefined;
+  await hf?.stop();
+  t = hf = undefined;
 });
+
+const DAY = "2026-02-10";
+
+/** The real bot on an empty collection with the feed fake and its clock on DAY; the same shape as startTestBot's. */
+async function startDigestBot(): Promise<TestBot> {
+  const discord = new FakeDiscord({ token: "test-token", guilds: [{ name: "Paper Lab" }, { name: "Second Lab" }] });
+  await discord.start();
+  hf = FakeHuggingFace.fromCorpus(corpusDir);
+  await hf.start();
+  const { store } = tempStore();
+  const config = loadConfig({ DISCORD_TOKEN: "test-token", DISCORD_APP_ID: discord.applicationId, DISCORD_API_BASE: discord.apiBase, HF_API_BASE: hf.url });
+  await registerCommands(config, commands.map((c) => c.data));
+  const bot: RunningBot = await startBot(config, store, commands, {
+    log: silentLogger,
+    now: () => new Date(`${DAY}T12:00:00Z`),
+    digest: { sleep: async () => undefined, sendRetryDelaysMs: [] },
+  });
+  await bot.digestCatchUp;
+  return {
+    discord,
+    store,
+    bot,
+    logs: [],
+    async stop() {
+      await bot.stop();
+      await discord.stop();
+    },
+  };
+}
 
 const isEphemeral = (m: { flags?: number }) => ((m.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
 const buttonsOf = (m: APIMessage) => (m.components as APIActionRowComponent<APIButtonComponentWithCustomId>[]).flatMap((r) => r.components);
@@ -21,7 +61,8 @@ const customIdOf = (b: APIButtonComponentWithCustomId) => b.custom_id;
 async function privateReply(ix: FakeInteraction): Promise<APIMessage> {
   const msg = await ix.reply(15_000);
   expect(isEphemeral(msg), `should be ephemeral: ${msg.content}`).toBe(true);
-  const write = t!.discord.messageLog.find((w) => w.messageId === msg.id)!;
+  // The last write is the one the user sees (a deferral carries no text).
+  const write = t!.discord.messageLog.filter((w) => w.messageId === msg.id).at(-1)!;
   expect(mentionsNobody(write.allowedMentions)).toBe(true);
   expect(write.pings).toEqual({ users: [], roles: [], everyone: false });
   return msg;
@@ -120,6 +161,78 @@ describe("⭐ Save on a /paper card", () => {
     await privateReply(t.discord.clickButton({ customId, messageId: card.id, channelId: otherChannel.id }));
     expect((await privateReply(t.discord.sendCommand({ name: "saved", subcommand: "list", channelId: otherChannel.id }))).embeds[0]!.title).toBe("Saved papers (1)");
     expect((await privateReply(t.discord.sendCommand({ name: "saved", subcommand: "list" }))).content).toMatch(/^No papers are saved/);
+  });
+});
+
+describe("⭐ Save on the daily post", () => {
+  it("puts a Save button per paper under the post, within Discord's limits, and saves once per server", async () => {
+    t = await startDigestBot();
+    const lab = t.discord.guild("Paper Lab").id;
+    const second = t.discord.guild("Second Lab").id;
+    const papers = t.discord.channelId("papers", lab);
+    const admin = (subcommand: string, options = {}, guildId = lab) =>
+      privateReply(t!.discord.sendCommand({ name: "digest", subcommand, options, permissions: MANAGER_PERMISSIONS, channelId: t!.discord.channelId("general", guildId) }));
+    await admin("channel", { channel: papers });
+    await admin("count", { count: 10 });
+    expect((await admin("now")).content).toMatch(/^Posted 10 papers/);
+
+    const [post] = t.discord.messages(papers);
+    const write = t.discord.messageLog.find((w) => w.messageId === post!.id)!;
+    expect(validateMessage(write.body)).toEqual([]);
+    const rows = post!.components as APIActionRowComponent<APIButtonComponentWithCustomId>[];
+    expect(rows.length).toBeLessThanOrEqual(5);
+    expect(rows.map((r) => r.components.length)).toEqual([5, 5]);
+    const buttons = buttonsOf(post!);
+    // One button per embed, in the embeds' order, each labelled with the paper's short title.
+    expect(buttons.map((b) => b.custom_id)).toEqual(post!.embeds.map((e) => `save:${e.url!.replace("https://huggingface.co/papers/", "")}`));
+    for (const [i, b] of buttons.entries()) {
+      expect(b.label!.length).toBeLessThanOrEqual(80);
+      expect(b.custom_id.length).toBeLessThanOrEqual(100);
+      expect(b.label).toMatch(/^⭐ ./);
+      expect(post!.embeds[i]!.title!.replace(/\\(.)/g, "$1").startsWith(b.label!.slice(2).replace(/…$/, ""))).toBe(true);
+    }
+
+    const third = buttons[2]!.custom_id;
+    const paperId = third.slice("save:".length);
+    const saved = await privateReply(t.discord.clickButton({ customId: third, messageId: post!.id }));
+    expect(saved.content).toMatch(/^Saved \*\*.+\*\* to this server's list \(\/saved\)\.$/);
+    const again = await privateReply(t.discord.clickButton({ customId: third, messageId: post!.id, user: t.discord.user({ username: "bob" }).id }));
+    expect(again.content).toMatch(new RegExp(`^Already saved by <@${t.discord.defaultUser.id}> on ${DAY}: `));
+    const groups = new GroupPapers(t.store.db);
+    expect(groups.list(lab, "save").map((g) => [g.paperId, g.userId])).toEqual([[t.store.get(paperId)!.id, t.discord.defaultUser.id]]);
+    expect(groups.count(second, "save")).toBe(0);
+    // It is now part of the server's profile, which ranks its next post.
+    expect(groups.profileIds(lab)).toContain(t.store.get(paperId)!.id);
+
+    const list = await privateReply(t.discord.sendCommand({ name: "saved", subcommand: "list", channelId: t.discord.channelId("general", lab) }));
+    expect(list.embeds[0]!.description).toMatch(new RegExp(`^1\\. \\[.+\\]\\(<https://huggingface\\.co/papers/${paperId.replace(".", "\\.")}>\\)`));
+  });
+
+  it("keeps ten papers with long, markdown-escaped titles within the button limits", () => {
+    const title = "\\*\\*Bold\\_Claims\\*\\*: " + "a very long title ".repeat(12);
+    const post: DigestPost = {
+      date: DAY,
+      content: "📰 Daily Papers",
+      paperIds: [],
+      entries: Array.from({ length: 10 }, (_, i) => ({
+        paperId: `2602.${String(10000 + i)}`,
+        title: i % 2 ? title : "x".repeat(256),
+        url: `https://huggingface.co/papers/2602.${String(10000 + i)}`,
+        description: "d",
+        arxivUrl: "https://arxiv.org/abs/x",
+        authors: "",
+        upvotes: 1,
+        tldr: "d",
+        tldrSource: "abstract",
+      })),
+    };
+    const rows = digestComponents(post);
+    expect(rows).toHaveLength(2);
+    const labels = rows.flatMap((r) => r.components.map((b) => ("label" in b ? b.label! : "")));
+    expect(labels.every((l) => l.length <= 80)).toBe(true);
+    expect(labels[1]).toBe("⭐ **Bold_Claims**");
+    expect(digestPostProblems(post)).toEqual([]);
+    expect(validateMessage({ content: post.content, components: rows, embeds: [] })).toEqual([]);
   });
 });
 
