@@ -34,8 +34,8 @@ export function savePaper(store: PaperStore, guildId: string, paperId: string, u
   const paper = knownPaper(store, paperId);
   const groups = new GroupPapers(store.db);
   if (groups.add(guildId, paper.id, "save", userId, now)) return { saved: true, paper };
-  const first = savedEntries(store, guildId).find((s) => s.paper.id === paper.id);
-  return { saved: false, paper, savedBy: first?.savedBy, savedAt: first?.savedAt ?? now.toISOString() };
+  const first = groups.list(guildId, "save", { limit: Math.max(1, groups.count(guildId, "save")) }).find((g) => g.paperId === paper.id);
+  return { saved: false, paper, savedBy: first?.userId, savedAt: first?.createdAt ?? now.toISOString() };
 }
 
 function toSaved(store: PaperStore, rows: ReturnType<GroupPapers["list"]>): SavedPaper[] {
