@@ -1,4 +1,5 @@
 import type { Command } from "../src/discord/command.js";
+import { add } from "./add.js";
 import { ask } from "./ask.js";
 import { compare } from "./compare.js";
 import { digest } from "./digest.js";
@@ -8,3 +9,4 @@ import { search } from "./search.js";
 
 /** Every slash command; registration and dispatch both read this list. */
 export const commands: Command[] = [ask, compare, paper, search, digest, help];
+commands.push(add);
