@@ -34,6 +34,15 @@ export type AddOutcome =
   | { ref: PaperRef; status: "unknown" }
   | { ref: PaperRef; status: "failed"; problem: string };
 
+/** Lookups in flight at once: a handful, to be polite to both APIs. */
+const LOOKUPS_AT_ONCE = 4;
+
+async function inBatches<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R> | R): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
+  return out;
+}
+
 const NAMES = { hf: "Hugging Face", arxiv: "arXiv" } as const;
 
 /** Hugging Face first (it has the AI summary and keywords); arXiv for what it does not have, or when it fails. */
@@ -55,7 +64,7 @@ async function lookUp(sources: AddSources, arxivId: string): Promise<{ from: "hf
  */
 export async function addPapers(collection: Collection, sources: AddSources, refs: readonly PaperRef[], adder: Adder): Promise<AddOutcome[]> {
   const known = new Map(refs.map((r) => [r.arxivId, collection.store.get(r.arxivId)]));
-  const fetched = await Promise.all(refs.map((r) => (known.get(r.arxivId) ? undefined : lookUp(sources, r.arxivId))));
+  const fetched = await inBatches(refs, LOOKUPS_AT_ONCE, (r) => (known.get(r.arxivId) ? undefined : lookUp(sources, r.arxivId)));
   const found = refs.flatMap((ref, i) => {
     const f = fetched[i];
     return f && "input" in f ? [{ ref, from: f.from, input: f.input }] : [];
