@@ -132,6 +132,20 @@ describe("/add", () => {
     expect(groups(bot).count(guildId(bot), "add")).toBe(1);
   });
 
+  it("merges a seed paper (known by title, no arXiv id) with what Hugging Face has, and calls it known", async () => {
+    const bot = await start();
+    const title = "FastSwitch: Optimizing Context Switching Efficiency in Fairness-aware Large Language Model Serving";
+    const seed = bot.store.getByTitle(title)!;
+    expect(seed.arxivId).toBeUndefined();
+    hf!.papers.set("2411.18424", { id: "2411.18424", title, summary: seed.abstract, authors: [{ name: "Ao Shen" }], upvotes: 4, ai_keywords: ["KV cache"] });
+    const reply = await add(bot, "2411.18424").reply();
+    expect(reply.content).toBe("2411.18424 was already in the collection; now counted as this server's.");
+    const merged = bot.store.get("2411.18424")!;
+    expect(merged.id).toBe(seed.id);
+    expect(merged.aiKeywords).toEqual(["KV cache"]);
+    expect(groups(bot).has(guildId(bot), seed.id, "add")).toBe(true);
+  });
+
   it("falls back to arXiv for a paper Hugging Face does not have (404)", async () => {
     const bot = await start();
     const reply = await add(bot, `https://arxiv.org/abs/${ARXIV_ONLY.id}v2`).reply();

@@ -46,7 +46,7 @@ export async function getWithRetry(url: string, accept: string, opts: LookupOpti
 
 /** "is not answering (HTTP 503)", "did not answer within 10 s": what went wrong, for a user. */
 export function describeFailure(answer: Answer, timeoutMs = LOOKUP_TIMEOUT_MS): string {
-  if (answer.status === "timeout") return `did not answer within ${Math.round(timeoutMs / 1000)} s`;
+  if (answer.status === "timeout") return `did not answer within ${Math.ceil(timeoutMs / 1000)} s`;
   if (answer.status === "unreachable") return "could not be reached";
   if (retryable(answer.status)) return `is not answering (HTTP ${answer.status})`;
   return `refused the request (HTTP ${answer.status})`;
