@@ -1,4 +1,5 @@
 import type { Command } from "../src/discord/command.js";
+import { add } from "./add.js";
 import { ask } from "./ask.js";
 import { compare } from "./compare.js";
 import { digest } from "./digest.js";
@@ -13,7 +14,8 @@ export const commands: Command[] = [
   compare,
   paper,
   search,
+  add,
+  saved,
   digest,
   help,
-  saved,
 ];

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from "./config/config.js";
 import { UsageError, UserError } from "./config/errors.js";
 import { createLogger } from "./config/logger.js";
 import { CliContext, type CliIo } from "./cli/context.js";
+import { addAddCommand } from "./cli/addCommand.js";
 import { addAnswerCommands } from "./cli/answerCommands.js";
 import { addBotCommands } from "./cli/botCommands.js";
 import { addDigestCommand } from "./cli/digestCommand.js";
@@ -35,6 +36,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     addAnswerCommands(program, ctx);
     addSearchCommands(program, ctx);
     addIngestCommands(program, ctx);
+    addAddCommand(program, ctx);
     addEmbedCommand(program, ctx);
     addDigestCommand(program, ctx);
     addBotCommands(program, ctx);
