@@ -57,15 +57,15 @@ function evaluate(days: Day[], rank?: PaperRanker): { ndcg: number; inScope: num
 const f = (x: number) => x.toFixed(2);
 
 /** The tf-idf baseline of the issue: mean cosine of the 3 closest seed papers, no upvotes, plain fields. */
-export const BASELINE_WEIGHTS: RankWeights = { k: 3, titleWeight: 1, keywordWeight: 0, upvoteWeight: 0, idfPower: 1, background: 0 };
+export const BASELINE_WEIGHTS: RankWeights = { k: 3, titleWeight: 1, keywordWeight: 0, upvoteWeight: 0, idfPower: 1, interestWeight: 0, background: 0 };
 
 function grid(): RankWeights[] {
   const out: RankWeights[] = [];
-  for (const k of [15, 30, 60])
-    for (const titleWeight of [2, 3])
+  for (const k of [8, 15, 30])
+    for (const titleWeight of [1, 2])
       for (const upvoteWeight of [0.05, 0.1, 0.2])
         for (const idfPower of [1])
-          for (const background of [1.5, 2, 3]) out.push({ k, titleWeight, keywordWeight: 1, upvoteWeight, idfPower, background });
+          for (const background of [0, 1, 1.5, 2, 3]) out.push({ k, titleWeight, keywordWeight: 1, upvoteWeight, idfPower, interestWeight: 0, background });
   return out;
 }
 

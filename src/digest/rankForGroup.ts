@@ -10,29 +10,33 @@ import type { PaperRanker } from "./selectPapers.js";
 export type Idf = (word: string) => number;
 
 export interface RankWeights {
-  /** Closeness is the mean cosine of this many closest profile papers (or phrases). */
+  /** Closeness is the mean cosine of this many closest profile papers. */
   k: number;
   /** A title word counts this many times an abstract word. */
   titleWeight: number;
   keywordWeight: number;
-  /** Score = closeness × (1 + upvoteWeight × ln(1 + upvotes)): upvotes lift a paper in scope, not one out of it. */
+  /** Score = max(0, closeness) × (1 + upvoteWeight × ln(1 + upvotes)): upvotes lift a paper in scope, not one out of it. */
   upvoteWeight: number;
   /** Word weights are (1 + ln tf) × idf^idfPower: above 1, rare words count for more. */
   idfPower: number;
-  /** Closeness minus this × the mean cosine to the day's other candidates: what every paper of the day shares says little about scope. */
+  /** Plus this × the cosine of the best-matching interest phrase: one phrase counts like a strong match, not like one paper among k. */
+  interestWeight: number;
+  /** Closeness minus this × the mean cosine to the day's other candidates and the recent feed: what every feed paper shares says little about scope. */
   background: number;
 }
 
 /** Tuned on alternate labelled dev days (bench/digestRank.ts); the other days are reported beside them. */
-export const FOR_US_WEIGHTS: RankWeights = { k: 30, titleWeight: 2, keywordWeight: 1, upvoteWeight: 0.05, idfPower: 1, background: 1.5 };
+export const FOR_US_WEIGHTS: RankWeights = { k: 30, titleWeight: 2, keywordWeight: 1, upvoteWeight: 0.05, idfPower: 1, interestWeight: 0.25, background: 1.5 };
 
 export interface RankedPaper {
   item: HfItem;
   score: number;
-  /** Mean cosine of the `k` closest profile documents. */
+  /** Mean cosine of the `k` closest profile papers, plus the interest match, less the feed's background. */
   closeness: number;
-  /** The closest profile documents, closest first. */
+  /** The closest profile papers, closest first. */
   nearest: ProfileDoc[];
+  /** Interest phrases the paper matches, best first. */
+  interests: string[];
 }
 
 type Vector = Map<string, number>;
@@ -99,7 +103,8 @@ const itemFields = (item: HfItem): Fields => ({
 
 /**
  * The day's candidates ordered for a group: by lexical closeness to its profile (tf-idf cosine,
- * mean of the k closest profile papers and interest phrases), lifted by upvotes. Ties keep the
+ * mean of the k closest profile papers, plus the best interest phrase, less what the recent feed
+ * has in common), lifted by upvotes. Ties keep the
  * candidates' order. A candidate that is itself a profile paper is not its own neighbour.
  */
 export function rankForGroup(
@@ -109,11 +114,10 @@ export function rankForGroup(
   weights: RankWeights = FOR_US_WEIGHTS,
 ): RankedPaper[] {
   const words = new Map<string, string>();
-  const docs: ProfileDoc[] = [
-    ...profile.papers,
-    ...profile.interests.map((phrase) => ({ title: phrase, abstract: "", keywords: [] })),
-  ];
+  const docs = profile.papers;
+  const phrases = profile.interests;
   const docCounts = docs.map((d) => termCounts(d, weights, words));
+  const phraseCounts = phrases.map((p) => termCounts({ title: p, abstract: "", keywords: [] }, weights, words));
   const itemCounts = items.map((i) => termCounts(itemFields(i), weights, words));
   const idfCache = new Map<string, number>();
   const idfOf = (s: string) => {
@@ -122,8 +126,14 @@ export function rankForGroup(
     return x;
   };
   const docVectors = docCounts.map((c) => toVector(c, idfOf));
+  const phraseVectors = phraseCounts.map((c) => toVector(c, idfOf));
   const itemVectors = itemCounts.map((c) => toVector(c, idfOf));
-  const centroid = mean(itemVectors);
+  const itemIds = new Set(items.map((i) => i.paper.id));
+  const feedVectors = weights.background
+    ? profile.feed.filter((d) => !d.paperId || !itemIds.has(d.paperId)).map((d) => toVector(termCounts(d, weights, words), idfOf))
+    : [];
+  const backdrop = [...itemVectors, ...feedVectors];
+  const centroid = mean(backdrop);
   const ranked = items.map((item, order) => {
     const v = itemVectors[order]!;
     const sims = docVectors
@@ -131,25 +141,33 @@ export function rankForGroup(
       .sort((a, b) => b.sim - a.sim);
     const top = sims.slice(0, Math.max(1, weights.k));
     let closeness = top.length ? top.reduce((n, x) => n + x.sim, 0) / top.length : 0;
-    if (weights.background && items.length > 1) {
-      // The day's centroid without this paper itself.
-      const others = (cosine(v, centroid) * items.length - 1) / (items.length - 1);
+    const matched = phraseVectors
+      .map((p, i) => ({ phrase: phrases[i]!, sim: cosine(v, p) }))
+      .filter((x) => x.sim > 0)
+      .sort((a, b) => b.sim - a.sim);
+    closeness += weights.interestWeight * (matched[0]?.sim ?? 0);
+    if (weights.background && backdrop.length > 1) {
+      // The centroid without this paper itself.
+      const others = (cosine(v, centroid) * backdrop.length - 1) / (backdrop.length - 1);
       closeness -= weights.background * others;
     }
-    const score = closeness * (1 + weights.upvoteWeight * Math.log1p(Math.max(0, item.paper.upvotes)));
-    return { item, score, closeness, nearest: top.filter((x) => x.sim > 0).map((x) => x.doc), order };
+    // Out of scope, upvotes decide among themselves (the tie-break) and never lift one past a paper in scope.
+    const score = Math.max(0, closeness) * (1 + weights.upvoteWeight * Math.log1p(Math.max(0, item.paper.upvotes)));
+    const nearest = top.filter((x) => x.sim > 0).map((x) => x.doc);
+    return { item, score, closeness, nearest, interests: matched.map((x) => x.phrase), order };
   });
   ranked.sort((a, b) => b.score - a.score || b.item.paper.upvotes - a.item.paper.upvotes || a.order - b.order);
   return ranked.map(({ order: _order, ...r }) => r);
 }
 
-/** "close to SSDTrain and MemAscend", or "matches “LLM serving”"; "most upvoted" when nothing is close. */
+/** "close to SSDTrain and MemAscend", with "matches “LLM serving”" first when an interest does; "popular today" when nothing is close. */
 export function rankReason(r: RankedPaper, names = 2): string {
-  const near = r.nearest.slice(0, names);
-  if (!near.length) return "popular today";
-  const papers = near.filter((d) => d.paperId).map((d) => shortTitle(d.title));
-  const phrases = near.filter((d) => !d.paperId).map((d) => `“${d.title}”`);
-  const parts = [papers.length ? `close to ${papers.join(" and ")}` : "", phrases.length ? `matches ${phrases.join(" and ")}` : ""];
+  if (r.score <= 0) return `popular today (▲ ${r.item.paper.upvotes})`;
+  const papers = r.nearest.slice(0, names).map((d) => shortTitle(d.title));
+  const parts = [
+    r.interests.length ? `matches “${r.interests[0]}”` : "",
+    papers.length ? `close to ${papers.join(" and ")}` : "",
+  ];
   return parts.filter(Boolean).join("; ");
 }
 
