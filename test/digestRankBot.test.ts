@@ -92,6 +92,9 @@ describe("/digest rank and /digest interests", () => {
     expect(entry?.description).toContain("🎯 matches “singing voice synthesis”");
 
     expect((await digest("interests", {})).content).toMatch(/interests are cleared/);
+    const tooMany = Array.from({ length: 11 }, (_, i) => `topic ${i}`).join(", ");
+    expect((await digest("interests", { text: tooMany })).content).toMatch(/at most 10 interests/);
+    expect((await digest("status")).content).toContain("no interests set");
     expect((await digest("preview")).embeds.map((e) => paperIdOf(e.url))).toEqual(forUsIds);
     expect(discord.messages(papers)).toHaveLength(0);
   });
