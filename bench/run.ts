@@ -3,6 +3,7 @@ import { benchIngest } from "./ingest.js";
 import { benchRetrieval } from "./retrieval.js";
 import { benchScale } from "./scale.js";
 import { benchCoverageTuning } from "./coverageTuning.js";
+import { benchDigestRank } from "./digestRank.js";
 
 const program = new Command("bench").description("paperbot benchmarks: they print figures and never gate CI");
 const count = (v: string) => Number(v.replace(/_/g, ""));
@@ -27,6 +28,12 @@ program
   .command("coverage")
   .description('how the offline "not covered" signal was calibrated: a grid on the tune half of bench/dev, held-out beside it')
   .action(() => benchCoverageTuning());
+
+program
+  .command("digest")
+  .description("the daily post ranked for the seed group (for-us) against trending and a tf-idf baseline, on the labelled dev days")
+  .option("--tune", "also print the parameter grid on the tune days, best first")
+  .action((o: { tune?: boolean }) => benchDigestRank(o));
 
 program
   .command("scale")

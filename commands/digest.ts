@@ -6,7 +6,7 @@ import {
   SlashCommandBuilder,
   type ChatInputCommandInteraction,
 } from "discord.js";
-import { MAX_DIGEST_COUNT, parseTerms, suggestTimezones } from "../src/digest/digestConfig.js";
+import { MAX_DIGEST_COUNT, parseTerms, suggestTimezones, type RankMode } from "../src/digest/digestConfig.js";
 import type { Command } from "../src/discord/command.js";
 import { digestChannelAccess } from "../src/discord/digestChannelAccess.js";
 import type { DigestService } from "../src/discord/digestService.js";
@@ -63,6 +63,26 @@ export const digest = {
         .setDescription("Only post papers with at least this many upvotes")
         .addIntegerOption((o) => o.setName("upvotes").setDescription("0 posts everything").setRequired(true).setMinValue(0).setMaxValue(MAX_MIN_UPVOTES)),
     )
+    .addSubcommand((s) =>
+      s
+        .setName("rank")
+        .setDescription("Order the post for this server's papers (for-us) or by upvotes (trending)")
+        .addStringOption((o) =>
+          o
+            .setName("mode")
+            .setDescription("for-us: closest to the papers this server brought in; trending: most upvoted")
+            .setRequired(true)
+            .addChoices({ name: "for-us", value: "for-us" }, { name: "trending", value: "trending" }),
+        ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("interests")
+        .setDescription("Interest phrases the for-us ranking counts with this server's papers; empty clears them")
+        .addStringOption((o) =>
+          o.setName("text").setDescription('Comma-separated, e.g. "LLM serving, training systems, GPU kernels"').setMaxLength(1000),
+        ),
+    )
     .addSubcommand((s) => s.setName("pause").setDescription("Stop posting until resumed"))
     .addSubcommand((s) => s.setName("resume").setDescription("Start posting again from the next scheduled time"))
     .addSubcommand((s) => s.setName("status").setDescription("Show the settings, the next post, the last post and any error"))
@@ -109,6 +129,21 @@ export const digest = {
       case "min-upvotes": {
         const s = service.configure(guildId, { minUpvotes: interaction.options.getInteger("upvotes", true) });
         const headline = s.minUpvotes ? `Only papers with at least ${s.minUpvotes} upvotes are posted.` : "Papers are posted whatever their upvotes.";
+        return void (await say(settingsChanged(headline, service.status(guildId))));
+      }
+      case "rank": {
+        const s = service.configure(guildId, { rankMode: interaction.options.getString("mode", true) as RankMode });
+        const headline =
+          s.rankMode === "for-us"
+            ? "The digest is now ranked for this server: papers closest to the ones it brought in (seed, `/add`, ⭐ Save) and its interests come first."
+            : "The digest is now ranked by upvotes: the day's most upvoted papers come first.";
+        return void (await say(settingsChanged(headline, service.status(guildId))));
+      }
+      case "interests": {
+        const s = service.configure(guildId, { interests: parseTerms(interaction.options.getString("text") ?? "") });
+        const headline = s.interests.length
+          ? `The for-us ranking now counts ${s.interests.length} interest ${s.interests.length === 1 ? "phrase" : "phrases"}.`
+          : "The interests are cleared: the for-us ranking uses this server's papers alone.";
         return void (await say(settingsChanged(headline, service.status(guildId))));
       }
       case "pause": {

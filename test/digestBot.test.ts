@@ -437,7 +437,7 @@ describe("paperbot digest (command line)", () => {
   it("--dry-run --json prints the day's papers, most upvoted first, and posts nothing", async () => {
     const w = await startWorld();
     const env = { PAPERBOT_DB: path.join(tempDir(), "paperbot.db"), HF_API_BASE: w.hf.url };
-    const r = await runBin(["digest", "--date", DAY, "--dry-run", "--json"], env);
+    const r = await runBin(["digest", "--date", DAY, "--dry-run", "--json", "--rank", "trending"], env);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { date: string; guildId: string; papers: { id: string; title: string; upvotes: number }[] };
     expect(out.date).toBe(DAY);
@@ -445,7 +445,7 @@ describe("paperbot digest (command line)", () => {
     expect(out.papers.map((p) => p.id)).toEqual(topIds(DAY, 5));
     expect(out.papers.map((p) => p.upvotes)).toEqual([...out.papers.map((p) => p.upvotes)].sort((a, b) => b - a));
     expect(out.papers[0]!.title.length).toBeGreaterThan(0);
-    const text = await runBin(["digest", "--date", DAY, "--dry-run"], env);
+    const text = await runBin(["digest", "--date", DAY, "--dry-run", "--rank", "trending"], env);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^Digest for 2026-02-10 \(server cli: up to 5 papers, filters: none\): 5 of \d+ new papers\n 1\. ▲/);
     expect(text.stdout).toMatch(/Dry run: nothing was posted\.$/m);
@@ -461,7 +461,7 @@ describe("paperbot digest (command line)", () => {
       DISCORD_APP_ID: w.discord.applicationId,
       DISCORD_API_BASE: w.discord.apiBase,
     };
-    const first = await runBin(["digest", "--date", DAY, "--channel", channel], env);
+    const first = await runBin(["digest", "--date", DAY, "--channel", channel, "--rank", "trending"], env);
     expect(first.code, first.stderr).toBe(0);
     const [msg, ...more] = w.discord.messages(channel);
     expect(more).toHaveLength(0);
@@ -543,7 +543,7 @@ describe("paperbot digest (command line)", () => {
     );
 
     // Nothing went out, so the day and its papers are still to post.
-    const good = await runBin(["digest", "--date", DAY, "--channel", channel, "--guild", g], { ...env, DISCORD_TOKEN: "test-token" });
+    const good = await runBin(["digest", "--date", DAY, "--channel", channel, "--guild", g, "--rank", "trending"], { ...env, DISCORD_TOKEN: "test-token" });
     expect(good.code, good.stderr).toBe(0);
     const [msg, ...more] = w.discord.messages(channel);
     expect(more).toHaveLength(0);

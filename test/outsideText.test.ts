@@ -104,7 +104,7 @@ describe("a runaway abstract (1 MB) from the feed", () => {
 
   it("reaches the digest's TL;DR prompt cut to size", async () => {
     const w = await digestWorld([feedItem("2602.99902", "Zyxwvut: attention-guided KV cache eviction", hugeAbstract())]);
-    const r = await runBin(["digest", "--date", DAY, "--channel", w.channel], w.env);
+    const r = await runBin(["digest", "--date", DAY, "--channel", w.channel, "--rank", "trending"], w.env);
     expect(r.code, r.stderr).toBe(0);
     const [post] = w.discord.messages(w.channel);
     expect(post!.embeds[0]!.title).toMatch(/^Zyxwvut/);
@@ -122,7 +122,7 @@ describe("hostile characters in feed text", () => {
     const item = feedItem("2602.99903", title, "We study \u202ereversed\u202c text.\u001b[31m Red.", 999, ["Eve \u202eliam\u202c", "Bob\u0000 Builder"]);
     (item.paper as Record<string, unknown>).ai_summary = "Flips \u202etext\u202c in \u2067titles\u2069 \ud800 shown to readers.";
     const w = await digestWorld([item]);
-    const r = await runBin(["digest", "--date", DAY, "--channel", w.channel], w.env);
+    const r = await runBin(["digest", "--date", DAY, "--channel", w.channel, "--rank", "trending"], w.env);
     expect(r.code, r.stderr).toBe(0);
 
     const [post] = w.discord.messages(w.channel);

@@ -3,12 +3,7 @@ import type { Paper } from "../store/paper.js";
 import { toCitation } from "./citations.js";
 import type { AskResult } from "./askResult.js";
 import { bestSentences } from "./keySentences.js";
-
-/** "NanoFlow" for "NanoFlow: Towards Optimal ...", else the title itself. */
-export function shortTitle(title: string): string {
-  const head = title.split(":")[0]!.trim();
-  return head.length <= 40 && head.length < title.length ? head : title;
-}
+import { shortTitle } from "../retrieval/text.js";
 
 /**
  * Quoted passages from the most relevant papers, each cited: useful with no model at all. Only

@@ -4,7 +4,7 @@ import { stem } from "../retrieval/stem.js";
 import type { Paper } from "../store/paper.js";
 import type { Comparison } from "./comparison.js";
 import { cueSentence } from "./keySentences.js";
-import { shortTitle } from "./offlineAnswer.js";
+import { shortTitle } from "../retrieval/text.js";
 
 const PROBLEM = /\b(challeng|problem|bottleneck|struggl|suffer|costly|expensive|difficult|limited|however|lack|inefficien|overhead)/i;
 const APPROACH = /\b(we (propose|present|introduce|design|develop|build|describe)|this (paper|work) (proposes|presents|introduces)|our (approach|method|system|framework))/i;

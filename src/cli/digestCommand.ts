@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { UsageError, UserError } from "../config/errors.js";
-import { DigestSettingsRepo, defaultDigestSettings, type DigestSettings } from "../digest/digestConfig.js";
+import { DigestSettingsRepo, RANK_MODES, defaultDigestSettings, type DigestSettings, type RankMode } from "../digest/digestConfig.js";
 import { hfPaperUrl } from "../digest/digestPost.js";
 import { previewDigest, runDigest, type DigestDeps, type DigestOutcome, type DigestPreview } from "../digest/digestRunner.js";
 import { describeFeedRetry, INTERACTIVE_FEED_RETRY } from "../digest/feedRetry.js";
@@ -23,6 +23,13 @@ interface DigestOptions {
   json?: boolean;
   guild?: string;
   channel?: string;
+  rank?: RankMode;
+}
+
+function rankMode(value: string): RankMode {
+  const mode = RANK_MODES.find((m) => m === value.trim().toLowerCase());
+  if (!mode) throw new InvalidArgumentError(`expected ${RANK_MODES.join(" or ")}`);
+  return mode;
 }
 
 function discordId(value: string): string {
@@ -39,11 +46,13 @@ export function addDigestCommand(program: Command, ctx: CliContext): void {
     .option("--json", "print JSON: with --dry-run {date, papers:[{id, title, upvotes, url}], ...}; else the outcome")
     .option("--guild <id>", "use this server's count and filters, and record the post under it", discordId)
     .option("--channel <id>", "post to this channel through Discord's REST API (needs DISCORD_TOKEN and DISCORD_APP_ID)", discordId)
+    .option("--rank <mode>", "for-us: closest to the group's papers, lifted by upvotes; trending: most upvoted (default: the server's mode with --guild, else for-us)", rankMode)
     .addHelpText(
       "after",
       `
-Without --guild the defaults apply (5 papers, no filters) and a post is recorded under the
-pseudo server "${CLI_GUILD}". With --guild ID that server's settings (count, filters, timezone) apply
+Without --guild the defaults apply (5 papers, no filters, ranked for-us against the
+installation-wide profile: the seed page plus every server's added and saved papers) and a post is
+recorded under the pseudo server "${CLI_GUILD}". With --guild ID that server's settings (count, filters, timezone) apply
 and the post shows in its /digest status; a server whose digest is paused still gets an explicit
 CLI post. Either way a channel gets at most one digest per date: if the bot (or an earlier run)
 already posted there for that date, nothing is sent and the command says so (exit 0).
@@ -54,6 +63,7 @@ each request giving up after ${REQUEST_TIMEOUT_MS / 1000} s; then the command fa
 
 Examples:
   paperbot digest --date 2026-02-10 --dry-run --json
+  paperbot digest --date 2026-02-10 --dry-run --json --rank trending
   paperbot digest --date 2026-02-10 --channel 123456789012345678 --guild 234567890123456789
 
 Exit codes: 0 posted, already posted or nothing new; 1 failure; 2 bad usage or missing credentials.`,
@@ -73,7 +83,11 @@ Exit codes: 0 posted, already posted or nothing new; 1 failure; 2 bad usage or m
       const scratch = openDb(":memory:");
       try {
         const settings = new DigestSettingsRepo(scratch);
-        settings.update(guildId, { ...settingsPatch(base), channelId: opts.channel ?? base.channelId ?? null });
+        settings.update(guildId, {
+          ...settingsPatch(base),
+          rankMode: opts.rank ?? base.rankMode,
+          channelId: opts.channel ?? base.channelId ?? null,
+        });
         const engine = await ctx.engine();
         const deps: DigestDeps = {
           store,
@@ -85,6 +99,7 @@ Exit codes: 0 posted, already posted or nothing new; 1 failure; 2 bad usage or m
           embeddings: ctx.embeddings(),
           log: ctx.log,
           feedRetry: INTERACTIVE_FEED_RETRY,
+          installationProfile: !opts.guild,
         };
         if (opts.dryRun) {
           const pv = await previewDigest({ guildId, date, deps });
@@ -103,7 +118,16 @@ Exit codes: 0 posted, already posted or nothing new; 1 failure; 2 bad usage or m
 }
 
 function settingsPatch(s: DigestSettings) {
-  return { time: s.time, timezone: s.timezone, count: s.count, include: s.include, exclude: s.exclude, minUpvotes: s.minUpvotes };
+  return {
+    time: s.time,
+    timezone: s.timezone,
+    count: s.count,
+    include: s.include,
+    exclude: s.exclude,
+    minUpvotes: s.minUpvotes,
+    rankMode: s.rankMode,
+    interests: s.interests,
+  };
 }
 
 function previewJson(pv: DigestPreview, guildId: string) {
@@ -112,12 +136,18 @@ function previewJson(pv: DigestPreview, guildId: string) {
     date: pv.selection.date,
     guildId,
     channelId: s.channelId ?? null,
-    settings: { count: s.count, include: s.include, exclude: s.exclude, minUpvotes: s.minUpvotes },
+    settings: { count: s.count, include: s.include, exclude: s.exclude, minUpvotes: s.minUpvotes, rank: s.rankMode, interests: s.interests },
     newToday: pv.selection.newToday,
     eligible: pv.selection.eligible,
     alreadyPostedHere: pv.selection.alreadyPosted,
     alreadySent: pv.alreadySent ? { messageId: pv.alreadySent.messageId ?? null, sentAt: pv.alreadySent.sentAt ?? null } : null,
-    papers: pv.selection.papers.map((i) => ({ id: i.paper.id, title: i.paper.title, upvotes: i.paper.upvotes, url: hfPaperUrl(i.paper.id) })),
+    papers: pv.selection.papers.map((i) => ({
+      id: i.paper.id,
+      title: i.paper.title,
+      upvotes: i.paper.upvotes,
+      url: hfPaperUrl(i.paper.id),
+      reason: pv.selection.reasons.get(i.paper.id) ?? null,
+    })),
     content: pv.post.content,
   };
 }
@@ -136,11 +166,17 @@ function formatPreview(pv: DigestPreview, guildId: string): string {
   ];
   sel.papers.forEach((item, i) => {
     const p = item.paper;
-    lines.push(`${String(i + 1).padStart(2)}. ▲ ${String(p.upvotes).padEnd(4)} ${p.title}  [${p.id}]`, `    ${hfPaperUrl(p.id)}`);
+    const why = sel.reasons.get(p.id);
+    lines.push(`${String(i + 1).padStart(2)}. ▲ ${String(p.upvotes).padEnd(4)} ${p.title}  [${p.id}]`, `    ${hfPaperUrl(p.id)}${why ? `  (${why})` : ""}`);
   });
   if (!sel.papers.length) lines.push(sel.newToday ? "Nothing left after the filters." : "The feed has no new papers for that day.");
   if (pv.alreadySent) lines.push(`Already posted for ${sel.date}${pv.alreadySent.messageId ? ` (message ${pv.alreadySent.messageId})` : ""}.`);
-  lines.push("Dry run: nothing was posted.");
+  lines.push(
+    s.rankMode === "for-us"
+      ? "Ranked for-us: closest to the group's papers and interests, lifted by upvotes (--rank trending: most upvoted)."
+      : "Ranked trending: most upvoted first.",
+    "Dry run: nothing was posted.",
+  );
   return lines.join("\n");
 }
 

@@ -6,6 +6,12 @@ export const MAX_DIGEST_COUNT = 10;
 export const MAX_CATCH_UP_DAYS = 7;
 export const MAX_TERMS = 25;
 const MAX_TERM_LENGTH = 100;
+export const MAX_INTERESTS = 10;
+const MAX_INTEREST_LENGTH = 100;
+
+/** How a server's post is ordered: closeness to the group's own papers (lifted by upvotes), or upvotes alone. */
+export const RANK_MODES = ["for-us", "trending"] as const;
+export type RankMode = (typeof RANK_MODES)[number];
 
 export const DIGEST_DEFAULTS = {
   time: "09:00",
@@ -13,6 +19,7 @@ export const DIGEST_DEFAULTS = {
   count: 5,
   minUpvotes: 0,
   catchUpDays: 0,
+  rankMode: "for-us" as RankMode,
 } as const;
 
 /** One server's digest settings. No channel means the digest is not set up. */
@@ -28,6 +35,10 @@ export interface DigestSettings {
   include: string[];
   exclude: string[];
   minUpvotes: number;
+  /** for-us: ranked for the group's profile; trending: most upvoted. */
+  rankMode: RankMode;
+  /** Optional interest phrases ("LLM serving"), counted with the group's papers in for-us ranking. */
+  interests: string[];
   paused: boolean;
   pausedReason?: string;
   /** Missed days before today that start-up catch-up still posts (0: only today). */
@@ -47,6 +58,8 @@ export function defaultDigestSettings(guildId: string, now = new Date()): Digest
     include: [],
     exclude: [],
     minUpvotes: DIGEST_DEFAULTS.minUpvotes,
+    rankMode: DIGEST_DEFAULTS.rankMode,
+    interests: [],
     paused: false,
     catchUpDays: DIGEST_DEFAULTS.catchUpDays,
     activeSince: at,
@@ -189,6 +202,11 @@ export const DigestSettingsPatchSchema = z
       .number("min-upvotes must be a number")
       .int("min-upvotes must be a whole number")
       .min(0, "min-upvotes cannot be negative"),
+    rankMode: z.enum(RANK_MODES, `the rank mode must be one of ${RANK_MODES.join(", ")}`),
+    interests: z
+      .array(z.string().max(MAX_INTEREST_LENGTH, `each interest must be at most ${MAX_INTEREST_LENGTH} characters`))
+      .transform(cleanTerms)
+      .refine((t) => t.length <= MAX_INTERESTS, `at most ${MAX_INTERESTS} interests`),
     catchUpDays: z
       .number("catch-up days must be a number")
       .int(`catch-up days must be a whole number from 0 to ${MAX_CATCH_UP_DAYS}`)
@@ -219,6 +237,8 @@ interface SettingsRow {
   include_terms: string;
   exclude_terms: string;
   min_upvotes: number;
+  rank_mode: RankMode;
+  interests: string;
   paused: number;
   paused_reason: string | null;
   catch_up_days: number;
@@ -236,6 +256,8 @@ function rowToSettings(r: SettingsRow): DigestSettings {
     include: JSON.parse(r.include_terms) as string[],
     exclude: JSON.parse(r.exclude_terms) as string[],
     minUpvotes: r.min_upvotes,
+    rankMode: r.rank_mode,
+    interests: JSON.parse(r.interests) as string[],
     paused: r.paused === 1,
     pausedReason: r.paused_reason ?? undefined,
     catchUpDays: r.catch_up_days,
@@ -254,6 +276,8 @@ function settingsToRow(s: DigestSettings): SettingsRow {
     include_terms: JSON.stringify(s.include),
     exclude_terms: JSON.stringify(s.exclude),
     min_upvotes: s.minUpvotes,
+    rank_mode: s.rankMode,
+    interests: JSON.stringify(s.interests),
     paused: s.paused ? 1 : 0,
     paused_reason: s.pausedReason ?? null,
     catch_up_days: s.catchUpDays,
@@ -289,6 +313,8 @@ export class DigestSettingsRepo {
       if (p.exclude !== undefined) next.exclude = p.exclude;
       if (p.minUpvotes !== undefined) next.minUpvotes = p.minUpvotes;
       if (p.catchUpDays !== undefined) next.catchUpDays = p.catchUpDays;
+      if (p.rankMode !== undefined) next.rankMode = p.rankMode;
+      if (p.interests !== undefined) next.interests = p.interests;
       const rescheduled =
         next.channelId !== before.channelId || next.time !== before.time || next.timezone !== before.timezone;
       if (rescheduled) next.activeSince = now.toISOString();
@@ -334,12 +360,13 @@ export class DigestSettingsRepo {
     this.db
       .prepare(
         `INSERT INTO digest_settings (guild_id, channel_id, time, timezone, count, include_terms, exclude_terms,
-           min_upvotes, paused, paused_reason, catch_up_days, active_since, updated_at)
+           min_upvotes, rank_mode, interests, paused, paused_reason, catch_up_days, active_since, updated_at)
          VALUES (@guild_id, @channel_id, @time, @timezone, @count, @include_terms, @exclude_terms,
-           @min_upvotes, @paused, @paused_reason, @catch_up_days, @active_since, @updated_at)
+           @min_upvotes, @rank_mode, @interests, @paused, @paused_reason, @catch_up_days, @active_since, @updated_at)
          ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, time = excluded.time,
            timezone = excluded.timezone, count = excluded.count, include_terms = excluded.include_terms,
-           exclude_terms = excluded.exclude_terms, min_upvotes = excluded.min_upvotes, paused = excluded.paused,
+           exclude_terms = excluded.exclude_terms, min_upvotes = excluded.min_upvotes,
+           rank_mode = excluded.rank_mode, interests = excluded.interests, paused = excluded.paused,
            paused_reason = excluded.paused_reason, catch_up_days = excluded.catch_up_days,
            active_since = excluded.active_since, updated_at = excluded.updated_at`,
       )

@@ -48,6 +48,8 @@ export interface DigestEntry {
   /** Markdown-escaped; already part of `description`. */
   tldr: string;
   tldrSource: TldrSource;
+  /** Why the paper is in the post ("close to SSDTrain and MemAscend"), markdown-escaped; already part of `description`. */
+  reason?: string;
 }
 
 /**
@@ -145,8 +147,11 @@ export async function writeTldr(
   return { text: leadSentences(p.summary, 300), source: "abstract" };
 }
 
+const REASON_MAX = 150;
+
 interface Draft {
   item: HfItem;
+  reason?: string;
   tldr: { text: string; source: TldrSource };
 }
 
@@ -158,7 +163,10 @@ function renderEntry(d: Draft, titleMax: number, tldrMax: number): DigestEntry {
   const links = [`▲ ${p.upvotes}`, `[arXiv](${linkUrl(arxivUrl)})`];
   const github = p.githubRepo && p.githubRepo.length <= 300 ? p.githubRepo : undefined;
   if (github) links.push(`[GitHub](${linkUrl(github)})`);
-  const description = [tldr, authors ? `*${authors}*` : "", links.join(" · ")].filter(Boolean).join("\n");
+  const reason = d.reason ? fitEscaped(normalizeSpace(d.reason), REASON_MAX) : undefined;
+  const description = [tldr, authors ? `*${authors}*` : "", reason ? `🎯 ${reason}` : "", links.join(" · ")]
+    .filter(Boolean)
+    .join("\n");
   return {
     paperId: p.id,
     title: fitEscaped(normalizeSpace(p.title), titleMax),
@@ -171,6 +179,7 @@ function renderEntry(d: Draft, titleMax: number, tldrMax: number): DigestEntry {
     thumbnail: d.item.thumbnail ?? undefined,
     tldr,
     tldrSource: d.tldr.source,
+    reason,
   };
 }
 
@@ -189,7 +198,11 @@ export async function buildDigestPost(args: {
   const { selection, filter } = args;
   const items = selection.papers.slice(0, DISCORD_LIMITS.embeds);
   const drafts: Draft[] = await Promise.all(
-    items.map(async (item) => ({ item, tldr: await writeTldr(item, args.tldr, args.log) })),
+    items.map(async (item) => ({
+      item,
+      reason: selection.reasons.get(item.paper.id),
+      tldr: await writeTldr(item, args.tldr, args.log),
+    })),
   );
   let titleMax: number = DISCORD_LIMITS.embedTitle;
   let tldrMax = TLDR_MAX;

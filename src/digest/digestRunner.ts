@@ -15,7 +15,11 @@ import type { FetchDay } from "./fetchDay.js";
 import { feedWindow, fetchWindow, type FeedWindow } from "./feedWindow.js";
 import { INTERACTIVE_FEED_RETRY, SCHEDULED_FEED_RETRY, withFeedRetry, type FeedResult, type FeedRetryPolicy } from "./feedRetry.js";
 import { DigestPosterError, PostRejectedError } from "./posterErrors.js";
-import { selectPapers, type Selection } from "./selectPapers.js";
+import { selectPapers, type PaperRanker, type Selection } from "./selectPapers.js";
+import { loadGroupProfile } from "./groupProfile.js";
+import { groupRanker } from "./rankForGroup.js";
+import { GroupPapers } from "../store/groupPapers.js";
+import { TermStats } from "../retrieval/termStats.js";
 
 export type { FeedRetryPolicy } from "./feedRetry.js";
 
@@ -43,6 +47,8 @@ export interface DigestDeps {
   now?: () => Date;
   feedRetry?: Partial<FeedRetryPolicy>;
   sendRetryDelaysMs?: readonly number[];
+  /** Rank for-us posts against the installation-wide profile (every server's papers), as the CLI does. */
+  installationProfile?: boolean;
 }
 
 interface OutcomeBase {
@@ -186,7 +192,7 @@ async function postDay(ctx: {
   now: () => Date;
 }): Promise<DigestOutcome> {
   const { deps, key, base, settings, window, stored, nonce, sleep, now } = ctx;
-  const selection = selectFor(settings, ctx.day, window, deps.ledger.postedPaperIds(key.channelId, key.date));
+  const selection = selectFor(deps, settings, ctx.day, window, deps.ledger.postedPaperIds(key.channelId, key.date));
   if (!selection.papers.length) {
     deps.ledger.markSent(key, null, now(), []);
     return { ...base, kind: "nothing-new", newToday: selection.newToday, stored };
@@ -244,7 +250,7 @@ export async function previewDigest(args: { guildId: string; date: string; deps:
   const day = feed.day;
   await addToCollection(collectionOf(deps), () => storeDay(deps.store, day));
   const posted = settings.channelId ? deps.ledger.postedPaperIds(settings.channelId, args.date) : new Set<string>();
-  const selection = selectFor(settings, day, window, posted);
+  const selection = selectFor(deps, settings, day, window, posted);
   const post = await buildDigestPost({ selection, filter: settings, tldr: deps.tldr, log: deps.log });
   const entry = settings.channelId
     ? deps.ledger.get({ guildId: args.guildId, channelId: settings.channelId, date: args.date })
@@ -252,8 +258,9 @@ export async function previewDigest(args: { guildId: string; date: string; deps:
   return { settings, selection, post, alreadySent: entry?.state === "sent" ? entry : undefined };
 }
 
-function selectFor(settings: DigestSettings, day: DailyPapers, window: FeedWindow, alreadyPosted: Set<string>): Selection {
+function selectFor(deps: DigestDeps, settings: DigestSettings, day: DailyPapers, window: FeedWindow, alreadyPosted: Set<string>): Selection {
   return selectPapers(day.items, {
+    rank: rankerFor(deps, settings),
     date: day.date,
     window,
     count: settings.count,
@@ -262,6 +269,20 @@ function selectFor(settings: DigestSettings, day: DailyPapers, window: FeedWindo
     minUpvotes: settings.minUpvotes,
     alreadyPosted,
   });
+}
+
+/** for-us: the group's own order; trending, or a group with no papers or interests yet: most upvoted. */
+function rankerFor(deps: DigestDeps, settings: DigestSettings): PaperRanker | undefined {
+  if (settings.rankMode !== "for-us") return undefined;
+  const profile = loadGroupProfile({
+    store: deps.store,
+    groupPapers: new GroupPapers(deps.store.db),
+    guildId: deps.installationProfile ? undefined : settings.guildId,
+    interests: settings.interests,
+  });
+  if (!profile.papers.length && !profile.interests.length) return undefined;
+  const stats = new TermStats(deps.store);
+  return groupRanker(profile, (word) => stats.idf(word));
 }
 
 /** Every fetched paper goes into the collection, posted or not. */

@@ -76,6 +76,11 @@ export function formatDigestStatus(st: DigestStatus): string[] {
     s.exclude.length ? `exclude ${s.exclude.join(", ")}` : "",
     s.minUpvotes > 0 ? `at least ${s.minUpvotes} upvotes` : "",
   ].filter(Boolean);
+  lines.push(
+    s.rankMode === "trending"
+      ? "Ranked trending: most upvoted first."
+      : `Ranked for-us${s.interests.length ? ` (interests: ${s.interests.join(", ")})` : ""}.`,
+  );
   if (filters.length) lines.push(`Filters: ${filters.join("; ")}.`);
   if (st.paused) lines.push(`Paused${st.pausedReason ? `: ${st.pausedReason}` : "."}`);
   if (st.nextRun) lines.push(`Next post: ${st.nextRun.human}.`);

@@ -15,12 +15,19 @@ export interface SelectOptions extends DigestFilter {
   count: number;
   /** arXiv ids already posted to this channel on an earlier day. */
   alreadyPosted?: ReadonlySet<string>;
+  /** Orders what is left after the filters, saying why each paper is there; without it, most upvoted first. */
+  rank?: PaperRanker;
 }
+
+/** The eligible papers in the order to post them, each with a few words on why. */
+export type PaperRanker = (eligible: readonly HfItem[]) => { item: HfItem; reason?: string }[];
 
 export interface Selection {
   date: string;
-  /** What to post, most upvoted first. */
+  /** What to post, in order (most upvoted first unless a ranker was given). */
   papers: HfItem[];
+  /** Why each posted paper is there, by paper id (set by a ranker). */
+  reasons: Map<string, string>;
   /** Distinct papers that entered the feed on `date`. */
   newToday: number;
   alreadyPosted: number;
@@ -72,13 +79,14 @@ export function enteredFeedOn(item: HfItem, date: string): boolean {
   return at === undefined || at.slice(0, 10) === date;
 }
 
-/** The day's papers to post: new that day, not posted here before, on topic, upvoted enough; the top `count` by upvotes. */
+/** The day's papers to post: new that day, not posted here before, on topic, upvoted enough; the top `count` by upvotes, or by `rank`. */
 export function selectPapers(items: readonly HfItem[], opts: SelectOptions): Selection {
   const onTopic = topicFilter(opts.include, opts.exclude);
   const seen = new Set<string>();
   const sel: Selection = {
     date: opts.date,
     papers: [],
+    reasons: new Map(),
     newToday: 0,
     alreadyPosted: 0,
     belowMinUpvotes: 0,
@@ -109,6 +117,14 @@ export function selectPapers(items: readonly HfItem[], opts: SelectOptions): Sel
   sel.eligible = eligible.length;
   // Ties keep the feed's own (trending) order.
   eligible.sort((a, b) => b.item.paper.upvotes - a.item.paper.upvotes || a.order - b.order);
-  sel.papers = eligible.slice(0, Math.max(0, opts.count)).map((e) => e.item);
+  const count = Math.max(0, opts.count);
+  if (!opts.rank) {
+    sel.papers = eligible.slice(0, count).map((e) => e.item);
+    return sel;
+  }
+  for (const r of opts.rank(eligible.map((e) => e.item)).slice(0, count)) {
+    sel.papers.push(r.item);
+    if (r.reason) sel.reasons.set(r.item.paper.id, r.reason);
+  }
   return sel;
 }

@@ -51,3 +51,9 @@ export function truncate(text: string, max: number): string {
   const space = cut.lastIndexOf(" ");
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.\-–—]+$/, "")}…`;
 }
+
+/** "NanoFlow" for "NanoFlow: Towards Optimal ...", else the title itself. */
+export function shortTitle(title: string): string {
+  const head = title.split(":")[0]!.trim();
+  return head.length <= 40 && head.length < title.length ? head : title;
+}

@@ -1,8 +1,7 @@
 import { EmbedBuilder } from "discord.js";
 import type { CompareResult } from "../../answer/answerEngine.js";
-import { shortTitle } from "../../answer/offlineAnswer.js";
 import { paperUrl } from "../../store/paper.js";
-import { truncate } from "../../retrieval/text.js";
+import { shortTitle, truncate } from "../../retrieval/text.js";
 import { LIMITS } from "../limits.js";
 import { link, plain } from "./markdown.js";
 

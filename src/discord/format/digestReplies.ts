@@ -30,6 +30,13 @@ export function filterSummary(s: Pick<DigestSettings, "include" | "exclude" | "m
   return parts.length ? parts.join(" · ") : "none";
 }
 
+/** "for us (closest to this server's papers and interests: LLM serving, kernels)", or "trending (most upvoted)". */
+export function rankSummary(s: Pick<DigestSettings, "rankMode" | "interests">): string {
+  if (s.rankMode === "trending") return "trending (most upvoted first)";
+  const interests = s.interests.length ? `; interests: ${terms(s.interests)}` : "; no interests set";
+  return `for-us (closest to this server's papers, lifted by upvotes${interests})`;
+}
+
 /** "<#123> · 5 papers daily at 09:00 (Europe/Berlin)" */
 export function scheduleSummary(s: DigestSettings): string {
   const where = s.channelId ? `<#${s.channelId}>` : "no channel yet";
@@ -38,7 +45,12 @@ export function scheduleSummary(s: DigestSettings): string {
 
 /** The reply to a settings change: what was changed, then where things stand. */
 export function settingsChanged(headline: string, st: DigestStatus): string {
-  const lines = [headline, `**Daily digest:** ${scheduleSummary(st.settings)}`, `**Filters:** ${filterSummary(st.settings)}`];
+  const lines = [
+    headline,
+    `**Daily digest:** ${scheduleSummary(st.settings)}`,
+    `**Ranking:** ${rankSummary(st.settings)}`,
+    `**Filters:** ${filterSummary(st.settings)}`,
+  ];
   if (!st.configured) lines.push("Choose a channel with `/digest channel` to start posting.");
   else if (st.paused) lines.push(`**Paused:** ${safe(st.pausedReason ?? "paused")} Use \`/digest resume\` to start again.`);
   else if (st.nextRun) lines.push(`**Next post:** ${when(st.nextRun.unix)}`);
@@ -55,6 +67,7 @@ export function statusMessage(st: DigestStatus): string {
         `(it would post ${s.count} papers daily at ${s.time}, ${s.timezone}).`,
     );
   else lines.push(`**Daily digest:** ${scheduleSummary(s)}`);
+  lines.push(`**Ranking:** ${rankSummary(s)}`);
   lines.push(`**Filters:** ${filterSummary(s)}`);
   if (st.paused) lines.push(`**Paused:** ${safe(st.pausedReason ?? "paused")} Use \`/digest resume\` to start again.`);
   if (st.nextRun) lines.push(`**Next post:** ${when(st.nextRun.unix)}`);
