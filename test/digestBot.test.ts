@@ -275,6 +275,28 @@ describe("/digest in a server", () => {
     }
   });
 
+  it("a paper saved with ⭐ on a /paper card moves a related paper into that server's next post, not into another's", async () => {
+    const w = await startWorldBot();
+    const [a, b] = [guildA(w), guildB(w)];
+    for (const g of [a, b]) await reply(digestCommand(w, g, "channel", { channel: papersOf(w, g) }));
+    const previewIds = async (g: string) => (await digestCommand(w, g, "preview").reply(15_000)).embeds.map((e) => paperIdOf(e.url));
+    // "SoulX-Singer" (2602.07803): 4 upvotes that day, nowhere near the top 5 by votes.
+    const singer = "2602.07803";
+    expect(await previewIds(a)).not.toContain(singer);
+    const saved = w.store.upsert({
+      arxivId: "2601.99901",
+      title: "Zero-Shot Singing Voice Synthesis with Lyrics and Melody Control",
+      abstract: "We synthesise a singing voice for unseen singers from lyrics and a melody score, with zero-shot timbre transfer from a short reference recording.",
+      authors: ["Grace Hopper"],
+      source: "arxiv",
+    }).id;
+    const card = await w.discord.sendCommand({ name: "paper", options: { query: "2601.99901" }, channelId: generalOf(w, a) }).reply();
+    const click = await w.discord.clickButton({ customId: `save:${saved}`, messageId: card.id }).reply();
+    expect(click.content).toMatch(/^Saved \*\*Zero-Shot Singing/);
+    expect(await previewIds(a)).toContain(singer);
+    expect(await previewIds(b)).not.toContain(singer);
+  });
+
   it("/digest preview shows only the caller what would be posted, and posts nothing", async () => {
     const w = await startWorldBot();
     const g = guildA(w);
