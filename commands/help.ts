@@ -16,6 +16,8 @@ export const help = {
       "`/ask question` answers from the papers and cites them; open a thread from the answer for follow-ups.",
       "`/compare a b` compares two papers side by side (names autocomplete).",
       "`/paper query` shows one paper; `/search query` lists matching papers.",
+      "⭐ Save on a paper of the daily post or a /paper card keeps it on this server's list: `/saved list`, `remove`, `export` (BibTeX).",
+      "`/add 2602.01234 …` adds papers by arXiv id or link to the collection and to this server's papers.",
       "`/digest …` (Manage Server) sets up the daily trending-papers post.",
       "",
       `The collection holds ${s.total} papers (${sources.join(", ")}), published ${s.published.first ?? "?"} to ${s.published.last ?? "?"}.`,

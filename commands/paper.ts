@@ -1,6 +1,7 @@
 import { MessageFlags, SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { paperCard } from "../src/discord/format/paperCard.js";
+import { paperSaveRow } from "../src/discord/format/saveButtons.js";
 import { NO_MENTIONS } from "../src/discord/limits.js";
 import { respondWithPapers } from "./paperChoices.js";
 
@@ -29,7 +30,7 @@ export const paper = {
       .map((h) => h.paper)
       .filter((s) => s.id !== p.id)
       .slice(0, 3);
-    await interaction.editReply({ embeds: [paperCard(p, similar)], allowedMentions: NO_MENTIONS });
+    await interaction.editReply({ embeds: [paperCard(p, similar)], components: paperSaveRow(p.id), allowedMentions: NO_MENTIONS });
   },
 
   autocomplete: respondWithPapers,

@@ -4,10 +4,12 @@ import { ConfigError, loadConfig } from "./config/config.js";
 import { UsageError, UserError } from "./config/errors.js";
 import { createLogger } from "./config/logger.js";
 import { CliContext, type CliIo } from "./cli/context.js";
+import { addAddCommand } from "./cli/addCommand.js";
 import { addAnswerCommands } from "./cli/answerCommands.js";
 import { addBotCommands } from "./cli/botCommands.js";
 import { addDigestCommand } from "./cli/digestCommand.js";
 import { addEmbedCommand } from "./cli/embedCommand.js";
+import { addHealthCommand } from "./cli/healthCommand.js";
 import { addIngestCommands } from "./cli/ingestCommands.js";
 import { addSearchCommands } from "./cli/searchCommands.js";
 
@@ -34,9 +36,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     addAnswerCommands(program, ctx);
     addSearchCommands(program, ctx);
     addIngestCommands(program, ctx);
+    addAddCommand(program, ctx);
     addEmbedCommand(program, ctx);
     addDigestCommand(program, ctx);
     addBotCommands(program, ctx);
+    addHealthCommand(program, ctx);
     await program.parseAsync(argv, { from: "user" });
     return 0;
   } catch (err) {

@@ -463,7 +463,7 @@ describe("FakeDiscord REST without a gateway (how the daily digest posts)", () =
     })) as { attachments: { filename: string; size: number }[] };
     expect(msg.attachments).toMatchObject([{ filename: "digest.md", size: 9 }]);
     const req = fake.requestsTo("POST /channels/:channel/messages")[0]!;
-    expect(req.files).toEqual([{ field: "files[0]", name: "digest.md", size: 9, contentType: "text/markdown" }]);
+    expect(req.files).toEqual([{ field: "files[0]", name: "digest.md", size: 9, contentType: "text/markdown", data: Buffer.from("# Digest\n") }]);
     expect(req.body).toMatchObject({ content: "see attached" });
   });
 });

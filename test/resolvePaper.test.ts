@@ -1,7 +1,10 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
+import fs from "node:fs";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
+import { parseSeedPage } from "../src/ingest/parseSeedPage.js";
+import { emptySummary, upsertBatch } from "../src/ingest/summary.js";
 import { autocomplete, MAX_NAME_LENGTH, MAX_SUGGESTIONS } from "../src/retrieval/autocomplete.js";
 import { RANK_WINDOW } from "../src/retrieval/paperNames.js";
 import { MIN_CONFIDENCE, resolvePaper } from "../src/retrieval/resolvePaper.js";
@@ -256,7 +259,8 @@ describe("autocomplete", () => {
     const db = new Database(file);
     for (let v = 0; v < before; v++) db.exec(migrations[v]!);
     db.pragma(`user_version = ${before}`);
-    await ingestSeedPage(new PaperStore(db), seedPage);
+    // The papers as that older version stored them (its schema has none of the later tables).
+    upsertBatch(new PaperStore(db), parseSeedPage(fs.readFileSync(seedPage, "utf8")).papers, emptySummary());
     db.close();
 
     const store = openStore(file);

@@ -31,6 +31,7 @@ const ConfigSchema = z.object({
   OPENAI_MODEL: optional,
   OPENAI_EMBEDDING_MODEL: optional,
   HF_API_BASE: url("https://huggingface.co"),
+  ARXIV_API_BASE: url("https://export.arxiv.org"),
   PAPERBOT_USER_DAILY_ANSWERS: count(),
   PAPERBOT_GUILD_DAILY_ANSWERS: count(),
   PAPERBOT_MAX_ANSWER_TOKENS: count(400),
@@ -44,6 +45,8 @@ export interface Config {
   discord: { token?: string; appId?: string; guildId?: string; apiBase: string };
   openai: { apiKey?: string; baseUrl?: string; model?: string; embeddingModel?: string };
   hfApiBase: string;
+  /** The arXiv API (`/api/query`), where `/add` looks up papers Hugging Face does not have. */
+  arxivApiBase: string;
   /** Written (model) answers per user and per server per day; undefined = no limit. */
   budgets: { userDaily?: number; guildDaily?: number };
   maxAnswerTokens: number;
@@ -78,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       embeddingModel: e.OPENAI_EMBEDDING_MODEL,
     }),
     hfApiBase: e.HF_API_BASE ?? "https://huggingface.co",
+    arxivApiBase: e.ARXIV_API_BASE ?? "https://export.arxiv.org",
     budgets: Object.freeze({ userDaily: e.PAPERBOT_USER_DAILY_ANSWERS, guildDaily: e.PAPERBOT_GUILD_DAILY_ANSWERS }),
     maxAnswerTokens: e.PAPERBOT_MAX_ANSWER_TOKENS ?? 400,
     logLevel: e.LOG_LEVEL,

@@ -9,6 +9,7 @@ import { Retriever } from "../retrieval/retriever.js";
 import type { PaperStore } from "../store/paperStore.js";
 import type { ScheduledRun } from "../digest/scheduler.js";
 import { sharedDayFetcher } from "../digest/fetchDay.js";
+import { writeHeartbeat, type Heartbeat } from "../store/heartbeat.js";
 import type { BotDeps, Command } from "./command.js";
 import { createClient } from "./client.js";
 import { DigestService, engineTldr, type DigestServiceOptions } from "./digestService.js";
@@ -26,6 +27,31 @@ export interface RunningBot {
    * exit: discord.js 14 mishandles destroying one (it hangs, keeps reconnecting or throws later).
    */
   stop(): Promise<void>;
+}
+
+/** How often a running bot records that it is alive, for `paperbot health` (which allows three missed beats). */
+export const HEARTBEAT_MS = 30_000;
+
+/** Records the gateway's state in the database now, every `HEARTBEAT_MS`, and once more as "stopped". */
+function startHeartbeat(client: Client, store: PaperStore, log: Logger): { stop(): void } {
+  const shards = () => client.shard?.ids ?? [0];
+  const beat = (gateway?: Heartbeat["gateway"]) => {
+    const ready = client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
+    try {
+      writeHeartbeat(store.db, { at: new Date().toISOString(), pid: process.pid, gateway: gateway ?? (ready ? "ready" : "connecting"), shards: shards() });
+    } catch (err) {
+      log.warn({ err }, "could not record the heartbeat");
+    }
+  };
+  beat();
+  client.on(Events.ClientReady, () => beat());
+  const timer = setInterval(() => beat(), HEARTBEAT_MS).unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      if (store.db.open) beat("stopped");
+    },
+  };
 }
 
 /** Builds the domain objects once, logs in with the minimal intent, and serves the commands. Registers nothing. */
@@ -60,6 +86,7 @@ export async function startBot(
   const stopping = new AbortController();
   const fetchUntilStopped = ((input, init) =>
     fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, stopping.signal]) : stopping.signal })) as typeof fetch;
+  const heartbeat = startHeartbeat(client, store, opts.log);
   let accepting = true;
   client.on(Events.InteractionCreate, (interaction) => {
     if (accepting) dispatcher.handle(interaction);
@@ -120,6 +147,7 @@ export async function startBot(
     async stop() {
       accepting = false;
       stopping.abort();
+      heartbeat.stop();
       await deps.digest?.stop();
       await dispatcher.drain();
       if (client.isReady() && client.ws.shards.every((shard) => shard.status === Status.Ready)) await client.destroy();

@@ -1,6 +1,7 @@
-import type { APIEmbed } from "discord.js";
+import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from "discord.js";
 import type { DigestPost } from "../digest/digestPost.js";
 import { NONCE_LENGTH } from "../digest/nonce.js";
+import { saveButtonRows } from "./format/saveButtons.js";
 import { LIMITS } from "./limits.js";
 
 /** Longest URL Discord takes in an embed's `url` or thumbnail. */
@@ -14,6 +15,14 @@ export function digestEmbeds(post: DigestPost): APIEmbed[] {
     if (e.thumbnail && isHttpUrl(e.thumbnail)) embed.thumbnail = { url: e.thumbnail };
     return embed;
   });
+}
+
+/** Entry titles are markdown-escaped for embeds; button labels show text as is. */
+const unescapeMarkdown = (text: string) => text.replace(/\\([\\*_~`|[\]<>#+\-.])/g, "$1");
+
+/** A ⭐ Save button for each paper of the post, in the embeds' order, five to a row. */
+export function digestComponents(post: DigestPost): APIActionRowComponent<APIButtonComponent>[] {
+  return saveButtonRows(post.entries.map((e) => ({ paperId: e.paperId, title: unescapeMarkdown(e.title) })));
 }
 
 /**
@@ -35,6 +44,8 @@ export function digestPostProblems(post: DigestPost, nonce?: string): string[] {
     total += e.title.length + e.description.length;
   });
   if (total > LIMITS.embedTotal) problems.push(`the embeds hold ${total} characters (max ${LIMITS.embedTotal})`);
+  const rows = digestComponents(post);
+  if (rows.length > 5 || rows.some((r) => r.components.length > 5)) problems.push("more than 5 rows of 5 buttons");
   if (nonce !== undefined && (!nonce || nonce.length > NONCE_LENGTH)) problems.push(`the nonce must be 1 to ${NONCE_LENGTH} characters`);
   return problems;
 }

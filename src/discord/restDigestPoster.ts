@@ -11,7 +11,7 @@ import {
 import type { DigestPost } from "../digest/digestPost.js";
 import type { DigestPoster, RecentMessage } from "../digest/digestPoster.js";
 import { BotTokenRejectedError, ChannelGoneError, MissingAccessError, PostRejectedError } from "../digest/posterErrors.js";
-import { digestEmbeds, digestPostProblems } from "./digestMessage.js";
+import { digestComponents, digestEmbeds, digestPostProblems } from "./digestMessage.js";
 import { NO_MENTIONS } from "./limits.js";
 
 /** Discord returns at most this many messages per history request. */
@@ -40,6 +40,7 @@ export class RestDigestPoster implements DigestPoster {
     const body: RESTPostAPIChannelMessageJSONBody = {
       content: post.content,
       embeds: digestEmbeds(post),
+      components: digestComponents(post),
       nonce,
       enforce_nonce: true,
       allowed_mentions: NO_MENTIONS,

@@ -221,7 +221,8 @@ export interface RecordedRequest {
   headers: http.IncomingHttpHeaders;
   /** The JSON body, or `payload_json` of a multipart body. */
   body: unknown;
-  files: { field: string; name: string; size: number; contentType: string }[];
+  /** Uploaded files, with their bytes (`data`). */
+  files: { field: string; name: string; size: number; contentType: string; data: Buffer }[];
   status: number;
   response: unknown;
 }
@@ -364,6 +365,8 @@ interface InteractionCommon {
   channel?: Json;
   /** Defaults to the channel's guild. */
   guildId?: string;
+  /** Sent from the user's DM with the bot: no guild, no member (`channel`/`channelId`/`guildId` are ignored). */
+  dm?: boolean;
   /** A user id, a user, or defaults to `fake.defaultUser`. */
   user?: string | UserInput;
   /** The member's permissions in the channel (string or bigint), default `MEMBER_PERMISSIONS`. */
@@ -1645,8 +1648,17 @@ export class FakeDiscord {
       context: 0,
       attachment_size_limit: 10 * 1024 * 1024,
     };
+    if (input.dm) {
+      for (const k of ["guild", "guild_id", "member", "app_permissions", "guild_locale"]) delete payload[k];
+      payload.user = user;
+      payload.channel = { id: this.snowflake(), type: 1, recipients: [user], last_message_id: null, flags: 0 };
+      payload.channel_id = (payload.channel as Json).id;
+      payload.context = 1;
+      payload.authorizing_integration_owners = { "0": user.id };
+      payload.app_permissions = this.permString(input.appPermissions, BOT_PERMISSIONS);
+    }
     if (message) payload.message = clone(message);
-    const ix = new FakeInteraction(this, kind, id, token, payload, channelId, this.now(), message?.id);
+    const ix = new FakeInteraction(this, kind, id, token, payload, String(payload.channel_id), this.now(), message?.id);
     this.interactions.push(ix);
     this.interactionsById.set(id, ix);
     this.interactionsByToken.set(token, ix);
@@ -1888,7 +1900,7 @@ export class FakeDiscord {
         for (const [field, value] of form.entries()) {
           if (typeof value === "string") {
             if (field === "payload_json") body = JSON.parse(value);
-          } else files.push({ field, name: value.name, size: value.size, contentType: value.type });
+          } else files.push({ field, name: value.name, size: value.size, contentType: value.type, data: Buffer.from(await value.arrayBuffer()) });
         }
         return { body, files };
       }

@@ -25,9 +25,15 @@ export interface GlitchSpec {
  * A local stand-in for `GET /api/daily_papers` on 127.0.0.1: serves items per day with
  * `limit`/`p` paging, answers with scripted failures (429, 500, ...) first when told to, and
  * glitches (status 200, a body that is not a list of papers) while `glitch` is set.
+ * `GET /api/papers/{id}` answers with the paper object of any day's item with that id (what the
+ * real paper API returns), or of `papers`; 404 for others; `paperBodies` sends a raw 200 body.
  */
 export class FakeHuggingFace {
   readonly days = new Map<string, unknown[]>();
+  /** Papers the paper API knows beyond the days' items, by arXiv id. */
+  readonly papers = new Map<string, unknown>();
+  /** Raw 200 bodies for the paper API, by arXiv id (a glitch: not JSON, not a paper). */
+  readonly paperBodies = new Map<string, string>();
   readonly requests: { path: string; query: Record<string, string> }[] = [];
   readonly failures: ScriptedFailure[] = [];
   /** When set, every request fails with this status (the feed is down). */
@@ -67,6 +73,8 @@ export class FakeHuggingFace {
       res.writeHead(failure.status, { "content-type": "application/json", ...failure.headers });
       return void res.end(JSON.stringify({ error: `scripted ${failure.status}` }));
     }
+    const paperPath = /^\/api\/papers\/(.+)$/.exec(url.pathname);
+    if (paperPath) return this.servePaper(decodeURIComponent(paperPath[1]!), res);
     if (url.pathname !== "/api/daily_papers") {
       res.writeHead(404).end();
       return;
@@ -78,6 +86,20 @@ export class FakeHuggingFace {
     const glitched = g && (g.date ?? query.date) === query.date && page >= (g.fromPage ?? 0);
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify(glitched ? glitchBody(g.kind, items) : items));
+  }
+
+  private servePaper(id: string, res: http.ServerResponse): void {
+    const raw = this.paperBodies.get(id);
+    if (raw !== undefined) return void res.writeHead(200, { "content-type": "application/json" }).end(raw);
+    const paper = this.papers.get(id) ?? this.findPaper(id);
+    if (!paper) return void res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "Paper not found" }));
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(paper));
+  }
+
+  private findPaper(id: string): unknown {
+    for (const items of this.days.values())
+      for (const item of items as { paper?: { id?: string } }[]) if (item.paper?.id === id) return item.paper;
+    return undefined;
   }
 }
 

@@ -1,0 +1,53 @@
+import { InvalidArgumentError, type Command } from "commander";
+import { UserError } from "../config/errors.js";
+import { addPapers, type AddOutcome } from "../ingest/addPapers.js";
+import { parsePaperRefs } from "../ingest/paperRefs.js";
+import { EVERY_GROUP } from "../store/groupPapers.js";
+import type { CliContext } from "./context.js";
+
+/** Papers one `paperbot add` takes (the bot takes fewer: each gets a card). */
+const CLI_MAX_PAPERS = 50;
+
+const FROM = { hf: "Hugging Face", arxiv: "arXiv" } as const;
+
+function guildOption(value: string): string {
+  if (value !== EVERY_GROUP && !/^\d{15,21}$/.test(value)) throw new InvalidArgumentError(`expected a Discord server id (15 to 21 digits) or ${EVERY_GROUP}`);
+  return value;
+}
+
+/** "added 2602.01053 (Hugging Face): LRAgent: ..." and so on, one line per paper. */
+export function outcomeLine(o: AddOutcome, group: string): string {
+  const id = o.ref.arxivId;
+  switch (o.status) {
+    case "added":
+      return `added ${id} (${o.from ? FROM[o.from] : "collection"}): ${o.paper.title}`;
+    case "known":
+      return `already known ${id}: ${o.paper.title}${o.newToGroup ? ` (now counted as ${group === EVERY_GROUP ? "the installation's" : `server ${group}'s`})` : ""}`;
+    case "unknown":
+      return `unknown ${id}: neither Hugging Face nor arXiv knows this paper`;
+    case "failed":
+      return `failed ${id}: ${o.problem}`;
+  }
+}
+
+export function addAddCommand(program: Command, ctx: CliContext): void {
+  program
+    .command("add")
+    .description("add papers by arXiv id or link (Hugging Face's paper API, else arXiv's) as the group's own papers")
+    .argument("<papers...>", "arXiv ids or links (arxiv.org/abs/…, arxiv.org/pdf/…, huggingface.co/papers/…)")
+    .option("--guild <id>", `the Discord server whose papers they become (default ${EVERY_GROUP}: every server of the installation)`, guildOption, EVERY_GROUP)
+    .action(async (papers: string[], opts: { guild: string }) => {
+      const refs = parsePaperRefs(papers.join(" "), CLI_MAX_PAPERS);
+      const store = await ctx.papers();
+      const { config, log } = ctx;
+      const outcomes = await addPapers(
+        { store, embeddings: ctx.embeddings(), log },
+        { hfApiBase: config.hfApiBase, arxivApiBase: config.arxivApiBase, lookup: { log } },
+        refs,
+        { guildId: opts.guild },
+      );
+      for (const o of outcomes) ctx.io.out(outcomeLine(o, opts.guild));
+      const missed = outcomes.filter((o) => o.status === "failed" || o.status === "unknown").length;
+      if (missed) throw new UserError(`${missed} of ${outcomes.length} ${outcomes.length === 1 ? "paper was" : "papers were"} not added`);
+    });
+}

@@ -1,0 +1,21 @@
+import type { Command } from "commander";
+import { UserError } from "../config/errors.js";
+import { HEARTBEAT_MS } from "../discord/bot.js";
+import { checkHealth } from "../store/health.js";
+import type { CliContext } from "./context.js";
+
+export function addHealthCommand(program: Command, ctx: CliContext): void {
+  program
+    .command("health")
+    .description("one line on whether the database is usable and the bot is connected (exit 0 healthy, 1 not); changes nothing")
+    .option("--no-bot", "check the database only (no bot runs on it)")
+    .option("--json", "print the checks as JSON")
+    .action((opts: { bot: boolean; json?: boolean }) => {
+      const checks = checkHealth(ctx.config.dbPath, { bot: opts.bot, staleAfterMs: 3 * HEARTBEAT_MS });
+      const healthy = checks.every((c) => c.ok);
+      if (opts.json) ctx.io.out(JSON.stringify({ healthy, checks }));
+      const line = `${healthy ? "healthy" : "unhealthy"}: ${checks.map((c) => `${c.ok ? "" : "✗ "}${c.name} ${c.detail}`).join("; ")}`;
+      if (!healthy) throw new UserError(line);
+      if (!opts.json) ctx.io.out(line);
+    });
+}

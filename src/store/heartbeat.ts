@@ -1,0 +1,23 @@
+import type { Db } from "./db.js";
+
+/** What a running bot last said about itself, for `paperbot health` in another process. */
+export interface Heartbeat {
+  at: string;
+  pid: number;
+  /** "ready" when every shard this process runs is connected to the gateway. */
+  gateway: "ready" | "connecting" | "stopped";
+  shards: number[];
+}
+
+const key = (shard: number) => `bot_heartbeat_${shard}`;
+
+export function writeHeartbeat(db: Db, beat: Heartbeat): void {
+  const put = db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  for (const shard of beat.shards.length ? beat.shards : [0]) put.run(key(shard), JSON.stringify(beat));
+}
+
+/** Every shard's last heartbeat. */
+export function readHeartbeats(db: Db): Heartbeat[] {
+  const rows = db.prepare("SELECT value FROM meta WHERE key LIKE 'bot_heartbeat_%' ORDER BY key").pluck().all() as string[];
+  return rows.map((v) => JSON.parse(v) as Heartbeat);
+}

@@ -1,0 +1,138 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { ScriptedFailure } from "./huggingface.js";
+
+export interface ArxivPaper {
+  id: string;
+  version?: number;
+  title: string;
+  summary: string;
+  authors: string[];
+  /** ISO time of the first version, e.g. 2026-02-03T18:04:11Z. */
+  published: string;
+  primaryCategory: string;
+  categories?: string[];
+  comment?: string;
+}
+
+const NEW_ID = /^\d{4}\.\d{4,5}$/;
+const OLD_ID = /^[a-z-]+(?:\.[A-Z]{2})?\/\d{7}$/;
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/** arXiv hard-wraps titles and abstracts; so does the fake. */
+const wrap = (s: string) => s.replace(/(.{60,}?) /g, "$1\n  ");
+
+/**
+ * A local stand-in for the arXiv API's `GET /api/query?id_list=` on 127.0.0.1, answering in its
+ * Atom format (the arxiv and opensearch namespaces, an entry per known id, `link` rel alternate
+ * and related/pdf, `arxiv:primary_category`). An unknown id gives a feed with no entry (or, with
+ * `legacyUnknown`, the older API's entry with no title); a malformed one arXiv's "Error" entry.
+ * Scripted failures and `down` as in the Hugging Face fake; `rawBody` answers 200 with it.
+ */
+export class FakeArxiv {
+  readonly papers = new Map<string, ArxivPaper>();
+  readonly requests: { path: string; query: Record<string, string> }[] = [];
+  readonly failures: ScriptedFailure[] = [];
+  down?: number;
+  legacyUnknown = false;
+  /** Answer every query with status 200 and this body (arXiv's throttling says "Rate exceeded."). */
+  rawBody?: string;
+  private server = http.createServer((req, res) => this.handle(req, res));
+
+  add(...papers: ArxivPaper[]): this {
+    for (const p of papers) this.papers.set(p.id, p);
+    return this;
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    return this.url;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const query = Object.fromEntries(url.searchParams);
+    this.requests.push({ path: url.pathname, query });
+    const failure = this.down ? { status: this.down } : this.failures.shift();
+    if (failure?.hangUp) return void req.socket.destroy();
+    if (failure) return void res.writeHead(failure.status, { "content-type": "text/plain", ...failure.headers }).end(`scripted ${failure.status}`);
+    if (url.pathname !== "/api/query") return void res.writeHead(404, { "content-type": "text/plain" }).end("Not Found");
+    if (this.rawBody !== undefined) return void res.writeHead(200, { "content-type": "text/plain" }).end(this.rawBody);
+    const ids = (query.id_list ?? "").split(",").filter(Boolean);
+    const entries = ids.map((raw) => this.entry(raw)).filter((e): e is string => e !== undefined);
+    res.writeHead(200, { "content-type": "application/atom+xml; charset=utf-8" });
+    res.end(this.feed(query, entries));
+  }
+
+  private entry(raw: string): string | undefined {
+    const id = raw.replace(/v\d+$/, "");
+    if (!NEW_ID.test(id) && !OLD_ID.test(id)) {
+      const err = `https://arxiv.org/api/errors#incorrect_id_format_for_${esc(raw)}`;
+      return `  <entry>
+    <id>${err}</id>
+    <title>Error</title>
+    <summary>incorrect id format for ${esc(raw)}</summary>
+    <updated>2026-02-20T00:00:00-05:00</updated>
+    <link href="${err}" rel="alternate" type="text/html"/>
+    <author>
+      <name>arXiv api core</name>
+    </author>
+  </entry>`;
+    }
+    const p = this.papers.get(id);
+    if (!p) {
+      if (!this.legacyUnknown) return undefined;
+      return `  <entry>
+    <id>http://arxiv.org/abs/${esc(id)}</id>
+    <title/>
+    <summary/>
+    <updated>1969-12-31T19:00:00-05:00</updated>
+    <published>1969-12-31T19:00:00-05:00</published>
+    <author>
+      <name/>
+    </author>
+  </entry>`;
+    }
+    const v = `${p.id}v${p.version ?? 1}`;
+    const cats = [p.primaryCategory, ...(p.categories ?? []).filter((c) => c !== p.primaryCategory)];
+    return `  <entry>
+    <id>http://arxiv.org/abs/${esc(v)}</id>
+    <title>${esc(wrap(p.title))}</title>
+    <updated>${p.published}</updated>
+    <link href="https://arxiv.org/abs/${esc(v)}" rel="alternate" type="text/html"/>
+    <link href="https://arxiv.org/pdf/${esc(v)}" rel="related" type="application/pdf" title="pdf"/>
+    <summary>  ${esc(wrap(p.summary))}
+</summary>
+${cats.map((c) => `    <category term="${esc(c)}" scheme="http://arxiv.org/schemas/atom"/>`).join("\n")}
+    <published>${p.published}</published>
+${p.comment ? `    <arxiv:comment>${esc(p.comment)}</arxiv:comment>\n` : ""}    <arxiv:primary_category term="${esc(p.primaryCategory)}"/>
+${p.authors.map((a) => `    <author>\n      <name>${esc(a)}</name>\n    </author>`).join("\n")}
+  </entry>`;
+  }
+
+  private feed(query: Record<string, string>, entries: string[]): string {
+    const q = `search_query=${query.search_query ?? ""}&id_list=${query.id_list ?? ""}&start=0&max_results=${query.max_results ?? 10}`;
+    return `<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">
+  <id>https://arxiv.org/api/SkuXkYxumgL1drFIL7NufdnpkFc</id>
+  <title>arXiv Query: ${esc(q)}</title>
+  <updated>2026-02-20T12:00:00Z</updated>
+  <link href="https://arxiv.org/api/query?${esc(q)}" type="application/atom+xml"/>
+  <opensearch:itemsPerPage>${esc(query.max_results ?? "10")}</opensearch:itemsPerPage>
+  <opensearch:totalResults>${entries.length}</opensearch:totalResults>
+  <opensearch:startIndex>0</opensearch:startIndex>
+${entries.join("\n")}
+</feed>
+`;
+  }
+}
