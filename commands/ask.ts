@@ -1,6 +1,7 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, SlashCommandBuilder } from "discord.js";
 import { MAX_QUESTION_CHARS } from "../src/answer/answerEngine.js";
 import type { Command } from "../src/discord/command.js";
+import { askAcknowledged, askReplied } from "../src/metrics/metrics.js";
 import { ASK_SEARCHING, askProgress, askReplyMessages } from "../src/discord/format/askReply.js";
 import { LIMITS, NO_MENTIONS } from "../src/discord/limits.js";
 import { truncate } from "../src/retrieval/text.js";
@@ -23,6 +24,8 @@ export const ask = {
     const question = interaction.options.getString("question", true);
     const isPrivate = interaction.options.getBoolean("private") ?? false;
     await interaction.deferReply({ flags: isPrivate ? MessageFlags.Ephemeral : undefined });
+    const sinceAsked = () => (Date.now() - interaction.createdTimestamp) / 1000;
+    askAcknowledged.observe(sinceAsked());
     // Inside a thread opened from an answer, earlier turns are the context.
     const conversation = interaction.channel?.isThread() && deps.conversations.has(interaction.channelId) ? interaction.channelId : undefined;
     const progress = new ThrottledEditor((content) => interaction.editReply({ content, allowedMentions: NO_MENTIONS }));
@@ -56,6 +59,7 @@ export const ask = {
         allowedMentions: NO_MENTIONS,
         flags: isPrivate ? MessageFlags.Ephemeral : undefined,
       });
+    askReplied.observe(sinceAsked());
     deps.conversations.append(conversation ?? last.id, { question, answer: result.answer });
   },
 

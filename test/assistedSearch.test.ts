@@ -5,6 +5,7 @@ import { AnswerEngine } from "../src/answer/answerEngine.js";
 import { Budgets } from "../src/answer/budgets.js";
 import { createChatModel } from "../src/answer/chatModel.js";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
+import { answers, modelCalls, modelFailures } from "../src/metrics/metrics.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import type { PaperStore } from "../src/store/paperStore.js";
@@ -140,6 +141,30 @@ describe("relevance judgement", () => {
     const r = await engine().ask(QUESTION);
     expect(r.mode).toBe("llm");
     expect(fake.writingRequests[0]!.messages.at(-1)!.content.match(/<source /g)).toHaveLength(5);
+  });
+});
+
+describe("metrics of model calls", () => {
+  const count = async (c: typeof modelCalls | typeof modelFailures | typeof answers, labels: Record<string, string>) =>
+    (await c.get()).values.find((v) => Object.entries(labels).every(([k, x]) => (v.labels as Record<string, unknown>)[k] === x))?.value ?? 0;
+
+  it("count every call, and failures by reason, and the answer's mode", async () => {
+    const before = {
+      structured: await count(modelCalls, { kind: "structured" }),
+      stream: await count(modelCalls, { kind: "stream" }),
+      http500: await count(modelFailures, { kind: "structured", reason: "HTTP 500" }),
+      invalid: await count(modelFailures, { kind: "structured", reason: "invalid output" }),
+      written: await count(answers, { mode: "written" }),
+    };
+    fake.structured.set("search_queries", () => ({ status: 500 }));
+    fake.structured.set("relevance", () => ({ text: "not json" }));
+    fake.defaultChat = () => ({ text: "FastSwitch [1]." });
+    expect((await engine().ask("Which papers reduce KV cache memory in LLM serving?")).mode).toBe("llm");
+    expect((await count(modelCalls, { kind: "structured" })) - before.structured).toBe(2);
+    expect((await count(modelCalls, { kind: "stream" })) - before.stream).toBe(1);
+    expect((await count(modelFailures, { kind: "structured", reason: "HTTP 500" })) - before.http500).toBe(1);
+    expect((await count(modelFailures, { kind: "structured", reason: "invalid output" })) - before.invalid).toBe(1);
+    expect((await count(answers, { mode: "written" })) - before.written).toBe(1);
   });
 });
 

@@ -297,6 +297,45 @@ describe("/digest in a server", () => {
     expect(await previewIds(b)).not.toContain(singer);
   });
 
+  it("serves Prometheus metrics and a health check on loopback while it runs", async () => {
+    const w = await startWorldBot(undefined, { PAPERBOT_METRICS_PORT: "0" });
+    const url = w.bot.metricsUrl!;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const scrape = async () => {
+      const res = await fetch(`${url}/metrics`);
+      expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+      return res.text();
+    };
+    const value = (text: string, series: string) => {
+      const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+      return line ? Number(line.slice(series.length + 1)) : 0;
+    };
+    const before = await scrape();
+    const papersBefore = w.store.count();
+    const g = guildA(w);
+    await reply(digestCommand(w, g, "channel", { channel: papersOf(w, g) }));
+    expect(await reply(digestCommand(w, g, "now"))).toMatch(/^Posted /);
+    const ask = w.discord.sendCommand({ name: "ask", options: { question: "Which papers reduce KV cache memory in LLM serving?" } });
+    await ask.waitFor((i) => [i.original, ...i.followUps].some((m) => m?.content.includes("**Sources**")));
+    const refused = await w.discord.sendCommand({ name: "search", options: { query: "serving", assist: true } }).reply();
+    expect(refused.content).toMatch(/needs a language model/);
+
+    const after = await scrape();
+    const delta = (series: string) => value(after, series) - value(before, series);
+    expect(delta('paperbot_digest_runs_total{outcome="posted",app="paperbot"}')).toBe(1);
+    expect(delta('paperbot_papers_added_total{app="paperbot"}')).toBe(w.store.count() - papersBefore);
+    expect(w.store.count()).toBeGreaterThan(papersBefore);
+    expect(delta('paperbot_answers_total{mode="offline",app="paperbot"}')).toBe(1);
+    expect(delta('paperbot_ask_reply_seconds_count{app="paperbot"}')).toBe(1);
+    expect(delta('paperbot_ask_acknowledge_seconds_count{app="paperbot"}')).toBe(1);
+    expect(delta('paperbot_user_errors_total{kind="user",app="paperbot"}')).toBe(1); // assist without a model
+    expect(value(after, 'paperbot_gateway_connected{app="paperbot"}')).toBe(1);
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    await w.bot.stop();
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+
   it("/digest preview shows only the caller what would be posted, and posts nothing", async () => {
     const w = await startWorldBot();
     const g = guildA(w);

@@ -57,7 +57,7 @@ async function startSeededBot(): Promise<{ discord: FakeDiscord; bot: RunningBot
 
 describe("/digest rank and /digest interests", () => {
   it("change what /digest preview shows, and /digest status says how the post is ranked", async () => {
-    const { discord, guildId, papers, general } = await startSeededBot();
+    const { discord, papers, general } = await startSeededBot();
     const digest = async (subcommand: string, options: CommandInput["options"] = {}) => {
       const ix: FakeInteraction = discord.sendCommand({ name: "digest", subcommand, options, permissions: MANAGER_PERMISSIONS, channelId: general });
       const msg = await ix.reply(15_000);

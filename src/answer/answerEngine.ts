@@ -13,6 +13,7 @@ import { createChatModel, type ChatModel } from "./chatModel.js";
 import { checkCitations, partialCitations, toCitation } from "./citations.js";
 import { ComparisonSchema, comparisonJsonSchema, type Comparison } from "./comparison.js";
 import { notCoveredAnswer, offlineAnswer } from "./offlineAnswer.js";
+import { answers } from "../metrics/metrics.js";
 import { failureReason, parseJson } from "./modelOutput.js";
 import { offlineCompare } from "./offlineCompare.js";
 import { rewriteQuery } from "./queryRewrite.js";
@@ -66,6 +67,12 @@ export class AnswerEngine {
   }
 
   async ask(question: string, opts: AskOptions = {}): Promise<AskResult> {
+    const result = await this.answer(question, opts);
+    answers.inc({ mode: answerMode(result) });
+    return result;
+  }
+
+  private async answer(question: string, opts: AskOptions): Promise<AskResult> {
     const q = question.replace(/\s+/g, " ").trim();
     if (!q) throw new UserError("Ask a question, e.g. “Which papers reduce KV cache memory in LLM serving?”");
     if (q.length > MAX_QUESTION_CHARS)
@@ -209,6 +216,14 @@ export class AnswerEngine {
       return undefined;
     }
   }
+}
+
+/** How an answer was made, for the metrics: written, offline, fallback, cached or not covered. */
+function answerMode(r: AskResult): string {
+  if (r.cached) return "cached";
+  if (!r.covered) return "not_covered";
+  if (r.mode === "llm") return "written";
+  return r.fallbackReason ? "fallback" : "offline";
 }
 
 /** The question with the conversation's earlier questions before it, as searched. */

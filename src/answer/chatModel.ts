@@ -1,5 +1,7 @@
 import type { Config } from "../config/config.js";
+import { modelCalls, modelFailures } from "../metrics/metrics.js";
 import { createOpenAIClient, type OpenAI } from "../retrieval/openaiClient.js";
+import { failureReason } from "./modelOutput.js";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
@@ -39,7 +41,17 @@ export class OpenAIChatModel implements ChatModel {
   }
 
   async complete(messages: ChatMessage[], opts: ChatOptions): Promise<string> {
-    if (opts.jsonSchema) return this.structured(messages, opts);
+    const kind = opts.jsonSchema ? "structured" : "stream";
+    modelCalls.inc({ kind });
+    try {
+      return await (opts.jsonSchema ? this.structured(messages, opts) : this.streamed(messages, opts));
+    } catch (err) {
+      modelFailures.inc({ kind, reason: failureReason(err) });
+      throw err;
+    }
+  }
+
+  private async streamed(messages: ChatMessage[], opts: ChatOptions): Promise<string> {
     // The SDK's timeout stops at the response headers; a stream that stalls midway needs its own.
     const idle = new AbortController();
     let timer = setTimeout(() => idle.abort(), this.timeoutMs);

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Logger } from "../config/logger.js";
 import type { ChatMessage, ChatModel } from "./chatModel.js";
+import { modelFailures } from "../metrics/metrics.js";
 import { failureReason, parseJson } from "./modelOutput.js";
 
 /** A short structured call that helps an answer (a rewrite, a judgement): bounded, validated, never throwing. */
@@ -25,6 +26,7 @@ export async function callHelper<T>(model: ChatModel, messages: ChatMessage[], c
     });
     const parsed = call.output.safeParse(parseJson(text));
     if (parsed.success) return parsed.data;
+    modelFailures.inc({ kind: "structured", reason: "invalid output" });
     log?.warn({ model: model.name, call: call.name }, `the model's ${call.name} output was not the JSON asked for; ${call.otherwise}`);
   } catch (err) {
     log?.warn({ err: failureReason(err), model: model.name, call: call.name }, `the model's ${call.name} call failed; ${call.otherwise}`);

@@ -35,6 +35,8 @@ const ConfigSchema = z.object({
   PAPERBOT_USER_DAILY_ANSWERS: count(),
   PAPERBOT_GUILD_DAILY_ANSWERS: count(),
   PAPERBOT_MAX_ANSWER_TOKENS: count(400),
+  PAPERBOT_METRICS_PORT: count(),
+  PAPERBOT_METRICS_HOST: optional,
   LOG_LEVEL: optional.pipe(
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   ),
@@ -50,6 +52,8 @@ export interface Config {
   /** Written (model) answers per user and per server per day; undefined = no limit. */
   budgets: { userDaily?: number; guildDaily?: number };
   maxAnswerTokens: number;
+  /** Where the bot serves /metrics and /healthz; no port, no server. */
+  metrics: { port?: number; host: string };
   logLevel?: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
@@ -84,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     arxivApiBase: e.ARXIV_API_BASE ?? "https://export.arxiv.org",
     budgets: Object.freeze({ userDaily: e.PAPERBOT_USER_DAILY_ANSWERS, guildDaily: e.PAPERBOT_GUILD_DAILY_ANSWERS }),
     maxAnswerTokens: e.PAPERBOT_MAX_ANSWER_TOKENS ?? 400,
+    metrics: Object.freeze({ port: e.PAPERBOT_METRICS_PORT, host: e.PAPERBOT_METRICS_HOST ?? "127.0.0.1" }),
     logLevel: e.LOG_LEVEL,
   });
 }

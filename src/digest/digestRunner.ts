@@ -1,5 +1,6 @@
 import { UserError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
+import { digestRuns } from "../metrics/metrics.js";
 import type { DailyPapers } from "../ingest/hfDailyPapers.js";
 import { hfItemToInput } from "../ingest/hfItem.js";
 import { realSleep } from "../ingest/retryingFetch.js";
@@ -86,13 +87,21 @@ export type DigestOutcome = OutcomeBase &
  * Posts one server's digest for one local date, at most once per channel and date, and never
  * throws: every ending is an outcome (and is in the ledger for status).
  */
-export async function runDigest(args: {
+export async function runDigest(args: DigestRunArgs): Promise<DigestOutcome> {
+  const outcome = await runOnce(args);
+  digestRuns.inc({ outcome: outcome.kind });
+  return outcome;
+}
+
+export interface DigestRunArgs {
   guildId: string;
   date: string;
   deps: DigestDeps;
   /** A person asked ("post now"): run even if the schedule is paused. */
   ignorePause?: boolean;
-}): Promise<DigestOutcome> {
+}
+
+async function runOnce(args: DigestRunArgs): Promise<DigestOutcome> {
   const { guildId, date, deps } = args;
   const now = deps.now ?? (() => new Date());
   const base = { guildId, date };

@@ -10,6 +10,8 @@ import type { PaperStore } from "../store/paperStore.js";
 import type { ScheduledRun } from "../digest/scheduler.js";
 import { sharedDayFetcher } from "../digest/fetchDay.js";
 import { writeHeartbeat, type Heartbeat } from "../store/heartbeat.js";
+import { gatewayConnected } from "../metrics/metrics.js";
+import { startMetricsServer } from "../metrics/metricsServer.js";
 import type { BotDeps, Command } from "./command.js";
 import { createClient } from "./client.js";
 import { DigestService, engineTldr, type DigestServiceOptions } from "./digestService.js";
@@ -21,6 +23,8 @@ export interface RunningBot {
   deps: BotDeps;
   /** Start-up catch-up of missed digests (resolves once done; never rejects). */
   digestCatchUp: Promise<ScheduledRun[]>;
+  /** Where /metrics and /healthz are served, when PAPERBOT_METRICS_PORT is set. */
+  metricsUrl?: string;
   /**
    * Stops taking interactions, finishes the replies under way, logs out. The caller closes the
    * store. A gateway connection that is not ready (Discord unreachable) is left to the process
@@ -37,6 +41,7 @@ function startHeartbeat(client: Client, store: PaperStore, log: Logger): { stop(
   const shards = () => client.shard?.ids ?? [0];
   const beat = (gateway?: Heartbeat["gateway"]) => {
     const ready = client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
+    gatewayConnected.set(ready && gateway !== "stopped" ? 1 : 0);
     try {
       writeHeartbeat(store.db, { at: new Date().toISOString(), pid: process.pid, gateway: gateway ?? (ready ? "ready" : "connecting"), shards: shards() });
     } catch (err) {
@@ -137,10 +142,27 @@ export async function startBot(
       opts.log.error({ err, channelId: channel.id }, "could not pause the digest of a deleted channel");
     }
   });
-  await logIn(client, config.discord.token, ready, opts.signal);
+  // Served from before the login, so a scrape during a slow start sees the gateway not yet connected.
+  const metrics =
+    config.metrics.port === undefined
+      ? undefined
+      : await startMetricsServer({
+          port: config.metrics.port,
+          host: config.metrics.host,
+          healthy: () => client.isReady() && client.ws.shards.every((shard) => shard.status === Status.Ready),
+          log: opts.log,
+        });
+  try {
+    await logIn(client, config.discord.token, ready, opts.signal);
+  } catch (err) {
+    heartbeat.stop();
+    await metrics?.stop();
+    throw err;
+  }
   return {
     client,
     deps,
+    metricsUrl: metrics?.url,
     get digestCatchUp() {
       return digestCatchUp;
     },
@@ -148,6 +170,7 @@ export async function startBot(
       accepting = false;
       stopping.abort();
       heartbeat.stop();
+      await metrics?.stop();
       await deps.digest?.stop();
       await dispatcher.drain();
       if (client.isReady() && client.ws.shards.every((shard) => shard.status === Status.Ready)) await client.destroy();

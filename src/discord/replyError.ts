@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { MessageFlags, type RepliableInteraction } from "discord.js";
 import { UserError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
+import { userErrors } from "../metrics/metrics.js";
 import { truncate } from "../retrieval/text.js";
 import { NO_MENTIONS } from "./limits.js";
 
@@ -20,6 +21,7 @@ export async function replyEphemeral(interaction: RepliableInteraction, content:
  */
 export async function replyError(interaction: RepliableInteraction, err: unknown, log: Logger, context: Record<string, unknown>): Promise<void> {
   let content: string;
+  userErrors.inc({ kind: err instanceof UserError ? "user" : "internal" });
   if (err instanceof UserError) content = err.message;
   else {
     const errorId = randomBytes(4).toString("hex");

@@ -1,5 +1,6 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Logger } from "../config/logger.js";
+import { papersAdded } from "../metrics/metrics.js";
 import { embedBacklog, type EmbedSummary } from "../retrieval/embedBacklog.js";
 import type { PaperStore } from "../store/paperStore.js";
 import type { Progress } from "./progress.js";
@@ -34,6 +35,7 @@ export interface Added {
  */
 export async function addToCollection(c: Collection, load: () => IngestSummary | Promise<IngestSummary>): Promise<Added> {
   const summary = await load();
+  papersAdded.inc(summary.added);
   const added: Added = { summary };
   const changed = summary.added + summary.updated;
   if (changed >= BULK_LOAD) added.mergedSeconds = c.store.optimizeIndexes();
