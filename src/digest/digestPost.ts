@@ -1,17 +1,11 @@
+import { DISCORD_LIMITS } from "../config/discordLimits.js";
 import type { Logger } from "../config/logger.js";
 import type { HfItem } from "../ingest/hfItem.js";
 import { escapeMarkdown, linkUrl, neutralizeMentions } from "./discordText.js";
 import type { DigestFilter, Selection } from "./selectPapers.js";
 import { normalizeSpace, splitSentences, truncate } from "../retrieval/text.js";
 
-export const DISCORD_LIMITS = {
-  content: 2000,
-  embeds: 10,
-  embedTitle: 256,
-  embedDescription: 4096,
-  /** Titles, descriptions, fields, footers and author names of all embeds of one message together. */
-  embedsTotal: 6000,
-} as const;
+export { DISCORD_LIMITS };
 
 /** What the entries' titles and descriptions may add up to: under the limit, with room to spare. */
 const EMBEDS_BUDGET = 5800;

@@ -43,9 +43,10 @@ export function digestPostProblems(post: DigestPost, nonce?: string): string[] {
     if (!isHttpUrl(e.url)) problems.push(`embed ${i + 1} has an unusable url`);
     total += e.title.length + e.description.length;
   });
-  if (total > LIMITS.embedTotal) problems.push(`the embeds hold ${total} characters (max ${LIMITS.embedTotal})`);
+  if (total > LIMITS.embedsTotal) problems.push(`the embeds hold ${total} characters (max ${LIMITS.embedsTotal})`);
   const rows = digestComponents(post);
-  if (rows.length > 5 || rows.some((r) => r.components.length > 5)) problems.push("more than 5 rows of 5 buttons");
+  if (rows.length > LIMITS.rows || rows.some((r) => r.components.length > LIMITS.buttonsPerRow))
+    problems.push(`more than ${LIMITS.rows} rows of ${LIMITS.buttonsPerRow} buttons`);
   if (nonce !== undefined && (!nonce || nonce.length > NONCE_LENGTH)) problems.push(`the nonce must be 1 to ${NONCE_LENGTH} characters`);
   return problems;
 }

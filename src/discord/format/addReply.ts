@@ -47,7 +47,7 @@ export function addReply(outcomes: readonly AddOutcome[]): AddReply {
     if (!("paper" in o)) continue;
     const card = paperCard(o.paper, []);
     const n = embedLength(card.data);
-    if (embeds.length && (size + n > LIMITS.embedTotal || embeds.length >= LIMITS.embeds)) flush();
+    if (embeds.length && (size + n > LIMITS.embedsTotal || embeds.length >= LIMITS.embeds)) flush();
     lines.push(addedLine(o));
     embeds.push(card);
     size += n;

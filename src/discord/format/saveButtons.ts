@@ -6,8 +6,8 @@ import { LIMITS } from "../limits.js";
 export const SAVE_BUTTON = "save";
 
 const MAX_CUSTOM_ID = 100;
-const BUTTONS_PER_ROW = 5;
-const MAX_ROWS = 5;
+const BUTTONS_PER_ROW = LIMITS.buttonsPerRow;
+const MAX_ROWS = LIMITS.rows;
 /** Short enough that five labels share a row on a laptop screen. */
 const SHORT_TITLE = 32;
 
