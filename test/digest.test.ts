@@ -9,7 +9,8 @@ import type { DigestPoster, RecentMessage } from "../src/digest/digestPoster.js"
 import { previewDigest, runDigest, type DigestDeps, type DigestOutcome } from "../src/digest/digestRunner.js";
 import { INTERACTIVE_FEED_RETRY } from "../src/digest/feedRetry.js";
 import { sharedDayFetcher } from "../src/digest/fetchDay.js";
-import { digestStatus, formatDigestStatus } from "../src/digest/digestStatus.js";
+import { digestStatus } from "../src/digest/digestStatus.js";
+import { statusMessage } from "../src/discord/format/digestReplies.js";
 import { DigestLedger } from "../src/digest/ledger.js";
 import { digestNonce } from "../src/digest/nonce.js";
 import { ChannelGoneError, MissingAccessError, PostRejectedError } from "../src/digest/posterErrors.js";
@@ -381,7 +382,7 @@ describe("the daily digest run", () => {
     expect(settings.get(GUILD_B)?.paused).toBe(false);
     const st = digestStatus({ guildId: GUILD_A, settings, ledger, now: clock });
     expect(st.nextRun).toBeUndefined();
-    expect(formatDigestStatus(st).join("\n")).toMatch(/Paused: The digest channel/);
+    expect(statusMessage(st)).toMatch(/\*\*Paused:\*\* The digest channel/);
     expect((await runDigest({ guildId: GUILD_A, date: "2026-02-11", deps })).kind).toBe("skipped");
   });
 
@@ -409,7 +410,7 @@ describe("the daily digest run", () => {
     expect(discord.sendCalls).toHaveLength(0);
     const st = digestStatus({ guildId: GUILD_A, settings, ledger, now: clock });
     expect(st.lastError).toMatchObject({ date: "2026-02-10", state: "failed", error: expect.stringMatching(/503/) });
-    expect(formatDigestStatus(st).join("\n")).toMatch(/Last error \(2026-02-10, failed\)/);
+    expect(statusMessage(st)).toMatch(/\*\*Last error\*\* \(2026-02-10, failed\)/);
 
     hf.down = undefined;
     expect((await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps, ignorePause: true })).kind).toBe("posted");
@@ -427,8 +428,8 @@ describe("the daily digest run", () => {
       expect(sleeps.reduce((a, b) => a + b, 0), kind).toBe(3 * 3_600_000);
       expect(ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date }), kind).toMatchObject({ state: "failed" });
       const st = digestStatus({ guildId: GUILD_A, settings, ledger, now: clock });
-      expect(formatDigestStatus(st).join("\n"), kind).toMatch(new RegExp(`Last error \\(${date}, failed\\): the Hugging Face feed's answer`));
-      expect(formatDigestStatus(st).join("\n"), kind).not.toMatch(/nothing new/);
+      expect(statusMessage(st), kind).toMatch(new RegExp(`\\*\\*Last error\\*\\* \\(${date}, failed\\): the Hugging Face feed's answer`));
+      expect(statusMessage(st), kind).not.toMatch(/nothing new/);
       expect(discord.sendCalls, kind).toHaveLength(i);
 
       hf.glitch = undefined;

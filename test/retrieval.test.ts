@@ -3,7 +3,6 @@ import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { embedBacklog } from "../src/retrieval/embedBacklog.js";
 import { createEmbeddings } from "../src/retrieval/embeddings.js";
-import { PaperRetriever } from "../src/retrieval/paperRetriever.js";
 import { fuseByRank, Retriever } from "../src/retrieval/retriever.js";
 import type { PaperStore } from "../src/store/paperStore.js";
 import { FakeOpenAI } from "./fakes/openai.js";
@@ -53,17 +52,6 @@ describe("ranking on the seed collection", () => {
     expect((await titles(r, "NanoFlow serving throughput"))[0]).toMatch(/^NanoFlow/); // now cached
     store.upsert({ arxivId: "2408.12757", title: "NanoFlow: Towards Optimal Large Language Model Serving Throughput", abstract: "Zeppelin airships for serving.", authors: [], source: "hf" });
     expect((await titles(r, "zeppelin airships"))[0]).toMatch(/^NanoFlow/);
-  });
-
-  it("serves LangChain Documents with the paper's metadata", async () => {
-    const docs = await new PaperRetriever(new Retriever(await seeded()), 2).invoke("NanoFlow serving throughput");
-    expect(docs).toHaveLength(2);
-    expect(docs[0]!.metadata).toMatchObject({
-      id: "nanoflow-towards-optimal-large-language-model-serving-throughput",
-      title: "NanoFlow: Towards Optimal Large Language Model Serving Throughput",
-      year: "2024",
-    });
-    expect(docs[0]!.pageContent).toMatch(/^The increasing usage of Large Language Models/);
   });
 });
 

@@ -64,28 +64,3 @@ export function digestStatus(args: {
   if (err?.lastError) status.lastError = { date: err.date, error: err.lastError, state: err.state };
   return status;
 }
-
-/** Plain lines for a reply (no mentions; the Discord side may format richer). */
-export function formatDigestStatus(st: DigestStatus): string[] {
-  const s = st.settings;
-  const lines: string[] = [];
-  if (!st.configured) lines.push("The daily digest is not set up: choose a channel first.");
-  else lines.push(`Channel ${s.channelId}, ${s.count} papers daily at ${s.time} (${s.timezone}).`);
-  const filters = [
-    s.include.length ? `include ${s.include.join(", ")}` : "",
-    s.exclude.length ? `exclude ${s.exclude.join(", ")}` : "",
-    s.minUpvotes > 0 ? `at least ${s.minUpvotes} upvotes` : "",
-  ].filter(Boolean);
-  lines.push(
-    s.rankMode === "trending"
-      ? "Ranked trending: most upvoted first."
-      : `Ranked for-us${s.interests.length ? ` (interests: ${s.interests.join(", ")})` : ""}.`,
-  );
-  if (filters.length) lines.push(`Filters: ${filters.join("; ")}.`);
-  if (st.paused) lines.push(`Paused${st.pausedReason ? `: ${st.pausedReason}` : "."}`);
-  if (st.nextRun) lines.push(`Next post: ${st.nextRun.human}.`);
-  if (st.lastPost) lines.push(`Last post: ${st.lastPost.date}, ${st.lastPost.count} papers (message ${st.lastPost.messageId}).`);
-  if (st.lastRun?.nothingNew) lines.push(`${st.lastRun.date}: nothing new to post.`);
-  if (st.lastError) lines.push(`Last error (${st.lastError.date}, ${st.lastError.state}): ${st.lastError.error}`);
-  return lines;
-}
