@@ -35,7 +35,11 @@ export async function benchCollection(): Promise<{ store: PaperStore; cleanup: (
   const store = openStore(path.join(dir, "bench.db"));
   await ingestSeedPage(store, bundledSeedPage);
   await ingestHfFiles(store, corpusDir);
-  return { store, cleanup: () => (store.db.close(), fs.rmSync(dir, { recursive: true, force: true })) };
+  const cleanup = () => {
+    store.db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return { store, cleanup };
 }
 
 interface Row {

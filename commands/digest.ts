@@ -190,7 +190,7 @@ function channelProblem(interaction: ChatInputCommandInteraction<"cached" | "raw
 
 async function preview(interaction: ChatInputCommandInteraction, service: DigestService, guildId: string): Promise<void> {
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  let pv;
+  let pv: Awaited<ReturnType<DigestService["preview"]>>;
   try {
     pv = await service.preview(guildId);
   } catch (err) {

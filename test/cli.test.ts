@@ -145,7 +145,7 @@ describe("the paperbot command line", () => {
     const compare = await runBin(["compare", "SSDTrain", "memascend"], e);
     expect(compare.code).toBe(0);
     expect(compare.stdout).toMatch(/^\[A\] SSDTrain: .*\n\[B\] MemAscend: /);
-    expect(compare.stdout).toMatch(/Key differences\n  - Shared terms: /);
+    expect(compare.stdout).toMatch(/Key differences\n {2}- Shared terms: /);
     const unknown = await runBin(["compare", "zzqx", "NanoFlow"], e);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/No paper matches “zzqx”/);

@@ -5,7 +5,7 @@ import {
   ButtonBuilder,
   ButtonStyle,
   ChannelType,
-  Client,
+  type Client,
   DiscordAPIError,
   EmbedBuilder,
   Events,

@@ -27,7 +27,7 @@ function feedItem(id: string, title: string, summary: string, upvotes = 999, aut
   };
 }
 
-let fakes: { stop(): Promise<void> }[] = [];
+const fakes: { stop(): Promise<void> }[] = [];
 afterEach(async () => {
   for (const f of fakes.splice(0)) await f.stop();
 });

@@ -20,7 +20,7 @@ export function splitSentences(text: string): string[] {
   const s = normalizeSpace(text);
   const out: string[] = [];
   let start = 0;
-  const boundary = /([.!?…]+)(["'”’)\]]*) (?=["'“‘(\[]?[\p{Lu}\p{N}])/gu;
+  const boundary = /([.!?…]+)(["'”’)\]]*) (?=["'“‘([]?[\p{Lu}\p{N}])/gu;
   for (let m = boundary.exec(s); m; m = boundary.exec(s)) {
     if (m[1] === "." && !endsSentence(s.slice(start, m.index))) continue;
     const end = m.index + m[1]!.length + m[2]!.length;
@@ -32,7 +32,7 @@ export function splitSentences(text: string): string[] {
 }
 
 function endsSentence(before: string): boolean {
-  const word = /(\S*)$/.exec(before)![1]!.replace(/^["'“‘(\[]+/, "").toLowerCase();
+  const word = /(\S*)$/.exec(before)![1]!.replace(/^["'“‘([]+/, "").toLowerCase();
   if (ABBREVIATIONS.has(word)) return false;
   // Dotted initialisms and abbreviations: "e.g", "U.S", "a.k.a".
   if (/^(\p{L}\.)+\p{L}$/u.test(word)) return false;
