@@ -147,6 +147,15 @@ describe("paperbot start --shards", () => {
     );
     expect(bot.stderr()).not.toMatch(/SQLITE_BUSY|database is locked/);
     for (const m of fake.messageLog) expect(JSON.stringify(m)).not.toMatch(/SQLITE_BUSY|database is locked/);
+
+    // Back to one process: `paperbot health` no longer counts the second shard of the earlier run.
+    const single = launch([], env);
+    await fake.waitFor(() => readHeartbeatsOf(file).some((b) => b.gateway === "ready"), START_WAIT_MS, () => `the single bot\n${single.stderr()}`);
+    const after = await runBin(["health"], { PAPERBOT_DB: file });
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stdout).toMatch(/gateway connected \(1 shard\)/);
+    single.child.kill("SIGTERM");
+    expect(await single.exited).toEqual({ code: 0, signal: null });
   }, 180_000);
 
   it("rejects a shard count that is not a whole number or auto", async () => {

@@ -38,7 +38,7 @@ function startHeartbeat(client: Client, store: PaperStore, log: Logger): { stop(
   const beat = (gateway?: Heartbeat["gateway"]) => {
     const ready = client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
     try {
-      writeHeartbeat(store.db, { at: new Date().toISOString(), pid: process.pid, gateway: gateway ?? (ready ? "ready" : "connecting"), shards: shards() });
+      writeHeartbeat(store.db, { at: new Date().toISOString(), pid: process.pid, gateway: gateway ?? (ready ? "ready" : "connecting"), shards: shards(), shardCount: client.options.shardCount ?? 1 });
     } catch (err) {
       log.warn({ err }, "could not record the heartbeat");
     }
