@@ -126,11 +126,7 @@ describe("paperbot start --shards", () => {
     expect((await status(one).reply(15_000)).content).toContain(`**Last post:** ${today()}, 5 papers`);
 
     // SIGTERM to the launcher stops every shard, and it exits 0.
-    bot.child.kill("SIGTERM");
-    let timer: NodeJS.Timeout | undefined;
-    const stillRunning = new Promise<"still running">((resolve) => (timer = setTimeout(() => resolve("still running"), EXIT_WAIT_MS)));
-    expect(await Promise.race([bot.exited, stillRunning]), bot.stderr()).toEqual({ code: 0, signal: null });
-    clearTimeout(timer);
+    expect(await terminate(bot), bot.stderr()).toEqual({ code: 0, signal: null });
     expect(pids.filter(alive)).toEqual([]);
     expect(readHeartbeatsOf(file).map((b) => b.gateway)).toEqual(["stopped", "stopped"]);
 
@@ -158,12 +154,51 @@ describe("paperbot start --shards", () => {
     expect(await single.exited).toEqual({ code: 0, signal: null });
   }, 180_000);
 
+  it("stops on SIGTERM with exit 0 while the shards cannot reach the gateway", async () => {
+    discord = new FakeDiscord({ token: "test-token" });
+    await discord.start();
+    const fake = discord;
+    fake.gatewayAccepts = "refuse";
+    const { file } = tempStore();
+    const bot = launch(["--shards", "2"], { DISCORD_TOKEN: "test-token", DISCORD_APP_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase, PAPERBOT_DB: file });
+    await fake.waitFor(() => fake.gatewayAttempts >= 2, START_WAIT_MS, () => `shard 0 to try the gateway\n${bot.stderr()}`);
+    const shardPid = readHeartbeatsOf(file)[0]!.pid;
+    pids.push(shardPid);
+    expect(await terminate(bot), bot.stderr()).toEqual({ code: 0, signal: null });
+    expect(alive(shardPid)).toBe(false);
+  }, 120_000);
+
+  it("stops on SIGTERM with exit 0 while asking Discord how many shards to run", async () => {
+    discord = new FakeDiscord({ token: "test-token" });
+    await discord.start();
+    const fake = discord;
+    fake.withholdReply((r) => r.path === "/gateway/bot");
+    const { file } = tempStore();
+    const bot = launch(["--shards", "auto"], { DISCORD_TOKEN: "test-token", DISCORD_APP_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase, PAPERBOT_DB: file });
+    await fake.waitFor(() => fake.requestsTo("GET /gateway/bot").length > 0, START_WAIT_MS, () => `the launcher to ask\n${bot.stderr()}`);
+    expect(await terminate(bot), bot.stderr()).toEqual({ code: 0, signal: null });
+    expect(fake.identifies).toHaveLength(0);
+    expect(readHeartbeatsOf(file)).toEqual([]);
+  }, 120_000);
+
   it("rejects a shard count that is not a whole number or auto", async () => {
     const r = await runBin(["start", "--shards", "0"], { DISCORD_TOKEN: "t", PAPERBOT_DB: path.join(tempDir(), "p.db") });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/expected "auto" or a whole number from 1 to 1024/);
   });
 });
+
+/** Sends SIGTERM and waits (bounded) for the process to end; returns how it ended. */
+async function terminate(bot: ReturnType<typeof launch>): Promise<{ code: number | null; signal: NodeJS.Signals | null } | "still running"> {
+  bot.child.kill("SIGTERM");
+  let timer: NodeJS.Timeout | undefined;
+  const stillRunning = new Promise<"still running">((resolve) => (timer = setTimeout(() => resolve("still running"), EXIT_WAIT_MS)));
+  try {
+    return await Promise.race([bot.exited, stillRunning]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function readHeartbeatsOf(file: string) {
   const db = new Database(file, { readonly: true });
