@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
@@ -181,12 +182,38 @@ describe("paperbot start --shards", () => {
     expect(readHeartbeatsOf(file)).toEqual([]);
   }, 120_000);
 
+  it("a shard stops by itself when its launcher is killed", async () => {
+    discord = new FakeDiscord({ token: "test-token" });
+    await discord.start();
+    const fake = discord;
+    const { file } = tempStore();
+    const bot = launch(["--shards", "1"], { DISCORD_TOKEN: "test-token", DISCORD_APP_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase, PAPERBOT_DB: file });
+    await fake.waitFor(() => fake.identifies.length > 0, START_WAIT_MS, () => `the shard to identify\n${bot.stderr()}`);
+    await waitUntil(() => readHeartbeatsOf(file)[0]?.gateway === "ready", 20_000);
+    const shardPid = readHeartbeatsOf(file)[0]!.pid;
+    pids.push(shardPid);
+    // (Its stdout and stderr stay open while the shard, which shares them, runs.)
+    const launcherGone = once(bot.child, "exit");
+    bot.child.kill("SIGKILL");
+    await launcherGone;
+    await waitUntil(() => !alive(shardPid), EXIT_WAIT_MS);
+    expect(readHeartbeatsOf(file)[0]!.gateway).toBe("stopped");
+  }, 120_000);
+
   it("rejects a shard count that is not a whole number or auto", async () => {
     const r = await runBin(["start", "--shards", "0"], { DISCORD_TOKEN: "t", PAPERBOT_DB: path.join(tempDir(), "p.db") });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/expected "auto" or a whole number from 1 to 1024/);
   });
 });
+
+/** Polls `predicate` every 100 ms until it holds; fails after `ms`. */
+async function waitUntil(predicate: () => boolean, ms: number): Promise<void> {
+  for (let waited = 0; !predicate(); waited += 100) {
+    if (waited >= ms) throw new Error(`still not so after ${ms} ms: ${predicate.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 /** Sends SIGTERM and waits (bounded) for the process to end; returns how it ended. */
 async function terminate(bot: ReturnType<typeof launch>): Promise<{ code: number | null; signal: NodeJS.Signals | null } | "still running"> {
