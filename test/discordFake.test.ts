@@ -17,7 +17,7 @@ import {
   type Interaction,
   type TextChannel,
 } from "discord.js";
-import { CallbackType, FakeDiscord, loginClient, MANAGER_PERMISSIONS, mentionsNobody, validateMessage } from "./fakes/discord.js";
+import { CallbackType, FakeDiscord, loginClient, shardOf, MANAGER_PERMISSIONS, mentionsNobody, validateMessage } from "./fakes/discord.js";
 
 const fakes: FakeDiscord[] = [];
 const clients: Client[] = [];
@@ -52,6 +52,39 @@ function restFor(fake: FakeDiscord, token = "x"): REST {
 }
 
 describe("FakeDiscord with the real discord.js Client", () => {
+  it("shards as Discord does: each shard gets its own guilds and their interactions", async () => {
+    const fake = await startFake({ shards: 2, guilds: [{ name: "Zero", shard: 0 }, { name: "One", shard: 1 }, { name: "Zero again", shard: 0 }] });
+    const [zero, one] = [fake.guild("Zero"), fake.guild("One")];
+    expect([zero.id, one.id, fake.guild("Zero again").id].map((id) => shardOf(id, 2))).toEqual([0, 1, 0]);
+    const shard0 = await loginClient(fake, { options: { shards: [0], shardCount: 2 } });
+    clients.push(shard0);
+    const shard1 = await loginClient(fake, { options: { shards: [1], shardCount: 2 } });
+    clients.push(shard1);
+    expect((await restFor(fake).get(Routes.gatewayBot())) as { shards: number }).toMatchObject({ shards: 2 });
+    expect(fake.identifies.map((i) => i.shard)).toEqual([[0, 2], [1, 2]]);
+    expect([...shard0.guilds.cache.keys()].sort()).toEqual([zero.id, fake.guild("Zero again").id].sort());
+    expect([...shard1.guilds.cache.keys()]).toEqual([one.id]);
+
+    const got: string[] = [];
+    shard0.on(Events.InteractionCreate, (i) => got.push(`0:${i.guildId}`));
+    shard1.on(Events.InteractionCreate, (i) => got.push(`1:${i.guildId}`));
+    fake.sendCommand({ name: "ping", guildId: one.id, channelId: fake.channelId("general", one.id) });
+    fake.sendCommand({ name: "ping", guildId: zero.id, channelId: fake.channelId("general", zero.id) });
+    await fake.waitFor(() => got.length === 2, 5000, "both interactions");
+    expect(got.sort()).toEqual([`0:${zero.id}`, `1:${one.id}`]);
+  });
+
+  it("closes a connection that identifies with an impossible shard (4010)", async () => {
+    const fake = await startFake();
+    // discord.js validates its own options, so the bad IDENTIFY goes over a raw socket.
+    const { WebSocket } = await import("ws");
+    const ws = new WebSocket(`${fake.gatewayUrl}?v=10&encoding=json`);
+    await once(ws, "message");
+    ws.send(JSON.stringify({ op: 2, d: { token: "t", intents: 1, properties: {}, shard: [2, 2] } }));
+    const [code] = (await once(ws, "close")) as [number];
+    expect(code).toBe(4010);
+  });
+
   it("logs in: READY, guild and channels cached, heartbeats acknowledged", async () => {
     const { fake, client } = await startBot();
     expect(client.user?.id).toBe(fake.botUser.id);

@@ -1,9 +1,17 @@
-import type { Command } from "commander";
+import { fileURLToPath } from "node:url";
+import { InvalidArgumentError, type Command } from "commander";
 import { commands } from "../../commands/index.js";
+import { UsageError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
 import { startBot, type RunningBot } from "../discord/bot.js";
 import { registerCommands } from "../discord/registerCommands.js";
+import { isShardProcess, runShards, type ShardCount } from "../discord/shardLauncher.js";
 import type { CliContext } from "./context.js";
+import { positiveInt } from "./parsers.js";
+
+/** What each shard process runs: this CLI's `start`. */
+const BIN = fileURLToPath(new URL("../../bin/paperbot.js", import.meta.url));
+const MAX_SHARDS = 1024;
 
 /** How long a stop waits for the replies and digest runs under way before the process exits anyway. */
 export const SHUTDOWN_GRACE_MS = 5_000;
@@ -25,9 +33,11 @@ export function addBotCommands(program: Command, ctx: CliContext): void {
   program
     .command("start")
     .description("run the Discord bot until SIGINT/SIGTERM")
-    .action(async () => {
+    .option("--shards <count>", `run the bot as this many shard processes (1-${MAX_SHARDS}) under one launcher, or "auto" for as many as Discord recommends`, shardCount)
+    .action(async (opts: { shards?: ShardCount }) => {
+      if (opts.shards !== undefined) return launchShards(ctx, opts.shards);
       // From here on a signal stops the bot, even while it is still logging in.
-      const stop = stopOnSignals(ctx.log);
+      const stop = stopOnSignals(ctx.log, { shard: isShardProcess() });
       try {
         const store = await ctx.papers();
         let bot: RunningBot;
@@ -49,20 +59,54 @@ export function addBotCommands(program: Command, ctx: CliContext): void {
     });
 }
 
-/** SIGINT/SIGTERM abort the returned signal (once; a second signal ends the process the default way). */
-function stopOnSignals(log: Logger): { signal: AbortSignal; dispose: () => void } {
+function shardCount(value: string): ShardCount {
+  if (value === "auto") return "auto";
+  try {
+    return positiveInt(MAX_SHARDS)(value);
+  } catch {
+    throw new InvalidArgumentError(`expected "auto" or a whole number from 1 to ${MAX_SHARDS}`);
+  }
+}
+
+/** `start --shards`: the launcher. It runs no bot itself; each shard process runs `start`. */
+async function launchShards(ctx: CliContext, count: ShardCount): Promise<void> {
+  if (isShardProcess()) throw new UsageError("--shards is for the launcher, not for a shard it started");
+  if (!ctx.config.discord.token) throw new UsageError("DISCORD_TOKEN is not set: create a bot in the Discord Developer Portal (see README).");
+  const stop = stopOnSignals(ctx.log, { shard: false });
+  try {
+    // The database is migrated (and seeded) once here, before the shards open it.
+    await ctx.papers();
+    ctx.close();
+    if (stop.signal.aborted) return;
+    ctx.io.err(`paperbot: starting ${count === "auto" ? "the shards Discord recommends" : `${count} shard${count > 1 ? "s" : ""}`}. Ctrl+C stops.`);
+    await runShards(ctx.config, count, { file: BIN, args: ["start"], log: ctx.log, signal: stop.signal });
+  } finally {
+    stop.dispose();
+    setTimeout(() => process.exit(), EXIT_BACKSTOP_MS).unref();
+  }
+}
+
+/**
+ * SIGINT/SIGTERM abort the returned signal, once: a second signal ends the process the default way,
+ * except in a shard, which the launcher and a terminal's Ctrl+C may both signal (it ignores the
+ * repeats) and which also stops when its launcher is gone.
+ */
+function stopOnSignals(log: Logger, opts: { shard: boolean }): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const dispose = () => {
+    if (opts.shard) return;
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   };
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: NodeJS.Signals | "disconnect") => {
+    if (controller.signal.aborted) return;
     dispose();
-    log.info({ signal }, "shutting down: finishing replies in flight");
+    log.info({ signal }, signal === "disconnect" ? "shutting down: the shard launcher is gone" : "shutting down: finishing replies in flight");
     controller.abort(new Error(`stopped by ${signal}`));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  if (opts.shard) process.once("disconnect", () => onSignal("disconnect"));
   return { signal: controller.signal, dispose };
 }
 

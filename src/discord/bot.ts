@@ -43,7 +43,7 @@ function startHeartbeat(client: Client, store: PaperStore, log: Logger): { stop(
     const ready = client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
     gatewayConnected.set(ready && gateway !== "stopped" ? 1 : 0);
     try {
-      writeHeartbeat(store.db, { at: new Date().toISOString(), pid: process.pid, gateway: gateway ?? (ready ? "ready" : "connecting"), shards: shards() });
+      writeHeartbeat(store.db, { at: new Date().toISOString(), pid: process.pid, gateway: gateway ?? (ready ? "ready" : "connecting"), shards: shards(), shardCount: client.options.shardCount ?? 1 });
     } catch (err) {
       log.warn({ err }, "could not record the heartbeat");
     }
@@ -74,32 +74,34 @@ export async function startBot(
   },
 ): Promise<RunningBot> {
   if (!config.discord.token) throw new UsageError("DISCORD_TOKEN is not set: create a bot in the Discord Developer Portal (see README).");
+  const client = createClient(config);
+  // A shard's lines say which shard wrote them (discord.js reads its ids from the launcher's environment).
+  const log = client.shard ? opts.log.child({ shard: client.shard.ids }) : opts.log;
   const embeddings = createEmbeddings(config);
-  const retriever = new Retriever(store, { embeddings, log: opts.log });
+  const retriever = new Retriever(store, { embeddings, log });
   const deps: BotDeps = {
     config,
-    log: opts.log,
+    log,
     store,
     retriever,
-    engine: createAnswerEngine(config, store, retriever, opts.log),
+    engine: createAnswerEngine(config, store, retriever, log),
     conversations: new Conversations(store.db),
     now: opts.now ?? (() => new Date()),
   };
-  const client = createClient(config);
   const dispatcher = new Dispatcher(commands, deps);
   // The digest's feed requests end at once when the bot stops (its waits are the digest service's, cut short too).
   const stopping = new AbortController();
   const fetchUntilStopped = ((input, init) =>
     fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, stopping.signal]) : stopping.signal })) as typeof fetch;
-  const heartbeat = startHeartbeat(client, store, opts.log);
+  const heartbeat = startHeartbeat(client, store, log);
   let accepting = true;
   client.on(Events.InteractionCreate, (interaction) => {
     if (accepting) dispatcher.handle(interaction);
   });
-  client.on(Events.Error, (err) => opts.log.error({ err }, "discord client error"));
+  client.on(Events.Error, (err) => log.error({ err }, "discord client error"));
   const ready = new Promise<void>((resolve) =>
     client.once(Events.ClientReady, (c) => {
-      opts.log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, "logged in");
+      log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, "logged in");
       resolve();
     }),
   );
@@ -110,36 +112,36 @@ export async function startBot(
       deps.digest = new DigestService({
         store,
         poster: new RestDigestPoster(c.rest, c.user.id),
-        fetchDay: sharedDayFetcher(config.hfApiBase, { log: opts.log, fetch: fetchUntilStopped }),
+        fetchDay: sharedDayFetcher(config.hfApiBase, { log, fetch: fetchUntilStopped }),
         embeddings,
         tldr: engineTldr(deps.engine, store),
-        log: opts.log,
+        log,
         now: deps.now,
         // A shard posts only for the servers it serves; the others have their own shard.
         serves: (guildId) => c.guilds.cache.has(guildId),
         ...opts.digest,
       });
       digestCatchUp = deps.digest.start().catch((err: unknown) => {
-        opts.log.error({ err }, "digest catch-up failed");
+        log.error({ err }, "digest catch-up failed");
         return [];
       });
     } catch (err) {
-      opts.log.error({ err }, "the daily digest could not start; the other commands still work");
+      log.error({ err }, "the daily digest could not start; the other commands still work");
     }
   });
   client.on(Events.GuildDelete, (guild) => {
     try {
-      if (deps.digest?.forgetGuild(guild.id)) opts.log.info({ guildId: guild.id }, "left a server: its digest settings were removed");
+      if (deps.digest?.forgetGuild(guild.id)) log.info({ guildId: guild.id }, "left a server: its digest settings were removed");
     } catch (err) {
-      opts.log.error({ err, guildId: guild.id }, "could not forget a server's digest settings");
+      log.error({ err, guildId: guild.id }, "could not forget a server's digest settings");
     }
   });
   client.on(Events.ChannelDelete, (channel) => {
     try {
       if (!channel.isDMBased() && deps.digest?.channelDeleted(channel.guildId, channel.id))
-        opts.log.warn({ guildId: channel.guildId, channelId: channel.id }, "the digest channel was deleted; digest paused");
+        log.warn({ guildId: channel.guildId, channelId: channel.id }, "the digest channel was deleted; digest paused");
     } catch (err) {
-      opts.log.error({ err, channelId: channel.id }, "could not pause the digest of a deleted channel");
+      log.error({ err, channelId: channel.id }, "could not pause the digest of a deleted channel");
     }
   });
   // Served from before the login, so a scrape during a slow start sees the gateway not yet connected.

@@ -1,4 +1,4 @@
-import type { Db } from "./db.js";
+import { writeTransaction, type Db } from "./db.js";
 
 /** What a running bot last said about itself, for `paperbot health` in another process. */
 export interface Heartbeat {
@@ -7,13 +7,19 @@ export interface Heartbeat {
   /** "ready" when every shard this process runs is connected to the gateway. */
   gateway: "ready" | "connecting" | "stopped";
   shards: number[];
+  /** How many shards the bot runs in all; the beats of shards past it are from an earlier run and are dropped. */
+  shardCount?: number;
 }
 
 const key = (shard: number) => `bot_heartbeat_${shard}`;
 
 export function writeHeartbeat(db: Db, beat: Heartbeat): void {
   const put = db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-  for (const shard of beat.shards.length ? beat.shards : [0]) put.run(key(shard), JSON.stringify(beat));
+  writeTransaction(db, () => {
+    for (const shard of beat.shards.length ? beat.shards : [0]) put.run(key(shard), JSON.stringify(beat));
+    if (beat.shardCount)
+      db.prepare(`DELETE FROM meta WHERE key LIKE 'bot_heartbeat_%' AND CAST(substr(key, ${key(0).length}) AS INTEGER) >= ?`).run(beat.shardCount);
+  });
 }
 
 /** Every shard's last heartbeat. */

@@ -19,7 +19,9 @@ import type {
  *
  * - REST under `${url}/api/v10/...` (give discord.js `rest: { api: fake.apiBase }`),
  * - the gateway at `ws://127.0.0.1:PORT/gateway` (handed out by `GET /gateway/bot`), with
- *   HELLO / heartbeat ACK / IDENTIFY -> READY + GUILD_CREATE / RECONNECT -> RESUME -> RESUMED.
+ *   HELLO / heartbeat ACK / IDENTIFY -> READY + GUILD_CREATE / RECONNECT -> RESUME -> RESUMED,
+ *   sharded as Discord does: IDENTIFY's `shard: [id, count]` session gets only the guilds with
+ *   `(guild_id >> 22) % count === id` (their GUILD_CREATEs, events and interactions; DMs go to shard 0).
  *
  * Everything is recorded (REST requests, gateway frames, interaction responses, message writes)
  * and every message the bot sends is checked against Discord's limits; violations get Discord's
@@ -106,6 +108,10 @@ const GATEWAY_OP = {
 
 type Json = Record<string, unknown>;
 
+/** The shard a guild's events go to when the bot runs `count` shards (Discord's formula). */
+export const shardOf = (guildId: string, count: number): number =>
+  /^\d+$/.test(guildId) ? Number((BigInt(guildId) >> 22n) % BigInt(count)) : 0;
+
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const clone = <T>(v: T): T => structuredClone(v);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -148,6 +154,8 @@ export interface FakeChannelSpec {
 
 export interface FakeGuildSpec {
   id?: string;
+  /** Without an `id`: one is chosen that falls on this shard of `FakeDiscordOptions.shards`. */
+  shard?: number;
   name?: string;
   ownerId?: string;
   /** Defaults to `#general` and `#papers`. */
@@ -163,6 +171,8 @@ export interface FakeDiscordOptions {
   botUser?: { id?: string; username?: string; globalName?: string | null };
   /** Defaults to one guild "Paper Lab" with #general and #papers. */
   guilds?: FakeGuildSpec[];
+  /** The shard count `GET /gateway/bot` recommends (default 1). */
+  shards?: number;
   /** HELLO's heartbeat interval (default 1000 ms, so heartbeats happen within a test). */
   heartbeatIntervalMs?: number;
   /** How long a `nonce` + `enforce_nonce` stays unique per channel (default 5 minutes). */
@@ -825,6 +835,8 @@ export class FakeInteraction {
 interface Session {
   id: string;
   seq: number;
+  /** IDENTIFY's `[shard id, shard count]` (`[0, 1]` when it sent none). */
+  shard: [number, number];
   intents: number;
   /** Dispatches sent in this session, for replay on RESUME (capped). */
   buffer: { s: number; t: string; d: unknown }[];
@@ -926,6 +938,8 @@ export class FakeDiscord {
   gatewayAttempts = 0;
   /** What `GET /gateway/bot` hands out instead of the fake's own gateway, e.g. a closed port. */
   handOutGatewayUrl?: string;
+  /** The shard count `GET /gateway/bot` recommends. */
+  recommendedShards: number;
   heartbeatIntervalMs: number;
   nonceWindowMs: number;
   interactionDeadlineMs: number;
@@ -951,6 +965,7 @@ export class FakeDiscord {
 
   constructor(opts: FakeDiscordOptions = {}) {
     this.token = opts.token;
+    this.recommendedShards = opts.shards ?? 1;
     this.heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 1000;
     this.nonceWindowMs = opts.nonceWindowMs ?? DEFAULT_NONCE_WINDOW_MS;
     this.interactionDeadlineMs = opts.interactionDeadlineMs ?? 3000;
@@ -1041,6 +1056,18 @@ export class FakeDiscord {
     return s.toString();
   }
 
+  /** A fresh snowflake (as `snowflake()`) whose guild would be on `shard` of `count` shards. */
+  snowflakeOnShard(shard: number, count: number): string {
+    if (!Number.isInteger(shard) || !Number.isInteger(count) || shard < 0 || shard >= count) throw new Error(`FakeDiscord: no shard ${shard} of ${count}`);
+    const n = BigInt(count);
+    let ms = BigInt(Math.max(0, this.now() - DISCORD_EPOCH));
+    ms += (BigInt(shard) - (ms % n) + n) % n;
+    let s = (ms << 22n) | (1n << 17n);
+    while (s <= this.lastSnowflake) s += n << 22n;
+    this.lastSnowflake = s;
+    return s.toString();
+  }
+
   private nextSeq(): number {
     return ++this.seqCounter;
   }
@@ -1051,7 +1078,7 @@ export class FakeDiscord {
 
   /** Adds a guild (its @everyone role has the guild's id; the bot and owner are members). */
   addGuild(spec: FakeGuildSpec = {}): FakeGuild {
-    const id = spec.id ?? this.snowflake();
+    const id = spec.id ?? (spec.shard === undefined ? this.snowflake() : this.snowflakeOnShard(spec.shard, this.recommendedShards));
     const owner = this.user(spec.ownerId ? { id: spec.ownerId, username: "owner" } : { username: "owner" });
     const guild: FakeGuild = {
       id,
@@ -1178,9 +1205,12 @@ export class FakeDiscord {
   // Gateway: public controls
   // =============================================================================================
 
-  /** Sends a dispatch (op 0) to every live session (buffered for sessions waiting to resume). */
+  /**
+   * Sends a dispatch (op 0) to every live session (buffered for sessions waiting to resume) of the
+   * shard its `guild_id` falls on (shard 0 without one).
+   */
   dispatch(t: string, d: unknown): void {
-    for (const session of this.sessions.values()) if (!session.ended) this.sendDispatch(session, t, d);
+    for (const session of this.sessions.values()) if (!session.ended && this.sessionGets(session, d)) this.sendDispatch(session, t, d);
   }
 
   /** Sends op 7 RECONNECT: discord.js closes (4200), reconnects to `resume_gateway_url` and RESUMEs. */
@@ -1746,7 +1776,15 @@ export class FakeDiscord {
   }
 
   private dispatchGuildEvent(t: string, d: unknown, intent: number): void {
-    for (const session of this.sessions.values()) if (!session.ended && (session.intents & intent) !== 0) this.sendDispatch(session, t, d);
+    for (const session of this.sessions.values())
+      if (!session.ended && (session.intents & intent) !== 0 && this.sessionGets(session, d)) this.sendDispatch(session, t, d);
+  }
+
+  /** Whether a session's shard gets an event: the one its `guild_id` falls on, shard 0 for the rest (DMs). */
+  private sessionGets(session: Session, d: unknown): boolean {
+    const guildId = isObject(d) && typeof d.guild_id === "string" ? d.guild_id : undefined;
+    const [id, count] = session.shard;
+    return guildId === undefined ? id === 0 : shardOf(guildId, count) === id;
   }
 
   private onFrame(conn: Conn, data: RawData, isBinary: boolean): void {
@@ -1802,8 +1840,11 @@ export class FakeDiscord {
     if (!this.tokenOk(d.token)) return void conn.ws.close(4004, "Authentication failed.");
     if (typeof d.intents !== "number") return void conn.ws.close(4013, "Invalid intent(s).");
     const shard = d.shard;
-    if (shard !== undefined && (!Array.isArray(shard) || shard[0] !== 0 || shard[1] !== 1)) return void conn.ws.close(4010, "Invalid shard.");
-    const session: Session = { id: crypto.randomBytes(16).toString("hex"), seq: 0, intents: d.intents, buffer: [], conn, ended: false };
+    const validShard = (v: unknown): v is [number, number] =>
+      Array.isArray(v) && v.length === 2 && v.every((n) => Number.isInteger(n)) && v[1] >= 1 && v[0] >= 0 && v[0] < v[1];
+    if (shard !== undefined && !validShard(shard)) return void conn.ws.close(4010, "Invalid shard.");
+    const [shardId, shardCount] = shard ?? [0, 1];
+    const session: Session = { id: crypto.randomBytes(16).toString("hex"), seq: 0, shard: [shardId, shardCount], intents: d.intents, buffer: [], conn, ended: false };
     this.sessions.set(session.id, session);
     conn.session = session;
     conn.info.sessionId = session.id;
@@ -1818,14 +1859,15 @@ export class FakeDiscord {
       compress: d.compress,
       properties: d.properties,
     });
+    const shardGuilds = this.guilds.filter((g) => shardOf(g.id, shardCount) === shardId);
     this.sendDispatch(session, "READY", {
       v: 10,
       user: this.botUser,
-      guilds: this.guilds.map((g) => ({ id: g.id, unavailable: true })),
+      guilds: shardGuilds.map((g) => ({ id: g.id, unavailable: true })),
       session_id: session.id,
       session_type: "normal",
       resume_gateway_url: this.resumeGatewayUrl,
-      shard: [0, 1],
+      shard: [shardId, shardCount],
       application: { id: this.applicationId, flags: 0 },
       user_settings: {},
       relationships: [],
@@ -1838,7 +1880,7 @@ export class FakeDiscord {
     });
     // Without the Guilds intent Discord sends no GUILD_CREATE (discord.js then waits ~15 s).
     if ((session.intents & GatewayIntentBits.Guilds) === 0) return;
-    for (const g of this.guilds) this.sendDispatch(session, "GUILD_CREATE", this.guildJson(g));
+    for (const g of shardGuilds) this.sendDispatch(session, "GUILD_CREATE", this.guildJson(g));
   }
 
   private resume(conn: Conn, d: Json): void {
@@ -2033,7 +2075,7 @@ export class FakeDiscord {
     // --- gateway info ---
     this.route("GET", "/gateway", () => ok({ url: this.gatewayUrl }), false);
     this.route("GET", "/gateway/bot", () =>
-      ok({ url: this.handOutGatewayUrl ?? this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }),
+      ok({ url: this.handOutGatewayUrl ?? this.gatewayUrl, shards: this.recommendedShards, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }),
     );
     this.route("GET", "/users/@me", () => ok(this.botUser));
     this.route("GET", "/applications/@me", () =>
