@@ -4,6 +4,7 @@ import type { Paper, PaperInput } from "./paper.js";
 import { normalizeTitle, slugify } from "./paperId.js";
 import { CONTENT_COLUMNS, rowToPaper, type ContentColumns, type PaperRow } from "./paperRow.js";
 import { mergePaper } from "./mergePaper.js";
+import { catchUpIndexes, suspendIndexing } from "./bulkIndex.js";
 
 export type UpsertOutcome = "added" | "updated" | "unchanged";
 
@@ -83,6 +84,22 @@ export class PaperStore {
   /** Runs `fn` in one write transaction (the write lock taken up front): many upserts commit together and much faster. */
   transaction<T>(fn: () => T): T {
     return writeTransaction(this.db, fn);
+  }
+
+  /**
+   * `transaction` for a bulk load: the papers it adds skip the per-row search and name indexing
+   * and wait for `finishBulkLoad`, which indexes them set-based (several times faster).
+   */
+  bulkTransaction<T>(fn: () => T): T {
+    return writeTransaction(this.db, () => {
+      suspendIndexing(this.db);
+      return fn();
+    });
+  }
+
+  /** Makes every paper a bulk load added searchable and resolvable by name; also repairs a load that died. */
+  finishBulkLoad(): void {
+    catchUpIndexes(this.db);
   }
 
   get(idOrArxivId: string): Paper | undefined {
