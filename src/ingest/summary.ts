@@ -45,6 +45,7 @@ export function upsertBatch(store: PaperStore, inputs: PaperInput[], s: IngestSu
 
 /** Runs a bulk load whose batches use `upsertBatch(..., { bulk: true })`, then indexes what it added, even if it failed half way. */
 export async function bulkLoad<T>(store: PaperStore, load: () => Promise<T>): Promise<T> {
+  store.startBulkLoad();
   try {
     return await load();
   } finally {

@@ -19,6 +19,8 @@ export interface StoreStats {
 const COLS = CONTENT_COLUMNS.join(", ");
 const PARAMS = CONTENT_COLUMNS.map((c) => `@${c}`).join(", ");
 const SETS = CONTENT_COLUMNS.map((c) => `${c} = @${c}`).join(", ");
+/** The page cache during a bulk load, in KiB (a negative cache_size). */
+const BULK_PAGE_CACHE_KIB = -256 * 1024;
 /** Index pages one merge step writes (about 8 MB, a fraction of a second). */
 const MERGE_STEP_PAGES = 2000;
 
@@ -97,9 +99,26 @@ export class PaperStore {
     });
   }
 
+  private pageCacheBefore?: number;
+
+  /**
+   * A bulk load inserts into indexes keyed by title at random places; at a million papers they
+   * outgrow SQLite's default 2 MB page cache and every insert re-reads pages (measured: 10% less
+   * CPU at 200k papers with 256 MB). The larger cache lasts until `finishBulkLoad`.
+   */
+  startBulkLoad(): void {
+    this.pageCacheBefore ??= this.db.pragma("cache_size", { simple: true }) as number;
+    this.db.pragma(`cache_size = ${BULK_PAGE_CACHE_KIB}`);
+  }
+
   /** Makes every paper a bulk load added searchable and resolvable by name; also repairs a load that died. */
   finishBulkLoad(): void {
-    catchUpIndexes(this.db);
+    try {
+      catchUpIndexes(this.db);
+    } finally {
+      if (this.pageCacheBefore !== undefined) this.db.pragma(`cache_size = ${this.pageCacheBefore}`);
+      this.pageCacheBefore = undefined;
+    }
   }
 
   get(idOrArxivId: string): Paper | undefined {
