@@ -10,12 +10,13 @@ const count = (v: string) => Number(v.replace(/_/g, ""));
 
 program
   .command("ingest")
-  .description("ingest N synthetic papers; report papers/s, database size and peak RSS")
-  .option("-n, --papers <n>", "how many papers", count, 100_000)
+  .description("ingest N synthetic papers; report papers/s beside a plain SQLite FTS5 load of the same papers, database size and peak RSS")
+  .option("-n, --papers <n>", "how many papers", count, 200_000)
   .option("--million", "1,000,000 papers")
   .option("--keep <db>", "keep the database at this path (reused by `bench scale`)")
-  .action(async (o: { papers: number; million?: boolean; keep?: string }) => {
-    await benchIngest(o.million ? 1_000_000 : o.papers, { keep: o.keep });
+  .option("--snapshot <file>", "use this synthetic snapshot instead of generating one")
+  .action(async (o: { papers: number; million?: boolean; keep?: string; snapshot?: string }) => {
+    await benchIngest(o.million ? 1_000_000 : o.papers, { keep: o.keep, snapshot: o.snapshot });
   });
 
 program

@@ -5,7 +5,7 @@ import type { PaperInput } from "../store/paper.js";
 import { parseArxivId } from "../store/paperId.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { noProgress, type Progress } from "./progress.js";
-import { countSkip, emptySummary, timed, upsertBatch, type IngestSummary } from "./summary.js";
+import { bulkLoad, countSkip, emptySummary, timed, upsertBatch, type IngestSummary } from "./summary.js";
 
 /** One line of the public arXiv metadata dump (Kaggle "arxiv-metadata-oai-snapshot"); other fields are ignored. */
 const ArxivLine = z.looseObject({
@@ -45,13 +45,18 @@ function toInput(line: z.infer<typeof ArxivLine>, id: string): PaperInput {
   };
 }
 
-/** Streams a JSON-lines snapshot line by line, committing in batches, so millions of papers never sit in memory. */
+/**
+ * Streams a JSON-lines snapshot line by line, committing in batches, so millions of papers never sit in
+ * memory. A bulk load: the search and name indexes are built for the new papers at the end (`rowByRow`:
+ * as each paper is written, the way small writes go).
+ */
 export function ingestArxivSnapshot(
   store: PaperStore,
   file: string,
-  opts: { progress?: (total: number) => Progress; category?: string } = {},
+  opts: { progress?: (total: number) => Progress; category?: string; rowByRow?: boolean } = {},
 ): Promise<IngestSummary> {
-  return timed(async () => {
+  const bulk = !opts.rowByRow;
+  return timed(() => bulkLoad(store, async () => {
     const s = emptySummary();
     const total = fs.statSync(file).size;
     const progress = opts.progress?.(total) ?? noProgress;
@@ -77,14 +82,14 @@ export function ingestArxivSnapshot(
       if (opts.category && !line.data.categories?.split(/\s+/).some((c) => c.startsWith(opts.category!))) continue;
       batch.push(toInput(line.data, id));
       if (batch.length >= BATCH) {
-        upsertBatch(store, batch, s);
+        upsertBatch(store, batch, s, { bulk });
         batch = [];
         progress.update(bytes, `${s.read} papers`);
       }
     }
-    upsertBatch(store, batch, s);
+    upsertBatch(store, batch, s, { bulk });
     progress.update(total, `${s.read} papers`);
     progress.stop();
     return s;
-  });
+  }));
 }

@@ -26,9 +26,13 @@ export function countSkip(s: IngestSummary, reason: string): void {
 /** How many changed ids a summary keeps (enough for any daily feed; a bulk load past it is walked instead). */
 export const CHANGED_IDS_KEPT = 100_000;
 
-/** Upserts a batch in one transaction and tallies the outcomes into `s`; returns every paper's id, in order. */
-export function upsertBatch(store: PaperStore, inputs: PaperInput[], s: IngestSummary): string[] {
-  return store.transaction(() =>
+/**
+ * Upserts a batch in one transaction and tallies the outcomes into `s`; returns every paper's id, in order.
+ * With `bulk`, new papers are indexed only by the caller's `store.finishBulkLoad()` (see `bulkLoad`).
+ */
+export function upsertBatch(store: PaperStore, inputs: PaperInput[], s: IngestSummary, opts: { bulk?: boolean } = {}): string[] {
+  const run = opts.bulk ? store.bulkTransaction.bind(store) : store.transaction.bind(store);
+  return run(() =>
     inputs.map((input) => {
       const { outcome, id } = store.upsert(input);
       s.read++;
@@ -37,6 +41,16 @@ export function upsertBatch(store: PaperStore, inputs: PaperInput[], s: IngestSu
       return id;
     }),
   );
+}
+
+/** Runs a bulk load whose batches use `upsertBatch(..., { bulk: true })`, then indexes what it added, even if it failed half way. */
+export async function bulkLoad<T>(store: PaperStore, load: () => Promise<T>): Promise<T> {
+  store.startBulkLoad();
+  try {
+    return await load();
+  } finally {
+    store.finishBulkLoad();
+  }
 }
 
 /** "read 776, added 776, updated 0, unchanged 0, skipped 2 (bad id: 2), 0.41 s" */

@@ -7,9 +7,15 @@ import { clip, sanitizeText, STORED_MAX } from "./storedText.js";
 /** The feed's text is the most complete, then the arXiv dump's, then the scraped seed page's. */
 const RANK: Record<PaperSource, number> = { seed: 0, arxiv: 1, hf: 2 };
 
+/** Whitespace other than single spaces between words: text without any is stored as it is (the usual case, and faster). */
+const OTHER_SPACE = /[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+const untidy = (t: string) => t.startsWith(" ") || t.endsWith(" ") || t.includes("  ") || OTHER_SPACE.test(t);
+
 /** Outside text as stored: sanitised, one space between words, at most `max` characters. */
 const clean = (s: string | undefined, max: number) => {
-  const t = s === undefined ? undefined : sanitizeText(s).replace(/\s+/g, " ").trim();
+  if (s === undefined) return null;
+  let t = sanitizeText(s);
+  if (untidy(t)) t = t.replace(/\s+/g, " ").trim();
   return t ? clip(t, max) : null;
 };
 

@@ -1,7 +1,9 @@
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** Lower-case ASCII words only: the key that makes "SVDQunat: ..." from the page and the feed's title meet. */
 export function normalizeTitle(title: string): string {
-  return title
-    .normalize("NFKD")
+  // Plain ASCII has nothing to decompose: skip the costly normalisation (most titles).
+  return (PRINTABLE_ASCII.test(title) ? title : title.normalize("NFKD"))
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, " ")

