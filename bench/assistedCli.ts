@@ -24,7 +24,10 @@ export async function assistedSearchThroughCli(questions: string[], k = 10): Pro
     if (ingest.code !== 0) throw new Error(`ingest failed: ${ingest.stderr}`);
     const run = await runBin(["search", "--assist", "--json", "-k", String(k)], env, questions.join("\n") + "\n");
     if (run.code !== 0) throw new Error(`search --assist failed: ${run.stderr}`);
-    const lines = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as { covered: boolean; results: { id: string }[] });
+    const lines = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { covered: boolean; results: { id: string }[] });
     if (lines.length !== questions.length) throw new Error(`expected ${questions.length} result lines, got ${lines.length}`);
     return lines.map((l) => ({ ids: l.results.map((r) => r.id), covered: l.covered }));
   } finally {

@@ -51,23 +51,31 @@ export async function benchCoverageTuning(): Promise<void> {
       for (const noun of [0, 0.1, 0.2])
         for (const code of [0, 0.5])
           for (const scatteredTopThree of [0.9, 0.95, 1])
-            for (const scatteredBest of [0.5, 0.6, 0.7])
-              {
-                const p: CoverageParams = {
-                  ...COVERAGE,
-                  unseenShare,
-                  missing: { ...COVERAGE.missing, name, noun, code },
-                  scatteredTopThree,
-                  scatteredBest,
-                };
-                rows.push({ p, t: count(tune, p), h: count(held, p) });
-              }
+            for (const scatteredBest of [0.5, 0.6, 0.7]) {
+              const p: CoverageParams = {
+                ...COVERAGE,
+                unseenShare,
+                missing: { ...COVERAGE.missing, name, noun, code },
+                scatteredTopThree,
+                scatteredBest,
+              };
+              rows.push({ p, t: count(tune, p), h: count(held, p) });
+            }
   rows.sort((a, b) => (a.t.answerable > 2 ? 1 : 0) - (b.t.answerable > 2 ? 1 : 0) || b.t.none - a.t.none || a.t.answerable - b.t.answerable);
   const nOf = (qs: Labelled[]) => `${qs.filter((q) => q.none).length} none, ${qs.filter((q) => !q.none).length} answerable`;
   console.log(`coverage grid, chosen on the dev tune half + bench/questions.jsonl (${nOf(tune)}); dev held-out (${nOf(held)}) beside it`);
   for (const r of rows.slice(0, 30))
-    console.log(JSON.stringify({ ...r.p, relevance: undefined }), `tune ${r.t.none} none / ${r.t.answerable} ans (${r.t.dev})`, `held-out ${r.h.none} none / ${r.h.answerable} ans`);
+    console.log(
+      JSON.stringify({ ...r.p, relevance: undefined }),
+      `tune ${r.t.none} none / ${r.t.answerable} ans (${r.t.dev})`,
+      `held-out ${r.h.none} none / ${r.h.answerable} ans`,
+    );
   const shipped = { t: count(tune, COVERAGE), h: count(held, COVERAGE) };
-  console.log("shipped", JSON.stringify(COVERAGE), `tune ${shipped.t.none}/${shipped.t.answerable} [${shipped.t.ids}]`, `held-out ${shipped.h.none}/${shipped.h.answerable} [${shipped.h.ids}]`);
+  console.log(
+    "shipped",
+    JSON.stringify(COVERAGE),
+    `tune ${shipped.t.none}/${shipped.t.answerable} [${shipped.t.ids}]`,
+    `held-out ${shipped.h.none}/${shipped.h.answerable} [${shipped.h.ids}]`,
+  );
   cleanup();
 }

@@ -88,7 +88,9 @@ export interface DevScores {
 }
 
 function recall(pairs: { q: DevQuestion; run: DevRun }[]): Recall {
-  let r1 = 0, r5 = 0, mrr = 0;
+  let r1 = 0,
+    r5 = 0,
+    mrr = 0;
   for (const { q, run } of pairs) {
     const rank = run.ids.slice(0, 10).findIndex((id) => q.goldIds.includes(id));
     if (rank === 0) r1++;

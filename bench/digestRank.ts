@@ -57,7 +57,15 @@ function evaluate(days: Day[], rank?: PaperRanker): { ndcg: number; inScope: num
 const f = (x: number) => x.toFixed(2);
 
 /** The tf-idf baseline of the issue: mean cosine of the 3 closest seed papers, no upvotes, plain fields. */
-export const BASELINE_WEIGHTS: RankWeights = { k: 3, titleWeight: 1, keywordWeight: 0, upvoteWeight: 0, idfPower: 1, interestWeight: 0, background: 0 };
+export const BASELINE_WEIGHTS: RankWeights = {
+  k: 3,
+  titleWeight: 1,
+  keywordWeight: 0,
+  upvoteWeight: 0,
+  idfPower: 1,
+  interestWeight: 0,
+  background: 0,
+};
 
 function grid(): RankWeights[] {
   const out: RankWeights[] = [];
@@ -65,7 +73,8 @@ function grid(): RankWeights[] {
     for (const titleWeight of [1, 2])
       for (const upvoteWeight of [0.05, 0.1, 0.2])
         for (const idfPower of [1])
-          for (const background of [0, 1, 1.5, 2, 3]) out.push({ k, titleWeight, keywordWeight: 1, upvoteWeight, idfPower, interestWeight: 0, background });
+          for (const background of [0, 1, 1.5, 2, 3])
+            out.push({ k, titleWeight, keywordWeight: 1, upvoteWeight, idfPower, interestWeight: 0, background });
   return out;
 }
 
@@ -89,7 +98,9 @@ export async function benchDigestRank(opts: { tune?: boolean } = {}): Promise<vo
       console.log("| k | title × | upvote w | idf^ | background | tune nDCG@5 | tune in scope | held-out nDCG@5 | held-out in scope |");
       console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
       for (const r of rows.slice(0, 25))
-        console.log(`| ${r.w.k} | ${r.w.titleWeight} | ${r.w.upvoteWeight} | ${r.w.idfPower} | ${r.w.background} | ${f(r.t.ndcg)} | ${f(r.t.inScope)} | ${f(r.h.ndcg)} | ${f(r.h.inScope)} |`);
+        console.log(
+          `| ${r.w.k} | ${r.w.titleWeight} | ${r.w.upvoteWeight} | ${r.w.idfPower} | ${r.w.background} | ${f(r.t.ndcg)} | ${f(r.t.inScope)} | ${f(r.h.ndcg)} | ${f(r.h.inScope)} |`,
+        );
       console.log("");
     }
     const w = FOR_US_WEIGHTS;

@@ -55,11 +55,18 @@ export async function benchIngest(n: number, opts: { keep?: string; snapshot?: s
   const rssMb = process.resourceUsage().maxRSS / 1024;
   const rate = s.read / seconds;
   const best = plain.reduce((a, b) => (b.papers / b.seconds > a.papers / a.seconds ? b : a));
-  console.log(`ingest of ${n} synthetic papers (arXiv JSON-lines path, batches of 2000), load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `ingest of ${n} synthetic papers (arXiv JSON-lines path, batches of 2000), load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   console.log(`| load | papers | seconds | papers/s | CPU s | index optimize s | database MB | peak RSS MB |`);
   console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
   for (const p of plain)
-    console.log(`| plain FTS5 (${p.how}) | ${p.papers} | ${p.seconds.toFixed(1)} | ${Math.round(p.papers / p.seconds)} | ${p.cpu.toFixed(1)} | | | |`);
+    console.log(
+      `| plain FTS5 (${p.how}) | ${p.papers} | ${p.seconds.toFixed(1)} | ${Math.round(p.papers / p.seconds)} | ${p.cpu.toFixed(1)} | | | |`,
+    );
   console.log(
     `| paperbot ingest arxiv | ${s.added} | ${seconds.toFixed(1)} | ${Math.round(rate)} | ${cpu.toFixed(1)} | ${optimizeSeconds.toFixed(1)} | ${mb(fileSize(dbFile))} | ${rssMb.toFixed(0)} |`,
   );

@@ -82,8 +82,7 @@ function nameOf(title: string, rand: () => number): string {
   const short = shortName(title);
   const words = title.split(/\s+/);
   const r = rand();
-  const text =
-    short && r < 0.5 ? short : r < 0.75 ? words.slice(0, 3 + Math.floor(rand() * 3)).join(" ") : title.toLowerCase();
+  const text = short && r < 0.5 ? short : r < 0.75 ? words.slice(0, 3 + Math.floor(rand() * 3)).join(" ") : title.toLowerCase();
   return rand() < 0.5 ? typo(text, rand) : text;
 }
 

@@ -10,11 +10,7 @@ import Database from "better-sqlite3";
  * paperbot opens its database with (WAL, synchronous NORMAL). The index is either kept in sync by an
  * AFTER INSERT trigger ("triggers") or built once after the last row ("one pass": FTS5 'rebuild').
  */
-export async function plainFtsLoad(
-  snapshot: string,
-  dbFile: string,
-  how: "triggers" | "one pass",
-): Promise<{ papers: number; seconds: number }> {
+export async function plainFtsLoad(snapshot: string, dbFile: string, how: "triggers" | "one pass"): Promise<{ papers: number; seconds: number }> {
   for (const ext of ["", "-wal", "-shm"]) fs.rmSync(dbFile + ext, { force: true });
   const db = new Database(dbFile);
   db.pragma("journal_mode = WAL");

@@ -62,7 +62,11 @@ async function evaluate(engine: Engine, questions: Question[]): Promise<Row> {
       await engine.search(q.question, 10);
       ms += performance.now() - t0;
     }
-  let r1 = 0, r5 = 0, mrr = 0, multi = 0, multiN = 0;
+  let r1 = 0,
+    r5 = 0,
+    mrr = 0,
+    multi = 0,
+    multiN = 0;
   for (const q of questions) {
     const ids = await engine.search(q.question, 10);
     if (q.type === "none") continue;
@@ -116,7 +120,9 @@ export async function benchRetrieval(opts: { only?: string } = {}): Promise<void
     if (!covered && q.type !== "none") answerableFlagged++;
   }
   const nNone = questions.filter((q) => q.type === "none").length;
-  console.log(`\n"nothing relevant" signal (src/retrieval/coverage.ts: best first-round score / ln(1 + papers) < ${RELEVANCE_THRESHOLD}, or missing named topic, or scattered vocabulary):`);
+  console.log(
+    `\n"nothing relevant" signal (src/retrieval/coverage.ts: best first-round score / ln(1 + papers) < ${RELEVANCE_THRESHOLD}, or missing named topic, or scattered vocabulary):`,
+  );
   console.log(`- unanswerable questions flagged: ${noneFlagged}/${nNone}`);
   console.log(`- answerable questions wrongly flagged: ${answerableFlagged}/${questions.length - nNone}`);
   console.log(`- accuracy: ${((noneFlagged + questions.length - nNone - answerableFlagged) / questions.length).toFixed(3)}`);

@@ -33,7 +33,10 @@ export async function benchScale(n: number, opts: { db?: string } = {}): Promise
   const questions = loadQuestions(store);
   const answerable = questions.filter((q) => q.type !== "none");
   // More questions than the development set: titles of feed papers, as a user pastes them.
-  const titles = store.byFeedDate("2026-02-10").concat(store.byFeedDate("2026-02-11")).map((p) => p.title.toLowerCase());
+  const titles = store
+    .byFeedDate("2026-02-10")
+    .concat(store.byFeedDate("2026-02-11"))
+    .map((p) => p.title.toLowerCase());
   const queries = [...questions.map((q) => q.question), ...titles];
 
   const retriever = new Retriever(store);

@@ -32,13 +32,20 @@ export function miniSearch(papers: Paper[], tuned: boolean): Engine {
   const opts = tuned ? { boost: { title: 2 }, prefix: true, fuzzy: 0.2 } : {};
   return {
     name: tuned ? "MiniSearch (title boost 2, prefix, fuzzy 0.2)" : "MiniSearch (defaults)",
-    search: (q, k) => ms.search(q, opts).slice(0, k).map((r) => String(r.id)),
+    search: (q, k) =>
+      ms
+        .search(q, opts)
+        .slice(0, k)
+        .map((r) => String(r.id)),
   };
 }
 
 export async function orama(papers: Paper[]): Promise<Engine> {
   const db = create({ schema: { pid: "string", title: "string", abstract: "string" } as const });
-  await insertMultiple(db, papers.map((p) => ({ pid: p.id, title: p.title, abstract: p.abstract })));
+  await insertMultiple(
+    db,
+    papers.map((p) => ({ pid: p.id, title: p.title, abstract: p.abstract })),
+  );
   return {
     name: "Orama (BM25, title boost 2)",
     search: async (q, k) => {

@@ -13,9 +13,7 @@ export const ask = {
   data: new SlashCommandBuilder()
     .setName("ask")
     .setDescription("Ask a question; the answer cites the papers it used")
-    .addStringOption((o) =>
-      o.setName("question").setDescription("Your question").setRequired(true).setMaxLength(MAX_QUESTION_CHARS),
-    )
+    .addStringOption((o) => o.setName("question").setDescription("Your question").setRequired(true).setMaxLength(MAX_QUESTION_CHARS))
     .addBooleanOption((o) => o.setName("private").setDescription("Only you see the answer"))
     .toJSON(),
   cooldownSeconds: 5,

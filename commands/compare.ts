@@ -8,7 +8,9 @@ export const compare = {
   data: new SlashCommandBuilder()
     .setName("compare")
     .setDescription("Compare two papers side by side")
-    .addStringOption((o) => o.setName("a").setDescription("First paper (title, short name or arXiv id)").setRequired(true).setAutocomplete(true).setMaxLength(300))
+    .addStringOption((o) =>
+      o.setName("a").setDescription("First paper (title, short name or arXiv id)").setRequired(true).setAutocomplete(true).setMaxLength(300),
+    )
     .addStringOption((o) => o.setName("b").setDescription("Second paper").setRequired(true).setAutocomplete(true).setMaxLength(300))
     .toJSON(),
   cooldownSeconds: 5,
@@ -19,12 +21,19 @@ export const compare = {
     const names = { a: deps.engine.resolve(a), b: deps.engine.resolve(b) };
     if (!names.a.paper || !names.b.paper) {
       const which = (["a", "b"] as const).filter((w) => !names[w].paper);
-      await interaction.reply({ content: unresolvedMessage({ kind: "unresolved", which, ...names }), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await interaction.reply({
+        content: unresolvedMessage({ kind: "unresolved", which, ...names }),
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: NO_MENTIONS,
+      });
       return;
     }
     // Names resolve instantly; the comparison may take the model several seconds.
     await interaction.deferReply();
-    const result = await deps.engine.compare(names.a.paper.id, names.b.paper.id, { userId: interaction.user.id, guildId: interaction.guildId ?? undefined });
+    const result = await deps.engine.compare(names.a.paper.id, names.b.paper.id, {
+      userId: interaction.user.id,
+      guildId: interaction.guildId ?? undefined,
+    });
     if (result.kind === "unresolved") throw new Error("a resolved paper id no longer resolves");
     await interaction.editReply({ embeds: [compareEmbed(result)], allowedMentions: NO_MENTIONS });
   },

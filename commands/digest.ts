@@ -39,7 +39,11 @@ export const digest = {
         .setDescription("Set the time of day the digest is posted")
         .addStringOption((o) => o.setName("time").setDescription("24-hour HH:MM, e.g. 09:00").setRequired(true).setMaxLength(8))
         .addStringOption((o) =>
-          o.setName("timezone").setDescription("IANA timezone, e.g. Europe/Berlin (default: keep the current one)").setAutocomplete(true).setMaxLength(64),
+          o
+            .setName("timezone")
+            .setDescription("IANA timezone, e.g. Europe/Berlin (default: keep the current one)")
+            .setAutocomplete(true)
+            .setMaxLength(64),
         ),
     )
     .addSubcommand((s) =>
@@ -54,14 +58,18 @@ export const digest = {
       s
         .setName("filter")
         .setDescription("Only post papers on these topics; leave both empty to clear the filter")
-        .addStringOption((o) => o.setName("include").setDescription("Comma-separated terms; a paper must match one (e.g. llm, agent*)").setMaxLength(1000))
+        .addStringOption((o) =>
+          o.setName("include").setDescription("Comma-separated terms; a paper must match one (e.g. llm, agent*)").setMaxLength(1000),
+        )
         .addStringOption((o) => o.setName("exclude").setDescription("Comma-separated terms; papers matching any are left out").setMaxLength(1000)),
     )
     .addSubcommand((s) =>
       s
         .setName("min-upvotes")
         .setDescription("Only post papers with at least this many upvotes")
-        .addIntegerOption((o) => o.setName("upvotes").setDescription("0 posts everything").setRequired(true).setMinValue(0).setMaxValue(MAX_MIN_UPVOTES)),
+        .addIntegerOption((o) =>
+          o.setName("upvotes").setDescription("0 posts everything").setRequired(true).setMinValue(0).setMaxValue(MAX_MIN_UPVOTES),
+        ),
     )
     .addSubcommand((s) =>
       s
@@ -117,7 +125,9 @@ export const digest = {
       }
       case "count": {
         const s = service.configure(guildId, { count: interaction.options.getInteger("count", true) });
-        return void (await say(settingsChanged(`Each digest now shows up to ${s.count} ${s.count === 1 ? "paper" : "papers"}.`, service.status(guildId))));
+        return void (await say(
+          settingsChanged(`Each digest now shows up to ${s.count} ${s.count === 1 ? "paper" : "papers"}.`, service.status(guildId)),
+        ));
       }
       case "filter": {
         const include = parseTerms(interaction.options.getString("include") ?? "");
@@ -195,7 +205,10 @@ async function preview(interaction: ChatInputCommandInteraction, service: Digest
     pv = await service.preview(guildId);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    await interaction.editReply({ content: `Could not fetch today's papers from Hugging Face: ${reason.slice(0, 300)}`, allowedMentions: NO_MENTIONS });
+    await interaction.editReply({
+      content: `Could not fetch today's papers from Hugging Face: ${reason.slice(0, 300)}`,
+      allowedMentions: NO_MENTIONS,
+    });
     return;
   }
   await interaction.editReply({ ...previewMessage(pv, guildId), allowedMentions: NO_MENTIONS });
@@ -203,7 +216,11 @@ async function preview(interaction: ChatInputCommandInteraction, service: Digest
 
 async function postNow(interaction: ChatInputCommandInteraction, service: DigestService, guildId: string): Promise<void> {
   if (!service.settings.get(guildId)?.channelId) {
-    await interaction.reply({ content: "Choose a channel first with `/digest channel`.", flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    await interaction.reply({
+      content: "Choose a channel first with `/digest channel`.",
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: NO_MENTIONS,
+    });
     return;
   }
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });

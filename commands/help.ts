@@ -9,8 +9,12 @@ export const help = {
     // Counting a million papers takes seconds the first time: answer Discord before that.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const s = deps.store.cachedStats();
-    const sources = Object.entries(s.bySource).map(([k, v]) => `${v} from ${k === "hf" ? "the Daily Papers feed" : k === "seed" ? "the seed page" : "arXiv"}`);
-    const mode = deps.engine.hasModel ? "Answers are written by a language model and cite their sources." : "No language model is configured, so answers quote the most relevant passages.";
+    const sources = Object.entries(s.bySource).map(
+      ([k, v]) => `${v} from ${k === "hf" ? "the Daily Papers feed" : k === "seed" ? "the seed page" : "arXiv"}`,
+    );
+    const mode = deps.engine.hasModel
+      ? "Answers are written by a language model and cite their sources."
+      : "No language model is configured, so answers quote the most relevant passages.";
     const content = [
       "**paperbot**: a research assistant over a local paper collection.",
       "`/ask question` answers from the papers and cites them; open a thread from the answer for follow-ups.",

@@ -9,13 +9,4 @@ import { saved } from "./saved.js";
 import { search } from "./search.js";
 
 /** Every slash command; registration and dispatch both read this list. */
-export const commands: Command[] = [
-  ask,
-  compare,
-  paper,
-  search,
-  add,
-  saved,
-  digest,
-  help,
-];
+export const commands: Command[] = [ask, compare, paper, search, add, saved, digest, help];

@@ -9,7 +9,9 @@ export const paper = {
   data: new SlashCommandBuilder()
     .setName("paper")
     .setDescription("Show one paper: authors, date, abstract, links and similar papers")
-    .addStringOption((o) => o.setName("query").setDescription("Title, short name or arXiv id").setRequired(true).setAutocomplete(true).setMaxLength(300))
+    .addStringOption((o) =>
+      o.setName("query").setDescription("Title, short name or arXiv id").setRequired(true).setAutocomplete(true).setMaxLength(300),
+    )
     .toJSON(),
 
   async execute(interaction, deps) {

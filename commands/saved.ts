@@ -32,7 +32,11 @@ export const saved = {
   async execute(interaction, deps) {
     const guildId = interaction.guildId;
     if (!guildId) {
-      await interaction.reply({ content: "Saved papers belong to a server; use /saved there.", flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await interaction.reply({
+        content: "Saved papers belong to a server; use /saved there.",
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: NO_MENTIONS,
+      });
       return;
     }
     const sub = interaction.options.getSubcommand(true);
@@ -70,7 +74,11 @@ export const saved = {
   buttons: {
     async [SAVE_BUTTON](interaction, deps, paperId) {
       if (!interaction.guildId) {
-        await interaction.reply({ content: "Saving needs a server: the saved list belongs to a server, so press ⭐ Save there.", flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+        await interaction.reply({
+          content: "Saving needs a server: the saved list belongs to a server, so press ⭐ Save there.",
+          flags: MessageFlags.Ephemeral,
+          allowedMentions: NO_MENTIONS,
+        });
         return;
       }
       const outcome = savePaper(deps.store, interaction.guildId, paperId, interaction.user.id, deps.now());

@@ -22,7 +22,19 @@ export const search = {
     if (assist && !deps.engine.hasModel) throw new UserError("The assist option needs a language model, and none is configured. Search without it.");
     // Embedding the query or a model's rewrite can take longer than Discord's 3 s.
     await interaction.deferReply();
-    const { hits } = await deps.engine.search(query, [], { k: count, assist, who: { userId: interaction.user.id, guildId: interaction.guildId ?? undefined } });
-    await interaction.editReply({ embeds: [searchList(query, hits.map((h) => h.paper))], allowedMentions: NO_MENTIONS });
+    const { hits } = await deps.engine.search(query, [], {
+      k: count,
+      assist,
+      who: { userId: interaction.user.id, guildId: interaction.guildId ?? undefined },
+    });
+    await interaction.editReply({
+      embeds: [
+        searchList(
+          query,
+          hits.map((h) => h.paper),
+        ),
+      ],
+      allowedMentions: NO_MENTIONS,
+    });
   },
 } satisfies Command;

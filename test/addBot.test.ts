@@ -18,7 +18,8 @@ const ARXIV_ONLY: ArxivPaper = {
   id: "2602.07777",
   version: 2,
   title: "Pipelined Checkpointing for Trillion-Parameter Training on Commodity Clusters",
-  summary: "Checkpoints of large training runs stall GPUs for minutes. We overlap checkpoint writes with the next iterations & stream shards to remote storage, cutting stalls by 9x.",
+  summary:
+    "Checkpoints of large training runs stall GPUs for minutes. We overlap checkpoint writes with the next iterations & stream shards to remote storage, cutting stalls by 9x.",
   authors: ["Ada Example", "Grace Sample"],
   published: "2026-02-06T17:21:05Z",
   primaryCategory: "cs.DC",
@@ -53,7 +54,12 @@ const add = (bot: TestBot, papers: string) => bot.discord.sendCommand({ name: "a
 
 function embedChars(m: APIMessage): number {
   return (m.embeds ?? []).reduce(
-    (n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.fields ?? []).reduce((k, f) => k + f.name.length + f.value.length, 0),
+    (n, e) =>
+      n +
+      (e.title?.length ?? 0) +
+      (e.description?.length ?? 0) +
+      (e.footer?.text.length ?? 0) +
+      (e.fields ?? []).reduce((k, f) => k + f.name.length + f.value.length, 0),
     0,
   );
 }
@@ -81,7 +87,8 @@ describe("/add", () => {
     expect(groups(bot).list(guildId(bot), "add")[0]?.userId).toBe(bot.discord.defaultUser.id);
     expect(hf!.requests.map((r) => r.path)).toEqual([`/api/papers/${LRAGENT}`]);
 
-    const found = (await bot.discord.sendCommand({ name: "search", options: { query: "KV cache sharing multi-LoRA agents", count: 3 } }).reply()).embeds[0]!;
+    const found = (await bot.discord.sendCommand({ name: "search", options: { query: "KV cache sharing multi-LoRA agents", count: 3 } }).reply())
+      .embeds[0]!;
     expect(found.description).toMatch(/^1\. \[LRAgent/);
     expectWithinLimits(bot);
   });
@@ -107,7 +114,12 @@ describe("/add", () => {
     expect(titles[0]).toMatch(/^LRAgent/);
     expect(titles[1]).toMatch(/^POP: Prefill-Only Pruning/);
     expect(titles[2]).toMatch(/^Token Sparse Attention/);
-    expect(messages.map((m) => m.content).join("\n").match(/^Added \S+ from Hugging Face/gm)).toHaveLength(3);
+    expect(
+      messages
+        .map((m) => m.content)
+        .join("\n")
+        .match(/^Added \S+ from Hugging Face/gm),
+    ).toHaveLength(3);
     for (const m of messages) {
       expect(m.content.length).toBeLessThanOrEqual(2000);
       expect(embedChars(m)).toBeLessThanOrEqual(6000);
@@ -120,7 +132,13 @@ describe("/add", () => {
 
   it("says so when the paper is already in the collection, and still counts it as the server's", async () => {
     const bot = await start();
-    bot.store.upsert({ arxivId: LRAGENT, title: "LRAgent: Efficient KV Cache Sharing for Multi-LoRA LLM Agents", abstract: "From the feed.", authors: [], source: "hf" });
+    bot.store.upsert({
+      arxivId: LRAGENT,
+      title: "LRAgent: Efficient KV Cache Sharing for Multi-LoRA LLM Agents",
+      abstract: "From the feed.",
+      authors: [],
+      source: "hf",
+    });
     expect(groups(bot).has(guildId(bot), LRAGENT, "add")).toBe(false);
     const first = await add(bot, LRAGENT).reply();
     expect(first.content).toBe(`${LRAGENT} was already in the collection; now counted as this server's.`);
@@ -137,7 +155,14 @@ describe("/add", () => {
     const title = "FastSwitch: Optimizing Context Switching Efficiency in Fairness-aware Large Language Model Serving";
     const seed = bot.store.getByTitle(title)!;
     expect(seed.arxivId).toBeUndefined();
-    hf!.papers.set("2411.18424", { id: "2411.18424", title, summary: seed.abstract, authors: [{ name: "Ao Shen" }], upvotes: 4, ai_keywords: ["KV cache"] });
+    hf!.papers.set("2411.18424", {
+      id: "2411.18424",
+      title,
+      summary: seed.abstract,
+      authors: [{ name: "Ao Shen" }],
+      upvotes: 4,
+      ai_keywords: ["KV cache"],
+    });
     const reply = await add(bot, "2411.18424").reply();
     expect(reply.content).toBe("2411.18424 was already in the collection; now counted as this server's.");
     const merged = bot.store.get("2411.18424")!;
@@ -159,7 +184,9 @@ describe("/add", () => {
     expect(p.categories).toEqual(["cs.DC", "cs.LG"]);
     expect(arxiv!.requests.map((r) => r.query.id_list)).toEqual([ARXIV_ONLY.id]);
     expect(groups(bot).has(guildId(bot), ARXIV_ONLY.id, "add")).toBe(true);
-    const found = (await bot.discord.sendCommand({ name: "search", options: { query: "pipelined checkpointing trillion-parameter training", count: 3 } }).reply()).embeds[0]!;
+    const found = (
+      await bot.discord.sendCommand({ name: "search", options: { query: "pipelined checkpointing trillion-parameter training", count: 3 } }).reply()
+    ).embeds[0]!;
     expect(found.description).toMatch(/^1\. \[Pipelined Checkpointing/);
   });
 
@@ -198,7 +225,9 @@ describe("/add", () => {
     const ix = add(bot, LRAGENT);
     const msg = await ix.followUp(0, 15_000);
     expect(isEphemeral(msg)).toBe(true);
-    expect(msg.content).toBe(`${LRAGENT}: could not fetch it: Hugging Face is not answering (HTTP 500), and arXiv is not answering (HTTP 500). Try again later.`);
+    expect(msg.content).toBe(
+      `${LRAGENT}: could not fetch it: Hugging Face is not answering (HTTP 500), and arXiv is not answering (HTTP 500). Try again later.`,
+    );
     // A retry or two each, then it gives up.
     expect(hf!.requests.length).toBeGreaterThan(1);
     expect(hf!.requests.length).toBeLessThanOrEqual(3);
@@ -215,7 +244,9 @@ describe("/add", () => {
     expect(reply.content).toBe(`Added ${ARXIV_ONLY.id} from arXiv; it is now one of this server's papers.`);
     const note = await ix.followUp(0, 15_000);
     expect(isEphemeral(note)).toBe(true);
-    expect(note.content).toBe("2602.99999: could not fetch it: Hugging Face is not answering (HTTP 503), and arXiv does not know it. Try again later.");
+    expect(note.content).toBe(
+      "2602.99999: could not fetch it: Hugging Face is not answering (HTTP 503), and arXiv does not know it. Try again later.",
+    );
   });
 
   it("counts a 200 that is not a paper as a failure, not as unknown", async () => {

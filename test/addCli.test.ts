@@ -55,7 +55,9 @@ describe("paperbot add", () => {
 
     const again = await runBin(["add", "--guild", "123456789012345678", "huggingface.co/papers/2602.01053"], e);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout.trim()).toBe("already known 2602.01053: LRAgent: Efficient KV Cache Sharing for Multi-LoRA LLM Agents (now counted as server 123456789012345678's)");
+    expect(again.stdout.trim()).toBe(
+      "already known 2602.01053: LRAgent: Efficient KV Cache Sharing for Multi-LoRA LLM Agents (now counted as server 123456789012345678's)",
+    );
     expect(groupRows(e).map((g) => g.guild_id)).toEqual(["*", "123456789012345678", "*"]);
   });
 

@@ -70,7 +70,9 @@ describe("ask with a model", () => {
   it("attaches the sources to an answer that cites none", async () => {
     fake.chatReplies.push({ text: "Several systems manage the KV cache more carefully." });
     const r = await (await engine()).ask(QUESTION);
-    expect(r.answer).toMatch(/^Several systems manage the KV cache more carefully\.\n\n\(The model cited no source; it was given \[1\] \[2\] \[3\] \[4\] \[5\]\.\)$/);
+    expect(r.answer).toMatch(
+      /^Several systems manage the KV cache more carefully\.\n\n\(The model cited no source; it was given \[1\] \[2\] \[3\] \[4\] \[5\]\.\)$/,
+    );
     expect(r.citations).toHaveLength(5);
   });
 
@@ -166,8 +168,18 @@ describe("ask with a model", () => {
 });
 
 const validComparison: Comparison = {
-  a: { problem: "Activations fill GPU memory [A].", approach: "Offload them to SSDs [A].", evidence: "Less memory, same speed [A].", limitations: "Not stated [A]." },
-  b: { problem: "Fine-tuning needs host memory [B].", approach: "Optimise system memory [B].", evidence: "55.7% less peak memory [B].", limitations: "Not stated [B]." },
+  a: {
+    problem: "Activations fill GPU memory [A].",
+    approach: "Offload them to SSDs [A].",
+    evidence: "Less memory, same speed [A].",
+    limitations: "Not stated [A].",
+  },
+  b: {
+    problem: "Fine-tuning needs host memory [B].",
+    approach: "Optimise system memory [B].",
+    evidence: "55.7% less peak memory [B].",
+    limitations: "Not stated [B].",
+  },
   differences: ["SSDTrain targets training activations [A] while MemAscend targets system memory [B]."],
   chooseA: "For pre-training on one node [A].",
   chooseB: "For fine-tuning with little RAM [B].",

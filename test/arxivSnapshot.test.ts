@@ -10,7 +10,11 @@ const line = (id: string, title: string, categories = "cs.DC") =>
     id,
     submitter: "Someone",
     authors: "Ada Lovelace, Charles Babbage and Alan Turing",
-    authors_parsed: [["Lovelace", "Ada", ""], ["Babbage", "Charles", ""], ["Turing", "Alan", ""]],
+    authors_parsed: [
+      ["Lovelace", "Ada", ""],
+      ["Babbage", "Charles", ""],
+      ["Turing", "Alan", ""],
+    ],
     title: `${title}\n  continued`,
     abstract: `  We study ${title.toLowerCase()}.\n  It works well.\n`,
     categories,

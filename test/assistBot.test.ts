@@ -29,7 +29,12 @@ describe("the model helps search in the bot", () => {
     t = await startTestBot({ model: m });
     const question = recordings.find((r) => r.q.startsWith("in picture-recognition web services"))!.q;
     const ix = t.discord.sendCommand({ name: "ask", options: { question } });
-    const final = await ix.waitFor((i) => i.events.filter((e) => e.kind === "edit" && e.status < 400).map((e) => e.message!).find((msg) => msg.content.includes("**Sources**")));
+    const final = await ix.waitFor((i) =>
+      i.events
+        .filter((e) => e.kind === "edit" && e.status < 400)
+        .map((e) => e.message!)
+        .find((msg) => msg.content.includes("**Sources**")),
+    );
     const edits = ix.events.filter((e) => e.kind === "edit" && e.status < 400).map((e) => e.message!.content);
     expect(edits[0]).toMatch(/searching the collection/);
     expect(final.content).toMatch(/\*\*Sources\*\*\n\[1\] .*Beyond Inference/);
@@ -42,7 +47,12 @@ describe("the model helps search in the bot", () => {
     m.structured.set("relevance", () => ({ text: JSON.stringify({ relevant: [] }) }));
     t = await startTestBot({ model: m });
     const ix = t.discord.sendCommand({ name: "ask", options: { question: "Which papers reduce KV cache memory in LLM serving?" } });
-    const final = await ix.waitFor((i) => i.events.filter((e) => e.kind === "edit" && e.status < 400).map((e) => e.message!).find((msg) => msg.content.includes("**Nearest papers**")));
+    const final = await ix.waitFor((i) =>
+      i.events
+        .filter((e) => e.kind === "edit" && e.status < 400)
+        .map((e) => e.message!)
+        .find((msg) => msg.content.includes("**Nearest papers**")),
+    );
     expect(final.content).toMatch(/does not seem to cover this question/);
     expect(final.content).not.toMatch(/\*\*Sources\*\*|\[1\]/);
     expect(final.components ?? []).toEqual([]);

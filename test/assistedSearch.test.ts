@@ -33,7 +33,10 @@ function engine(opts: { budgets?: { userDaily?: number } } = {}) {
   });
 }
 
-const rewriteRequests = () => fake.chatRequests.filter((r) => (r as { response_format?: { json_schema?: { name?: string } } }).response_format?.json_schema?.name === "search_queries");
+const rewriteRequests = () =>
+  fake.chatRequests.filter(
+    (r) => (r as { response_format?: { json_schema?: { name?: string } } }).response_format?.json_schema?.name === "search_queries",
+  );
 const titles = (hits: { paper: { title: string } }[]) => hits.map((h) => h.paper.title);
 
 beforeEach(async () => {
@@ -126,7 +129,9 @@ describe("relevance judgement", () => {
   it("shows the judge the question and the top ten candidates", async () => {
     fake.defaultChat = () => ({ text: "FastSwitch [1]." });
     await engine().ask(QUESTION);
-    const judge = fake.chatRequests.find((r) => (r as { response_format?: { json_schema?: { name?: string } } }).response_format?.json_schema?.name === "relevance")!;
+    const judge = fake.chatRequests.find(
+      (r) => (r as { response_format?: { json_schema?: { name?: string } } }).response_format?.json_schema?.name === "relevance",
+    )!;
     const user = judge.messages.find((m) => m.role === "user")!.content;
     expect(user).toContain(QUESTION);
     expect(user.match(/<source /g)).toHaveLength(10);
@@ -174,10 +179,17 @@ describe("paperbot search --assist", () => {
     const env = { PAPERBOT_DB: path.join(tempDir(), "p.db"), OPENAI_BASE_URL: fake.url, OPENAI_MODEL: "recorded" };
     expect((await runBin(["ingest", "hf", "--file", corpusDir], env)).code).toBe(0);
     const plain = await runBin(["search", "--json", "-k", "5", PARAPHRASE], env);
-    expect(JSON.parse(plain.stdout).results.map((r: { title: string }) => r.title).some((t: string) => GOLD.test(t))).toBe(false);
+    expect(
+      JSON.parse(plain.stdout)
+        .results.map((r: { title: string }) => r.title)
+        .some((t: string) => GOLD.test(t)),
+    ).toBe(false);
     const run = await runBin(["search", "--assist", "--json", "-k", "5"], env, `${PARAPHRASE}\nKV cache reuse in LLM serving\n`);
     expect(run.code).toBe(0);
-    const lines = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     expect(lines[0].query).toBe(PARAPHRASE);
     expect(lines[0].rewrites).toHaveLength(3);

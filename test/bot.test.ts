@@ -25,7 +25,6 @@ async function withModel(): Promise<FakeOpenAI> {
   return model;
 }
 
-
 describe("/ask", () => {
   it("defers at once, then replies with a cited offline answer and source links", async () => {
     t = await startTestBot();
@@ -37,7 +36,9 @@ describe("/ask", () => {
     const reply = await ix.reply();
     expect(reply.content).toMatch(/^\*\*FastSwitch\*\*: “.+” \[1\]/);
     const last = await ix.waitFor((i) => [i.original!, ...i.followUps].find((msg) => msg.content.includes("**Sources**")));
-    expect(last.content).toMatch(/\*\*Sources\*\*\n\[1\] \[FastSwitch: Optimizing Context Switching .*\]\(<https:\/\/huggingface\.co\/papers\/2411\.18424>\) \(2024\)/);
+    expect(last.content).toMatch(
+      /\*\*Sources\*\*\n\[1\] \[FastSwitch: Optimizing Context Switching .*\]\(<https:\/\/huggingface\.co\/papers\/2411\.18424>\) \(2024\)/,
+    );
     expect(last.content).toMatch(/-# Offline answer/);
     for (const msg of [ix.original!, ...ix.followUps]) expect(msg.content.length).toBeLessThanOrEqual(2000);
     const written = t.discord.messageLog.filter((m) => m.via !== "interaction-defer");
@@ -48,11 +49,19 @@ describe("/ask", () => {
   it("shows the answer growing while the model writes, with throttled edits, then cites valid sources", async () => {
     const m = await withModel();
     // Streamed over about two seconds: the "searching" note takes the first edit, the text the next ones.
-    m.chatReplies.push({ text: "FastSwitch reduces the overhead of swapping KV caches between requests [1]. ".repeat(6) + "DualMap reuses prompt caches [2].", chunks: 400 });
+    m.chatReplies.push({
+      text: "FastSwitch reduces the overhead of swapping KV caches between requests [1]. ".repeat(6) + "DualMap reuses prompt caches [2].",
+      chunks: 400,
+    });
     t = await startTestBot({ model: m });
     t.store.upsert({ arxivId: "2602.11111", title: "X", abstract: "y", authors: [], source: "hf" });
     const ix = t.discord.sendCommand({ name: "ask", options: { question: QUESTION } });
-    const final = await ix.waitFor((i) => i.events.filter((e) => e.kind === "edit" && e.status < 400).map((e) => e.message!).find((msg) => msg.content.includes("**Sources**")));
+    const final = await ix.waitFor((i) =>
+      i.events
+        .filter((e) => e.kind === "edit" && e.status < 400)
+        .map((e) => e.message!)
+        .find((msg) => msg.content.includes("**Sources**")),
+    );
     const edits = ix.events.filter((e) => e.kind === "edit" && e.status < 400);
     const progress = edits.filter((e) => e.message!.content.includes("writing…"));
     expect(progress.length).toBeGreaterThanOrEqual(1);
@@ -66,11 +75,22 @@ describe("/ask", () => {
     const m = await withModel();
     const invented = "KV cache memory limits serving [9]. ";
     // 400 pieces at least 5 ms apart: the stream outlasts the editor's first second, so several edits show it.
-    m.chatReplies.push({ text: invented + "FastSwitch swaps KV caches between requests quickly [1][9]. ".repeat(12) + "DualMap reuses prompt caches [2].", chunks: 400 });
+    m.chatReplies.push({
+      text: invented + "FastSwitch swaps KV caches between requests quickly [1][9]. ".repeat(12) + "DualMap reuses prompt caches [2].",
+      chunks: 400,
+    });
     t = await startTestBot({ model: m });
     const ix = t.discord.sendCommand({ name: "ask", options: { question: QUESTION } });
-    const final = await ix.waitFor((i) => i.events.filter((e) => e.kind === "edit" && e.status < 400).map((e) => e.message!).find((msg) => msg.content.includes("**Sources**")));
-    const progress = ix.events.filter((e) => e.kind === "edit" && e.status < 400).map((e) => e.message!.content).filter((c) => c.includes("writing…"));
+    const final = await ix.waitFor((i) =>
+      i.events
+        .filter((e) => e.kind === "edit" && e.status < 400)
+        .map((e) => e.message!)
+        .find((msg) => msg.content.includes("**Sources**")),
+    );
+    const progress = ix.events
+      .filter((e) => e.kind === "edit" && e.status < 400)
+      .map((e) => e.message!.content)
+      .filter((c) => c.includes("writing…"));
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect(progress.filter((c) => c.includes("[9]"))).toEqual([]);
     expect(progress.some((c) => c.includes("serving."))).toBe(true);
@@ -90,7 +110,10 @@ describe("/ask", () => {
 
   it("splits an over-long answer into messages within Discord's limits, losing nothing", async () => {
     const m = await withModel();
-    const sentences = Array.from({ length: 60 }, (_, i) => `Point ${i}: FastSwitch and DualMap manage KV cache memory differently in serving [${(i % 2) + 1}].`);
+    const sentences = Array.from(
+      { length: 60 },
+      (_, i) => `Point ${i}: FastSwitch and DualMap manage KV cache memory differently in serving [${(i % 2) + 1}].`,
+    );
     const text = [sentences.slice(0, 20).join(" "), sentences.slice(20, 40).join(" "), sentences.slice(40).join(" ")].join("\n\n");
     m.chatReplies.push({ text, chunks: 3 });
     t = await startTestBot({ model: m, env: { PAPERBOT_MAX_ANSWER_TOKENS: "4000" } });
@@ -108,13 +131,23 @@ describe("/ask", () => {
     m.defaultChat = () => ({ text: "FastSwitch [1]." });
     t = await startTestBot({ model: m });
     const first = t.discord.sendCommand({ name: "ask", options: { question: QUESTION } });
-    const answer = await first.waitFor((i) => i.events.filter((e) => e.kind === "edit").map((e) => e.message!).find((msg) => msg.components?.length));
+    const answer = await first.waitFor((i) =>
+      i.events
+        .filter((e) => e.kind === "edit")
+        .map((e) => e.message!)
+        .find((msg) => msg.components?.length),
+    );
     const click = t.discord.clickButton({ customId: "ask-thread:", messageId: answer.id });
     const note = await click.reply();
     const threadId = /<#(\d+)>/.exec(note.content)![1]!;
     expect(note.flags! & 64).toBe(64);
     // Another member of the group asks the follow-up (the first asker is still in their cooldown).
-    const followUp = t.discord.sendCommand({ name: "ask", channelId: threadId, user: { username: "colleague" }, options: { question: "which of them is open source?" } });
+    const followUp = t.discord.sendCommand({
+      name: "ask",
+      channelId: threadId,
+      user: { username: "colleague" },
+      options: { question: "which of them is open source?" },
+    });
     await followUp.waitFor((i) => i.events.some((e) => e.kind === "edit" && e.message?.content.includes("**Sources**")));
     const messages = m.chatRequests.at(-1)!.messages;
     expect(messages.map((x) => x.role)).toEqual(["system", "user", "assistant", "user"]);
@@ -220,7 +253,12 @@ describe("the bot as a whole", () => {
 
   it("registers the command list idempotently with npm run register", async () => {
     t = await startTestBot();
-    const env = { DISCORD_TOKEN: "t", DISCORD_APP_ID: t.discord.applicationId, DISCORD_API_BASE: t.discord.apiBase, PAPERBOT_DB: path.join(tempDir(), "db.sqlite") };
+    const env = {
+      DISCORD_TOKEN: "t",
+      DISCORD_APP_ID: t.discord.applicationId,
+      DISCORD_API_BASE: t.discord.apiBase,
+      PAPERBOT_DB: path.join(tempDir(), "db.sqlite"),
+    };
     const first = await runBin(["register"], env);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^registered \d+ commands for all servers/);

@@ -74,7 +74,9 @@ function expectConsistent(store: PaperStore): void {
   const db = store.db;
   for (const t of ["papers_fts", "paper_title_words"]) db.prepare(`INSERT INTO ${t} (${t}, rank) VALUES ('integrity-check', 1)`).run();
   const diff = (a: string, b: string) =>
-    db.prepare(`SELECT count(*) AS n FROM (SELECT kind, key, paper_rowid, upvotes FROM ${a} EXCEPT SELECT kind, key, paper_rowid, upvotes FROM ${b})`).get();
+    db
+      .prepare(`SELECT count(*) AS n FROM (SELECT kind, key, paper_rowid, upvotes FROM ${a} EXCEPT SELECT kind, key, paper_rowid, upvotes FROM ${b})`)
+      .get();
   expect(diff("paper_name_keys", "paper_names")).toEqual({ n: 0 });
   expect(diff("paper_names", "paper_name_keys")).toEqual({ n: 0 });
   const indexed = db.prepare("SELECT count(*) AS n FROM paper_title_words WHERE paper_title_words MATCH ?").pluck();

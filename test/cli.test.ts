@@ -31,7 +31,10 @@ describe("the paperbot command line", () => {
   it("reads one query per line from stdin and prints one JSON object per query", async () => {
     const r = await runBin(["search", "--json", "-k", "2"], env(), "NanoFlow serving throughput\nlog compression\n");
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.query)).toEqual(["NanoFlow serving throughput", "log compression"]);
     expect(lines[0].results).toHaveLength(2);
     expect(lines[0].results[0]).toEqual({
@@ -51,7 +54,10 @@ describe("the paperbot command line", () => {
     expect(Buffer.byteLength(`${filler}\n`)).toBe(64 * 1024 - 1);
     const r = await runBin(["search", "--json", "-k", "1"], env(), stdin);
     expect(r.code, r.stderr).toBe(0);
-    const queries = r.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { query: string }).query);
+    const queries = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { query: string }).query);
     expect(queries).toEqual(lines);
     expect(r.stdout).not.toContain("\ufffd");
   });
@@ -60,13 +66,22 @@ describe("the paperbot command line", () => {
     const lines = ["\ufeffNanoFlow serving throughput", "   ", "\u00a0", "\u3000", "\f", "", "log compression", "\ufeff", "\t\u00a0 \u3000\u2003"];
     const r = await runBin(["search", "--json", "-k", "2"], env(), lines.join("\n") + "\r\n");
     expect(r.code, r.stderr).toBe(0);
-    const out = r.stdout.split("\n").slice(0, -1).map((l) => JSON.parse(l) as { query: string; results: unknown[] });
+    const out = r.stdout
+      .split("\n")
+      .slice(0, -1)
+      .map((l) => JSON.parse(l) as { query: string; results: unknown[] });
     expect(out.map((o) => o.query)).toEqual(lines.map((l) => l.trim()));
     expect(out.map((o) => o.results.length)).toEqual([2, 0, 0, 0, 0, 0, 2, 0, 0]);
   });
 
   it("exits 2 with one clear line on bad usage", async () => {
-    for (const args of [["search", "-k", "zero", "x"], ["frobnicate"], ["ingest", "hf"], ["ingest", "hf", "--date", "2026-13-45"], ["digest", "--date", "2026-02-30", "--dry-run"]]) {
+    for (const args of [
+      ["search", "-k", "zero", "x"],
+      ["frobnicate"],
+      ["ingest", "hf"],
+      ["ingest", "hf", "--date", "2026-13-45"],
+      ["digest", "--date", "2026-02-30", "--dry-run"],
+    ]) {
       const r = await runBin(args, env());
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);

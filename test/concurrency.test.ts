@@ -84,68 +84,84 @@ async function openAtOnce(file: string, n: number): Promise<string[]> {
 }
 
 describe("several processes on one database file", () => {
-  it("open a new file, or one with an older schema, at the same moment: each migration runs once and every process gets the full schema", async () => {
-    const fresh = path.join(tempDir(), "fresh.db");
-    expect(await openAtOnce(fresh, 6)).toEqual(Array(6).fill("opened (exit 0)"));
+  it(
+    "open a new file, or one with an older schema, at the same moment: each migration runs once and every process gets the full schema",
+    async () => {
+      const fresh = path.join(tempDir(), "fresh.db");
+      expect(await openAtOnce(fresh, 6)).toEqual(Array(6).fill("opened (exit 0)"));
 
-    const older = path.join(tempDir(), "older.db");
-    const db = new Database(older);
-    db.pragma("journal_mode = WAL");
-    for (const m of migrations.slice(0, 2)) db.exec(m);
-    db.pragma("user_version = 2");
-    db.close();
-    expect(await openAtOnce(older, 4)).toEqual(Array(4).fill("opened (exit 0)"));
+      const older = path.join(tempDir(), "older.db");
+      const db = new Database(older);
+      db.pragma("journal_mode = WAL");
+      for (const m of migrations.slice(0, 2)) db.exec(m);
+      db.pragma("user_version = 2");
+      db.close();
+      expect(await openAtOnce(older, 4)).toEqual(Array(4).fill("opened (exit 0)"));
 
-    for (const file of [fresh, older]) {
-      const check = new Database(file, { readonly: true });
-      expect(check.pragma("user_version", { simple: true })).toBe(migrations.length);
-      expect(check.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'ask_turns'").get()).toEqual({ n: 1 });
-      check.close();
-    }
-  }, SLOW);
+      for (const file of [fresh, older]) {
+        const check = new Database(file, { readonly: true });
+        expect(check.pragma("user_version", { simple: true })).toBe(migrations.length);
+        expect(check.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'ask_turns'").get()).toEqual({ n: 1 });
+        check.close();
+      }
+    },
+    SLOW,
+  );
 
-  it(`${CHANNELS} digests at once, each to its own channel: every channel gets exactly one post and no run fails`, async () => {
-    const w = await startFakes();
-    const env = envFor(path.join(tempDir(), "paperbot.db"), w);
-    const channels = [...w.discord.channels.values()].map((c) => c.id);
-    const runs = await Promise.all(channels.map((ch) => runBin(["digest", "--date", DAY, "--channel", ch], env)));
-    runs.forEach((r, i) => {
-      expect(r.code, describeRun(r)).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`^posted 5 papers for ${DAY} to channel ${channels[i]} `));
-    });
-    for (const ch of channels) expect(w.discord.messages(ch), `channel ${ch}`).toHaveLength(1);
-    expect(runs.filter((r) => /the collection was empty/.test(r.stderr))).toHaveLength(1);
-  }, SLOW);
+  it(
+    `${CHANNELS} digests at once, each to its own channel: every channel gets exactly one post and no run fails`,
+    async () => {
+      const w = await startFakes();
+      const env = envFor(path.join(tempDir(), "paperbot.db"), w);
+      const channels = [...w.discord.channels.values()].map((c) => c.id);
+      const runs = await Promise.all(channels.map((ch) => runBin(["digest", "--date", DAY, "--channel", ch], env)));
+      runs.forEach((r, i) => {
+        expect(r.code, describeRun(r)).toBe(0);
+        expect(r.stdout).toMatch(new RegExp(`^posted 5 papers for ${DAY} to channel ${channels[i]} `));
+      });
+      for (const ch of channels) expect(w.discord.messages(ch), `channel ${ch}`).toHaveLength(1);
+      expect(runs.filter((r) => /the collection was empty/.test(r.stderr))).toHaveLength(1);
+    },
+    SLOW,
+  );
 
-  it("two month-long ingests at once both succeed and leave what one ingest leaves", async () => {
-    const w = await startFakes();
-    const month = ["ingest", "hf", "--since", "2026-02-01", "--until", "2026-02-28"];
-    const single = path.join(tempDir(), "single.db");
-    const alone = await runBin(month, envFor(single, w));
-    expect(alone.code, describeRun(alone)).toBe(0);
+  it(
+    "two month-long ingests at once both succeed and leave what one ingest leaves",
+    async () => {
+      const w = await startFakes();
+      const month = ["ingest", "hf", "--since", "2026-02-01", "--until", "2026-02-28"];
+      const single = path.join(tempDir(), "single.db");
+      const alone = await runBin(month, envFor(single, w));
+      expect(alone.code, describeRun(alone)).toBe(0);
 
-    const shared = envFor(path.join(tempDir(), "shared.db"), w);
-    const runs = await Promise.all([1, 2].map(() => runBin(month, shared)));
-    for (const r of runs) {
-      expect(r.code, describeRun(r)).toBe(0);
-      expect(r.stdout).toMatch(/^hf api 2026-02-01\.\.2026-02-28: read 776, /);
-    }
-    // The bundled seed page is loaded into the empty collection once, not by both.
-    expect(runs.filter((r) => /the collection was empty/.test(r.stderr))).toHaveLength(1);
-    expect(papersIn(shared.PAPERBOT_DB!)).toEqual(papersIn(single));
-  }, SLOW);
+      const shared = envFor(path.join(tempDir(), "shared.db"), w);
+      const runs = await Promise.all([1, 2].map(() => runBin(month, shared)));
+      for (const r of runs) {
+        expect(r.code, describeRun(r)).toBe(0);
+        expect(r.stdout).toMatch(/^hf api 2026-02-01\.\.2026-02-28: read 776, /);
+      }
+      // The bundled seed page is loaded into the empty collection once, not by both.
+      expect(runs.filter((r) => /the collection was empty/.test(r.stderr))).toHaveLength(1);
+      expect(papersIn(shared.PAPERBOT_DB!)).toEqual(papersIn(single));
+    },
+    SLOW,
+  );
 
-  it("an ingest beside a digest: both succeed and the channel gets one post", async () => {
-    const w = await startFakes();
-    const env = envFor(path.join(tempDir(), "paperbot.db"), w);
-    const channel = [...w.discord.channels.values()][0]!.id;
-    const [ingest, digest] = await Promise.all([
-      runBin(["ingest", "hf", "--since", "2026-02-01", "--until", "2026-02-28"], env),
-      runBin(["digest", "--date", DAY, "--channel", channel], env),
-    ]);
-    expect(ingest.code, describeRun(ingest)).toBe(0);
-    expect(ingest.stdout).toMatch(/^hf api 2026-02-01\.\.2026-02-28: read 776, /);
-    expect(digest.code, describeRun(digest)).toBe(0);
-    expect(w.discord.messages(channel)).toHaveLength(1);
-  }, SLOW);
+  it(
+    "an ingest beside a digest: both succeed and the channel gets one post",
+    async () => {
+      const w = await startFakes();
+      const env = envFor(path.join(tempDir(), "paperbot.db"), w);
+      const channel = [...w.discord.channels.values()][0]!.id;
+      const [ingest, digest] = await Promise.all([
+        runBin(["ingest", "hf", "--since", "2026-02-01", "--until", "2026-02-28"], env),
+        runBin(["digest", "--date", DAY, "--channel", channel], env),
+      ]);
+      expect(ingest.code, describeRun(ingest)).toBe(0);
+      expect(ingest.stdout).toMatch(/^hf api 2026-02-01\.\.2026-02-28: read 776, /);
+      expect(digest.code, describeRun(digest)).toBe(0);
+      expect(w.discord.messages(channel)).toHaveLength(1);
+    },
+    SLOW,
+  );
 });

@@ -55,7 +55,10 @@ describe("the container image", () => {
     const probe = execForm(health!);
     expect(probe.slice(0, 2)).toEqual(["node", "bin/paperbot.js"]);
     const dbEnv = { PAPERBOT_DB: path.join(tempDir(), "p.db") };
-    for (const args of [["start", "--help"], [...probe.slice(2), "--help"]]) {
+    for (const args of [
+      ["start", "--help"],
+      [...probe.slice(2), "--help"],
+    ]) {
       const r = await runBin(args, dbEnv);
       expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
     }

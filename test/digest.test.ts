@@ -29,8 +29,7 @@ interface FeedPaper {
   submittedOnDailyAt: string;
   [k: string]: unknown;
 }
-const day = (date: string) =>
-  JSON.parse(fs.readFileSync(path.join(corpusDir, `${date}.json`), "utf8")) as { paper: FeedPaper }[];
+const day = (date: string) => JSON.parse(fs.readFileSync(path.join(corpusDir, `${date}.json`), "utf8")) as { paper: FeedPaper }[];
 const topIds = (date: string, n: number) =>
   day(date)
     .map((i) => i.paper)
@@ -314,10 +313,7 @@ describe("the daily digest run", () => {
     discord.loseReplies = 1;
     const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
     expect(out.kind).toBe("posted");
-    expect(discord.sendCalls.map((c) => c.nonce)).toEqual([
-      digestNonce(CHAN_A, "2026-02-10"),
-      digestNonce(CHAN_A, "2026-02-10"),
-    ]);
+    expect(discord.sendCalls.map((c) => c.nonce)).toEqual([digestNonce(CHAN_A, "2026-02-10"), digestNonce(CHAN_A, "2026-02-10")]);
     expect(discord.posts(CHAN_A)).toHaveLength(1);
   });
 
@@ -425,7 +421,10 @@ describe("the daily digest run", () => {
       hf.glitch = { kind };
       const out = await runDigest({ guildId: GUILD_A, date, deps });
       expect(out, kind).toMatchObject({ kind: "feed-failed", error: expect.stringMatching(/not a list of papers|none is a paper/) });
-      expect(sleeps.reduce((a, b) => a + b, 0), kind).toBe(3 * 3_600_000);
+      expect(
+        sleeps.reduce((a, b) => a + b, 0),
+        kind,
+      ).toBe(3 * 3_600_000);
       expect(ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date }), kind).toMatchObject({ state: "failed" });
       const st = digestStatus({ guildId: GUILD_A, settings, ledger, now: clock });
       expect(statusMessage(st), kind).toMatch(new RegExp(`\\*\\*Last error\\*\\* \\(${date}, failed\\): the Hugging Face feed's answer`));
@@ -450,7 +449,8 @@ describe("the daily digest run", () => {
     const stated = /tried (\d+) times, waiting ([^(]+) between tries \((\d+) min of waiting in all\)/.exec(help.stdout.replace(/\s+/g, " "));
     expect(stated, help.stdout).not.toBeNull();
     const [tries, waits, minutes] = [stated![1]!, stated![2]!, stated![3]!];
-    const seconds = (w: string) => w.split(" ").reduce((n, part, k, all) => (all[k + 1] === "min" ? n + 60 * Number(part) : all[k + 1] === "s" ? n + Number(part) : n), 0);
+    const seconds = (w: string) =>
+      w.split(" ").reduce((n, part, k, all) => (all[k + 1] === "min" ? n + 60 * Number(part) : all[k + 1] === "s" ? n + Number(part) : n), 0);
     // The CLI's own fetcher and policy; the only wait is the injected one.
     const cli: DigestDeps = { ...deps, fetchDay: sharedDayFetcher(base), feedRetry: INTERACTIVE_FEED_RETRY };
     for (const failure of ["down", "glitch"] as const) {
@@ -461,8 +461,14 @@ describe("the daily digest run", () => {
       const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps: cli });
       expect(out, failure).toMatchObject({ kind: "feed-failed", error: expect.stringMatching(new RegExp(`gave up after ${tries} attempts`)) });
       expect(hf.requests, failure).toHaveLength(Number(tries));
-      expect(sleeps.reduce((a, b) => a + b, 0), failure).toBe(Number(minutes) * 60_000);
-      expect(sleeps.map((ms) => ms / 1000), failure).toEqual(waits.split(/, | and /).map(seconds));
+      expect(
+        sleeps.reduce((a, b) => a + b, 0),
+        failure,
+      ).toBe(Number(minutes) * 60_000);
+      expect(
+        sleeps.map((ms) => ms / 1000),
+        failure,
+      ).toEqual(waits.split(/, | and /).map(seconds));
       hf.down = undefined;
       hf.glitch = undefined;
     }
@@ -494,7 +500,10 @@ describe("the daily digest run", () => {
   });
 
   it("posts a paper that entered the feed after today's post in tomorrow's, and never loses it", async () => {
-    const late = { ...day("2026-02-12")[0]!, paper: { ...day("2026-02-12")[0]!.paper, upvotes: 999, submittedOnDailyAt: "2026-02-12T15:30:00.000Z" } };
+    const late = {
+      ...day("2026-02-12")[0]!,
+      paper: { ...day("2026-02-12")[0]!.paper, upvotes: 999, submittedOnDailyAt: "2026-02-12T15:30:00.000Z" },
+    };
     hf.days.set("2026-02-12", [late, ...day("2026-02-12").slice(1)]);
     clock = new Date("2026-02-12T09:00:01Z");
     await runDigest({ guildId: GUILD_A, date: "2026-02-12", deps });
@@ -506,7 +515,10 @@ describe("the daily digest run", () => {
   });
 
   it("after an early post, the next day's post reaches back to it, so no paper falls in between", async () => {
-    const between = { ...day("2026-02-12")[0]!, paper: { ...day("2026-02-12")[0]!.paper, upvotes: 999, submittedOnDailyAt: "2026-02-12T08:00:00.000Z" } };
+    const between = {
+      ...day("2026-02-12")[0]!,
+      paper: { ...day("2026-02-12")[0]!.paper, upvotes: 999, submittedOnDailyAt: "2026-02-12T08:00:00.000Z" },
+    };
     hf.days.set("2026-02-12", [between, ...day("2026-02-12").slice(1)]);
     clock = new Date("2026-02-12T07:00:00Z"); // "/digest now", two hours before the 09:00 post
     await runDigest({ guildId: GUILD_A, date: "2026-02-12", deps });
@@ -618,9 +630,7 @@ describe("the digest schedule", () => {
 
       clock = new Date("2026-02-11T00:00:02Z"); // Tokyo's job fires
       expect(await s.runScheduled(GUILD_A)).toMatchObject({ kind: "posted", date: "2026-02-11", channelId: CHAN_A });
-      expect(digestStatus({ guildId: GUILD_A, settings, ledger, now: clock }).nextRun?.iso).toBe(
-        "2026-02-12T00:00:00.000Z",
-      );
+      expect(digestStatus({ guildId: GUILD_A, settings, ledger, now: clock }).nextRun?.iso).toBe("2026-02-12T00:00:00.000Z");
     } finally {
       s.stop();
     }

@@ -89,7 +89,10 @@ async function startWorldBot(prepare?: (w: World) => void, env: Record<string, s
     HF_API_BASE: w.hf.url,
     ...env,
   });
-  await registerCommands(config, commands.map((c) => c.data));
+  await registerCommands(
+    config,
+    commands.map((c) => c.data),
+  );
   w.bot = await startBot(config, w.store, commands, {
     log: silentLogger,
     now: () => w.clock,
@@ -105,7 +108,13 @@ const papersOf = (w: World, guildId: string) => w.discord.channelId("papers", gu
 const generalOf = (w: World, guildId: string) => w.discord.channelId("general", guildId);
 
 /** `/digest <sub>` from a member with Manage Server in the server's #general. */
-function digestCommand(w: World, guildId: string, subcommand: string, options: CommandInput["options"] = {}, permissions = MANAGER_PERMISSIONS): FakeInteraction {
+function digestCommand(
+  w: World,
+  guildId: string,
+  subcommand: string,
+  options: CommandInput["options"] = {},
+  permissions = MANAGER_PERMISSIONS,
+): FakeInteraction {
   return w.discord.sendCommand({ name: "digest", subcommand, options, permissions, channelId: generalOf(w, guildId) });
 }
 
@@ -205,7 +214,9 @@ describe("/digest in a server", () => {
     expect(write.body).toMatchObject({ nonce: digestNonce(papers, DAY), enforce_nonce: true });
     expect(validateMessage(write.body)).toEqual([]);
     expect(msg!.content.length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
-    expect(msg!.embeds.reduce((n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0), 0)).toBeLessThanOrEqual(DISCORD_LIMITS.embedsTotal);
+    expect(msg!.embeds.reduce((n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0), 0)).toBeLessThanOrEqual(
+      DISCORD_LIMITS.embedsTotal,
+    );
 
     const second = await reply(digestCommand(w, g, "now"));
     expect(second).toMatch(new RegExp(`^Already posted the digest for ${DAY} in <#${papers}>: .*/${msg!.id}\\n`));
@@ -214,7 +225,9 @@ describe("/digest in a server", () => {
 
     // Every fetched paper went into the collection, and status links the post.
     expect(w.store.byFeedDate(DAY).length).toBeGreaterThan(3);
-    expect(await reply(digestCommand(w, g, "status"))).toContain(`**Last post:** ${DAY}, 3 papers: https://discord.com/channels/${g}/${papers}/${msg!.id}`);
+    expect(await reply(digestCommand(w, g, "status"))).toContain(
+      `**Last post:** ${DAY}, 3 papers: https://discord.com/channels/${g}/${papers}/${msg!.id}`,
+    );
     // Nothing the bot wrote anywhere could ping (a deferral carries no text).
     const written = w.discord.messageLog.filter((m) => m.via !== "interaction-defer");
     expect(written.filter((m) => !mentionsNobody(m.allowedMentions)).map((m) => [m.via, m.message.content])).toEqual([]);
@@ -227,9 +240,13 @@ describe("/digest in a server", () => {
 
     w.hf.glitch = { kind: "error-object" };
     for (const g of [a, b]) {
-      expect(await reply(digestCommand(w, g, "now"))).toMatch(new RegExp(`^Could not fetch the Hugging Face feed for ${DAY}: .*not a list of papers`));
+      expect(await reply(digestCommand(w, g, "now"))).toMatch(
+        new RegExp(`^Could not fetch the Hugging Face feed for ${DAY}: .*not a list of papers`),
+      );
       const status = await reply(digestCommand(w, g, "status"));
-      expect(status).toMatch(new RegExp(`\\*\\*Last error\\*\\* \\(${DAY}, failed\\): the Hugging Face feed's answer for \\d{4}-\\d\\d-\\d\\d is not a list of papers`));
+      expect(status).toMatch(
+        new RegExp(`\\*\\*Last error\\*\\* \\(${DAY}, failed\\): the Hugging Face feed's answer for \\d{4}-\\d\\d-\\d\\d is not a list of papers`),
+      );
       expect(status).not.toMatch(/nothing new/);
     }
     w.hf.glitch = { kind: "renamed-fields" };
@@ -268,7 +285,13 @@ describe("/digest in a server", () => {
       expect(await reply(digestCommand(w, g, "now"))).toMatch(/^Posted /);
       const day = w.store.byFeedDate(DAY);
       expect(day.length).toBeGreaterThan(10);
-      expect(pendingEmbeddingsOf(w.store.db, "fake-embed", day.map((p) => p.id))).toEqual([]);
+      expect(
+        pendingEmbeddingsOf(
+          w.store.db,
+          "fake-embed",
+          day.map((p) => p.id),
+        ),
+      ).toEqual([]);
       expect(embedder.embedded).toEqual(expect.arrayContaining(day.map(embeddingText)));
     } finally {
       await embedder.stop();
@@ -286,7 +309,8 @@ describe("/digest in a server", () => {
     const saved = w.store.upsert({
       arxivId: "2601.99901",
       title: "Zero-Shot Singing Voice Synthesis with Lyrics and Melody Control",
-      abstract: "We synthesise a singing voice for unseen singers from lyrics and a melody score, with zero-shot timbre transfer from a short reference recording.",
+      abstract:
+        "We synthesise a singing voice for unseen singers from lyrics and a melody score, with zero-shot timbre transfer from a short reference recording.",
       authors: ["Grace Hopper"],
       source: "arxiv",
     }).id;
@@ -344,7 +368,9 @@ describe("/digest in a server", () => {
     const ix = digestCommand(w, g, "preview");
     const msg = await ix.reply(15_000);
     expect(isEphemeral(msg)).toBe(true);
-    expect(msg.content).toMatch(new RegExp(`^-# Preview: nothing was posted\\. \`/digest now\` would post this in <#${papers}>\\.\\n📰 Daily Papers — ${DAY}`));
+    expect(msg.content).toMatch(
+      new RegExp(`^-# Preview: nothing was posted\\. \`/digest now\` would post this in <#${papers}>\\.\\n📰 Daily Papers — ${DAY}`),
+    );
     expect(msg.embeds.map((e) => paperIdOf(e.url))).toEqual(topIds(DAY, 5));
     expect(w.discord.messages(papers)).toHaveLength(0);
     expect(w.discord.messages(generalOf(w, g)).map((m) => m.id)).not.toContain(msg.id);
@@ -395,7 +421,15 @@ describe("/digest in a server", () => {
     const ask = async (value: string) =>
       (
         await w.discord
-          .sendAutocomplete({ name: "digest", subcommand: "time", focused: "timezone", value, options: { time: "09:00" }, channelId: generalOf(w, g), permissions: MANAGER_PERMISSIONS })
+          .sendAutocomplete({
+            name: "digest",
+            subcommand: "time",
+            focused: "timezone",
+            value,
+            options: { time: "09:00" },
+            channelId: generalOf(w, g),
+            permissions: MANAGER_PERMISSIONS,
+          })
           .choices()
       ).map((c) => c.value as string);
     const america = await ask("america");
@@ -541,7 +575,12 @@ describe("paperbot digest (command line)", () => {
   it("exits 2 on bad usage and missing credentials, 1 when the channel is gone", async () => {
     const w = await startWorld();
     const env = { PAPERBOT_DB: path.join(tempDir(), "paperbot.db"), HF_API_BASE: w.hf.url };
-    for (const args of [["digest", "--date", DAY], ["digest", "--date", "2026-02-31x", "--dry-run"], ["digest", "--channel", "general"], ["digest", "--date", DAY, "--channel", "123456789012345678"]]) {
+    for (const args of [
+      ["digest", "--date", DAY],
+      ["digest", "--date", "2026-02-31x", "--dry-run"],
+      ["digest", "--channel", "general"],
+      ["digest", "--date", DAY, "--channel", "123456789012345678"],
+    ]) {
       const r = await runBin(args, env);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -604,7 +643,10 @@ describe("paperbot digest (command line)", () => {
     );
 
     // Nothing went out, so the day and its papers are still to post.
-    const good = await runBin(["digest", "--date", DAY, "--channel", channel, "--guild", g, "--rank", "trending"], { ...env, DISCORD_TOKEN: "test-token" });
+    const good = await runBin(["digest", "--date", DAY, "--channel", channel, "--guild", g, "--rank", "trending"], {
+      ...env,
+      DISCORD_TOKEN: "test-token",
+    });
     expect(good.code, good.stderr).toBe(0);
     const [msg, ...more] = w.discord.messages(channel);
     expect(more).toHaveLength(0);

@@ -1,21 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UserError } from "../src/config/errors.js";
-import {
-  DigestSettingsRepo,
-  TIMEZONES,
-  parseTerms,
-  parseTime,
-  suggestTimezones,
-  validateTimezone,
-} from "../src/digest/digestConfig.js";
-import {
-  DISCORD_LIMITS,
-  buildDigestPost,
-  embedChars,
-  formatAuthors,
-  leadSentences,
-  writeTldr,
-} from "../src/digest/digestPost.js";
+import { DigestSettingsRepo, TIMEZONES, parseTerms, parseTime, suggestTimezones, validateTimezone } from "../src/digest/digestConfig.js";
+import { DISCORD_LIMITS, buildDigestPost, embedChars, formatAuthors, leadSentences, writeTldr } from "../src/digest/digestPost.js";
 import { escapeMarkdown, neutralizeMentions } from "../src/digest/discordText.js";
 import { DigestLedger } from "../src/digest/ledger.js";
 import { addDays, lastScheduledDate, localDate, scheduledInstant } from "../src/digest/localTime.js";

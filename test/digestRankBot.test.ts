@@ -43,14 +43,21 @@ async function startSeededBot(): Promise<{ discord: FakeDiscord; bot: RunningBot
     DISCORD_API_BASE: discord.apiBase,
     HF_API_BASE: hf.url,
   });
-  await registerCommands(config, commands.map((c) => c.data));
+  await registerCommands(
+    config,
+    commands.map((c) => c.data),
+  );
   const bot = await startBot(config, store, commands, {
     log: silentLogger,
     now: () => new Date(`${DAY}T12:00:00Z`),
     digest: { sleep: async () => undefined, sendRetryDelaysMs: [] },
   });
   await bot.digestCatchUp;
-  stop.push(() => discord.stop(), () => hf.stop(), () => bot.stop());
+  stop.push(
+    () => discord.stop(),
+    () => hf.stop(),
+    () => bot.stop(),
+  );
   const guildId = discord.guild("Paper Lab").id;
   return { discord, bot, guildId, papers: discord.channelId("papers", guildId), general: discord.channelId("general", guildId) };
 }

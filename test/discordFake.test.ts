@@ -53,7 +53,14 @@ function restFor(fake: FakeDiscord, token = "x"): REST {
 
 describe("FakeDiscord with the real discord.js Client", () => {
   it("shards as Discord does: each shard gets its own guilds and their interactions", async () => {
-    const fake = await startFake({ shards: 2, guilds: [{ name: "Zero", shard: 0 }, { name: "One", shard: 1 }, { name: "Zero again", shard: 0 }] });
+    const fake = await startFake({
+      shards: 2,
+      guilds: [
+        { name: "Zero", shard: 0 },
+        { name: "One", shard: 1 },
+        { name: "Zero again", shard: 0 },
+      ],
+    });
     const [zero, one] = [fake.guild("Zero"), fake.guild("One")];
     expect([zero.id, one.id, fake.guild("Zero again").id].map((id) => shardOf(id, 2))).toEqual([0, 1, 0]);
     const shard0 = await loginClient(fake, { options: { shards: [0], shardCount: 2 } });
@@ -61,7 +68,10 @@ describe("FakeDiscord with the real discord.js Client", () => {
     const shard1 = await loginClient(fake, { options: { shards: [1], shardCount: 2 } });
     clients.push(shard1);
     expect((await restFor(fake).get(Routes.gatewayBot())) as { shards: number }).toMatchObject({ shards: 2 });
-    expect(fake.identifies.map((i) => i.shard)).toEqual([[0, 2], [1, 2]]);
+    expect(fake.identifies.map((i) => i.shard)).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
     expect([...shard0.guilds.cache.keys()].sort()).toEqual([zero.id, fake.guild("Zero again").id].sort());
     expect([...shard1.guilds.cache.keys()]).toEqual([one.id]);
 
@@ -228,17 +238,19 @@ describe("FakeDiscord with the real discord.js Client", () => {
     expect((error as DiscordAPIError).code).toBe(50035);
     expect((error as DiscordAPIError).message).toContain("content[BASE_TYPE_MAX_LENGTH]");
     expect(ix.acknowledged).toBe(false);
-    expect(fake.rejections.at(-1)?.error).toMatchObject({ code: 50035, errors: { data: { content: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH" }] } } } });
+    expect(fake.rejections.at(-1)?.error).toMatchObject({
+      code: 50035,
+      errors: { data: { content: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH" }] } } },
+    });
     expect(fake.messages(fake.channelId("general"))).toHaveLength(0);
   });
 
   it("validates embeds and components like Discord", () => {
     const longEmbeds = Array.from({ length: 2 }, () => ({ description: "d".repeat(3500) }));
     expect(validateMessage({ embeds: longEmbeds }).map((v) => v.code)).toEqual(["MAX_EMBED_SIZE_EXCEEDED"]);
-    expect(validateMessage({ embeds: [{ title: "t".repeat(257), fields: [{ name: "n", value: "v".repeat(1025) }] }] }).map((v) => v.path.join("."))).toEqual([
-      "embeds.0.title",
-      "embeds.0.fields.0.value",
-    ]);
+    expect(
+      validateMessage({ embeds: [{ title: "t".repeat(257), fields: [{ name: "n", value: "v".repeat(1025) }] }] }).map((v) => v.path.join(".")),
+    ).toEqual(["embeds.0.title", "embeds.0.fields.0.value"]);
     const row = { type: 1, components: Array.from({ length: 6 }, (_, i) => ({ type: 2, style: 1, label: "b", custom_id: `b${i}` })) };
     expect(validateMessage({ components: [row] }).map((v) => v.code)).toEqual(["BASE_TYPE_MAX_LENGTH"]);
     expect(validateMessage({ embeds: [{ url: "/relative" }] }).map((v) => v.code)).toEqual(["URL_TYPE_INVALID_URL"]);
@@ -331,11 +343,19 @@ describe("FakeDiscord with the real discord.js Client", () => {
         .setName("digest")
         .setDescription("Daily digest settings")
         .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-        .addSubcommand((s) => s.setName("channel").setDescription("Where to post").addChannelOption((o) => o.setName("channel").setDescription("c").setRequired(true)))
+        .addSubcommand((s) =>
+          s
+            .setName("channel")
+            .setDescription("Where to post")
+            .addChannelOption((o) => o.setName("channel").setDescription("c").setRequired(true)),
+        )
         .addSubcommand((s) => s.setName("off").setDescription("Stop posting")),
     ].map((c) => c.toJSON());
     const rest = restFor(fake, "bot-token");
-    const stored = (await rest.put(Routes.applicationGuildCommands(fake.applicationId, fake.guild().id), { body: commands })) as { id: string; name: string }[];
+    const stored = (await rest.put(Routes.applicationGuildCommands(fake.applicationId, fake.guild().id), { body: commands })) as {
+      id: string;
+      name: string;
+    }[];
     expect(stored.map((c) => c.name)).toEqual(["compare", "digest"]);
     expect(fake.commandsFor(fake.guild().id)[1]).toMatchObject({ name: "digest", default_member_permissions: "32", guild_id: fake.guild().id });
     const put = fake.requestsTo("PUT /applications/:app/guilds/:guild/commands")[0]!;
@@ -420,7 +440,10 @@ describe("FakeDiscord with the real discord.js Client", () => {
     await interaction.reply("first");
     // Bypass discord.js's own guard to see what Discord would say.
     await expect(
-      client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), { body: { type: 4, data: { content: "second" } }, auth: false }),
+      client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
+        body: { type: 4, data: { content: "second" } },
+        auth: false,
+      }),
     ).rejects.toMatchObject({ code: 40060 });
     expect(ix.rejected.map((e) => e.error?.code)).toEqual([40060]);
   });
@@ -434,7 +457,9 @@ describe("FakeDiscord REST without a gateway (how the daily digest posts)", () =
     fake.seedMessage(channelId, { content: "someone chatting" });
     const body = {
       content: "**Trending papers — 2026-02-03**",
-      embeds: [{ title: "PagedAttention", url: "https://arxiv.org/abs/2309.06180", description: "Efficient memory management", footer: { text: "▲ 120" } }],
+      embeds: [
+        { title: "PagedAttention", url: "https://arxiv.org/abs/2309.06180", description: "Efficient memory management", footer: { text: "▲ 120" } },
+      ],
       allowed_mentions: { parse: [] },
       nonce: "digest-2026-02-03",
       enforce_nonce: true,
@@ -444,7 +469,10 @@ describe("FakeDiscord REST without a gateway (how the daily digest posts)", () =
     const retried = (await rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
     expect(retried.id).toBe(created.id);
 
-    const recent = (await rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ limit: "10" }) })) as { id: string; content: string }[];
+    const recent = (await rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ limit: "10" }) })) as {
+      id: string;
+      content: string;
+    }[];
     expect(recent.map((m) => m.content)).toEqual(["**Trending papers — 2026-02-03**", "someone chatting"]);
     expect(((await rest.get(Routes.channel(channelId))) as { name: string }).name).toBe("papers");
     const post = fake.requestsTo("POST /channels/:channel/messages")[0]!;
@@ -459,13 +487,25 @@ describe("FakeDiscord REST without a gateway (how the daily digest posts)", () =
     const locked = fake.channelId("papers");
     fake.deleteChannel(gone);
     fake.forbidChannel(locked);
-    await expect(rest.post(Routes.channelMessages(gone), { body: { content: "hi" } })).rejects.toMatchObject({ status: 404, code: 10003, rawError: { message: "Unknown Channel" } });
-    await expect(rest.post(Routes.channelMessages(locked), { body: { content: "hi" } })).rejects.toMatchObject({ status: 403, code: 50013, rawError: { message: "Missing Permissions" } });
+    await expect(rest.post(Routes.channelMessages(gone), { body: { content: "hi" } })).rejects.toMatchObject({
+      status: 404,
+      code: 10003,
+      rawError: { message: "Unknown Channel" },
+    });
+    await expect(rest.post(Routes.channelMessages(locked), { body: { content: "hi" } })).rejects.toMatchObject({
+      status: 403,
+      code: 50013,
+      rawError: { message: "Missing Permissions" },
+    });
     fake.restoreChannel(locked);
     await rest.post(Routes.channelMessages(locked), { body: { content: "hi", allowed_mentions: { parse: [] } } });
     await expect(rest.post(Routes.channelMessages(locked), { body: { content: "" } })).rejects.toMatchObject({ code: 50006 });
 
-    const res = await fetch(`${fake.apiBase}/v10/channels/${locked}/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const res = await fetch(`${fake.apiBase}/v10/channels/${locked}/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(res.status).toBe(401);
     expect(fake.rejections.map((r) => r.status)).toEqual([404, 403, 400, 401]);
   });

@@ -38,8 +38,7 @@ async function seeded(): Promise<{ store: PaperStore; file: string }> {
   return t;
 }
 
-const vectorRows = (store: PaperStore, dim = 64) =>
-  (store.db.prepare(`SELECT count(*) AS n FROM vec_papers_${dim}`).get() as { n: number }).n;
+const vectorRows = (store: PaperStore, dim = 64) => (store.db.prepare(`SELECT count(*) AS n FROM vec_papers_${dim}`).get() as { n: number }).n;
 
 const TOPICS = [
   ["Sparse attention kernels for long contexts", "We write fused sparse attention kernels on GPUs for long context transformers."],
@@ -149,9 +148,7 @@ describe("the embedding backlog", () => {
   it("keeps the batches done before a failure, and a restart finishes only the rest", async () => {
     const { store, file } = await seeded();
     fake.failWhen = (_req, n) => (n === 1 ? { status: 500 } : undefined);
-    await expect(embedBacklog(store, embeddingsFor(), MODEL, { batchSize: 20 })).rejects.toThrow(
-      /stopped after 20 of 56 papers .*500/,
-    );
+    await expect(embedBacklog(store, embeddingsFor(), MODEL, { batchSize: 20 })).rejects.toThrow(/stopped after 20 of 56 papers .*500/);
     const done = [...fake.embedded];
     expect(done).toHaveLength(20);
     store.db.close();

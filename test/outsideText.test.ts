@@ -23,7 +23,15 @@ const promptChars = (req: { messages: { content: string }[] }) => req.messages.r
 /** One feed item in the shape of `GET /api/daily_papers`, entered into the feed on DAY. */
 function feedItem(id: string, title: string, summary: string, upvotes = 999, authors = ["Ada Lovelace"]) {
   return {
-    paper: { id, title, summary, upvotes, authors: authors.map((name) => ({ name })), publishedAt: `${DAY}T00:00:00.000Z`, submittedOnDailyAt: `${DAY}T08:00:00.000Z` },
+    paper: {
+      id,
+      title,
+      summary,
+      upvotes,
+      authors: authors.map((name) => ({ name })),
+      publishedAt: `${DAY}T00:00:00.000Z`,
+      submittedOnDailyAt: `${DAY}T08:00:00.000Z`,
+    },
   };
 }
 
@@ -89,7 +97,11 @@ describe("a runaway abstract (1 MB) from the feed", () => {
     const update = store.db.prepare("UPDATE papers SET title = ?, abstract = ? WHERE id = ?");
     update.run(`Zyxwvut ${"long title ".repeat(10_000)}`, hugeAbstract(), a!.id);
     update.run(b!.title, hugeAbstract(), b!.id);
-    const engine = new AnswerEngine({ store, retriever: new Retriever(store), model: createChatModel({ openai: { baseUrl: model.url, model: "fake-chat" } }) });
+    const engine = new AnswerEngine({
+      store,
+      retriever: new Retriever(store),
+      model: createChatModel({ openai: { baseUrl: model.url, model: "fake-chat" } }),
+    });
 
     expect((await engine.ask("How does Zyxwvut evict KV cache entries?")).mode).toBe("llm");
     // A long thread: four earlier turns with very long answers.
@@ -115,11 +127,15 @@ describe("a runaway abstract (1 MB) from the feed", () => {
 });
 
 describe("hostile characters in feed text", () => {
-  const unsafe = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+  const unsafe =
+    /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
   it("never reach Discord or the collection: bidi overrides, lone surrogates and control characters are dropped", async () => {
     const title = "Mirror\u202egnp.exe\u202c attacks on \u2066KV\u2069 caches \ud83d and \udc00 bells\u0007\u0000 \u200fhere";
-    const item = feedItem("2602.99903", title, "We study \u202ereversed\u202c text.\u001b[31m Red.", 999, ["Eve \u202eliam\u202c", "Bob\u0000 Builder"]);
+    const item = feedItem("2602.99903", title, "We study \u202ereversed\u202c text.\u001b[31m Red.", 999, [
+      "Eve \u202eliam\u202c",
+      "Bob\u0000 Builder",
+    ]);
     (item.paper as Record<string, unknown>).ai_summary = "Flips \u202etext\u202c in \u2067titles\u2069 \ud800 shown to readers.";
     const w = await digestWorld([item]);
     const r = await runBin(["digest", "--date", DAY, "--channel", w.channel, "--rank", "trending"], w.env);

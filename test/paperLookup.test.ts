@@ -32,7 +32,10 @@ describe("paper lookups", () => {
     const silent = await silentServer();
     expect(await lookUpHfPaper(silent.url, "2602.01053", quick)).toEqual({ kind: "failed", problem: "did not answer within 1 s" });
     expect(silent.hits()).toBe(3);
-    expect(await lookUpArxivPaper(silent.url, "2602.01053", { ...quick, timeoutMs: 1000, retries: 0 })).toEqual({ kind: "failed", problem: "did not answer within 1 s" });
+    expect(await lookUpArxivPaper(silent.url, "2602.01053", { ...quick, timeoutMs: 1000, retries: 0 })).toEqual({
+      kind: "failed",
+      problem: "did not answer within 1 s",
+    });
   });
 
   it("recovers from a 500 and a dropped connection on retry", async () => {
@@ -85,7 +88,10 @@ describe("paper lookups", () => {
     expect(await lookUpArxivPaper(arxiv.url, "2602.99999", quick)).toEqual({ kind: "unknown" });
     const error = await (await fetch(`${arxiv.url}/api/query?id_list=2602.1234`)).text();
     expect(parseArxivAnswer(error, "2602.1234")).toEqual({ kind: "unknown" });
-    expect(parseArxivAnswer("<html><body>Bad gateway</body></html>", "2602.01053")).toMatchObject({ kind: "failed", problem: expect.stringMatching(/not an Atom feed/) });
+    expect(parseArxivAnswer("<html><body>Bad gateway</body></html>", "2602.01053")).toMatchObject({
+      kind: "failed",
+      problem: expect.stringMatching(/not an Atom feed/),
+    });
     expect(parseArxivAnswer("Rate exceeded.", "2602.01053")).toEqual({ kind: "failed", problem: "answered with something that is not XML" });
   });
 });

@@ -28,7 +28,18 @@ describe("reading the papers /add and `paperbot add` are given", () => {
   });
 
   it("rejects bad ids and links with a short message naming them", () => {
-    for (const bad of ["hello", "2602.1234", "2613.01234", "0612.01234", "1412.06980", "2602.01234x", "https://example.com/abs/2602.01234", "arxiv.org/list/cs.DC", "huggingface.co/models/2602.01234", "2602.01234/../x"]) {
+    for (const bad of [
+      "hello",
+      "2602.1234",
+      "2613.01234",
+      "0612.01234",
+      "1412.06980",
+      "2602.01234x",
+      "https://example.com/abs/2602.01234",
+      "arxiv.org/list/cs.DC",
+      "huggingface.co/models/2602.01234",
+      "2602.01234/../x",
+    ]) {
       expect(() => parsePaperRefs(bad), bad).toThrow(PaperRefError);
     }
     expect(() => parsePaperRefs("2602.01234 nonsense")).toThrow(/^“nonsense” is not an arXiv id or link \(try 2602\.01234/);

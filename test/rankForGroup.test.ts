@@ -52,10 +52,16 @@ const IN_SCOPE = {
 };
 /** A day's other papers: the background every candidate is set against. */
 const OTHERS = [
-  ["Reward Models for Mathematical Reasoning", "We train reward models that score chains of thought on math word problems and use them for reinforcement learning."],
+  [
+    "Reward Models for Mathematical Reasoning",
+    "We train reward models that score chains of thought on math word problems and use them for reinforcement learning.",
+  ],
   ["Video Generation with Consistent Characters", "A video diffusion model keeps characters consistent across shots using identity embeddings."],
   ["A Benchmark for Web Agents", "We collect tasks on real websites and measure how often language model agents complete them."],
-  ["Speech Translation without Transcripts", "An end-to-end model translates speech in one language into text in another without intermediate transcripts."],
+  [
+    "Speech Translation without Transcripts",
+    "An end-to-end model translates speech in one language into text in another without intermediate transcripts.",
+  ],
   ["Protein Structure from Sequence with Language Models", "Protein language models predict structure from amino-acid sequences."],
   ["Multimodal Reasoning over Charts", "Vision-language models answer questions about charts and plots with step-by-step reasoning."],
 ].map(([title, summary], i) => ({ id: `2602.9100${i}`, title: title!, summary: summary!, upvotes: 20 + i }));
@@ -154,7 +160,14 @@ describe("a group's saved papers shape its next post", () => {
   it("shows each paper's reason in its entry, within Discord's limits", async () => {
     const { store, idf } = seeded();
     const profile = loadGroupProfile({ store, groupPapers: new GroupPapers(store.db), interests: ["LLM serving"] });
-    const selection = selectPapers(feed([IN_SCOPE, OFF_TOPIC]), { date: DAY, count: 5, include: [], exclude: [], minUpvotes: 0, rank: groupRanker(profile, idf) });
+    const selection = selectPapers(feed([IN_SCOPE, OFF_TOPIC]), {
+      date: DAY,
+      count: 5,
+      include: [],
+      exclude: [],
+      minUpvotes: 0,
+      rank: groupRanker(profile, idf),
+    });
     const post = await buildDigestPost({ selection, filter: { include: [], exclude: [], minUpvotes: 0 } });
     const entry = post.entries[0]!;
     expect(entry.paperId).toBe(IN_SCOPE.id);

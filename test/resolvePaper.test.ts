@@ -73,7 +73,10 @@ describe("resolvePaper", () => {
       expect(r.best!.confidence, name).toBeGreaterThan(0.9);
       expect(r.ambiguous, name).toBe(false);
       // Runner-ups (NanoKnow, T3D, DualPath...) stay well behind.
-      expect(r.candidates.every((c) => c.confidence < r.best!.confidence - 0.2), name).toBe(true);
+      expect(
+        r.candidates.every((c) => c.confidence < r.best!.confidence - 0.2),
+        name,
+      ).toBe(true);
     }
   });
 
@@ -117,10 +120,12 @@ describe("resolvePaper", () => {
     store.upsert(paper("FlashX: Flash Storage for Checkpoints"));
     const r = resolvePaper(store, "flashx");
     expect(r.ambiguous).toBe(true);
-    expect([r.best, ...r.candidates].map((m) => m?.paper.title).slice(0, 2).sort()).toEqual([
-      "FlashX: Fast Attention Kernels for Long Context",
-      "FlashX: Flash Storage for Checkpoints",
-    ]);
+    expect(
+      [r.best, ...r.candidates]
+        .map((m) => m?.paper.title)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(["FlashX: Fast Attention Kernels for Long Context", "FlashX: Flash Storage for Checkpoints"]);
     expect(r.best!.confidence).toBe(r.candidates[0]!.confidence);
     // The more upvoted one leads a tie.
     expect(r.best!.paper.title).toBe("FlashX: Fast Attention Kernels for Long Context");
@@ -136,10 +141,7 @@ describe("resolvePaper", () => {
 
     const beyond = resolvePaper(store, "Beyond");
     expect(beyond.ambiguous).toBe(true);
-    expect([beyond.best!, beyond.candidates[0]!].map((m) => m.paper.title.split(":")[0]).sort()).toEqual([
-      "Beyond Accuracy",
-      "Beyond Inference",
-    ]);
+    expect([beyond.best!, beyond.candidates[0]!].map((m) => m.paper.title.split(":")[0]).sort()).toEqual(["Beyond Accuracy", "Beyond Inference"]);
   });
 
   it("returns no best for a name it does not know", async () => {
@@ -148,7 +150,10 @@ describe("resolvePaper", () => {
       const r = resolvePaper(store, text);
       expect(r.best, text).toBeUndefined();
       expect(r.ambiguous, text).toBe(false);
-      expect(r.candidates.every((c) => c.confidence < MIN_CONFIDENCE), text).toBe(true);
+      expect(
+        r.candidates.every((c) => c.confidence < MIN_CONFIDENCE),
+        text,
+      ).toBe(true);
     }
   });
 });

@@ -50,7 +50,13 @@ describe("ranking on the seed collection", () => {
     const store = await seeded();
     const r = new Retriever(store);
     expect((await titles(r, "NanoFlow serving throughput"))[0]).toMatch(/^NanoFlow/); // now cached
-    store.upsert({ arxivId: "2408.12757", title: "NanoFlow: Towards Optimal Large Language Model Serving Throughput", abstract: "Zeppelin airships for serving.", authors: [], source: "hf" });
+    store.upsert({
+      arxivId: "2408.12757",
+      title: "NanoFlow: Towards Optimal Large Language Model Serving Throughput",
+      abstract: "Zeppelin airships for serving.",
+      authors: [],
+      source: "hf",
+    });
     expect((await titles(r, "zeppelin airships"))[0]).toMatch(/^NanoFlow/);
   });
 });
@@ -91,6 +97,11 @@ describe("hybrid search", () => {
   });
 
   it("ranks by reciprocal rank fusion", () => {
-    expect(fuseByRank([[1, 2, 3], [3, 1]]).map((h) => h.rowid)).toEqual([1, 3, 2]);
+    expect(
+      fuseByRank([
+        [1, 2, 3],
+        [3, 1],
+      ]).map((h) => h.rowid),
+    ).toEqual([1, 3, 2]);
   });
 });

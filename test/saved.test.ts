@@ -33,8 +33,16 @@ async function startDigestBot(): Promise<TestBot> {
   hf = FakeHuggingFace.fromCorpus(corpusDir);
   await hf.start();
   const { store } = tempStore();
-  const config = loadConfig({ DISCORD_TOKEN: "test-token", DISCORD_APP_ID: discord.applicationId, DISCORD_API_BASE: discord.apiBase, HF_API_BASE: hf.url });
-  await registerCommands(config, commands.map((c) => c.data));
+  const config = loadConfig({
+    DISCORD_TOKEN: "test-token",
+    DISCORD_APP_ID: discord.applicationId,
+    DISCORD_API_BASE: discord.apiBase,
+    HF_API_BASE: hf.url,
+  });
+  await registerCommands(
+    config,
+    commands.map((c) => c.data),
+  );
   const bot: RunningBot = await startBot(config, store, commands, {
     log: silentLogger,
     now: () => new Date(`${DAY}T12:00:00Z`),
@@ -142,7 +150,11 @@ describe("⭐ Save on a /paper card", () => {
 
     const list = await privateReply(t.discord.sendCommand({ name: "saved", subcommand: "list" }));
     expect(list.embeds[0]!.title).toBe("Saved papers (1)");
-    expect(list.embeds[0]!.description).toMatch(new RegExp(`^1\\. \\[BurstGPT.*\\]\\(<https://huggingface\\.co/papers/2401\\.17644>\\)\\n   saved by <@${t.discord.defaultUser.id}> on ${today}$`));
+    expect(list.embeds[0]!.description).toMatch(
+      new RegExp(
+        `^1\\. \\[BurstGPT.*\\]\\(<https://huggingface\\.co/papers/2401\\.17644>\\)\\n   saved by <@${t.discord.defaultUser.id}> on ${today}$`,
+      ),
+    );
     expect(list.components).toEqual([]);
   });
 
@@ -159,7 +171,9 @@ describe("⭐ Save on a /paper card", () => {
     expect(empty.content).toMatch(/^No papers are saved in this server yet/);
 
     await privateReply(t.discord.clickButton({ customId, messageId: card.id, channelId: otherChannel.id }));
-    expect((await privateReply(t.discord.sendCommand({ name: "saved", subcommand: "list", channelId: otherChannel.id }))).embeds[0]!.title).toBe("Saved papers (1)");
+    expect((await privateReply(t.discord.sendCommand({ name: "saved", subcommand: "list", channelId: otherChannel.id }))).embeds[0]!.title).toBe(
+      "Saved papers (1)",
+    );
     expect((await privateReply(t.discord.sendCommand({ name: "saved", subcommand: "list" }))).content).toMatch(/^No papers are saved/);
   });
 });
@@ -171,7 +185,15 @@ describe("⭐ Save on the daily post", () => {
     const second = t.discord.guild("Second Lab").id;
     const papers = t.discord.channelId("papers", lab);
     const admin = (subcommand: string, options = {}, guildId = lab) =>
-      privateReply(t!.discord.sendCommand({ name: "digest", subcommand, options, permissions: MANAGER_PERMISSIONS, channelId: t!.discord.channelId("general", guildId) }));
+      privateReply(
+        t!.discord.sendCommand({
+          name: "digest",
+          subcommand,
+          options,
+          permissions: MANAGER_PERMISSIONS,
+          channelId: t!.discord.channelId("general", guildId),
+        }),
+      );
     await admin("channel", { channel: papers });
     await admin("count", { count: 10 });
     expect((await admin("now")).content).toMatch(/^Posted 10 papers/);
@@ -290,7 +312,9 @@ describe("/saved", () => {
     const papers = saveSeedPapers(3);
     const choices = await t.discord.sendAutocomplete({ name: "saved", subcommand: "remove", focused: "paper", value: "" }).choices();
     expect(choices.map((c) => c.value)).toEqual([...papers].reverse().map((p) => p.id));
-    const typed = await t.discord.sendAutocomplete({ name: "saved", subcommand: "remove", focused: "paper", value: papers[1]!.title.slice(0, 12) }).choices();
+    const typed = await t.discord
+      .sendAutocomplete({ name: "saved", subcommand: "remove", focused: "paper", value: papers[1]!.title.slice(0, 12) })
+      .choices();
     expect(typed.map((c) => c.value)).toContain(papers[1]!.id);
 
     const removed = await privateReply(t.discord.sendCommand({ name: "saved", subcommand: "remove", options: { paper: papers[1]!.id } }));
@@ -321,7 +345,14 @@ describe("/saved", () => {
       categories: ["cs.LG", "cs.DC"],
       source: "arxiv",
     });
-    t.store.upsert({ arxivId: "2602.05678", title: "Scaling laws again", abstract: "Another.", authors: ["Ada Lovelace"], publishedAt: "2026-02-04", source: "hf" });
+    t.store.upsert({
+      arxivId: "2602.05678",
+      title: "Scaling laws again",
+      abstract: "Another.",
+      authors: ["Ada Lovelace"],
+      publishedAt: "2026-02-04",
+      source: "hf",
+    });
     const guildId = t.discord.guild().id;
     const groups = new GroupPapers(t.store.db);
     groups.add(guildId, t.store.get("2602.01234")!.id, "save", "1", new Date("2026-02-10T10:00:00Z"));

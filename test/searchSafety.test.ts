@@ -14,8 +14,36 @@ describe("search on any user text", () => {
 
   it("never raises an FTS5 syntax error on query operators, punctuation, emoji or other scripts", async () => {
     const nasty = [
-      '"', '""', "'", "AND", "OR", "NOT", "NEAR", "NEAR(a b, 2)", "*", "a*", "-", "--", ":", "title:foo", "(", ")", "()",
-      "^", "{title}: x", "🚀", "日本語の論文", "Привет", "ﷺ", "\u0000", "\\", "kv-cache", "AND OR NOT", "+", "a OR", "",
+      '"',
+      '""',
+      "'",
+      "AND",
+      "OR",
+      "NOT",
+      "NEAR",
+      "NEAR(a b, 2)",
+      "*",
+      "a*",
+      "-",
+      "--",
+      ":",
+      "title:foo",
+      "(",
+      ")",
+      "()",
+      "^",
+      "{title}: x",
+      "🚀",
+      "日本語の論文",
+      "Привет",
+      "ﷺ",
+      "\u0000",
+      "\\",
+      "kv-cache",
+      "AND OR NOT",
+      "+",
+      "a OR",
+      "",
     ];
     const r = new Retriever(store);
     for (const q of nasty) await expect(r.retrieve(q)).resolves.toBeDefined();

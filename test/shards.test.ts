@@ -45,7 +45,9 @@ function launch(args: string[], env: Record<string, string>) {
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   child.stdout.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal })),
+  );
   return { child, exited, stderr: () => stderr };
 }
 
@@ -61,7 +63,14 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 describe("paperbot start --shards", () => {
   it("runs two shard processes on one database: each serves its servers and posts their digests once", async () => {
-    discord = new FakeDiscord({ token: "test-token", shards: 2, guilds: [{ name: "Lab Zero", shard: 0 }, { name: "Lab One", shard: 1 }] });
+    discord = new FakeDiscord({
+      token: "test-token",
+      shards: 2,
+      guilds: [
+        { name: "Lab Zero", shard: 0 },
+        { name: "Lab One", shard: 1 },
+      ],
+    });
     await discord.start();
     const fake = discord;
     const [zero, one] = [fake.guild("Lab Zero").id, fake.guild("Lab One").id];
@@ -71,7 +80,10 @@ describe("paperbot start --shards", () => {
     // The feed has today's papers (a day of the corpus, submitted in the hour before midnight), whatever today is.
     hf = FakeHuggingFace.fromCorpus(corpusDir);
     const submitted = new Date(Date.parse(`${today()}T00:00:00Z`) - 3_600_000).toISOString();
-    const items = (hf.days.get("2026-02-10") as { paper: Record<string, unknown> }[]).map((i) => ({ ...i, paper: { ...i.paper, submittedOnDailyAt: submitted } }));
+    const items = (hf.days.get("2026-02-10") as { paper: Record<string, unknown> }[]).map((i) => ({
+      ...i,
+      paper: { ...i.paper, submittedOnDailyAt: submitted },
+    }));
     hf.days.set(today(), items);
     await hf.start();
     // Both servers' digests are due at midnight, set up two days ago: start-up catches today's up.
@@ -90,21 +102,54 @@ describe("paperbot start --shards", () => {
     };
     const bot = launch(["--shards", "auto"], env);
     // "auto" is what Discord recommends: two shards, each identifying with its id.
-    await fake.waitFor(() => fake.identifies.length >= 2, START_WAIT_MS, () => `both shards to identify\n${bot.stderr()}`);
-    expect(fake.identifies.map((i) => i.shard).sort()).toEqual([[0, 2], [1, 2]]);
+    await fake.waitFor(
+      () => fake.identifies.length >= 2,
+      START_WAIT_MS,
+      () => `both shards to identify\n${bot.stderr()}`,
+    );
+    expect(fake.identifies.map((i) => i.shard).sort()).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
 
     // Each server gets its digest once, from the shard that serves it.
-    for (const g of [zero, one]) await fake.waitFor(() => fake.messages(papers(g)).length > 0, START_WAIT_MS, () => `the digest in ${g}\n${bot.stderr()}`);
+    for (const g of [zero, one])
+      await fake.waitFor(
+        () => fake.messages(papers(g)).length > 0,
+        START_WAIT_MS,
+        () => `the digest in ${g}\n${bot.stderr()}`,
+      );
     const posted = () => logLines(bot.stderr()).filter((l) => l.msg === "digest posted");
-    await fake.waitFor(() => posted().length >= 2, 10_000, () => `both digests logged\n${bot.stderr()}`);
-    expect(posted().map((l) => [l.guildId, l.shard]).sort()).toEqual([[one, [1]], [zero, [0]]].sort());
+    await fake.waitFor(
+      () => posted().length >= 2,
+      10_000,
+      () => `both digests logged\n${bot.stderr()}`,
+    );
+    expect(
+      posted()
+        .map((l) => [l.guildId, l.shard])
+        .sort(),
+    ).toEqual(
+      [
+        [one, [1]],
+        [zero, [0]],
+      ].sort(),
+    );
 
     // A command in a server of each shard is answered, by the shard that has it; both read the same ledger.
     const status = (g: string): FakeInteraction =>
-      fake.sendCommand({ name: "digest", subcommand: "status", permissions: MANAGER_PERMISSIONS, guildId: g, channelId: fake.channelId("general", g) });
+      fake.sendCommand({
+        name: "digest",
+        subcommand: "status",
+        permissions: MANAGER_PERMISSIONS,
+        guildId: g,
+        channelId: fake.channelId("general", g),
+      });
     const replies = await Promise.all([zero, one].map((g) => status(g).reply(15_000)));
     for (const [i, g] of [zero, one].entries())
-      expect(replies[i]!.content).toContain(`**Last post:** ${today()}, 5 papers: https://discord.com/channels/${g}/${papers(g)}/${fake.messages(papers(g))[0]!.id}`);
+      expect(replies[i]!.content).toContain(
+        `**Last post:** ${today()}, 5 papers: https://discord.com/channels/${g}/${papers(g)}/${fake.messages(papers(g))[0]!.id}`,
+      );
 
     // `paperbot health` sees both shards connected.
     await fake.waitFor(() => readHeartbeatsOf(file).filter((b) => b.gateway === "ready").length === 2, 10_000, "both shards' heartbeats");
@@ -119,10 +164,18 @@ describe("paperbot start --shards", () => {
     // A shard that crashes is started again, and serves its server again.
     const crashed = readHeartbeatsOf(file).find((b) => b.shards[0] === 1)!.pid;
     process.kill(crashed, "SIGKILL");
-    await fake.waitFor(() => fake.identifies.length >= 3, START_WAIT_MS, () => `shard 1 to identify again\n${bot.stderr()}`);
+    await fake.waitFor(
+      () => fake.identifies.length >= 3,
+      START_WAIT_MS,
+      () => `shard 1 to identify again\n${bot.stderr()}`,
+    );
     expect(fake.identifies[2]!.shard).toEqual([1, 2]);
     expect(logLines(bot.stderr()).find((l) => l.msg === "shard exited; respawning it")).toMatchObject({ shard: 1, pid: crashed, signal: "SIGKILL" });
-    await fake.waitFor(() => readHeartbeatsOf(file).some((b) => b.shards[0] === 1 && b.pid !== crashed && b.gateway === "ready"), 20_000, "the new shard 1");
+    await fake.waitFor(
+      () => readHeartbeatsOf(file).some((b) => b.shards[0] === 1 && b.pid !== crashed && b.gateway === "ready"),
+      20_000,
+      "the new shard 1",
+    );
     pids.push(...readHeartbeatsOf(file).map((b) => b.pid));
     expect((await status(one).reply(15_000)).content).toContain(`**Last post:** ${today()}, 5 papers`);
 
@@ -147,7 +200,11 @@ describe("paperbot start --shards", () => {
 
     // Back to one process: `paperbot health` no longer counts the second shard of the earlier run.
     const single = launch([], env);
-    await fake.waitFor(() => readHeartbeatsOf(file).some((b) => b.gateway === "ready"), START_WAIT_MS, () => `the single bot\n${single.stderr()}`);
+    await fake.waitFor(
+      () => readHeartbeatsOf(file).some((b) => b.gateway === "ready"),
+      START_WAIT_MS,
+      () => `the single bot\n${single.stderr()}`,
+    );
     const after = await runBin(["health"], { PAPERBOT_DB: file });
     expect(after.code, after.stderr).toBe(0);
     expect(after.stdout).toMatch(/gateway connected \(1 shard\)/);
@@ -161,8 +218,17 @@ describe("paperbot start --shards", () => {
     const fake = discord;
     fake.gatewayAccepts = "refuse";
     const { file } = tempStore();
-    const bot = launch(["--shards", "2"], { DISCORD_TOKEN: "test-token", DISCORD_APP_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase, PAPERBOT_DB: file });
-    await fake.waitFor(() => fake.gatewayAttempts >= 2, START_WAIT_MS, () => `shard 0 to try the gateway\n${bot.stderr()}`);
+    const bot = launch(["--shards", "2"], {
+      DISCORD_TOKEN: "test-token",
+      DISCORD_APP_ID: fake.applicationId,
+      DISCORD_API_BASE: fake.apiBase,
+      PAPERBOT_DB: file,
+    });
+    await fake.waitFor(
+      () => fake.gatewayAttempts >= 2,
+      START_WAIT_MS,
+      () => `shard 0 to try the gateway\n${bot.stderr()}`,
+    );
     const shardPid = readHeartbeatsOf(file)[0]!.pid;
     pids.push(shardPid);
     expect(await terminate(bot), bot.stderr()).toEqual({ code: 0, signal: null });
@@ -175,8 +241,17 @@ describe("paperbot start --shards", () => {
     const fake = discord;
     fake.withholdReply((r) => r.path === "/gateway/bot");
     const { file } = tempStore();
-    const bot = launch(["--shards", "auto"], { DISCORD_TOKEN: "test-token", DISCORD_APP_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase, PAPERBOT_DB: file });
-    await fake.waitFor(() => fake.requestsTo("GET /gateway/bot").length > 0, START_WAIT_MS, () => `the launcher to ask\n${bot.stderr()}`);
+    const bot = launch(["--shards", "auto"], {
+      DISCORD_TOKEN: "test-token",
+      DISCORD_APP_ID: fake.applicationId,
+      DISCORD_API_BASE: fake.apiBase,
+      PAPERBOT_DB: file,
+    });
+    await fake.waitFor(
+      () => fake.requestsTo("GET /gateway/bot").length > 0,
+      START_WAIT_MS,
+      () => `the launcher to ask\n${bot.stderr()}`,
+    );
     expect(await terminate(bot), bot.stderr()).toEqual({ code: 0, signal: null });
     expect(fake.identifies).toHaveLength(0);
     expect(readHeartbeatsOf(file)).toEqual([]);
@@ -187,8 +262,17 @@ describe("paperbot start --shards", () => {
     await discord.start();
     const fake = discord;
     const { file } = tempStore();
-    const bot = launch(["--shards", "1"], { DISCORD_TOKEN: "test-token", DISCORD_APP_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase, PAPERBOT_DB: file });
-    await fake.waitFor(() => fake.identifies.length > 0, START_WAIT_MS, () => `the shard to identify\n${bot.stderr()}`);
+    const bot = launch(["--shards", "1"], {
+      DISCORD_TOKEN: "test-token",
+      DISCORD_APP_ID: fake.applicationId,
+      DISCORD_API_BASE: fake.apiBase,
+      PAPERBOT_DB: file,
+    });
+    await fake.waitFor(
+      () => fake.identifies.length > 0,
+      START_WAIT_MS,
+      () => `the shard to identify\n${bot.stderr()}`,
+    );
     await waitUntil(() => readHeartbeatsOf(file)[0]?.gateway === "ready", 20_000);
     const shardPid = readHeartbeatsOf(file)[0]!.pid;
     pids.push(shardPid);

@@ -143,7 +143,13 @@ export class AnswerEngine {
     const text = searchText(question, history);
     // A search of its own (/search) spends the written-answer budget; within /ask the answer does.
     const allowed = opts.assist && model && !(opts.who && budgetSpent(budgets, opts.who));
-    const rewrites = allowed ? await rewriteQuery({ model, cache, log }, question, history.map((t) => t.question)) : undefined;
+    const rewrites = allowed
+      ? await rewriteQuery(
+          { model, cache, log },
+          question,
+          history.map((t) => t.question),
+        )
+      : undefined;
     if (rewrites && opts.who) budgets?.record(opts.who);
     if (!rewrites) return { ...(await retriever.retrieve(text, { k: opts.k })), queries: [text] };
     return { ...(await retrieveRewritten(retriever, text, rewrites, { k: opts.k })), queries: [text, ...rewrites] };

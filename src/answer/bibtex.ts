@@ -38,7 +38,10 @@ function lastName(author: string): string {
 }
 
 function firstTitleWord(title: string): string {
-  const words = title.split(/[\s\-–—:]+/).map(asciiWord).filter(Boolean);
+  const words = title
+    .split(/[\s\-–—:]+/)
+    .map(asciiWord)
+    .filter(Boolean);
   return words.find((w) => !LEADING_SKIP.has(w)) ?? words[0] ?? "paper";
 }
 

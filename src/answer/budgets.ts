@@ -22,13 +22,9 @@ export class Budgets {
     const day = now.toISOString().slice(0, 10);
     const { userDaily, guildDaily } = this.limits;
     if (userDaily !== undefined && who.userId && this.used(day, "user", who.userId) >= userDaily)
-      throw new BudgetExceededError(
-        `You have used your ${userDaily} written answers for today; the budget resets at 00:00 UTC.`,
-      );
+      throw new BudgetExceededError(`You have used your ${userDaily} written answers for today; the budget resets at 00:00 UTC.`);
     if (guildDaily !== undefined && who.guildId && this.used(day, "guild", who.guildId) >= guildDaily)
-      throw new BudgetExceededError(
-        `This server has used its ${guildDaily} written answers for today. The budget resets at 00:00 UTC.`,
-      );
+      throw new BudgetExceededError(`This server has used its ${guildDaily} written answers for today. The budget resets at 00:00 UTC.`);
   }
 
   record(who: { userId?: string; guildId?: string }, now = new Date()): void {

@@ -54,7 +54,14 @@ function keepValidMarkers(text: string, count: number): Omit<CheckedText, "attac
     for (const n of valid) if (!cited.includes(n)) cited.push(n);
     return valid.map((n) => `[${n}]`).join("");
   });
-  return { text: out.replace(/[ \t]+([.,;:!?])/g, "$1").replace(/[ \t]{2,}/g, " ").trim(), cited, invalid };
+  return {
+    text: out
+      .replace(/[ \t]+([.,;:!?])/g, "$1")
+      .replace(/[ \t]{2,}/g, " ")
+      .trim(),
+    cited,
+    invalid,
+  };
 }
 
 function expand(inner: string): number[] {

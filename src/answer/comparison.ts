@@ -9,8 +9,7 @@ const cites = (tag: "A" | "B" | "AB") =>
       message: tag === "AB" ? "must cite [A] or [B]" : `must cite [${tag}]`,
     });
 
-const side = (tag: "A" | "B") =>
-  z.object({ problem: cites(tag), approach: cites(tag), evidence: cites(tag), limitations: cites(tag) });
+const side = (tag: "A" | "B") => z.object({ problem: cites(tag), approach: cites(tag), evidence: cites(tag), limitations: cites(tag) });
 
 /** A side-by-side comparison; every statement cites its paper. The model's JSON is validated against it. */
 export const ComparisonSchema = z.object({
@@ -29,7 +28,11 @@ const UNSUPPORTED = new Set(["$schema", "minLength", "minItems", "maxItems"]);
 function strictSubset(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(strictSubset);
   if (!node || typeof node !== "object") return node;
-  return Object.fromEntries(Object.entries(node).filter(([k]) => !UNSUPPORTED.has(k)).map(([k, v]) => [k, strictSubset(v)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k]) => !UNSUPPORTED.has(k))
+      .map(([k, v]) => [k, strictSubset(v)]),
+  );
 }
 
 /** The schema sent to the model for structured output. */

@@ -8,7 +8,10 @@ export function failureReason(err: unknown): string {
 
 /** Models sometimes wrap JSON in a code fence; anything else that is not JSON is invalid output. */
 export function parseJson(text: string): unknown {
-  const body = text.trim().replace(/^```(?:json)?\s*/i, "").replace(/```$/, "");
+  const body = text
+    .trim()
+    .replace(/^```(?:json)?\s*/i, "")
+    .replace(/```$/, "");
   try {
     return JSON.parse(body);
   } catch {

@@ -7,7 +7,8 @@ import { cueSentence } from "./keySentences.js";
 import { shortTitle } from "../retrieval/text.js";
 
 const PROBLEM = /\b(challeng|problem|bottleneck|struggl|suffer|costly|expensive|difficult|limited|however|lack|inefficien|overhead)/i;
-const APPROACH = /\b(we (propose|present|introduce|design|develop|build|describe)|this (paper|work) (proposes|presents|introduces)|our (approach|method|system|framework))/i;
+const APPROACH =
+  /\b(we (propose|present|introduce|design|develop|build|describe)|this (paper|work) (proposes|presents|introduces)|our (approach|method|system|framework))/i;
 const EVIDENCE = /(\d+(\.\d+)?\s?(x|×|%)|\b(outperform|achiev|improv|reduc|speed ?up|faster|accuracy|results show|experiments? (show|demonstrate)))/i;
 const LIMITATION = /\b(limitation|future work|only|cannot|does not|do not|remain|open question|trade-?off)/i;
 
@@ -25,7 +26,10 @@ function vocabulary(p: Paper): Map<string, { word: string; n: number }> {
 }
 
 const top = (entries: { word: string; n: number }[], k: number) =>
-  entries.sort((x, y) => y.n - x.n || x.word.localeCompare(y.word)).slice(0, k).map((e) => e.word);
+  entries
+    .sort((x, y) => y.n - x.n || x.word.localeCompare(y.word))
+    .slice(0, k)
+    .map((e) => e.word);
 
 function sideOf(p: Paper, tag: "A" | "B"): Comparison["a"] {
   const problem = cueSentence(p.abstract, PROBLEM, 0)!;
@@ -44,9 +48,18 @@ function sideOf(p: Paper, tag: "A" | "B"): Comparison["a"] {
 export function offlineCompare(a: Paper, b: Paper): Comparison {
   const va = vocabulary(a);
   const vb = vocabulary(b);
-  const shared = top([...va].filter(([s]) => vb.has(s)).map(([s, e]) => ({ word: e.word, n: e.n + vb.get(s)!.n })), 8);
-  const onlyA = top([...va].filter(([s]) => !vb.has(s)).map(([, e]) => e), 8);
-  const onlyB = top([...vb].filter(([s]) => !va.has(s)).map(([, e]) => e), 8);
+  const shared = top(
+    [...va].filter(([s]) => vb.has(s)).map(([s, e]) => ({ word: e.word, n: e.n + vb.get(s)!.n })),
+    8,
+  );
+  const onlyA = top(
+    [...va].filter(([s]) => !vb.has(s)).map(([, e]) => e),
+    8,
+  );
+  const onlyB = top(
+    [...vb].filter(([s]) => !va.has(s)).map(([, e]) => e),
+    8,
+  );
   const [nameA, nameB] = [shortTitle(a.title), shortTitle(b.title)];
   return {
     a: sideOf(a, "A"),

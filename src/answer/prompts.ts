@@ -50,7 +50,10 @@ const compareTemplate = ChatPromptTemplate.fromMessages([
   ["system", COMPARE_SYSTEM],
   ["human", "{sources}\n\nCompare paper A and paper B."],
 ]);
-const tldrTemplate = ChatPromptTemplate.fromMessages([["system", TLDR_SYSTEM], ["human", "{sources}"]]);
+const tldrTemplate = ChatPromptTemplate.fromMessages([
+  ["system", TLDR_SYSTEM],
+  ["human", "{sources}"],
+]);
 
 /** Angle brackets inside quoted text could close the source tag early, so they are replaced. */
 const quote = (text: string) => `"${text.replace(/</g, "‹").replace(/>/g, "›").replace(/"/g, "'")}"`;
@@ -146,9 +149,7 @@ const JUDGE_SYSTEM = [
 
 /** The relevance-judgement call: the question and the numbered candidates (titles and abstract openings). */
 export function judgeMessages(question: string, candidates: Paper[], abstractChars: number): ChatMessage[] {
-  const sources = candidates
-    .map((p, i) => sourceBlock(String(i + 1), p, abstractChars))
-    .join("\n");
+  const sources = candidates.map((p, i) => sourceBlock(String(i + 1), p, abstractChars)).join("\n");
   return [
     { role: "system", content: JUDGE_SYSTEM },
     { role: "user", content: `Question: ${truncate(question, PROMPT_MAX.question * 2)}\n\nPapers:\n${sources}` },

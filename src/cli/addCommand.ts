@@ -11,7 +11,8 @@ const CLI_MAX_PAPERS = 50;
 const FROM = { hf: "Hugging Face", arxiv: "arXiv" } as const;
 
 function guildOption(value: string): string {
-  if (value !== EVERY_GROUP && !/^\d{15,21}$/.test(value)) throw new InvalidArgumentError(`expected a Discord server id (15 to 21 digits) or ${EVERY_GROUP}`);
+  if (value !== EVERY_GROUP && !/^\d{15,21}$/.test(value))
+    throw new InvalidArgumentError(`expected a Discord server id (15 to 21 digits) or ${EVERY_GROUP}`);
   return value;
 }
 
@@ -35,7 +36,12 @@ export function addAddCommand(program: Command, ctx: CliContext): void {
     .command("add")
     .description("add papers by arXiv id or link (Hugging Face's paper API, else arXiv's) as the group's own papers")
     .argument("<papers...>", "arXiv ids or links (arxiv.org/abs/…, arxiv.org/pdf/…, huggingface.co/papers/…)")
-    .option("--guild <id>", `the Discord server whose papers they become (default ${EVERY_GROUP}: every server of the installation)`, guildOption, EVERY_GROUP)
+    .option(
+      "--guild <id>",
+      `the Discord server whose papers they become (default ${EVERY_GROUP}: every server of the installation)`,
+      guildOption,
+      EVERY_GROUP,
+    )
     .action(async (papers: string[], opts: { guild: string }) => {
       const refs = parsePaperRefs(papers.join(" "), CLI_MAX_PAPERS);
       const store = await ctx.papers();

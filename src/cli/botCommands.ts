@@ -26,14 +26,21 @@ export function addBotCommands(program: Command, ctx: CliContext): void {
     .command("register")
     .description("register the slash commands with Discord (globally, or in DISCORD_GUILD_ID); safe to repeat")
     .action(async () => {
-      const r = await registerCommands(ctx.config, commands.map((c) => c.data));
+      const r = await registerCommands(
+        ctx.config,
+        commands.map((c) => c.data),
+      );
       ctx.io.out(`registered ${r.count} commands for ${r.scope}`);
     });
 
   program
     .command("start")
     .description("run the Discord bot until SIGINT/SIGTERM")
-    .option("--shards <count>", `run the bot as this many shard processes (1-${MAX_SHARDS}) under one launcher, or "auto" for as many as Discord recommends`, shardCount)
+    .option(
+      "--shards <count>",
+      `run the bot as this many shard processes (1-${MAX_SHARDS}) under one launcher, or "auto" for as many as Discord recommends`,
+      shardCount,
+    )
     .action(async (opts: { shards?: ShardCount }) => {
       if (opts.shards !== undefined) return launchShards(ctx, opts.shards);
       // From here on a signal stops the bot, even while it is still logging in.

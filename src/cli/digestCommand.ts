@@ -46,7 +46,11 @@ export function addDigestCommand(program: Command, ctx: CliContext): void {
     .option("--json", "print JSON: with --dry-run {date, papers:[{id, title, upvotes, url}], ...}; else the outcome")
     .option("--guild <id>", "use this server's count and filters, and record the post under it", discordId)
     .option("--channel <id>", "post to this channel through Discord's REST API (needs DISCORD_TOKEN and DISCORD_APP_ID)", discordId)
-    .option("--rank <mode>", "for-us: closest to the group's papers, lifted by upvotes; trending: most upvoted (default: the server's mode with --guild, else for-us)", rankMode)
+    .option(
+      "--rank <mode>",
+      "for-us: closest to the group's papers, lifted by upvotes; trending: most upvoted (default: the server's mode with --guild, else for-us)",
+      rankMode,
+    )
     .addHelpText(
       "after",
       `
@@ -167,7 +171,10 @@ function formatPreview(pv: DigestPreview, guildId: string): string {
   sel.papers.forEach((item, i) => {
     const p = item.paper;
     const why = sel.reasons.get(p.id);
-    lines.push(`${String(i + 1).padStart(2)}. ▲ ${String(p.upvotes).padEnd(4)} ${p.title}  [${p.id}]`, `    ${hfPaperUrl(p.id)}${why ? `  (${why})` : ""}`);
+    lines.push(
+      `${String(i + 1).padStart(2)}. ▲ ${String(p.upvotes).padEnd(4)} ${p.title}  [${p.id}]`,
+      `    ${hfPaperUrl(p.id)}${why ? `  (${why})` : ""}`,
+    );
   });
   if (!sel.papers.length) lines.push(sel.newToday ? "Nothing left after the filters." : "The feed has no new papers for that day.");
   if (pv.alreadySent) lines.push(`Already posted for ${sel.date}${pv.alreadySent.messageId ? ` (message ${pv.alreadySent.messageId})` : ""}.`);

@@ -20,8 +20,7 @@ export function addIngestCommands(program: Command, ctx: CliContext): void {
     ctx.io.out(formatSummary(what, added.summary));
     if (added.mergedSeconds !== undefined) ctx.io.out(`optimized the search indexes in ${added.mergedSeconds.toFixed(1)} s`);
     if (added.embedded) ctx.io.out(formatEmbedSummary(collection.embeddings!.model, added.embedded));
-    if (added.embedError)
-      ctx.io.err(`paperbot: papers were saved, but embedding them failed (run \`paperbot embed\` to retry): ${added.embedError}`);
+    if (added.embedError) ctx.io.err(`paperbot: papers were saved, but embedding them failed (run \`paperbot embed\` to retry): ${added.embedError}`);
   };
 
   ingest

@@ -8,7 +8,9 @@ import { positiveInt, readLines } from "./parsers.js";
 export function addSearchCommands(program: Command, ctx: CliContext): void {
   program
     .command("search")
-    .description("rank papers for a query (BM25F with query expansion, fused with vectors when configured); with no QUERY, one query per line from stdin")
+    .description(
+      "rank papers for a query (BM25F with query expansion, fused with vectors when configured); with no QUERY, one query per line from stdin",
+    )
     .argument("[query...]", "the words to search for")
     .option("-k, --top <n>", "how many results", positiveInt(100), 10)
     .option("--json", "one JSON object per query per line: {query, covered, results:[{id,title,score}]} (with --assist, also rewrites)")
@@ -19,9 +21,11 @@ export function addSearchCommands(program: Command, ctx: CliContext): void {
         throw new UsageError("--assist needs a chat model: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server) and OPENAI_MODEL.");
       const queries = words.length ? [words.join(" ")] : await readLines(ctx.io.stdin);
       for (const query of queries) {
-        const { hits, queries: searched, covered } = query
-          ? await engine.search(query, [], { k: opts.top, assist: opts.assist })
-          : { hits: [], queries: [query], covered: false };
+        const {
+          hits,
+          queries: searched,
+          covered,
+        } = query ? await engine.search(query, [], { k: opts.top, assist: opts.assist }) : { hits: [], queries: [query], covered: false };
         if (opts.json) {
           const results = hits.map((h) => ({ id: h.paper.id, title: h.paper.title, score: round(h.score) }));
           ctx.io.out(JSON.stringify({ query, ...(opts.assist ? { rewrites: searched.slice(1) } : {}), covered, results }));
@@ -61,7 +65,11 @@ export function addSearchCommands(program: Command, ctx: CliContext): void {
     .action(async (opts: { json?: boolean }) => {
       const s = (await ctx.papers()).stats();
       if (opts.json) return ctx.io.out(JSON.stringify(s));
-      ctx.io.out(`papers: ${s.total} (${Object.entries(s.bySource).map(([k, v]) => `${k} ${v}`).join(", ")})`);
+      ctx.io.out(
+        `papers: ${s.total} (${Object.entries(s.bySource)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")})`,
+      );
       ctx.io.out(`with an arXiv id: ${s.withArxivId}`);
       ctx.io.out(`published: ${s.published.first ?? "-"} to ${s.published.last ?? "-"}`);
       ctx.io.out(`in the daily feed: ${s.feed.first ?? "-"} to ${s.feed.last ?? "-"}`);

@@ -37,9 +37,7 @@ const ConfigSchema = z.object({
   PAPERBOT_MAX_ANSWER_TOKENS: count(400),
   PAPERBOT_METRICS_PORT: count(),
   PAPERBOT_METRICS_HOST: optional,
-  LOG_LEVEL: optional.pipe(
-    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
-  ),
+  LOG_LEVEL: optional.pipe(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional()),
 });
 
 export interface Config {

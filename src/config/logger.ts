@@ -18,10 +18,7 @@ const REDACT = [
 ];
 
 export function createLogger(level = "info", destination: number = 2): Logger {
-  return pino(
-    { level, redact: { paths: REDACT, censor: "[secret]" }, base: undefined },
-    pino.destination({ fd: destination, sync: true }),
-  );
+  return pino({ level, redact: { paths: REDACT, censor: "[secret]" }, base: undefined }, pino.destination({ fd: destination, sync: true }));
 }
 
 export const silentLogger: Logger = pino({ level: "silent" });

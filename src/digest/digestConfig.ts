@@ -68,9 +68,7 @@ export function defaultDigestSettings(guildId: string, now = new Date()): Digest
 }
 
 /** Every IANA timezone this runtime knows, plus "UTC", sorted. */
-export const TIMEZONES: readonly string[] = Object.freeze(
-  [...new Set([...Intl.supportedValuesOf("timeZone"), "UTC"])].sort(),
-);
+export const TIMEZONES: readonly string[] = Object.freeze([...new Set([...Intl.supportedValuesOf("timeZone"), "UTC"])].sort());
 
 const POPULAR_TIMEZONES = [
   "UTC",
@@ -198,10 +196,7 @@ export const DigestSettingsPatchSchema = z
       .max(MAX_DIGEST_COUNT, `the count must be a whole number from 1 to ${MAX_DIGEST_COUNT}`),
     include: terms("include"),
     exclude: terms("exclude"),
-    minUpvotes: z
-      .number("min-upvotes must be a number")
-      .int("min-upvotes must be a whole number")
-      .min(0, "min-upvotes cannot be negative"),
+    minUpvotes: z.number("min-upvotes must be a number").int("min-upvotes must be a whole number").min(0, "min-upvotes cannot be negative"),
     rankMode: z.enum(RANK_MODES, `the rank mode must be one of ${RANK_MODES.join(", ")}`),
     interests: z
       .array(z.string().max(MAX_INTEREST_LENGTH, `each interest must be at most ${MAX_INTEREST_LENGTH} characters`))
@@ -223,8 +218,7 @@ export function parseDigestPatch(patch: unknown): z.output<typeof DigestSettings
   const r = DigestSettingsPatchSchema.safeParse(patch);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  const message =
-    issue?.code === "unrecognized_keys" ? `unknown digest setting: ${issue.keys.join(", ")}` : (issue?.message ?? "invalid");
+  const message = issue?.code === "unrecognized_keys" ? `unknown digest setting: ${issue.keys.join(", ")}` : (issue?.message ?? "invalid");
   throw new UserError(message);
 }
 
@@ -315,8 +309,7 @@ export class DigestSettingsRepo {
       if (p.catchUpDays !== undefined) next.catchUpDays = p.catchUpDays;
       if (p.rankMode !== undefined) next.rankMode = p.rankMode;
       if (p.interests !== undefined) next.interests = p.interests;
-      const rescheduled =
-        next.channelId !== before.channelId || next.time !== before.time || next.timezone !== before.timezone;
+      const rescheduled = next.channelId !== before.channelId || next.time !== before.time || next.timezone !== before.timezone;
       if (rescheduled) next.activeSince = now.toISOString();
       this.write(next);
       return next;

@@ -74,9 +74,7 @@ export function digestHeader(selection: Selection, filter: DigestFilter): string
   if (filter.include.length) notes.push(`include ${filter.include.join(", ")}`);
   if (filter.exclude.length) notes.push(`exclude ${filter.exclude.join(", ")}`);
   if (filter.minUpvotes > 0) notes.push(`≥ ${filter.minUpvotes} upvotes`);
-  const filtered = notes.length
-    ? ` (${selection.eligible} match: ${safeText(truncate(notes.join(" · "), 400))})`
-    : "";
+  const filtered = notes.length ? ` (${selection.eligible} match: ${safeText(truncate(notes.join(" · "), 400))})` : "";
   const before = selection.alreadyPosted ? ` · ${selection.alreadyPosted} posted here before` : "";
   const noun = selection.newToday === 1 ? "paper" : "papers";
   return (
@@ -87,7 +85,10 @@ export function digestHeader(selection: Selection, filter: DigestFilter): string
 
 /** The first three names, then "et al." */
 export function formatAuthors(names: readonly string[]): string {
-  const shown = names.slice(0, 3).map((n) => n.trim()).filter(Boolean);
+  const shown = names
+    .slice(0, 3)
+    .map((n) => n.trim())
+    .filter(Boolean);
   if (!shown.length) return "";
   return names.length > 3 ? `${shown.join(", ")} et al.` : shown.join(", ");
 }
@@ -112,8 +113,7 @@ function fitEscaped(raw: string, max: number): string {
 export function leadSentences(text: string, maxChars = 300, enoughChars = 80): string {
   const sentences = splitSentences(text);
   let out = sentences[0] ?? "";
-  if (out.length < enoughChars && sentences[1] && out.length + 1 + sentences[1].length <= maxChars)
-    out = `${out} ${sentences[1]}`;
+  if (out.length < enoughChars && sentences[1] && out.length + 1 + sentences[1].length <= maxChars) out = `${out} ${sentences[1]}`;
   return truncate(out, maxChars);
 }
 
@@ -122,11 +122,7 @@ function cleanTldr(text: string): string {
 }
 
 /** The TL;DR: the feed's AI summary, else the model's, else the abstract's first sentence. */
-export async function writeTldr(
-  item: HfItem,
-  tldr?: TldrWriter,
-  log?: Logger,
-): Promise<{ text: string; source: TldrSource }> {
+export async function writeTldr(item: HfItem, tldr?: TldrWriter, log?: Logger): Promise<{ text: string; source: TldrSource }> {
   const p = item.paper;
   const given = p.ai_summary?.trim();
   if (given) return { text: cleanTldr(given), source: "ai_summary" };
@@ -158,9 +154,7 @@ function renderEntry(d: Draft, titleMax: number, tldrMax: number): DigestEntry {
   const github = p.githubRepo && p.githubRepo.length <= 300 ? p.githubRepo : undefined;
   if (github) links.push(`[GitHub](${linkUrl(github)})`);
   const reason = d.reason ? fitEscaped(normalizeSpace(d.reason), REASON_MAX) : undefined;
-  const description = [tldr, authors ? `*${authors}*` : "", reason ? `🎯 ${reason}` : "", links.join(" · ")]
-    .filter(Boolean)
-    .join("\n");
+  const description = [tldr, authors ? `*${authors}*` : "", reason ? `🎯 ${reason}` : "", links.join(" · ")].filter(Boolean).join("\n");
   return {
     paperId: p.id,
     title: fitEscaped(normalizeSpace(p.title), titleMax),
@@ -183,12 +177,7 @@ export function embedChars(entries: readonly DigestEntry[]): number {
 }
 
 /** Lays out the selected papers as one message; TL;DRs (then titles) are shortened until the whole fits. */
-export async function buildDigestPost(args: {
-  selection: Selection;
-  filter: DigestFilter;
-  tldr?: TldrWriter;
-  log?: Logger;
-}): Promise<DigestPost> {
+export async function buildDigestPost(args: { selection: Selection; filter: DigestFilter; tldr?: TldrWriter; log?: Logger }): Promise<DigestPost> {
   const { selection, filter } = args;
   const items = selection.papers.slice(0, DISCORD_LIMITS.embeds);
   const drafts: Draft[] = await Promise.all(

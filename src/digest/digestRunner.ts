@@ -109,13 +109,11 @@ async function runOnce(args: DigestRunArgs): Promise<DigestOutcome> {
   try {
     const settings = deps.settings.get(guildId);
     if (!settings?.channelId) return { ...base, kind: "skipped", reason: "not-configured" };
-    if (settings.paused && !args.ignorePause)
-      return { ...base, kind: "skipped", reason: "paused", detail: settings.pausedReason };
+    if (settings.paused && !args.ignorePause) return { ...base, kind: "skipped", reason: "paused", detail: settings.pausedReason };
     const channelId = settings.channelId;
     const nonce = digestNonce(channelId, date);
     const claim = deps.ledger.claim({ guildId, channelId, date }, nonce, now());
-    if (claim.kind === "sent")
-      return { ...base, channelId, kind: "already-sent", messageId: claim.entry.messageId };
+    if (claim.kind === "sent") return { ...base, channelId, kind: "already-sent", messageId: claim.entry.messageId };
     if (claim.kind === "busy") return { ...base, channelId, kind: "busy" };
     key = { guildId: claim.entry.guildId, channelId: claim.entry.channelId, date: claim.entry.date };
     return await runClaimed({ deps, settings, key, nonce, entry: claim.entry, resumed: claim.resumed, now });
@@ -151,8 +149,11 @@ async function runClaimed(ctx: {
     // An earlier attempt may have posted and died before marking it; Discord forgets nonces after
     // minutes, so look for the message itself.
     const since = new Date(ctx.entry.claimedAt);
-    const found = await withRetries(deps, sleep, () => findEarlierPost(deps.poster, key, nonce, since), (error) =>
-      deps.ledger.noteError(key, `checking for an earlier post: ${error}`),
+    const found = await withRetries(
+      deps,
+      sleep,
+      () => findEarlierPost(deps.poster, key, nonce, since),
+      (error) => deps.ledger.noteError(key, `checking for an earlier post: ${error}`),
     );
     if (found.kind === "gone") return pauseFor(deps, key, found.error, now);
     const couldNotCheck = (why: string): DigestOutcome => {
@@ -209,8 +210,11 @@ async function postDay(ctx: {
 
   const post = await buildDigestPost({ selection, filter: settings, tldr: deps.tldr, log: deps.log });
   deps.ledger.recordPlan(key, post.paperIds);
-  const sent = await withRetries(deps, sleep, () => deps.poster.send(key.channelId, post, nonce), (error) =>
-    deps.ledger.noteError(key, `posting: ${error}`),
+  const sent = await withRetries(
+    deps,
+    sleep,
+    () => deps.poster.send(key.channelId, post, nonce),
+    (error) => deps.ledger.noteError(key, `posting: ${error}`),
   );
   if (sent.kind === "gone") return pauseFor(deps, key, sent.error, now);
   if (sent.kind === "failed") {
@@ -261,9 +265,7 @@ export async function previewDigest(args: { guildId: string; date: string; deps:
   const posted = settings.channelId ? deps.ledger.postedPaperIds(settings.channelId, args.date) : new Set<string>();
   const selection = selectFor(deps, settings, day, window, posted);
   const post = await buildDigestPost({ selection, filter: settings, tldr: deps.tldr, log: deps.log });
-  const entry = settings.channelId
-    ? deps.ledger.get({ guildId: args.guildId, channelId: settings.channelId, date: args.date })
-    : undefined;
+  const entry = settings.channelId ? deps.ledger.get({ guildId: args.guildId, channelId: settings.channelId, date: args.date }) : undefined;
   return { settings, selection, post, alreadySent: entry?.state === "sent" ? entry : undefined };
 }
 
@@ -323,9 +325,7 @@ async function findEarlierPost(poster: DigestPoster, key: LedgerKey, nonce: stri
   let before: string | undefined;
   for (let page = 0; page < RECONCILE_MAX_PAGES; page++) {
     const messages = await poster.recentMessages(key.channelId, RECONCILE_PAGE_SIZE, before);
-    const mine = messages.find(
-      (m) => m.authorIsMe && (m.nonce === nonce || m.content === prefix || m.content.startsWith(`${prefix} `)),
-    );
+    const mine = messages.find((m) => m.authorIsMe && (m.nonce === nonce || m.content === prefix || m.content.startsWith(`${prefix} `)));
     if (mine) return { kind: "found", messageId: mine.id };
     const last = messages.at(-1);
     if (!last || last.sentAt.getTime() < oldest) return { kind: "none" };
@@ -337,10 +337,7 @@ async function findEarlierPost(poster: DigestPoster, key: LedgerKey, nonce: stri
   };
 }
 
-type Attempt<T> =
-  | { kind: "ok"; value: T }
-  | { kind: "gone"; error: DigestPosterError }
-  | { kind: "failed"; error: string; rejected?: boolean };
+type Attempt<T> = { kind: "ok"; value: T } | { kind: "gone"; error: DigestPosterError } | { kind: "failed"; error: string; rejected?: boolean };
 
 /** Calls Discord, retrying transient failures after the configured delays; channel errors end it at once. */
 async function withRetries<T>(

@@ -26,12 +26,7 @@ export interface DigestStatus {
  * Everything /digest status shows. The next run is computed from the settings (as the scheduler
  * would), so it is right even in a process that does not run the scheduler.
  */
-export function digestStatus(args: {
-  guildId: string;
-  settings: DigestSettingsRepo;
-  ledger: DigestLedger;
-  now?: Date;
-}): DigestStatus {
+export function digestStatus(args: { guildId: string; settings: DigestSettingsRepo; ledger: DigestLedger; now?: Date }): DigestStatus {
   const now = args.now ?? new Date();
   const s = args.settings.getOrDefault(args.guildId, now);
   const status: DigestStatus = {

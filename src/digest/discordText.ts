@@ -15,4 +15,3 @@ export function neutralizeMentions(text: string): string {
 export function linkUrl(url: string): string {
   return url.replace(/[\s()<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
-

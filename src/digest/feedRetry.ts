@@ -41,8 +41,17 @@ export function describeFeedRetry(policy: FeedRetryPolicy): string {
 /** 15 s, 1 min, 1 min 30 s, 2 h 30 min */
 function span(ms: number): string {
   const s = Math.round(ms / 1000);
-  const parts = [[Math.floor(s / 3600), "h"], [Math.floor(s / 60) % 60, "min"], [s % 60, "s"]] as const;
-  return parts.filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}`).join(" ") || "0 s";
+  const parts = [
+    [Math.floor(s / 3600), "h"],
+    [Math.floor(s / 60) % 60, "min"],
+    [s % 60, "s"],
+  ] as const;
+  return (
+    parts
+      .filter(([n]) => n > 0)
+      .map(([n, unit]) => `${n} ${unit}`)
+      .join(" ") || "0 s"
+  );
 }
 
 /** Unreachable, rate-limited, failing (429, 5xx, network) or answering garbage is worth waiting for; a 4xx is not. */

@@ -98,9 +98,7 @@ export class DigestLedger {
         })();
       if (existing.state === "sent") return { kind: "sent", entry: existing };
       if (existing.state === "claimed" && this.inFlight.has(flightKey(existing))) return { kind: "busy", entry: existing };
-      this.db
-        .prepare(`UPDATE digest_posts SET state = 'claimed', attempts = attempts + 1 WHERE ${WHERE_KEY}`)
-        .run(keyParams(existing));
+      this.db.prepare(`UPDATE digest_posts SET state = 'claimed', attempts = attempts + 1 WHERE ${WHERE_KEY}`).run(keyParams(existing));
       this.inFlight.add(flightKey(existing));
       return { kind: "owned", entry: this.get(existing)!, resumed: true };
     });
@@ -192,9 +190,7 @@ export class DigestLedger {
   /** The server's days, newest first. */
   history(guildId: string, limit = 30): LedgerEntry[] {
     return (
-      this.db
-        .prepare("SELECT * FROM digest_posts WHERE guild_id = ? ORDER BY date DESC, claimed_at DESC LIMIT ?")
-        .all(guildId, limit) as PostRow[]
+      this.db.prepare("SELECT * FROM digest_posts WHERE guild_id = ? ORDER BY date DESC, claimed_at DESC LIMIT ?").all(guildId, limit) as PostRow[]
     ).map(rowToEntry);
   }
 
@@ -206,9 +202,7 @@ export class DigestLedger {
   }
 
   private rowByChannel(channelId: string, date: string): LedgerEntry | undefined {
-    const row = this.db.prepare("SELECT * FROM digest_posts WHERE channel_id = ? AND date = ?").get(channelId, date) as
-      | PostRow
-      | undefined;
+    const row = this.db.prepare("SELECT * FROM digest_posts WHERE channel_id = ? AND date = ?").get(channelId, date) as PostRow | undefined;
     return row ? rowToEntry(row) : undefined;
   }
 }

@@ -10,5 +10,8 @@ export const NONCE_LENGTH = 25;
  */
 export function digestNonce(channelId: string, date: string): string {
   const hex = createHash("sha256").update(`paperbot-digest\n${channelId}\n${date}`).digest("hex");
-  return `pd${BigInt(`0x${hex}`).toString(36).padStart(50, "0").slice(0, NONCE_LENGTH - 2)}`;
+  return `pd${BigInt(`0x${hex}`)
+    .toString(36)
+    .padStart(50, "0")
+    .slice(0, NONCE_LENGTH - 2)}`;
 }

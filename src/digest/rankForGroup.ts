@@ -26,7 +26,15 @@ export interface RankWeights {
 }
 
 /** Tuned on alternate labelled dev days (bench/digestRank.ts); the other days are reported beside them. */
-export const FOR_US_WEIGHTS: RankWeights = { k: 30, titleWeight: 2, keywordWeight: 1, upvoteWeight: 0.05, idfPower: 1, interestWeight: 0.25, background: 1.5 };
+export const FOR_US_WEIGHTS: RankWeights = {
+  k: 30,
+  titleWeight: 2,
+  keywordWeight: 1,
+  upvoteWeight: 0.05,
+  idfPower: 1,
+  interestWeight: 0.25,
+  background: 1.5,
+};
 
 export interface RankedPaper {
   item: HfItem;
@@ -107,12 +115,7 @@ const itemFields = (item: HfItem): Fields => ({
  * has in common), lifted by upvotes. Ties keep the
  * candidates' order. A candidate that is itself a profile paper is not its own neighbour.
  */
-export function rankForGroup(
-  items: readonly HfItem[],
-  profile: GroupProfile,
-  idf: Idf,
-  weights: RankWeights = FOR_US_WEIGHTS,
-): RankedPaper[] {
+export function rankForGroup(items: readonly HfItem[], profile: GroupProfile, idf: Idf, weights: RankWeights = FOR_US_WEIGHTS): RankedPaper[] {
   const words = new Map<string, string>();
   const docs = profile.papers;
   const phrases = profile.interests;
@@ -164,10 +167,7 @@ export function rankForGroup(
 export function rankReason(r: RankedPaper, names = 2): string {
   if (r.score <= 0) return `popular today (▲ ${r.item.paper.upvotes})`;
   const papers = r.nearest.slice(0, names).map((d) => shortTitle(d.title));
-  const parts = [
-    r.interests.length ? `matches “${r.interests[0]}”` : "",
-    papers.length ? `close to ${papers.join(" and ")}` : "",
-  ];
+  const parts = [r.interests.length ? `matches “${r.interests[0]}”` : "", papers.length ? `close to ${papers.join(" and ")}` : ""];
   return parts.filter(Boolean).join("; ");
 }
 

@@ -43,7 +43,13 @@ function startHeartbeat(client: Client, store: PaperStore, log: Logger): { stop(
     const ready = client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
     gatewayConnected.set(ready && gateway !== "stopped" ? 1 : 0);
     try {
-      writeHeartbeat(store.db, { at: new Date().toISOString(), pid: process.pid, gateway: gateway ?? (ready ? "ready" : "connecting"), shards: shards(), shardCount: client.options.shardCount ?? 1 });
+      writeHeartbeat(store.db, {
+        at: new Date().toISOString(),
+        pid: process.pid,
+        gateway: gateway ?? (ready ? "ready" : "connecting"),
+        shards: shards(),
+        shardCount: client.options.shardCount ?? 1,
+      });
     } catch (err) {
       log.warn({ err }, "could not record the heartbeat");
     }

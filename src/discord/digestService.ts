@@ -4,14 +4,7 @@ import type { Logger } from "../config/logger.js";
 import { DigestSettingsRepo, type DigestSettings, type DigestSettingsPatch } from "../digest/digestConfig.js";
 import type { TldrWriter } from "../digest/digestPost.js";
 import type { DigestPoster } from "../digest/digestPoster.js";
-import {
-  previewDigest,
-  runDigest,
-  type DigestDeps,
-  type DigestOutcome,
-  type DigestPreview,
-  type FeedRetryPolicy,
-} from "../digest/digestRunner.js";
+import { previewDigest, runDigest, type DigestDeps, type DigestOutcome, type DigestPreview, type FeedRetryPolicy } from "../digest/digestRunner.js";
 import { digestStatus, type DigestStatus } from "../digest/digestStatus.js";
 import { INTERACTIVE_FEED_RETRY } from "../digest/feedRetry.js";
 import type { FetchDay } from "../digest/fetchDay.js";

@@ -58,13 +58,21 @@ export class Dispatcher {
     if (!command) {
       log.warn(context, "unknown command");
       await interaction
-        .reply({ content: "I don't know that command any more; the command list may be out of date.", flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS })
+        .reply({
+          content: "I don't know that command any more; the command list may be out of date.",
+          flags: MessageFlags.Ephemeral,
+          allowedMentions: NO_MENTIONS,
+        })
         .catch(() => undefined);
       return;
     }
     const wait = command.cooldownSeconds ? this.cooldowns.take(command.data.name, interaction.user.id, command.cooldownSeconds) : 0;
     if (wait) {
-      await interaction.reply({ content: `Please wait ${wait} s before using /${command.data.name} again.`, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await interaction.reply({
+        content: `Please wait ${wait} s before using /${command.data.name} again.`,
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: NO_MENTIONS,
+      });
       return;
     }
     const started = Date.now();

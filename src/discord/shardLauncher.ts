@@ -90,7 +90,10 @@ export async function runShards(
       if (stopping()) return;
       const child = died as ChildProcess;
       const waitMs = RESPAWN_DELAYS_MS[Math.min(failures++, RESPAWN_DELAYS_MS.length - 1)]!;
-      log.warn({ shard: shard.id, pid: child.pid, code: child.exitCode, signal: child.signalCode, respawnInMs: waitMs }, "shard exited; respawning it");
+      log.warn(
+        { shard: shard.id, pid: child.pid, code: child.exitCode, signal: child.signalCode, respawnInMs: waitMs },
+        "shard exited; respawning it",
+      );
       const timer = setTimeout(() => {
         respawns.delete(timer);
         if (!stopping()) void spawn(shard);

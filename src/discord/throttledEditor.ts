@@ -37,6 +37,11 @@ export class ThrottledEditor {
     this.pending = undefined;
     if (text === undefined || this.stopped) return;
     this.last = this.now();
-    this.inFlight = this.inFlight.then(() => this.edit(text).then(() => undefined, () => undefined));
+    this.inFlight = this.inFlight.then(() =>
+      this.edit(text).then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
   }
 }

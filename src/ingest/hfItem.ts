@@ -7,7 +7,10 @@ import { sanitizeText } from "../store/storedText.js";
 const feedText = () => z.string().overwrite(sanitizeText);
 const text = feedText().trim().min(1);
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "expected a date");
-const httpUrl = z.string().trim().refine((s) => /^https?:\/\//.test(s), "expected an http(s) URL");
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((s) => /^https?:\/\//.test(s), "expected an http(s) URL");
 
 /** One item of `GET /api/daily_papers`; unknown fields are tolerated, the ones we use are checked. */
 export const HfItemSchema = z.looseObject({

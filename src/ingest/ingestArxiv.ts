@@ -56,40 +56,42 @@ export function ingestArxivSnapshot(
   opts: { progress?: (total: number) => Progress; category?: string; rowByRow?: boolean } = {},
 ): Promise<IngestSummary> {
   const bulk = !opts.rowByRow;
-  return timed(() => bulkLoad(store, async () => {
-    const s = emptySummary();
-    const total = fs.statSync(file).size;
-    const progress = opts.progress?.(total) ?? noProgress;
-    const input = fs.createReadStream(file, { encoding: "utf8" });
-    let bytes = 0;
-    let batch: PaperInput[] = [];
-    for await (const raw of readline.createInterface({ input, crlfDelay: Infinity })) {
-      bytes += Buffer.byteLength(raw) + 1;
-      if (!raw.trim()) continue;
-      let json: unknown;
-      try {
-        json = JSON.parse(raw);
-      } catch {
-        countSkip(s, "not JSON");
-        continue;
+  return timed(() =>
+    bulkLoad(store, async () => {
+      const s = emptySummary();
+      const total = fs.statSync(file).size;
+      const progress = opts.progress?.(total) ?? noProgress;
+      const input = fs.createReadStream(file, { encoding: "utf8" });
+      let bytes = 0;
+      let batch: PaperInput[] = [];
+      for await (const raw of readline.createInterface({ input, crlfDelay: Infinity })) {
+        bytes += Buffer.byteLength(raw) + 1;
+        if (!raw.trim()) continue;
+        let json: unknown;
+        try {
+          json = JSON.parse(raw);
+        } catch {
+          countSkip(s, "not JSON");
+          continue;
+        }
+        const line = ArxivLine.safeParse(json);
+        const id = line.success ? parseArxivId(line.data.id) : undefined;
+        if (!line.success || !id) {
+          countSkip(s, line.success ? "bad arXiv id" : "missing title, abstract or id");
+          continue;
+        }
+        if (opts.category && !line.data.categories?.split(/\s+/).some((c) => c.startsWith(opts.category!))) continue;
+        batch.push(toInput(line.data, id));
+        if (batch.length >= BATCH) {
+          upsertBatch(store, batch, s, { bulk });
+          batch = [];
+          progress.update(bytes, `${s.read} papers`);
+        }
       }
-      const line = ArxivLine.safeParse(json);
-      const id = line.success ? parseArxivId(line.data.id) : undefined;
-      if (!line.success || !id) {
-        countSkip(s, line.success ? "bad arXiv id" : "missing title, abstract or id");
-        continue;
-      }
-      if (opts.category && !line.data.categories?.split(/\s+/).some((c) => c.startsWith(opts.category!))) continue;
-      batch.push(toInput(line.data, id));
-      if (batch.length >= BATCH) {
-        upsertBatch(store, batch, s, { bulk });
-        batch = [];
-        progress.update(bytes, `${s.read} papers`);
-      }
-    }
-    upsertBatch(store, batch, s, { bulk });
-    progress.update(total, `${s.read} papers`);
-    progress.stop();
-    return s;
-  }));
+      upsertBatch(store, batch, s, { bulk });
+      progress.update(total, `${s.read} papers`);
+      progress.stop();
+      return s;
+    }),
+  );
 }

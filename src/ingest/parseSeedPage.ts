@@ -3,13 +3,7 @@ import type { PaperInput } from "../store/paper.js";
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const DATE_LINE = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{1,2})(?:, (\d{4}))?(?:\s+(\d+))?$/;
 const AUTHORS_LINE = /^•\s*(\d+)\s+authors?$/;
-const CHROME = new Set([
-  "new",
-  "Get trending papers in your email inbox!",
-  "Subscribe",
-  "Daily Papers",
-  "byAK and the research community",
-]);
+const CHROME = new Set(["new", "Get trending papers in your email inbox!", "Subscribe", "Daily Papers", "byAK and the research community"]);
 /** A title is one line; anything longer is an abstract that lost its title. */
 const MAX_TITLE = 300;
 
@@ -81,8 +75,7 @@ export function parseSeedPage(text: string, opts: { captureYear?: number } = {})
   }
 
   const explicitYears = entries.flatMap((e) => (e.date?.year ? [e.date.year] : []));
-  const captureYear =
-    opts.captureYear ?? capture?.year ?? (explicitYears.length ? Math.max(...explicitYears) + 1 : new Date().getUTCFullYear());
+  const captureYear = opts.captureYear ?? capture?.year ?? (explicitYears.length ? Math.max(...explicitYears) + 1 : new Date().getUTCFullYear());
   const captureDate = capture ? { ...capture, year: captureYear } : undefined;
   const papers = entries.map((e) => toInput(e, captureYear, captureDate));
   return { papers, captureDate: captureDate && iso(captureDate as Required<RawDate>), skipped };
@@ -150,8 +143,7 @@ function toInput(e: RawEntry, captureYear: number, capture?: RawDate): PaperInpu
   if (e.date) {
     let year = e.date.year ?? captureYear;
     // A year-less date later in the year than the capture date belongs to the year before.
-    if (!e.date.year && capture && (e.date.month > capture.month || (e.date.month === capture.month && e.date.day > capture.day)))
-      year -= 1;
+    if (!e.date.year && capture && (e.date.month > capture.month || (e.date.month === capture.month && e.date.day > capture.day))) year -= 1;
     publishedAt = iso({ ...e.date, year });
   }
   return {

@@ -42,4 +42,3 @@ export function autocomplete(store: PaperStore, prefix: string, limit = MAX_SUGG
     return r ? [{ id: r.id, name: truncate(r.title || r.id, MAX_NAME_LENGTH) }] : [];
   });
 }
-

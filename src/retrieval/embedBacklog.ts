@@ -46,8 +46,7 @@ export async function embedBacklog(
       const batch = listed ? listed.filter((p) => p.rowid > after).slice(0, batchSize) : pendingEmbeddings(store.db, model, batchSize, after);
       if (!batch.length) break;
       const vectors = await embeddings.embedDocuments(batch.map(embeddingText));
-      if (vectors.length !== batch.length)
-        throw new Error(`got ${vectors.length} vectors for ${batch.length} papers`);
+      if (vectors.length !== batch.length) throw new Error(`got ${vectors.length} vectors for ${batch.length} papers`);
       saveEmbeddings(
         store.db,
         model,
@@ -62,10 +61,7 @@ export async function embedBacklog(
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw new Error(
-      `embedding stopped after ${s.embedded} of ${pending} papers (run it again to continue): ${message}`,
-      { cause: err },
-    );
+    throw new Error(`embedding stopped after ${s.embedded} of ${pending} papers (run it again to continue): ${message}`, { cause: err });
   } finally {
     progress.stop();
   }
@@ -76,8 +72,5 @@ export async function embedBacklog(
 
 /** "embedded 56 papers with nomic-embed-text, 0 already up to date, 0 remaining, 1.20 s" */
 export function formatEmbedSummary(model: string, s: EmbedSummary): string {
-  return (
-    `embedded ${s.embedded} papers with ${model}, ${s.upToDate} already up to date, ` +
-    `${s.remaining} remaining, ${s.seconds.toFixed(2)} s`
-  );
+  return `embedded ${s.embedded} papers with ${model}, ${s.upToDate} already up to date, ` + `${s.remaining} remaining, ${s.seconds.toFixed(2)} s`;
 }

@@ -45,8 +45,7 @@ export class OpenAICompatibleEmbeddings extends Embeddings {
   async embedDocuments(texts: string[]): Promise<number[][]> {
     const out: number[][] = [];
     for (let i = 0; i < texts.length; i += this.maxBatch) out.push(...(await this.request(texts.slice(i, i + this.maxBatch))));
-    if (out.some((v) => v.length !== out[0]!.length))
-      throw new Error(`the embedding model ${this.model} returned vectors of different lengths`);
+    if (out.some((v) => v.length !== out[0]!.length)) throw new Error(`the embedding model ${this.model} returned vectors of different lengths`);
     return out;
   }
 
@@ -67,8 +66,7 @@ export class OpenAICompatibleEmbeddings extends Embeddings {
     if (data.length !== input.length || !vectors.every((v) => v !== undefined))
       throw new Error(`the embedding server returned ${data.length} vectors for ${input.length} texts`);
     const dim = vectors[0]!.length;
-    if (vectors.some((v) => v.length !== dim))
-      throw new Error(`the embedding model ${this.model} returned vectors of different lengths`);
+    if (vectors.some((v) => v.length !== dim)) throw new Error(`the embedding model ${this.model} returned vectors of different lengths`);
     return vectors;
   }
 }

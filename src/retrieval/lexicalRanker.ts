@@ -166,9 +166,7 @@ export class LexicalRanker {
     }
     let stmt = this.candidateStmts.get(titleWeight);
     if (!stmt) {
-      stmt = this.store.db.prepare(
-        `SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${titleWeight}, 1.0) LIMIT ?`,
-      );
+      stmt = this.store.db.prepare(`SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${titleWeight}, 1.0) LIMIT ?`);
       this.candidateStmts.set(titleWeight, stmt);
     }
     // The first stage sees only the rarest words, so a big collection needs a deeper pool to keep recall

@@ -29,12 +29,7 @@ export function weightedFusion<T>(lists: WeightedList<T>[], k: number): { item: 
  * users type, and a rewrite names a topic confidently whether or not the collection has it (on the
  * dev set, judging by any rewrite flagged 1 of 25 absent topics instead of 12).
  */
-export async function retrieveRewritten(
-  retriever: Retriever,
-  question: string,
-  rewrites: string[],
-  opts: RetrieveOptions = {},
-): Promise<Retrieval> {
+export async function retrieveRewritten(retriever: Retriever, question: string, rewrites: string[], opts: RetrieveOptions = {}): Promise<Retrieval> {
   const k = opts.k ?? 10;
   const runs = await Promise.all([question, ...rewrites].map((q) => retriever.retrieve(q, { ...opts, k: Math.max(k, DEPTH) })));
   const byId = new Map<string, ScoredPaper>();

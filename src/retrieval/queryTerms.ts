@@ -2,7 +2,12 @@ import { STOPWORDS } from "./stopwords.js";
 
 /** Words as SQLite's unicode61 tokenizer would see them: letters and digits, lower-cased. */
 export function tokenize(text: string): string[] {
-  return text.normalize("NFKC").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    text
+      .normalize("NFKC")
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 /** The distinct content words of a query; if every word is a stop word, all of them. */

@@ -118,8 +118,7 @@ function wordCandidates(names: PaperNames, q: NameQuery): number[] {
   const out = names.titleMatches(groups.join(" AND "), 20);
   if (out.length >= 5) return out;
   const rare = groups.slice(0, 4);
-  for (let i = 0; i < rare.length; i++)
-    for (let j = i + 1; j < rare.length; j++) out.push(...names.titleMatches(`${rare[i]} AND ${rare[j]}`, 10));
+  for (let i = 0; i < rare.length; i++) for (let j = i + 1; j < rare.length; j++) out.push(...names.titleMatches(`${rare[i]} AND ${rare[j]}`, 10));
   return out;
 }
 

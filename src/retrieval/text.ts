@@ -1,13 +1,59 @@
 /** Words that end in a period without ending the sentence (compared lower-case, without the period). */
 const ABBREVIATIONS = new Set([
-  "al", "approx", "avg", "ca", "cf", "ch", "co", "dept", "dr", "e.g", "eg", "eq", "eqs", "esp", "est", "fig",
-  "figs", "i.e", "ie", "inc", "incl", "jr", "lit", "ltd", "mr", "mrs", "ms", "no", "nos", "p", "pp", "prof",
-  "ref", "refs", "resp", "sec", "secs", "sect", "sr", "st", "tab", "viz", "vol", "vs", "w.r.t", "wrt",
+  "al",
+  "approx",
+  "avg",
+  "ca",
+  "cf",
+  "ch",
+  "co",
+  "dept",
+  "dr",
+  "e.g",
+  "eg",
+  "eq",
+  "eqs",
+  "esp",
+  "est",
+  "fig",
+  "figs",
+  "i.e",
+  "ie",
+  "inc",
+  "incl",
+  "jr",
+  "lit",
+  "ltd",
+  "mr",
+  "mrs",
+  "ms",
+  "no",
+  "nos",
+  "p",
+  "pp",
+  "prof",
+  "ref",
+  "refs",
+  "resp",
+  "sec",
+  "secs",
+  "sect",
+  "sr",
+  "st",
+  "tab",
+  "viz",
+  "vol",
+  "vs",
+  "w.r.t",
+  "wrt",
 ]);
 
 /** Tidies feed text: one space between words, none before punctuation ("model . This" → "model. This"). */
 export function normalizeSpace(text: string): string {
-  return text.replace(/\s+/g, " ").replace(/ ([.,;:!?)\]])(?=\s|$)/g, "$1").trim();
+  return text
+    .replace(/\s+/g, " ")
+    .replace(/ ([.,;:!?)\]])(?=\s|$)/g, "$1")
+    .trim();
 }
 
 /**
@@ -32,7 +78,10 @@ export function splitSentences(text: string): string[] {
 }
 
 function endsSentence(before: string): boolean {
-  const word = /(\S*)$/.exec(before)![1]!.replace(/^["'“‘([]+/, "").toLowerCase();
+  const word = /(\S*)$/
+    .exec(before)![1]!
+    .replace(/^["'“‘([]+/, "")
+    .toLowerCase();
   if (ABBREVIATIONS.has(word)) return false;
   // Dotted initialisms and abbreviations: "e.g", "U.S", "a.k.a".
   if (/^(\p{L}\.)+\p{L}$/u.test(word)) return false;

@@ -65,10 +65,17 @@ function gateway(beats: Heartbeat[], staleAfterMs: number, now: Date): HealthChe
 }
 
 function lastDigest(db: Database.Database): HealthCheck | undefined {
-  const row = db
-    .prepare("SELECT date, state, last_error, message_id FROM digest_posts ORDER BY coalesce(sent_at, claimed_at) DESC LIMIT 1")
-    .get() as { date: string; state: string; last_error: string | null; message_id: string | null } | undefined;
+  const row = db.prepare("SELECT date, state, last_error, message_id FROM digest_posts ORDER BY coalesce(sent_at, claimed_at) DESC LIMIT 1").get() as
+    | { date: string; state: string; last_error: string | null; message_id: string | null }
+    | undefined;
   if (!row) return undefined;
-  const what = row.state === "sent" ? (row.message_id ? "posted" : "nothing new") : row.state === "failed" ? `failed: ${row.last_error ?? "unknown error"}` : "in progress";
+  const what =
+    row.state === "sent"
+      ? row.message_id
+        ? "posted"
+        : "nothing new"
+      : row.state === "failed"
+        ? `failed: ${row.last_error ?? "unknown error"}`
+        : "in progress";
   return { name: "digest", ok: true, detail: `last digest ${row.date} ${what}` };
 }

@@ -247,7 +247,8 @@ export const migrations: string[] = [
   -- How a server's daily post is ranked, and its optional interest phrases (a JSON list).
   ALTER TABLE digest_settings ADD COLUMN rank_mode TEXT NOT NULL DEFAULT 'for-us' CHECK (rank_mode IN ('for-us', 'trending'));
   ALTER TABLE digest_settings ADD COLUMN interests TEXT NOT NULL DEFAULT '[]';
-  `,  `
+  `,
+  `
   -- Bulk loads (src/store/bulkIndex.ts) leave the search and name indexes to one set-based catch-up:
   -- while meta 'indexed_through' is set, papers with a rowid above it are not in papers_fts,
   -- paper_title_words or paper_names yet, and these triggers leave them alone. Without the key

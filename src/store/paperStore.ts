@@ -42,9 +42,7 @@ export class PaperStore {
     );
     this.byId = db.prepare("SELECT * FROM papers WHERE id = ?");
     this.idTaken = db.prepare("SELECT count(*) AS n FROM papers WHERE id = ?");
-    this.insert = db.prepare(
-      `INSERT INTO papers (id, ${COLS}, first_seen_at, updated_at) VALUES (@id, ${PARAMS}, @now, @now)`,
-    );
+    this.insert = db.prepare(`INSERT INTO papers (id, ${COLS}, first_seen_at, updated_at) VALUES (@id, ${PARAMS}, @now, @now)`);
     this.update = db.prepare(`UPDATE papers SET ${SETS}, updated_at = @now WHERE rowid = @rowid`);
   }
 
@@ -175,10 +173,12 @@ export class PaperStore {
 
   stats(): StoreStats {
     const bySource = Object.fromEntries(
-      (this.db.prepare("SELECT source, count(*) AS n FROM papers GROUP BY source ORDER BY source").all() as {
-        source: string;
-        n: number;
-      }[]).map((r) => [r.source, r.n]),
+      (
+        this.db.prepare("SELECT source, count(*) AS n FROM papers GROUP BY source ORDER BY source").all() as {
+          source: string;
+          n: number;
+        }[]
+      ).map((r) => [r.source, r.n]),
     );
     const range = (col: string) => {
       const r = this.db.prepare(`SELECT min(${col}) AS first, max(${col}) AS last FROM papers`).get() as {

@@ -28,7 +28,9 @@ const MAX_DIM = 8192;
 const MAX_K = 4096;
 
 export function contentHash(model: string, title: string, abstract: string): string {
-  return createHash("sha256").update(JSON.stringify([model, title, abstract])).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify([model, title, abstract]))
+    .digest("hex");
 }
 
 const tableFor = (dim: number) => `vec_papers_${dim}`;

@@ -4,14 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, WebSocket, type RawData } from "ws";
 import { Client, Events, GatewayIntentBits } from "discord.js";
-import type {
-  APIAllowedMentions,
-  APIApplicationCommand,
-  APIApplicationCommandOptionChoice,
-  APIMessage,
-  APIUser,
-  ClientOptions,
-} from "discord.js";
+import type { APIAllowedMentions, APIApplicationCommand, APIApplicationCommandOptionChoice, APIMessage, APIUser, ClientOptions } from "discord.js";
 
 /*
  * A local stand-in for Discord on 127.0.0.1 that the real discord.js `Client` (and a standalone
@@ -57,8 +50,16 @@ export const Permissions = {
 const P = Permissions;
 /** What an ordinary member can do (no Manage Server). */
 export const MEMBER_PERMISSIONS = (
-  P.CreateInstantInvite | P.AddReactions | P.ViewChannel | P.SendMessages | P.EmbedLinks | P.AttachFiles |
-  P.ReadMessageHistory | P.UseApplicationCommands | P.CreatePublicThreads | P.SendMessagesInThreads
+  P.CreateInstantInvite |
+  P.AddReactions |
+  P.ViewChannel |
+  P.SendMessages |
+  P.EmbedLinks |
+  P.AttachFiles |
+  P.ReadMessageHistory |
+  P.UseApplicationCommands |
+  P.CreatePublicThreads |
+  P.SendMessagesInThreads
 ).toString();
 /** A member who may also manage the server (Manage Server = 1 << 5). */
 export const MANAGER_PERMISSIONS = (BigInt(MEMBER_PERMISSIONS) | P.ManageGuild | P.ManageMessages).toString();
@@ -109,8 +110,7 @@ const GATEWAY_OP = {
 type Json = Record<string, unknown>;
 
 /** The shard a guild's events go to when the bot runs `count` shards (Discord's formula). */
-export const shardOf = (guildId: string, count: number): number =>
-  /^\d+$/.test(guildId) ? Number((BigInt(guildId) >> 22n) % BigInt(count)) : 0;
+export const shardOf = (guildId: string, count: number): number => (/^\d+$/.test(guildId) ? Number((BigInt(guildId) >> 22n) % BigInt(count)) : 0);
 
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const clone = <T>(v: T): T => structuredClone(v);
@@ -502,8 +502,7 @@ function validateEmbeds(vs: Violations, embeds: unknown, prefix: (string | numbe
       vs.url([...p, "author", "url"], a.url);
       vs.url([...p, "author", "icon_url"], a.icon_url, true);
     }
-    for (const k of ["thumbnail", "image"] as const)
-      if (isObject(e[k])) vs.url([...p, k, "url"], (e[k] as Json).url, true);
+    for (const k of ["thumbnail", "image"] as const) if (isObject(e[k])) vs.url([...p, k, "url"], (e[k] as Json).url, true);
     if (e.fields !== undefined && e.fields !== null) {
       if (!Array.isArray(e.fields)) vs.add([...p, "fields"], ["LIST_TYPE_CONVERT", "Must be an array."]);
       else {
@@ -526,8 +525,7 @@ function validateComponents(vs: Violations, components: unknown, prefix: (string
   const ids = new Set<string>();
   components.forEach((row: unknown, i) => {
     const rp = [...prefix, "components", i];
-    if (!isObject(row) || row.type !== 1)
-      return vs.add([...rp, "type"], ["UNION_TYPE_CHOICES", "Value of field \"type\" must be one of (1,)."]);
+    if (!isObject(row) || row.type !== 1) return vs.add([...rp, "type"], ["UNION_TYPE_CHOICES", 'Value of field "type" must be one of (1,).']);
     const children = row.components;
     if (!Array.isArray(children) || children.length === 0) return vs.add([...rp, "components"], between(1, 5));
     if (children.length > 5) vs.add([...rp, "components"], maxLen(5));
@@ -548,7 +546,8 @@ function validateComponents(vs: Violations, components: unknown, prefix: (string
         if (c.style === 5) {
           if (!c.url) vs.add([...cp, "url"], required);
           vs.url([...cp, "url"], c.url);
-          if (customId !== undefined) vs.add([...cp, "custom_id"], ["BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED", "A custom id cannot be specified for a link button"]);
+          if (customId !== undefined)
+            vs.add([...cp, "custom_id"], ["BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED", "A custom id cannot be specified for a link button"]);
         } else if (c.style !== 6) {
           vs.str([...cp, "custom_id"], customId, 100, { required: true, min: 1 });
           if (c.url !== undefined) vs.add([...cp, "url"], ["BUTTON_COMPONENT_URL_NOT_ALLOWED", "A url can only be specified for a link button"]);
@@ -576,7 +575,7 @@ function validateComponents(vs: Violations, components: unknown, prefix: (string
         vs.str([...cp, "label"], c.label, 45, { required: true, min: 1 });
         vs.str([...cp, "custom_id"], customId, 100, { required: true, min: 1 });
       } else {
-        vs.add([...cp, "type"], ["UNION_TYPE_CHOICES", "Value of field \"type\" must be one of (2, 3, 4, 5, 6, 7, 8)."]);
+        vs.add([...cp, "type"], ["UNION_TYPE_CHOICES", 'Value of field "type" must be one of (2, 3, 4, 5, 6, 7, 8).']);
       }
     });
   });
@@ -596,7 +595,10 @@ export function validateMessage(body: unknown, prefix: (string | number)[] = [])
   const v2 = (flags & MESSAGE_FLAGS.IsComponentsV2) !== 0;
   vs.str([...prefix, "content"], body.content, 2000);
   if (v2 && typeof body.content === "string" && body.content)
-    vs.add([...prefix, "content"], ["MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2", "The 'content' field cannot be used when using MessageFlags.IS_COMPONENTS_V2"]);
+    vs.add(
+      [...prefix, "content"],
+      ["MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2", "The 'content' field cannot be used when using MessageFlags.IS_COMPONENTS_V2"],
+    );
   validateEmbeds(vs, body.embeds, prefix);
   if (!v2) validateComponents(vs, body.components, prefix);
   if (body.nonce !== undefined && body.nonce !== null) {
@@ -617,7 +619,10 @@ export function validateMessage(body: unknown, prefix: (string | number)[] = [])
           });
         for (const k of ["users", "roles"] as const)
           if (Array.isArray(parse) && parse.includes(k) && Array.isArray(am[k]) && (am[k] as unknown[]).length)
-            vs.add([...prefix, "allowed_mentions", "parse"], ["SET_TYPE_ALREADY_CONTAINS_VALUE", `parse:${k} and ${k}: [ids...] are mutually exclusive.`]);
+            vs.add(
+              [...prefix, "allowed_mentions", "parse"],
+              ["SET_TYPE_ALREADY_CONTAINS_VALUE", `parse:${k} and ${k}: [ids...] are mutually exclusive.`],
+            );
       }
       for (const k of ["users", "roles"] as const)
         if (Array.isArray(am[k]) && (am[k] as unknown[]).length > 100) vs.add([...prefix, "allowed_mentions", k], maxLen(100));
@@ -675,7 +680,11 @@ export function validateCommand(cmd: unknown, prefix: (string | number)[] = []):
       }
       vs.str([...op, "description"], o.description, 100, { required: true, min: 1 });
       if (o.required) {
-        if (sawOptional) vs.add([...op, "required"], ["APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID", "Required options must be placed before non-required options"]);
+        if (sawOptional)
+          vs.add(
+            [...op, "required"],
+            ["APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID", "Required options must be placed before non-required options"],
+          );
       } else sawOptional = true;
       if (o.type === 1 || o.type === 2) {
         if (depth >= (o.type === 2 ? 1 : 2)) vs.add([...op, "type"], ["APPLICATION_COMMAND_OPTION_TYPE_INVALID", "Sub-command nesting is too deep"]);
@@ -683,7 +692,8 @@ export function validateCommand(cmd: unknown, prefix: (string | number)[] = []):
         return;
       }
       if (Array.isArray(o.choices)) {
-        if (o.autocomplete) vs.add([...op, "autocomplete"], ["AUTOCOMPLETE_CHOICES_MUTUALLY_EXCLUSIVE", "Autocomplete and choices are mutually exclusive"]);
+        if (o.autocomplete)
+          vs.add([...op, "autocomplete"], ["AUTOCOMPLETE_CHOICES_MUTUALLY_EXCLUSIVE", "Autocomplete and choices are mutually exclusive"]);
         vs.list.push(...validateChoices(o.choices, op));
       }
     });
@@ -773,7 +783,11 @@ export class FakeInteraction {
 
   /** Waits until `predicate(this)` returns something other than undefined/null/false. */
   waitFor<T>(predicate: (ix: this) => T | undefined | null | false, timeoutMs = 5000, what = "a condition"): Promise<T> {
-    return this.fake.waitFor(() => predicate(this), timeoutMs, () => `${what} on interaction ${this.kind} ${this.id}\n${this.describe()}`);
+    return this.fake.waitFor(
+      () => predicate(this),
+      timeoutMs,
+      () => `${what} on interaction ${this.kind} ${this.id}\n${this.describe()}`,
+    );
   }
 
   /** The first accepted callback (reply, defer, update, autocomplete result, modal). */
@@ -804,7 +818,9 @@ export class FakeInteraction {
   /** The autocomplete choices the bot responded with. */
   choices(timeoutMs = 5000): Promise<APIApplicationCommandOptionChoice[]> {
     return this.waitFor(
-      (ix) => ix.events.find((e) => e.kind === "callback" && e.status < 400 && e.callbackType === CallbackType.ApplicationCommandAutocompleteResult)?.choices,
+      (ix) =>
+        ix.events.find((e) => e.kind === "callback" && e.status < 400 && e.callbackType === CallbackType.ApplicationCommandAutocompleteResult)
+          ?.choices,
       timeoutMs,
       "autocomplete choices",
     );
@@ -821,7 +837,11 @@ export class FakeInteraction {
     return this.events
       .map((e) => {
         const what = e.kind === "callback" ? `callback type ${e.callbackType}` : e.kind;
-        const detail = e.error ? ` ${JSON.stringify(e.error).slice(0, 300)}` : e.message ? ` content=${JSON.stringify(e.message.content.slice(0, 80))}` : "";
+        const detail = e.error
+          ? ` ${JSON.stringify(e.error).slice(0, 300)}`
+          : e.message
+            ? ` content=${JSON.stringify(e.message.content.slice(0, 80))}`
+            : "";
         return `  +${e.at - this.createdAt}ms ${what} -> ${e.status}${detail}`;
       })
       .join("\n");
@@ -1058,7 +1078,8 @@ export class FakeDiscord {
 
   /** A fresh snowflake (as `snowflake()`) whose guild would be on `shard` of `count` shards. */
   snowflakeOnShard(shard: number, count: number): string {
-    if (!Number.isInteger(shard) || !Number.isInteger(count) || shard < 0 || shard >= count) throw new Error(`FakeDiscord: no shard ${shard} of ${count}`);
+    if (!Number.isInteger(shard) || !Number.isInteger(count) || shard < 0 || shard >= count)
+      throw new Error(`FakeDiscord: no shard ${shard} of ${count}`);
     const n = BigInt(count);
     let ms = BigInt(Math.max(0, this.now() - DISCORD_EPOCH));
     ms += (BigInt(shard) - (ms % n) + n) % n;
@@ -1192,10 +1213,17 @@ export class FakeDiscord {
   private readonly looseMessages = new Map<string, APIMessage>();
 
   /** Puts a message from someone (default: `defaultUser`) into a channel, e.g. history to list. */
-  seedMessage(channelId: string, input: { content?: string; author?: string | UserInput; embeds?: Json[]; components?: Json[]; at?: number } = {}): APIMessage {
+  seedMessage(
+    channelId: string,
+    input: { content?: string; author?: string | UserInput; embeds?: Json[]; components?: Json[]; at?: number } = {},
+  ): APIMessage {
     const ch = this.channel(channelId);
     const author = this.resolveUser(input.author);
-    const msg = this.buildMessage(ch.id, { content: input.content ?? "", embeds: input.embeds, components: input.components }, { author, at: input.at });
+    const msg = this.buildMessage(
+      ch.id,
+      { content: input.content ?? "", embeds: input.embeds, components: input.components },
+      { author, at: input.at },
+    );
     this.storeInChannel(ch, msg);
     this.notify();
     return msg;
@@ -1290,7 +1318,9 @@ export class FakeDiscord {
    * `{message, retry_after, global}`. `retryAfter` is in seconds (default 0.2; the header carries
    * the same decimal so tests stay fast; @discordjs/rest waits that long plus 50 ms and retries).
    */
-  rateLimitNext(opts: { retryAfter?: number; global?: boolean; scope?: "user" | "shared" | "global"; match?: (req: RequestMatchInfo) => boolean } = {}): void {
+  rateLimitNext(
+    opts: { retryAfter?: number; global?: boolean; scope?: "user" | "shared" | "global"; match?: (req: RequestMatchInfo) => boolean } = {},
+  ): void {
     const retryAfter = opts.retryAfter ?? 0.2;
     const headers: Record<string, string> = {
       "retry-after": String(retryAfter),
@@ -1364,7 +1394,10 @@ export class FakeDiscord {
       if (waiter.check()) return;
       this.waiters.add(waiter);
       const describe = () => (typeof what === "function" ? what() : what);
-      timer = setTimeout(() => waiter.fail(new Error(`FakeDiscord: timed out after ${timeoutMs} ms waiting for ${describe()}\n${this.summary()}`)), timeoutMs);
+      timer = setTimeout(
+        () => waiter.fail(new Error(`FakeDiscord: timed out after ${timeoutMs} ms waiting for ${describe()}\n${this.summary()}`)),
+        timeoutMs,
+      );
     });
   }
 
@@ -1386,7 +1419,10 @@ export class FakeDiscord {
   /** Recent activity, one line each (used in timeout messages). */
   summary(lines = 25): string {
     const items: { seq: number; text: string }[] = [
-      ...this.requests.map((r) => ({ seq: r.seq, text: `REST ${r.method} ${r.path} -> ${r.status}${r.status >= 400 ? ` ${JSON.stringify(r.response).slice(0, 200)}` : ""}` })),
+      ...this.requests.map((r) => ({
+        seq: r.seq,
+        text: `REST ${r.method} ${r.path} -> ${r.status}${r.status >= 400 ? ` ${JSON.stringify(r.response).slice(0, 200)}` : ""}`,
+      })),
       ...this.gatewayLog
         .filter((f) => f.op !== GATEWAY_OP.Heartbeat && f.op !== GATEWAY_OP.HeartbeatAck)
         .map((f) => ({ seq: f.seq, text: `WS#${f.connection} ${f.dir} op ${f.op}${f.t ? ` ${f.t}` : ""}${f.s ? ` s=${f.s}` : ""}` })),
@@ -1526,7 +1562,11 @@ export class FakeDiscord {
     };
   }
 
-  private buildMessage(channelId: string, body: Json, opts: { author?: APIUser; at?: number; type?: number; interaction?: FakeInteraction; flags?: number } = {}): APIMessage {
+  private buildMessage(
+    channelId: string,
+    body: Json,
+    opts: { author?: APIUser; at?: number; type?: number; interaction?: FakeInteraction; flags?: number } = {},
+  ): APIMessage {
     const at = opts.at ?? this.now();
     const ch = this.channels.get(channelId);
     const pings = computePings(body.content, body.allowed_mentions as APIAllowedMentions | undefined);
@@ -1577,7 +1617,8 @@ export class FakeDiscord {
     const chans = channelId ? [this.channel(channelId)] : [...this.channels.values()];
     let best: APIMessage | undefined;
     for (const ch of chans) for (const m of ch.messages) if (has(m) && (!best || BigInt(m.id) > BigInt(best.id))) best = m;
-    for (const m of this.looseMessages.values()) if ((!channelId || m.channel_id === channelId) && has(m) && (!best || BigInt(m.id) > BigInt(best.id))) best = m;
+    for (const m of this.looseMessages.values())
+      if ((!channelId || m.channel_id === channelId) && has(m) && (!best || BigInt(m.id) > BigInt(best.id))) best = m;
     return best;
   }
 
@@ -1603,8 +1644,7 @@ export class FakeDiscord {
       const def = defs.find((o) => o.name === name);
       if (registered && !def) throw new Error(`FakeDiscord: command /${input.name} has no option "${name}" registered`);
       const type =
-        (def?.type as number | undefined) ??
-        (typeof value === "boolean" ? 5 : typeof value === "number" ? (Number.isInteger(value) ? 4 : 10) : 3);
+        (def?.type as number | undefined) ?? (typeof value === "boolean" ? 5 : typeof value === "number" ? (Number.isInteger(value) ? 4 : 10) : 3);
       if (type === 7) {
         const c = this.channel(String(value));
         resolved.channels = { ...(resolved.channels as Json | undefined), [c.id]: { ...this.channelJson(c), permissions: BOT_PERMISSIONS } };
@@ -1764,7 +1804,16 @@ export class FakeDiscord {
   private send(conn: Conn, payload: { op: number; d: unknown; s: number | null; t: string | null }): void {
     if (conn.ws.readyState !== WebSocket.OPEN) return;
     conn.ws.send(JSON.stringify(payload));
-    this.gatewayLog.push({ seq: this.nextSeq(), at: this.now(), dir: "out", connection: conn.id, op: payload.op, t: payload.t, s: payload.s, d: payload.d });
+    this.gatewayLog.push({
+      seq: this.nextSeq(),
+      at: this.now(),
+      dir: "out",
+      connection: conn.id,
+      op: payload.op,
+      t: payload.t,
+      s: payload.s,
+      d: payload.d,
+    });
     this.notify();
   }
 
@@ -1844,7 +1893,15 @@ export class FakeDiscord {
       Array.isArray(v) && v.length === 2 && v.every((n) => Number.isInteger(n)) && v[1] >= 1 && v[0] >= 0 && v[0] < v[1];
     if (shard !== undefined && !validShard(shard)) return void conn.ws.close(4010, "Invalid shard.");
     const [shardId, shardCount] = shard ?? [0, 1];
-    const session: Session = { id: crypto.randomBytes(16).toString("hex"), seq: 0, shard: [shardId, shardCount], intents: d.intents, buffer: [], conn, ended: false };
+    const session: Session = {
+      id: crypto.randomBytes(16).toString("hex"),
+      seq: 0,
+      shard: [shardId, shardCount],
+      intents: d.intents,
+      buffer: [],
+      conn,
+      ended: false,
+    };
     this.sessions.set(session.id, session);
     conn.session = session;
     conn.info.sessionId = session.id;
@@ -1887,7 +1944,15 @@ export class FakeDiscord {
     conn.info.mode = "resume";
     const session = typeof d.session_id === "string" ? this.sessions.get(d.session_id) : undefined;
     const fromSeq = typeof d.seq === "number" ? d.seq : null;
-    const record: ResumeRecord = { seq: this.nextSeq(), at: this.now(), connection: conn.id, sessionId: String(d.session_id), fromSeq, replayed: 0, ok: false };
+    const record: ResumeRecord = {
+      seq: this.nextSeq(),
+      at: this.now(),
+      connection: conn.id,
+      sessionId: String(d.session_id),
+      fromSeq,
+      replayed: 0,
+      ok: false,
+    };
     this.resumes.push(record);
     if (!this.tokenOk(d.token)) return void conn.ws.close(4004, "Authentication failed.");
     if (!session || session.ended || (fromSeq !== null && fromSeq > session.seq)) {
@@ -1960,7 +2025,10 @@ export class FakeDiscord {
     const rawPath = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : null;
     let segs: string[] = [];
     try {
-      segs = (rawPath ?? "").split("/").filter(Boolean).map((s) => decodeURIComponent(s));
+      segs = (rawPath ?? "")
+        .split("/")
+        .filter(Boolean)
+        .map((s) => decodeURIComponent(s));
     } catch {
       segs = ["(bad-encoding)"];
     }
@@ -2075,11 +2143,26 @@ export class FakeDiscord {
     // --- gateway info ---
     this.route("GET", "/gateway", () => ok({ url: this.gatewayUrl }), false);
     this.route("GET", "/gateway/bot", () =>
-      ok({ url: this.handOutGatewayUrl ?? this.gatewayUrl, shards: this.recommendedShards, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }),
+      ok({
+        url: this.handOutGatewayUrl ?? this.gatewayUrl,
+        shards: this.recommendedShards,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+      }),
     );
     this.route("GET", "/users/@me", () => ok(this.botUser));
     this.route("GET", "/applications/@me", () =>
-      ok({ id: this.applicationId, name: this.botUser.username, icon: null, description: "", bot_public: true, bot_require_code_grant: false, verify_key: "fake", flags: 0, bot: this.botUser, team: null }),
+      ok({
+        id: this.applicationId,
+        name: this.botUser.username,
+        icon: null,
+        description: "",
+        bot_public: true,
+        bot_require_code_grant: false,
+        verify_key: "fake",
+        flags: 0,
+        bot: this.botUser,
+        team: null,
+      }),
     );
 
     // --- commands ---
@@ -2113,7 +2196,8 @@ export class FakeDiscord {
       const seen = new Set<string>();
       ctx.body.forEach((c: unknown, i) => {
         const key = isObject(c) ? `${(c.type as number | undefined) ?? 1}:${String(c.name)}` : "";
-        if (seen.has(key)) violations.push({ path: [i, "name"], code: "APPLICATION_COMMANDS_DUPLICATE_NAME", message: "Application command names must be unique" });
+        if (seen.has(key))
+          violations.push({ path: [i, "name"], code: "APPLICATION_COMMANDS_DUPLICATE_NAME", message: "Application command names must be unique" });
         seen.add(key);
       });
       if (violations.length) return invalidForm(violations);
@@ -2139,7 +2223,10 @@ export class FakeDiscord {
       if (denied) return denied;
       const existing = listFor(ctx.params.guild);
       if (!existing.some((c) => c.id === ctx.params.command)) return err(404, 10063, "Unknown application command");
-      store(ctx.params.guild, existing.filter((c) => c.id !== ctx.params.command));
+      store(
+        ctx.params.guild,
+        existing.filter((c) => c.id !== ctx.params.command),
+      );
       return { status: 204 };
     };
     for (const base of ["/applications/:app/commands", "/applications/:app/guilds/:guild/commands"]) {
@@ -2170,7 +2257,12 @@ export class FakeDiscord {
       let list = [...ch!.messages].reverse();
       const id = (s: string) => BigInt(s);
       if (ctx.query.before) list = list.filter((m) => id(m.id) < id(ctx.query.before!));
-      if (ctx.query.after) list = list.filter((m) => id(m.id) > id(ctx.query.after!)).reverse().slice(0, limit).reverse();
+      if (ctx.query.after)
+        list = list
+          .filter((m) => id(m.id) > id(ctx.query.after!))
+          .reverse()
+          .slice(0, limit)
+          .reverse();
       return ok(list.slice(0, limit));
     });
     this.route("GET", "/channels/:channel/messages/:message", (ctx) => {
@@ -2241,7 +2333,11 @@ export class FakeDiscord {
     this.route("GET", "/guilds/:guild/channels", (ctx) => {
       const g = this.guilds.find((x) => x.id === ctx.params.guild);
       if (!g) return err(404, 10004, "Unknown Guild");
-      return ok([...this.channels.values()].filter((c) => c.guildId === g.id && c.state !== "deleted" && !THREAD_TYPES.has(c.type)).map((c) => this.channelJson(c)));
+      return ok(
+        [...this.channels.values()]
+          .filter((c) => c.guildId === g.id && c.state !== "deleted" && !THREAD_TYPES.has(c.type))
+          .map((c) => this.channelJson(c)),
+      );
     });
   }
 
@@ -2284,8 +2380,7 @@ export class FakeDiscord {
     if (typeof body.flags === "number" && body.flags & MESSAGE_FLAGS.Ephemeral)
       violations.push({ path: ["flags"], code: "MESSAGE_FLAGS_INVALID", message: "Ephemeral messages can only be sent as interaction responses" });
     if (violations.length) return invalidForm(violations);
-    if (ctx.files.length && !Array.isArray(body.attachments))
-      body.attachments = ctx.files.map((f, i) => ({ id: String(i), filename: f.name }));
+    if (ctx.files.length && !Array.isArray(body.attachments)) body.attachments = ctx.files.map((f, i) => ({ id: String(i), filename: f.name }));
     if (Array.isArray(body.attachments)) body.attachments = this.attachments(body.attachments as Json[], ctx.files);
     if (this.isEmpty(body)) return err(400, 50006, "Cannot send an empty message");
 
@@ -2363,7 +2458,16 @@ export class FakeDiscord {
       button: [4, 5, 6, 7, 9],
     };
     if (typeof type !== "number" || !allowed[ix.kind].includes(type))
-      return fail(invalidForm([{ path: ["type"], code: "INTERACTION_RESPONSE_TYPE_INVALID", message: `Interaction response type ${String(type)} is not valid for this interaction` }]), type);
+      return fail(
+        invalidForm([
+          {
+            path: ["type"],
+            code: "INTERACTION_RESPONSE_TYPE_INVALID",
+            message: `Interaction response type ${String(type)} is not valid for this interaction`,
+          },
+        ]),
+        type,
+      );
     const data = isObject(body.data) ? body.data : {};
     const ephemeral = typeof data.flags === "number" && (data.flags & MESSAGE_FLAGS.Ephemeral) !== 0;
     let message: APIMessage | undefined;
@@ -2382,7 +2486,15 @@ export class FakeDiscord {
         message = this.interactionMessage(ix, data, { type: ix.kind === "command" ? 20 : 0, ephemeral });
         ix.originalId = message.id;
         ix.ephemeral = ephemeral;
-        this.logWrite({ kind: "create", via: "interaction-reply", channelId: ix.channelId, messageId: message.id, interactionId: ix.id, body: data, message });
+        this.logWrite({
+          kind: "create",
+          via: "interaction-reply",
+          channelId: ix.channelId,
+          messageId: message.id,
+          interactionId: ix.id,
+          body: data,
+          message,
+        });
       } else {
         const source = ix.sourceMessageId ? this.findMessage(ix.sourceMessageId) : undefined;
         if (!source) return fail(err(404, 10008, "Unknown Message"), type);
@@ -2392,13 +2504,29 @@ export class FakeDiscord {
         Object.assign(source, next);
         message = source;
         ix.originalId = source.id;
-        this.logWrite({ kind: "edit", via: "component-update", channelId: source.channel_id, messageId: source.id, interactionId: ix.id, body: data, message });
+        this.logWrite({
+          kind: "edit",
+          via: "component-update",
+          channelId: source.channel_id,
+          messageId: source.id,
+          interactionId: ix.id,
+          body: data,
+          message,
+        });
       }
     } else if (type === CallbackType.DeferredChannelMessageWithSource) {
       message = this.interactionMessage(ix, { content: "" }, { type: ix.kind === "command" ? 20 : 0, ephemeral, flags: MESSAGE_FLAGS.Loading });
       ix.originalId = message.id;
       ix.ephemeral = ephemeral;
-      this.logWrite({ kind: "create", via: "interaction-defer", channelId: ix.channelId, messageId: message.id, interactionId: ix.id, body: data, message });
+      this.logWrite({
+        kind: "create",
+        via: "interaction-defer",
+        channelId: ix.channelId,
+        messageId: message.id,
+        interactionId: ix.id,
+        body: data,
+        message,
+      });
     } else if (type === CallbackType.DeferredMessageUpdate) {
       ix.originalId = ix.sourceMessageId;
     } else if (type === CallbackType.Modal) {

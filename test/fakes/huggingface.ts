@@ -97,8 +97,7 @@ export class FakeHuggingFace {
   }
 
   private findPaper(id: string): unknown {
-    for (const items of this.days.values())
-      for (const item of items as { paper?: { id?: string } }[]) if (item.paper?.id === id) return item.paper;
+    for (const items of this.days.values()) for (const item of items as { paper?: { id?: string } }[]) if (item.paper?.id === id) return item.paper;
     return undefined;
   }
 }

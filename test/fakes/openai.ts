@@ -191,7 +191,13 @@ export class FakeOpenAI {
     if ("hang" in reply) return new Promise<void>(() => {});
     if ("stall" in reply) {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-      const chunk = { id: "chatcmpl-fake", created: 0, model: body.model ?? "fake-chat", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: reply.stall }, finish_reason: null }] };
+      const chunk = {
+        id: "chatcmpl-fake",
+        created: 0,
+        model: body.model ?? "fake-chat",
+        object: "chat.completion.chunk",
+        choices: [{ index: 0, delta: { content: reply.stall }, finish_reason: null }],
+      };
       res.write(`data: ${JSON.stringify(chunk)}\n\n`);
       return new Promise<void>(() => {});
     }
@@ -212,7 +218,11 @@ export class FakeOpenAI {
     const n = "text" in reply ? Math.max(1, reply.chunks ?? 4) : 2;
     const size = Math.ceil(text.length / n) || 1;
     for (let i = 0; i < text.length; i += size) {
-      const chunk = { ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: text.slice(i, i + size) }, finish_reason: null }] };
+      const chunk = {
+        ...base,
+        object: "chat.completion.chunk",
+        choices: [{ index: 0, delta: { content: text.slice(i, i + size) }, finish_reason: null }],
+      };
       res.write(`data: ${JSON.stringify(chunk)}\n\n`);
       await new Promise((r) => setTimeout(r, 5));
     }

@@ -17,7 +17,10 @@ export function readRecordedRewrites(file: string): RecordedRewrite[] {
 
 const userText = (req: FakeRequest) => {
   const messages = (req.body as { messages?: { role: string; content: string }[] }).messages ?? [];
-  return messages.filter((m) => m.role === "user").map((m) => m.content).join("\n");
+  return messages
+    .filter((m) => m.role === "user")
+    .map((m) => m.content)
+    .join("\n");
 };
 
 /**

@@ -33,7 +33,10 @@ export async function startTestBot(opts: { model?: FakeOpenAI; env?: Record<stri
   });
   const logs: Record<string, unknown>[] = [];
   const log = pino({ level: "debug" }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  await registerCommands(config, commands.map((c) => c.data));
+  await registerCommands(
+    config,
+    commands.map((c) => c.data),
+  );
   const bot = await startBot(config, store, commands, { log });
   return {
     discord,

@@ -106,7 +106,10 @@ export function outcomeMessage(o: DigestOutcome): string {
     case "feed-failed":
       return truncate(`Could not fetch the Hugging Face feed for ${o.date}: ${safe(o.error)}\nTry again later.`, LIMITS.content);
     case "paused":
-      return truncate(`Could not post in ${where}: ${safe(o.reason)}\nThe digest is paused until you fix this and use \`/digest resume\`.`, LIMITS.content);
+      return truncate(
+        `Could not post in ${where}: ${safe(o.reason)}\nThe digest is paused until you fix this and use \`/digest resume\`.`,
+        LIMITS.content,
+      );
     case "send-failed":
     case "error":
       return truncate(`Could not post the digest for ${o.date}: ${safe(o.error)}\nTry again later.`, LIMITS.content);

@@ -30,7 +30,11 @@ export function paperCard(p: Paper, similar: Paper[]): EmbedBuilder {
     .setTitle(truncate(p.title, LIMITS.embedTitle))
     .setDescription(truncate(plain(p.abstract), ABSTRACT))
     .addFields(
-      { name: "Authors", value: truncate(plain(authorLine(p, 5)) + (p.organization ? ` · ${plain(p.organization)}` : ""), LIMITS.fieldValue), inline: false },
+      {
+        name: "Authors",
+        value: truncate(plain(authorLine(p, 5)) + (p.organization ? ` · ${plain(p.organization)}` : ""), LIMITS.fieldValue),
+        inline: false,
+      },
       { name: "Published", value: p.publishedAt ?? paperYear(p) ?? "unknown", inline: true },
       { name: "Upvotes", value: String(p.upvotes), inline: true },
       { name: "Links", value: truncate(links(p), LIMITS.fieldValue) },

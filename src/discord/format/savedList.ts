@@ -25,7 +25,10 @@ function pageButton(label: string, page: number, disabled: boolean): APIButtonCo
 }
 
 /** One page of the saved list: a numbered embed (title linked, who saved it, when) and Previous / Next when there are more pages. */
-export function savedListMessage(page: SavedPage, perPage: number): { content: string; embeds: APIEmbed[]; components: APIActionRowComponent<APIButtonComponent>[] } {
+export function savedListMessage(
+  page: SavedPage,
+  perPage: number,
+): { content: string; embeds: APIEmbed[]; components: APIActionRowComponent<APIButtonComponent>[] } {
   if (!page.total) return { content: NOTHING_SAVED, embeds: [], components: [] };
   const first = (page.page - 1) * perPage;
   // Each line stays short enough that a full page fits the description.
@@ -39,7 +42,12 @@ export function savedListMessage(page: SavedPage, perPage: number): { content: s
   };
   const components: APIActionRowComponent<APIButtonComponent>[] =
     page.pages > 1
-      ? [{ type: ComponentType.ActionRow, components: [pageButton("Previous", page.page - 1, page.page <= 1), pageButton("Next", page.page + 1, page.page >= page.pages)] }]
+      ? [
+          {
+            type: ComponentType.ActionRow,
+            components: [pageButton("Previous", page.page - 1, page.page <= 1), pageButton("Next", page.page + 1, page.page >= page.pages)],
+          },
+        ]
       : [];
   return { content: "", embeds: [embed], components };
 }
