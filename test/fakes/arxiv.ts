@@ -1,5 +1,5 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
+import { LoopbackServer } from "./loopbackServer.js";
 import type { ScriptedFailure } from "./huggingface.js";
 
 export interface ArxivPaper {
@@ -30,7 +30,7 @@ const wrap = (s: string) => s.replace(/(.{60,}?) /g, "$1\n  ");
  * `legacyUnknown`, the older API's entry with no title); a malformed one arXiv's "Error" entry.
  * Scripted failures and `down` as in the Hugging Face fake; `rawBody` answers 200 with it.
  */
-export class FakeArxiv {
+export class FakeArxiv extends LoopbackServer {
   readonly papers = new Map<string, ArxivPaper>();
   readonly requests: { path: string; query: Record<string, string> }[] = [];
   readonly failures: ScriptedFailure[] = [];
@@ -38,28 +38,13 @@ export class FakeArxiv {
   legacyUnknown = false;
   /** Answer every query with status 200 and this body (arXiv's throttling says "Rate exceeded."). */
   rawBody?: string;
-  private server = http.createServer((req, res) => this.handle(req, res));
 
   add(...papers: ArxivPaper[]): this {
     for (const p of papers) this.papers.set(p.id, p);
     return this;
   }
 
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    return this.url;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? "/", "http://fake");
     const query = Object.fromEntries(url.searchParams);
     this.requests.push({ path: url.pathname, query });

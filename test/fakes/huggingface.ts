@@ -1,7 +1,7 @@
 import fs from "node:fs";
-import http from "node:http";
+import type http from "node:http";
+import { LoopbackServer } from "./loopbackServer.js";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
 
 export interface ScriptedFailure {
   status: number;
@@ -28,7 +28,7 @@ export interface GlitchSpec {
  * `GET /api/papers/{id}` answers with the paper object of any day's item with that id (what the
  * real paper API returns), or of `papers`; 404 for others; `paperBodies` sends a raw 200 body.
  */
-export class FakeHuggingFace {
+export class FakeHuggingFace extends LoopbackServer {
   readonly days = new Map<string, unknown[]>();
   /** Papers the paper API knows beyond the days' items, by arXiv id. */
   readonly papers = new Map<string, unknown>();
@@ -40,7 +40,6 @@ export class FakeHuggingFace {
   down?: number;
   /** While set, matching requests get status 200 and a glitched body; clear it and the feed has recovered. */
   glitch?: GlitchSpec;
-  private server = http.createServer((req, res) => this.handle(req, res));
 
   static fromCorpus(dir: string): FakeHuggingFace {
     const fake = new FakeHuggingFace();
@@ -49,21 +48,7 @@ export class FakeHuggingFace {
     return fake;
   }
 
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    return this.url;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? "/", "http://fake");
     const query = Object.fromEntries(url.searchParams);
     this.requests.push({ path: url.pathname, query });
