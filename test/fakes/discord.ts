@@ -2358,23 +2358,19 @@ export class FakeDiscord {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Creates a discord.js `Client` pointed at the fake, lets `setup` attach handlers, logs in and
- * waits for `clientReady` (guilds cached). Destroy it (`await client.destroy()`) before `fake.stop()`.
+ * Creates a discord.js `Client` pointed at the fake, logs in and waits for `clientReady` (guilds
+ * cached). Destroy it (`await client.destroy()`) before `fake.stop()`.
  */
-export async function loginClient(
-  fake: FakeDiscord,
-  opts: { token?: string; options?: Partial<ClientOptions>; setup?: (client: Client) => void; timeoutMs?: number } = {},
-): Promise<Client> {
+export async function loginClient(fake: FakeDiscord, opts: { options?: Partial<ClientOptions> } = {}): Promise<Client> {
   const client = new Client(fake.clientOptions(opts.options));
-  opts.setup?.(client);
-  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const timeoutMs = 10_000;
   let timer: NodeJS.Timeout | undefined;
   const ready = new Promise<void>((resolve, reject) => {
     client.once(Events.ClientReady, () => resolve());
     timer = setTimeout(() => reject(new Error(`client not ready after ${timeoutMs} ms\n${fake.summary()}`)), timeoutMs);
   });
   try {
-    await client.login(opts.token ?? "fake-bot-token");
+    await client.login("fake-bot-token");
     await ready;
     return client;
   } catch (e) {
