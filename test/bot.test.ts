@@ -3,7 +3,7 @@ import { commands } from "../commands/index.js";
 import { mentionsNobody } from "./fakes/discord.js";
 import { FakeOpenAI } from "./fakes/openai.js";
 import { startTestBot, type TestBot } from "./helpers/bot.js";
-import { runBin } from "./helpers/runBin.js";
+import { runCli } from "./helpers/runCli.js";
 import { tempDir } from "./helpers/tmp.js";
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -259,10 +259,10 @@ describe("the bot as a whole", () => {
       DISCORD_API_BASE: t.discord.apiBase,
       PAPERBOT_DB: path.join(tempDir(), "db.sqlite"),
     };
-    const first = await runBin(["register"], env);
+    const first = await runCli(["register"], env);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^registered \d+ commands for all servers/);
-    const second = await runBin(["register"], env);
+    const second = await runCli(["register"], env);
     expect(second.code).toBe(0);
     const names = t.discord.globalCommands.map((c) => c.name).sort();
     expect(names).toEqual(commands.map((c) => c.data.name).sort());
@@ -281,7 +281,7 @@ describe("the bot as a whole", () => {
       PAPERBOT_DB: path.join(tempDir(), "bot.db"),
     };
     try {
-      expect((await runBin(["register"], env)).code).toBe(0);
+      expect((await runCli(["register"], env)).code).toBe(0);
       const child = spawn(process.execPath, [path.resolve(import.meta.dirname, "../bin/paperbot.js"), "start"], { env });
       let stderr = "";
       child.stderr.on("data", (d) => (stderr += d));
