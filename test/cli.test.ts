@@ -159,7 +159,10 @@ describe("the paperbot command line", () => {
     expect(s.bySource.seed).toBeGreaterThan(50);
     expect(s.feed).toEqual({ first: "2026-02-02", last: "2026-02-04" });
     const paper = await runCli(["paper", "2602.02361"], e);
-    expect(paper.code).toBe(0);
+    expect(paper.code, paper.stderr).toBe(0);
+    // The paper the API ingest brought in, not just any answer.
+    expect(paper.stdout).toMatch(/\nid: 2602\.02361\n/);
+    expect(paper.stdout).toMatch(/ · in the daily feed 2026-02-03 · /);
   });
 
   it("answers offline with citations, and compares two papers by loose names", async () => {

@@ -472,7 +472,10 @@ describe("the daily digest run", () => {
       hf.down = undefined;
       hf.glitch = undefined;
     }
-    await expect(previewDigest({ guildId: GUILD_A, date: "2026-02-10", deps: { ...cli, fetchDay: sharedDayFetcher(base) } })).resolves.toBeDefined();
+    // Once the feed is back, the preview has the day's papers again.
+    const preview = await previewDigest({ guildId: GUILD_A, date: "2026-02-10", deps: { ...cli, fetchDay: sharedDayFetcher(base) } });
+    expect(preview.selection.date).toBe("2026-02-10");
+    expect(preview.post.paperIds).toHaveLength(5);
   });
 
   it("honours a 429's Retry-After in that one loop", async () => {

@@ -24,7 +24,6 @@ import {
   MEMBER_PERMISSIONS,
   mentionsNobody,
   Permissions,
-  validateMessage,
   type CommandInput,
   type FakeInteraction,
 } from "./fakes/discord.js";
@@ -212,11 +211,8 @@ describe("/digest in a server", () => {
     expect(mentionsNobody(write.allowedMentions)).toBe(true);
     expect(write.pings).toEqual({ users: [], roles: [], everyone: false });
     expect(write.body).toMatchObject({ nonce: digestNonce(papers, DAY), enforce_nonce: true });
-    expect(validateMessage(write.body)).toEqual([]);
-    expect(msg!.content.length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
-    expect(msg!.embeds.reduce((n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0), 0)).toBeLessThanOrEqual(
-      DISCORD_LIMITS.embedsTotal,
-    );
+    // The fake keeps only messages within Discord's limits; one over them shows up as a refusal.
+    expect(w.discord.rejections).toEqual([]);
 
     const second = await reply(digestCommand(w, g, "now"));
     expect(second).toMatch(new RegExp(`^Already posted the digest for ${DAY} in <#${papers}>: .*/${msg!.id}\\n`));
@@ -433,14 +429,15 @@ describe("/digest in a server", () => {
           .choices()
       ).map((c) => c.value as string);
     const america = await ask("america");
-    expect(america.length).toBeGreaterThan(0);
-    expect(america.length).toBeLessThanOrEqual(25);
+    // There are far more America/ zones than Discord shows choices, so the list is cut at its 25.
+    expect(america).toHaveLength(25);
     for (const zone of america) expect(() => new Intl.DateTimeFormat("en-US", { timeZone: zone })).not.toThrow();
     expect(america.every((z) => z.startsWith("America/"))).toBe(true);
     expect(await ask("new york")).toContain("America/New_York");
     const common = await ask("");
     expect(common).toContain("UTC");
-    expect(common.length).toBeLessThanOrEqual(25);
+    expect(new Set(common).size).toBe(common.length);
+    for (const zone of common) expect(() => new Intl.DateTimeFormat("en-US", { timeZone: zone })).not.toThrow();
   });
 });
 
