@@ -1,8 +1,9 @@
-import "dotenv/config";
+import { isMainProcess } from "./cli/mainProcess.js";
 import { Command, CommanderError } from "commander";
 import { ConfigError, loadConfig } from "./config/config.js";
 import { UsageError, UserError } from "./config/errors.js";
 import { createLogger } from "./config/logger.js";
+import { pino } from "pino";
 import { CliContext, type CliIo } from "./cli/context.js";
 import { addAddCommand } from "./cli/addCommand.js";
 import { addAnswerCommands } from "./cli/answerCommands.js";
@@ -13,20 +14,30 @@ import { addHealthCommand } from "./cli/healthCommand.js";
 import { addIngestCommands } from "./cli/ingestCommands.js";
 import { addSearchCommands } from "./cli/searchCommands.js";
 
-const defaultIo: CliIo = {
-  out: (line) => process.stdout.write(line + "\n"),
-  err: (line) => process.stderr.write(line + "\n"),
-  stdin: process.stdin,
-};
+/** The process's own stdio; log records go straight to fd 2, synchronously. */
+function processIo(): CliIo {
+  return {
+    out: (line) => process.stdout.write(line + "\n"),
+    err: (line) => process.stderr.write(line + "\n"),
+    stdin: process.stdin,
+    log: pino.destination({ fd: 2, sync: true }),
+    progress: process.stderr,
+  };
+}
 
-/** Runs the CLI and returns its exit code: 0 success, 1 failure, 2 bad usage or configuration. */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = defaultIo): Promise<number> {
+/**
+ * Runs the CLI and returns its exit code: 0 success, 1 failure, 2 bad usage or configuration.
+ * It reads and writes only through `env` and `io` (besides the database, files and the network), and relative
+ * paths resolve against process.cwd(). `start` alone is process-wide: it handles SIGINT/SIGTERM and may
+ * call process.exit.
+ */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = processIo()): Promise<number> {
   const verbose = argv.includes("--verbose");
   let ctx: CliContext | undefined;
   try {
     const config = loadConfig(env);
     const serving = argv.includes("start");
-    ctx = new CliContext(config, createLogger(config.logLevel ?? (serving ? "info" : "warn")), io);
+    ctx = new CliContext(config, createLogger(config.logLevel ?? (serving ? "info" : "warn"), io.log), io);
     const program = new Command("paperbot")
       .description("A research-paper assistant: search, cited answers, comparisons and a daily digest.")
       .option("--verbose", "show stack traces on errors")
@@ -58,8 +69,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
 }
 
-const isMain = process.argv[1] && /(?:cli\.ts|paperbot(?:\.js)?)$/.test(process.argv[1]);
-if (isMain) {
+if (isMainProcess) {
   // `paperbot search ... | head` closes the pipe early; that is not an error.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE") process.exit(0);

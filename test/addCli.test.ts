@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeArxiv } from "./fakes/arxiv.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
-import { runBin } from "./helpers/runBin.js";
+import { runCli } from "./helpers/runCli.js";
 import { corpusDir, tempDir } from "./helpers/tmp.js";
 
 let hf: FakeHuggingFace | undefined;
@@ -40,7 +40,7 @@ function groupRows(e: Record<string, string>): { guild_id: string; paper_id: str
 describe("paperbot add", () => {
   it("adds papers by id and link, one line each, as the installation's papers, then knows them", async () => {
     const e = await env();
-    const r = await runBin(["add", "2602.01053", "https://arxiv.org/abs/2602.07777v1,"], e);
+    const r = await runCli(["add", "2602.01053", "https://arxiv.org/abs/2602.07777v1,"], e);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split("\n")).toEqual([
       "added 2602.01053 (Hugging Face): LRAgent: Efficient KV Cache Sharing for Multi-LoRA LLM Agents",
@@ -50,10 +50,10 @@ describe("paperbot add", () => {
       { guild_id: "*", paper_id: "2602.01053", via: "add" },
       { guild_id: "*", paper_id: "2602.07777", via: "add" },
     ]);
-    const search = await runBin(["search", "-k", "1", "KV cache sharing multi-LoRA agents"], e);
+    const search = await runCli(["search", "-k", "1", "KV cache sharing multi-LoRA agents"], e);
     expect(search.stdout).toMatch(/^ 1\. LRAgent/);
 
-    const again = await runBin(["add", "--guild", "123456789012345678", "huggingface.co/papers/2602.01053"], e);
+    const again = await runCli(["add", "--guild", "123456789012345678", "huggingface.co/papers/2602.01053"], e);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout.trim()).toBe(
       "already known 2602.01053: LRAgent: Efficient KV Cache Sharing for Multi-LoRA LLM Agents (now counted as server 123456789012345678's)",
@@ -63,7 +63,7 @@ describe("paperbot add", () => {
 
   it("exits 1 when a paper is unknown or an upstream fails, saying which, and still adds the rest", async () => {
     const e = await env();
-    const r = await runBin(["add", "2602.99999", "2602.01053"], e);
+    const r = await runCli(["add", "2602.99999", "2602.01053"], e);
     expect(r.code).toBe(1);
     expect(r.stdout.trim().split("\n")).toEqual([
       "unknown 2602.99999: neither Hugging Face nor arXiv knows this paper",
@@ -73,7 +73,7 @@ describe("paperbot add", () => {
 
     hf!.down = 502;
     arxiv!.down = 500;
-    const down = await runBin(["add", "2602.03295"], e);
+    const down = await runCli(["add", "2602.03295"], e);
     expect(down.code).toBe(1);
     expect(down.stdout.trim()).toBe("failed 2602.03295: Hugging Face is not answering (HTTP 502), and arXiv is not answering (HTTP 500)");
   });
@@ -82,7 +82,7 @@ describe("paperbot add", () => {
     const e = await env();
     const stderr: string[] = [];
     for (const args of [["add", "2602.01053", "2602.1234"], ["add", "--guild", "lab", "2602.01053"], ["add"]]) {
-      const r = await runBin(args, e);
+      const r = await runCli(args, e);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
       stderr.push(r.stderr.trim());

@@ -11,7 +11,7 @@ import { Retriever } from "../src/retrieval/retriever.js";
 import type { PaperStore } from "../src/store/paperStore.js";
 import { FakeOpenAI } from "./fakes/openai.js";
 import { readRecordedRewrites, replayRewrites } from "./fakes/recordedRewrites.js";
-import { runBin } from "./helpers/runBin.js";
+import { runCli } from "./helpers/runCli.js";
 import { corpusDir, seedPage, tempDir, tempStore } from "./helpers/tmp.js";
 
 // A paraphrase in everyday words of a seed paper ("Beyond Inference: Performance Analysis of DNN
@@ -177,14 +177,14 @@ describe("paperbot search --assist", () => {
   it("searches with the model's rewrites and prints them with the results", async () => {
     replayRewrites(fake, recordings);
     const env = { PAPERBOT_DB: path.join(tempDir(), "p.db"), OPENAI_BASE_URL: fake.url, OPENAI_MODEL: "recorded" };
-    expect((await runBin(["ingest", "hf", "--file", corpusDir], env)).code).toBe(0);
-    const plain = await runBin(["search", "--json", "-k", "5", PARAPHRASE], env);
+    expect((await runCli(["ingest", "hf", "--file", corpusDir], env)).code).toBe(0);
+    const plain = await runCli(["search", "--json", "-k", "5", PARAPHRASE], env);
     expect(
       JSON.parse(plain.stdout)
         .results.map((r: { title: string }) => r.title)
         .some((t: string) => GOLD.test(t)),
     ).toBe(false);
-    const run = await runBin(["search", "--assist", "--json", "-k", "5"], env, `${PARAPHRASE}\nKV cache reuse in LLM serving\n`);
+    const run = await runCli(["search", "--assist", "--json", "-k", "5"], env, `${PARAPHRASE}\nKV cache reuse in LLM serving\n`);
     expect(run.code).toBe(0);
     const lines = run.stdout
       .trim()
@@ -200,7 +200,7 @@ describe("paperbot search --assist", () => {
   });
 
   it("says that --assist needs a model", async () => {
-    const run = await runBin(["search", "--assist", "kv cache"], { PAPERBOT_DB: path.join(tempDir(), "p.db") });
+    const run = await runCli(["search", "--assist", "kv cache"], { PAPERBOT_DB: path.join(tempDir(), "p.db") });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--assist needs a chat model/);
   });

@@ -3,7 +3,7 @@ import { commands } from "../commands/index.js";
 import { mentionsNobody } from "./fakes/discord.js";
 import { FakeOpenAI } from "./fakes/openai.js";
 import { startTestBot, type TestBot } from "./helpers/bot.js";
-import { runBin } from "./helpers/runBin.js";
+import { runCli } from "./helpers/runCli.js";
 import { tempDir } from "./helpers/tmp.js";
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -40,7 +40,8 @@ describe("/ask", () => {
       /\*\*Sources\*\*\n\[1\] \[FastSwitch: Optimizing Context Switching .*\]\(<https:\/\/huggingface\.co\/papers\/2411\.18424>\) \(2024\)/,
     );
     expect(last.content).toMatch(/-# Offline answer/);
-    for (const msg of [ix.original!, ...ix.followUps]) expect(msg.content.length).toBeLessThanOrEqual(2000);
+    // The fake refuses (and does not keep) a message over Discord's limits, so a refusal is what can show one.
+    expect(t.discord.rejections).toEqual([]);
     const written = t.discord.messageLog.filter((m) => m.via !== "interaction-defer");
     expect(written.length).toBeGreaterThanOrEqual(2);
     expect(written.filter((m) => !mentionsNobody(m.allowedMentions)).map((m) => m.via)).toEqual([]);
@@ -120,10 +121,9 @@ describe("/ask", () => {
     const ix = t.discord.sendCommand({ name: "ask", options: { question: QUESTION } });
     await ix.waitFor((i) => i.followUps.length >= 2 && i.followUps.at(-1)!.content.includes("**Sources**"));
     const parts = [ix.original!, ...ix.followUps].map((msg) => msg.content);
-    for (const p of parts) expect(p.length).toBeLessThanOrEqual(2000);
     const joined = parts.join("\n\n");
     for (const s of sentences) expect(joined).toContain(s);
-    expect(ix.rejected).toEqual([]);
+    expect(t.discord.rejections).toEqual([]);
   });
 
   it("continues a line of questions in a thread opened from the answer", async () => {
@@ -180,10 +180,15 @@ describe("/compare, /paper, /search, /help", () => {
     t = await startTestBot();
     const choices = await t.discord.sendAutocomplete({ name: "compare", focused: "a", value: "Nano" }).choices();
     expect(choices.length).toBeGreaterThan(0);
-    expect(choices.length).toBeLessThanOrEqual(25);
     expect(choices[0]!.name).toMatch(/^NanoFlow/);
     expect(choices[0]!.value).toBe("nanoflow-towards-optimal-large-language-model-serving-throughput");
-    for (const c of choices) expect(c.name.length).toBeLessThanOrEqual(100);
+    // Each is a paper of the collection with a title word starting "nano", named by its title. (Choices over
+    // Discord's limits, 25 of them or 100 characters a name, the fake refuses: choices() would not resolve.)
+    for (const c of choices) {
+      const paper = t.store.get(String(c.value));
+      expect(paper?.title, c.name).toMatch(/(^|[^a-z])nano/i);
+      expect(paper!.title.startsWith(c.name.replace(/…$/, "")), c.name).toBe(true);
+    }
   });
 
   it("replies to /compare with an embed of both papers side by side", async () => {
@@ -259,10 +264,10 @@ describe("the bot as a whole", () => {
       DISCORD_API_BASE: t.discord.apiBase,
       PAPERBOT_DB: path.join(tempDir(), "db.sqlite"),
     };
-    const first = await runBin(["register"], env);
+    const first = await runCli(["register"], env);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^registered \d+ commands for all servers/);
-    const second = await runBin(["register"], env);
+    const second = await runCli(["register"], env);
     expect(second.code).toBe(0);
     const names = t.discord.globalCommands.map((c) => c.name).sort();
     expect(names).toEqual(commands.map((c) => c.data.name).sort());
@@ -281,7 +286,7 @@ describe("the bot as a whole", () => {
       PAPERBOT_DB: path.join(tempDir(), "bot.db"),
     };
     try {
-      expect((await runBin(["register"], env)).code).toBe(0);
+      expect((await runCli(["register"], env)).code).toBe(0);
       const child = spawn(process.execPath, [path.resolve(import.meta.dirname, "../bin/paperbot.js"), "start"], { env });
       let stderr = "";
       child.stderr.on("data", (d) => (stderr += d));

@@ -6,8 +6,12 @@ import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { FakeOpenAI } from "./fakes/openai.js";
 import { corpusDir, tempDir } from "./helpers/tmp.js";
 import { runBin } from "./helpers/runBin.js";
+import { PIPE_CHUNK, runCli } from "./helpers/runCli.js";
 
 const env = () => ({ PAPERBOT_DB: path.join(tempDir(), "paperbot.db") });
+
+// Most of these run the CLI in this process (runCli); the first test and the bad-usage one also run the real
+// `bin/paperbot.js` (runBin), so the executable, its exit codes and its stdio are covered end to end.
 
 describe("the paperbot command line", () => {
   let hf: FakeHuggingFace | undefined;
@@ -16,7 +20,7 @@ describe("the paperbot command line", () => {
     hf = undefined;
   });
 
-  it("searches the bundled collection on first run, saying once that it loaded the seed page", async () => {
+  it("searches the bundled collection on first run, saying once that it loaded the seed page (the real executable)", async () => {
     const e = env();
     const first = await runBin(["search", "KV cache reuse in LLM serving"], e);
     expect(first.code).toBe(0);
@@ -29,7 +33,7 @@ describe("the paperbot command line", () => {
   });
 
   it("reads one query per line from stdin and prints one JSON object per query", async () => {
-    const r = await runBin(["search", "--json", "-k", "2"], env(), "NanoFlow serving throughput\nlog compression\n");
+    const r = await runCli(["search", "--json", "-k", "2"], env(), "NanoFlow serving throughput\nlog compression\n");
     expect(r.code).toBe(0);
     const lines = r.stdout
       .trim()
@@ -47,12 +51,17 @@ describe("the paperbot command line", () => {
   });
 
   it("keeps characters whole across the 64 KiB pieces stdin arrives in", async () => {
-    // The first line ends one byte before 64 KiB, so the next line's first (3-byte) character straddles it.
-    const filler = "kv cache serving ".repeat(4000).slice(0, 64 * 1024 - 2);
+    // The first line ends one byte before a piece ends, so the next line's first (3-byte) character straddles two.
+    const filler = "kv cache serving ".repeat(4000).slice(0, PIPE_CHUNK - 2);
     const lines = [filler, "キャッシュ 再利用", ...Array.from({ length: 20 }, (_, i) => `日本語のキャッシュ ${i} `.repeat(400).trim())];
     const stdin = lines.join("\n") + "\n";
-    expect(Buffer.byteLength(`${filler}\n`)).toBe(64 * 1024 - 1);
-    const r = await runBin(["search", "--json", "-k", "1"], env(), stdin);
+    expect(Buffer.byteLength(`${filler}\n`)).toBe(PIPE_CHUNK - 1);
+    expect(
+      Buffer.from(stdin)
+        .subarray(PIPE_CHUNK - 1, PIPE_CHUNK + 2)
+        .toString(),
+    ).toBe("キ");
+    const r = await runCli(["search", "--json", "-k", "1"], env(), stdin);
     expect(r.code, r.stderr).toBe(0);
     const queries = r.stdout
       .trim()
@@ -64,7 +73,7 @@ describe("the paperbot command line", () => {
 
   it("answers every stdin line, blank-looking ones with an empty result, so output lines match input lines", async () => {
     const lines = ["\ufeffNanoFlow serving throughput", "   ", "\u00a0", "\u3000", "\f", "", "log compression", "\ufeff", "\t\u00a0 \u3000\u2003"];
-    const r = await runBin(["search", "--json", "-k", "2"], env(), lines.join("\n") + "\r\n");
+    const r = await runCli(["search", "--json", "-k", "2"], env(), lines.join("\n") + "\r\n");
     expect(r.code, r.stderr).toBe(0);
     const out = r.stdout
       .split("\n")
@@ -82,14 +91,20 @@ describe("the paperbot command line", () => {
       ["ingest", "hf", "--date", "2026-13-45"],
       ["digest", "--date", "2026-02-30", "--dry-run"],
     ]) {
-      const r = await runBin(args, env());
+      const r = await runCli(args, env());
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
     }
+    const real = await runBin(["search", "-k", "zero", "x"], env());
+    expect(real).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "error: option '-k, --top <n>' argument 'zero' is invalid. expected a whole number from 1 to 100\n",
+    });
   });
 
   it("names a bad environment variable and what it expects", async () => {
-    const r = await runBin(["stats"], { ...env(), HF_API_BASE: "not a url", OPENAI_API_KEY: "sk-secret-value" });
+    const r = await runCli(["stats"], { ...env(), HF_API_BASE: "not a url", OPENAI_API_KEY: "sk-secret-value" });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^paperbot: HF_API_BASE: expected an http\(s\) URL/);
     expect(r.stderr + r.stdout).not.toContain("sk-secret-value");
@@ -97,13 +112,13 @@ describe("the paperbot command line", () => {
 
   it("refuses a database written by a newer version, with one line and the configuration exit code", async () => {
     const e = env();
-    expect((await runBin(["stats"], e)).code).toBe(0);
+    expect((await runCli(["stats"], e)).code).toBe(0);
     const db = new Database(e.PAPERBOT_DB);
     const known = db.pragma("user_version", { simple: true }) as number;
     db.pragma(`user_version = ${known + 3}`);
     db.close();
     for (const args of [["stats"], ["search", "KV cache"], ["ingest", "hf", "--file", corpusDir]]) {
-      const r = await runBin(args, e);
+      const r = await runCli(args, e);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stdout).toBe("");
       expect(r.stderr).toBe(
@@ -118,13 +133,13 @@ describe("the paperbot command line", () => {
 
   it("exits 1 on a failure, with a stack trace only under --verbose", async () => {
     const e = env();
-    const missing = await runBin(["ingest", "hf", "--file", "/nonexistent/feed.json"], e);
+    const missing = await runCli(["ingest", "hf", "--file", "/nonexistent/feed.json"], e);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim().split("\n").at(-1)).toMatch(/^paperbot: error: .*no such file/);
     expect(missing.stderr).not.toMatch(/\n\s+at /);
-    const verbose = await runBin(["--verbose", "ingest", "hf", "--file", "/nonexistent/feed.json"], e);
+    const verbose = await runCli(["--verbose", "ingest", "hf", "--file", "/nonexistent/feed.json"], e);
     expect(verbose.stderr).toMatch(/\n\s+at /);
-    const unknown = await runBin(["paper", "zzzzqqq"], e);
+    const unknown = await runCli(["paper", "zzzzqqq"], e);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/No paper matches "zzzzqqq"/);
   });
@@ -132,36 +147,39 @@ describe("the paperbot command line", () => {
   it("ingests feed files and the live API, then reports the collection", async () => {
     hf = FakeHuggingFace.fromCorpus(corpusDir);
     const e = { ...env(), HF_API_BASE: await hf.start() };
-    const files = await runBin(["ingest", "hf", "--file", path.join(corpusDir, "2026-02-02.json")], e);
+    const files = await runCli(["ingest", "hf", "--file", path.join(corpusDir, "2026-02-02.json")], e);
     expect(files.code).toBe(0);
     expect(files.stdout).toMatch(/read \d+, added \d+, updated \d+, unchanged 0, skipped 0, [\d.]+ s/);
-    const api = await runBin(["ingest", "hf", "--since", "2026-02-02", "--until", "2026-02-04"], e);
+    const api = await runCli(["ingest", "hf", "--since", "2026-02-02", "--until", "2026-02-04"], e);
     expect(api.code).toBe(0);
     expect(api.stdout).toMatch(/unchanged [1-9]/);
     expect(hf.requests.map((r) => r.query.date)).toEqual(["2026-02-02", "2026-02-03", "2026-02-04"]);
-    const stats = await runBin(["stats", "--json"], e);
+    const stats = await runCli(["stats", "--json"], e);
     const s = JSON.parse(stats.stdout);
     expect(s.bySource.seed).toBeGreaterThan(50);
     expect(s.feed).toEqual({ first: "2026-02-02", last: "2026-02-04" });
-    const paper = await runBin(["paper", "2602.02361"], e);
-    expect(paper.code).toBe(0);
+    const paper = await runCli(["paper", "2602.02361"], e);
+    expect(paper.code, paper.stderr).toBe(0);
+    // The paper the API ingest brought in, not just any answer.
+    expect(paper.stdout).toMatch(/\nid: 2602\.02361\n/);
+    expect(paper.stdout).toMatch(/ · in the daily feed 2026-02-03 · /);
   });
 
   it("answers offline with citations, and compares two papers by loose names", async () => {
     const e = env();
-    const ask = await runBin(["ask", "Which papers reduce KV cache memory in LLM serving?"], e);
+    const ask = await runCli(["ask", "Which papers reduce KV cache memory in LLM serving?"], e);
     expect(ask.code).toBe(0);
     expect(ask.stdout).toMatch(/^FastSwitch: “.+” \[1\]/);
     expect(ask.stdout).toMatch(/\nSources:\n \[1\] FastSwitch: .+\(2024\)/);
     expect(ask.stdout).toMatch(/Offline answer: .*set OPENAI_API_KEY/);
-    const json = JSON.parse((await runBin(["ask", "--json", "serverless cold starts"], e)).stdout);
+    const json = JSON.parse((await runCli(["ask", "--json", "serverless cold starts"], e)).stdout);
     expect(json).toMatchObject({ covered: true, mode: "offline" });
     expect(json.citations[0]).toMatchObject({ n: 1, title: "Serverless Cold Starts and Where to Find Them" });
-    const compare = await runBin(["compare", "SSDTrain", "memascend"], e);
+    const compare = await runCli(["compare", "SSDTrain", "memascend"], e);
     expect(compare.code).toBe(0);
     expect(compare.stdout).toMatch(/^\[A\] SSDTrain: .*\n\[B\] MemAscend: /);
     expect(compare.stdout).toMatch(/Key differences\n {2}- Shared terms: /);
-    const unknown = await runBin(["compare", "zzqx", "NanoFlow"], e);
+    const unknown = await runCli(["compare", "zzqx", "NanoFlow"], e);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/No paper matches “zzqx”/);
   });
@@ -171,7 +189,7 @@ describe("the paperbot command line", () => {
     fake.defaultChat = () => ({ text: "FastSwitch reduces context-switch overhead [1]." });
     const e = { ...env(), OPENAI_BASE_URL: await fake.start(), OPENAI_MODEL: "fake-chat" };
     try {
-      const r = await runBin(["ask", "--json", "Which papers reduce KV cache memory in LLM serving?"], e);
+      const r = await runCli(["ask", "--json", "Which papers reduce KV cache memory in LLM serving?"], e);
       expect(JSON.parse(r.stdout)).toMatchObject({ mode: "llm", answer: "FastSwitch reduces context-switch overhead [1]." });
       expect(fake.chatRequests[0]!.messages[0]!.role).toBe("system");
     } finally {
@@ -186,12 +204,12 @@ describe("the paperbot command line", () => {
       JSON.stringify({ id: `0801.${String(i).padStart(4, "0")}`, title: `Gossip protocol variant ${i}`, abstract: `Membership gossip number ${i}.` }),
     );
     fs.writeFileSync(file, lines.join("\n"));
-    const r = await runBin(["ingest", "arxiv", file], e);
+    const r = await runCli(["ingest", "arxiv", file], e);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/read 1000, added 1000,.*\noptimized the search indexes in [\d.]+ s/);
-    const small = await runBin(["ingest", "hf", "--file", path.join(corpusDir, "2026-02-02.json")], e);
+    const small = await runCli(["ingest", "hf", "--file", path.join(corpusDir, "2026-02-02.json")], e);
     expect(small.stdout).not.toMatch(/optimized/);
-    const found = JSON.parse((await runBin(["search", "--json", "-k", "1", "gossip protocol variant 917"], e)).stdout);
+    const found = JSON.parse((await runCli(["search", "--json", "-k", "1", "gossip protocol variant 917"], e)).stdout);
     expect(found.results[0].id).toBe("0801.0917");
   });
 });

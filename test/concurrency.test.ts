@@ -6,6 +6,7 @@ import { FakeDiscord } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { migrations } from "../src/store/migrations.js";
 import { runBin, type BinResult } from "./helpers/runBin.js";
+import { runCli } from "./helpers/runCli.js";
 import { corpusDir, tempDir } from "./helpers/tmp.js";
 
 // Several paperbot processes on one database file, as in the README's sharded setup. Every run
@@ -131,7 +132,8 @@ describe("several processes on one database file", () => {
       const w = await startFakes();
       const month = ["ingest", "hf", "--since", "2026-02-01", "--until", "2026-02-28"];
       const single = path.join(tempDir(), "single.db");
-      const alone = await runBin(month, envFor(single, w));
+      // The reference run needs no process of its own.
+      const alone = await runCli(month, envFor(single, w));
       expect(alone.code, describeRun(alone)).toBe(0);
 
       const shared = envFor(path.join(tempDir(), "shared.db"), w);

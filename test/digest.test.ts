@@ -18,7 +18,7 @@ import { DigestScheduler } from "../src/digest/scheduler.js";
 import { fetchDailyPapers } from "../src/ingest/hfDailyPapers.js";
 import type { PaperStore } from "../src/store/paperStore.js";
 import { FakeHuggingFace, type FeedGlitch } from "./fakes/huggingface.js";
-import { runBin } from "./helpers/runBin.js";
+import { runCli } from "./helpers/runCli.js";
 import { corpusDir, tempDir, tempStore } from "./helpers/tmp.js";
 
 interface FeedPaper {
@@ -445,7 +445,7 @@ describe("the daily digest run", () => {
   });
 
   it("retries a feed the CLI and /digest now wait for in one loop, exactly as long as the CLI help says", async () => {
-    const help = await runBin(["digest", "--help"], { PAPERBOT_DB: path.join(tempDir(), "paperbot.db") });
+    const help = await runCli(["digest", "--help"], { PAPERBOT_DB: path.join(tempDir(), "paperbot.db") });
     const stated = /tried (\d+) times, waiting ([^(]+) between tries \((\d+) min of waiting in all\)/.exec(help.stdout.replace(/\s+/g, " "));
     expect(stated, help.stdout).not.toBeNull();
     const [tries, waits, minutes] = [stated![1]!, stated![2]!, stated![3]!];
@@ -472,7 +472,10 @@ describe("the daily digest run", () => {
       hf.down = undefined;
       hf.glitch = undefined;
     }
-    await expect(previewDigest({ guildId: GUILD_A, date: "2026-02-10", deps: { ...cli, fetchDay: sharedDayFetcher(base) } })).resolves.toBeDefined();
+    // Once the feed is back, the preview has the day's papers again.
+    const preview = await previewDigest({ guildId: GUILD_A, date: "2026-02-10", deps: { ...cli, fetchDay: sharedDayFetcher(base) } });
+    expect(preview.selection.date).toBe("2026-02-10");
+    expect(preview.post.paperIds).toHaveLength(5);
   });
 
   it("honours a 429's Retry-After in that one loop", async () => {

@@ -24,7 +24,6 @@ import {
   MEMBER_PERMISSIONS,
   mentionsNobody,
   Permissions,
-  validateMessage,
   type CommandInput,
   type FakeInteraction,
 } from "./fakes/discord.js";
@@ -32,7 +31,7 @@ import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { FakeOpenAI } from "./fakes/openai.js";
 import { embeddingText } from "../src/retrieval/embeddings.js";
 import { pendingEmbeddingsOf } from "../src/store/vectors.js";
-import { runBin } from "./helpers/runBin.js";
+import { runCli } from "./helpers/runCli.js";
 import { corpusDir, tempDir, tempStore } from "./helpers/tmp.js";
 
 const DAY = "2026-02-10";
@@ -212,11 +211,8 @@ describe("/digest in a server", () => {
     expect(mentionsNobody(write.allowedMentions)).toBe(true);
     expect(write.pings).toEqual({ users: [], roles: [], everyone: false });
     expect(write.body).toMatchObject({ nonce: digestNonce(papers, DAY), enforce_nonce: true });
-    expect(validateMessage(write.body)).toEqual([]);
-    expect(msg!.content.length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
-    expect(msg!.embeds.reduce((n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0), 0)).toBeLessThanOrEqual(
-      DISCORD_LIMITS.embedsTotal,
-    );
+    // The fake keeps only messages within Discord's limits; one over them shows up as a refusal.
+    expect(w.discord.rejections).toEqual([]);
 
     const second = await reply(digestCommand(w, g, "now"));
     expect(second).toMatch(new RegExp(`^Already posted the digest for ${DAY} in <#${papers}>: .*/${msg!.id}\\n`));
@@ -256,7 +252,7 @@ describe("/digest in a server", () => {
     w.hf.glitch = undefined;
     // Server A recovers through /digest now, server B through the command line on the same database.
     expect(await reply(digestCommand(w, a, "now"))).toMatch(new RegExp(`^Posted 5 papers for ${DAY}`));
-    const cli = await runBin(["digest", "--date", DAY, "--guild", b, "--channel", papersOf(w, b)], {
+    const cli = await runCli(["digest", "--date", DAY, "--guild", b, "--channel", papersOf(w, b)], {
       PAPERBOT_DB: w.store.db.name,
       HF_API_BASE: w.hf.url,
       DISCORD_TOKEN: "test-token",
@@ -433,14 +429,15 @@ describe("/digest in a server", () => {
           .choices()
       ).map((c) => c.value as string);
     const america = await ask("america");
-    expect(america.length).toBeGreaterThan(0);
-    expect(america.length).toBeLessThanOrEqual(25);
+    // There are far more America/ zones than Discord shows choices, so the list is cut at its 25.
+    expect(america).toHaveLength(25);
     for (const zone of america) expect(() => new Intl.DateTimeFormat("en-US", { timeZone: zone })).not.toThrow();
     expect(america.every((z) => z.startsWith("America/"))).toBe(true);
     expect(await ask("new york")).toContain("America/New_York");
     const common = await ask("");
     expect(common).toContain("UTC");
-    expect(common.length).toBeLessThanOrEqual(25);
+    expect(new Set(common).size).toBe(common.length);
+    for (const zone of common) expect(() => new Intl.DateTimeFormat("en-US", { timeZone: zone })).not.toThrow();
   });
 });
 
@@ -532,7 +529,7 @@ describe("paperbot digest (command line)", () => {
   it("--dry-run --json prints the day's papers, most upvoted first, and posts nothing", async () => {
     const w = await startWorld();
     const env = { PAPERBOT_DB: path.join(tempDir(), "paperbot.db"), HF_API_BASE: w.hf.url };
-    const r = await runBin(["digest", "--date", DAY, "--dry-run", "--json", "--rank", "trending"], env);
+    const r = await runCli(["digest", "--date", DAY, "--dry-run", "--json", "--rank", "trending"], env);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { date: string; guildId: string; papers: { id: string; title: string; upvotes: number }[] };
     expect(out.date).toBe(DAY);
@@ -540,7 +537,7 @@ describe("paperbot digest (command line)", () => {
     expect(out.papers.map((p) => p.id)).toEqual(topIds(DAY, 5));
     expect(out.papers.map((p) => p.upvotes)).toEqual([...out.papers.map((p) => p.upvotes)].sort((a, b) => b - a));
     expect(out.papers[0]!.title.length).toBeGreaterThan(0);
-    const text = await runBin(["digest", "--date", DAY, "--dry-run", "--rank", "trending"], env);
+    const text = await runCli(["digest", "--date", DAY, "--dry-run", "--rank", "trending"], env);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^Digest for 2026-02-10 \(server cli: up to 5 papers, filters: none\): 5 of \d+ new papers\n 1\. ▲/);
     expect(text.stdout).toMatch(/Dry run: nothing was posted\.$/m);
@@ -556,7 +553,7 @@ describe("paperbot digest (command line)", () => {
       DISCORD_APP_ID: w.discord.applicationId,
       DISCORD_API_BASE: w.discord.apiBase,
     };
-    const first = await runBin(["digest", "--date", DAY, "--channel", channel, "--rank", "trending"], env);
+    const first = await runCli(["digest", "--date", DAY, "--channel", channel, "--rank", "trending"], env);
     expect(first.code, first.stderr).toBe(0);
     const [msg, ...more] = w.discord.messages(channel);
     expect(more).toHaveLength(0);
@@ -565,7 +562,7 @@ describe("paperbot digest (command line)", () => {
     expect(w.discord.messageLog[0]!.allowedMentions).toEqual({ parse: [] });
     expect(w.discord.gatewayConnections).toHaveLength(0);
 
-    const second = await runBin(["digest", "--date", DAY, "--channel", channel], env);
+    const second = await runCli(["digest", "--date", DAY, "--channel", channel], env);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout.trim()).toBe(`already posted for ${DAY} in channel ${channel} (message ${msg!.id}); nothing sent`);
     expect(w.discord.messages(channel)).toHaveLength(1);
@@ -581,13 +578,13 @@ describe("paperbot digest (command line)", () => {
       ["digest", "--channel", "general"],
       ["digest", "--date", DAY, "--channel", "123456789012345678"],
     ]) {
-      const r = await runBin(args, env);
+      const r = await runCli(args, env);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
     }
     const channel = papersOf(w, guildA(w));
     w.discord.deleteChannel(channel, { dispatch: false });
-    const gone = await runBin(["digest", "--date", DAY, "--channel", channel], {
+    const gone = await runCli(["digest", "--date", DAY, "--channel", channel], {
       ...env,
       DISCORD_TOKEN: "test-token",
       DISCORD_APP_ID: w.discord.applicationId,
@@ -620,7 +617,7 @@ describe("paperbot digest (command line)", () => {
     // Long enough for Discord to forget the nonce, and a busy channel meanwhile.
     w.discord.advanceClock(10 * 60_000);
     for (let i = 0; i < 150; i++) w.discord.seedMessage(channel, { content: `chatter ${i}` });
-    const rerun = await runBin(["digest", "--date", DAY, "--channel", channel], env);
+    const rerun = await runCli(["digest", "--date", DAY, "--channel", channel], env);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stdout.trim()).toBe(`an earlier attempt had already posted ${DAY} to channel ${channel} (message ${lost.id}); nothing sent`);
     expect(w.discord.messages(channel).filter((m) => m.author.id === w.discord.botUser.id)).toHaveLength(1);
@@ -634,7 +631,7 @@ describe("paperbot digest (command line)", () => {
     const env = { PAPERBOT_DB: w.dbFile, HF_API_BASE: w.hf.url, DISCORD_APP_ID: w.discord.applicationId, DISCORD_API_BASE: w.discord.apiBase };
     const posts = () => w.discord.requestsTo("POST /channels/:channel/messages");
 
-    const revoked = await runBin(["digest", "--date", DAY, "--channel", channel, "--guild", g], { ...env, DISCORD_TOKEN: "revoked-token" });
+    const revoked = await runCli(["digest", "--date", DAY, "--channel", channel, "--guild", g], { ...env, DISCORD_TOKEN: "revoked-token" });
     expect(revoked.code).toBe(1);
     expect(revoked.stderr.trim().split("\n").at(-1)).toBe("paperbot: could not post: the bot token was rejected (HTTP 401)");
     expect(posts().map((r) => r.status)).toEqual([401]);
@@ -643,7 +640,7 @@ describe("paperbot digest (command line)", () => {
     );
 
     // Nothing went out, so the day and its papers are still to post.
-    const good = await runBin(["digest", "--date", DAY, "--channel", channel, "--guild", g, "--rank", "trending"], {
+    const good = await runCli(["digest", "--date", DAY, "--channel", channel, "--guild", g, "--rank", "trending"], {
       ...env,
       DISCORD_TOKEN: "test-token",
     });

@@ -11,7 +11,7 @@ import { registerCommands } from "../src/discord/registerCommands.js";
 import { loadSeedPage } from "../src/ingest/ingestSeed.js";
 import { FakeDiscord, MANAGER_PERMISSIONS, type CommandInput, type FakeInteraction } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
-import { runBin } from "./helpers/runBin.js";
+import { runCli } from "./helpers/runCli.js";
 import { corpusDir, tempDir, tempStore } from "./helpers/tmp.js";
 
 const DAY = "2026-02-10";
@@ -115,7 +115,7 @@ describe("paperbot digest --rank", () => {
     const env = { PAPERBOT_DB: path.join(tempDir(), "paperbot.db"), HF_API_BASE: hf.url };
     type Out = { settings: { rank: string }; papers: { id: string; reason: string | null }[] };
     const run = async (...args: string[]) => {
-      const r = await runBin(["digest", "--date", DAY, "--dry-run", "--json", ...args], env);
+      const r = await runCli(["digest", "--date", DAY, "--dry-run", "--json", ...args], env);
       expect(r.code, r.stderr).toBe(0);
       return JSON.parse(r.stdout) as Out;
     };
@@ -128,7 +128,7 @@ describe("paperbot digest --rank", () => {
     for (const p of forUs.papers) expect(p.reason).toMatch(/^close to /);
     expect((await run()).papers).toEqual(forUs.papers);
 
-    const bad = await runBin(["digest", "--date", DAY, "--dry-run", "--rank", "newest"], env);
+    const bad = await runCli(["digest", "--date", DAY, "--dry-run", "--rank", "newest"], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--rank.*expected for-us or trending/);
   });

@@ -1,10 +1,4 @@
-import { Command } from "commander";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CliContext } from "../src/cli/context.js";
-import { addEmbedCommand } from "../src/cli/embedCommand.js";
-import { loadConfig } from "../src/config/config.js";
-import { UserError } from "../src/config/errors.js";
-import { silentLogger } from "../src/config/logger.js";
 import { ensureSeeded } from "../src/ingest/ensureSeeded.js";
 import { embedBacklog } from "../src/retrieval/embedBacklog.js";
 import { createEmbeddings, embeddingText, type EmbeddingOptions } from "../src/retrieval/embeddings.js";
@@ -12,6 +6,7 @@ import { openStore } from "../src/store/openStore.js";
 import type { PaperStore } from "../src/store/paperStore.js";
 import { contentHash, hasVectors, pendingEmbeddings, saveEmbeddings, vectorSearch } from "../src/store/vectors.js";
 import { FakeOpenAI, fakeEmbedding, sendJson } from "./fakes/openai.js";
+import { runCli } from "./helpers/runCli.js";
 import { tempStore } from "./helpers/tmp.js";
 
 const MODEL = "fake-embed";
@@ -220,31 +215,24 @@ describe("vector search", () => {
 });
 
 describe("paperbot embed", () => {
-  async function run(env: Record<string, string>, args: string[]) {
-    const out: string[] = [];
-    const ctx = new CliContext(loadConfig(env), silentLogger, { out: (l) => out.push(l), err: () => {}, stdin: process.stdin });
-    const program = new Command("paperbot").exitOverride();
-    addEmbedCommand(program, ctx);
-    try {
-      await program.parseAsync(args, { from: "user" });
-    } finally {
-      ctx.close();
-    }
-    return out;
-  }
-
-  it("says what to set when no embedding model is configured", async () => {
+  it("says what to set when no embedding model is configured, with the configuration exit code", async () => {
     const { file } = tempStore();
-    await expect(run({ PAPERBOT_DB: file, OPENAI_BASE_URL: base }, ["embed"])).rejects.toThrow(UserError);
-    await expect(run({ PAPERBOT_DB: file }, ["embed"])).rejects.toThrow(/Set OPENAI_EMBEDDING_MODEL and OPENAI_API_KEY or OPENAI_BASE_URL/);
+    const envs: Record<string, string>[] = [{ PAPERBOT_DB: file, OPENAI_BASE_URL: base }, { PAPERBOT_DB: file }];
+    for (const env of envs) {
+      const r = await runCli(["embed"], env);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/^paperbot: no embedding model is configured\. Set OPENAI_EMBEDDING_MODEL and OPENAI_API_KEY or OPENAI_BASE_URL /);
+    }
+    expect(fake.requests).toEqual([]);
   });
 
   it("embeds the backlog in batches and prints a one-line summary", async () => {
     const { file } = tempStore();
     const env = { PAPERBOT_DB: file, OPENAI_BASE_URL: base, OPENAI_EMBEDDING_MODEL: MODEL };
-    const out = await run(env, ["embed", "--batch", "10"]);
-    expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/^embedded 56 papers with fake-embed, 0 already up to date, 0 remaining, [\d.]+ s$/);
+    const r = await runCli(["embed", "--batch", "10"], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^embedded 56 papers with fake-embed, 0 already up to date, 0 remaining, [\d.]+ s\n$/);
     expect(fake.requests).toHaveLength(6);
     const reopened = openStore(file);
     opened.push(reopened);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { writeHeartbeat } from "../src/store/heartbeat.js";
 import { startTestBot, type TestBot } from "./helpers/bot.js";
-import { runBin } from "./helpers/runBin.js";
+import { runCli } from "./helpers/runCli.js";
 import { tempDir } from "./helpers/tmp.js";
 
 let t: TestBot | undefined;
@@ -15,11 +15,11 @@ afterEach(async () => {
 describe("paperbot health", () => {
   it("says in one line that a database is usable, and fails on a missing or newer one", async () => {
     const env = { PAPERBOT_DB: path.join(tempDir(), "p.db") };
-    const missing = await runBin(["health", "--no-bot"], env);
+    const missing = await runCli(["health", "--no-bot"], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^paperbot: unhealthy: ✗ database .*does not exist/);
-    expect((await runBin(["stats"], env)).code).toBe(0);
-    const ok = await runBin(["health", "--no-bot"], env);
+    expect((await runCli(["stats"], env)).code).toBe(0);
+    const ok = await runCli(["health", "--no-bot"], env);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout.trim().split("\n")).toHaveLength(1);
     expect(ok.stdout).toMatch(/^healthy: database .*p\.db writable, schema \d+, 56 papers$/m);
@@ -27,7 +27,7 @@ describe("paperbot health", () => {
     const db = new Database(env.PAPERBOT_DB);
     db.pragma("user_version = 99");
     db.close();
-    const newer = await runBin(["health", "--no-bot"], env);
+    const newer = await runCli(["health", "--no-bot"], env);
     expect(newer.code).toBe(1);
     expect(newer.stderr).toMatch(/schema 99, this paperbot wants \d+/);
   });
@@ -35,28 +35,28 @@ describe("paperbot health", () => {
   it("checks that the bot is running with its gateway connected, and notices when it stops", async () => {
     t = await startTestBot();
     const env = { PAPERBOT_DB: t.store.db.name };
-    const running = await runBin(["health", "--json"], env);
+    const running = await runCli(["health", "--json"], env);
     expect(running.code, running.stderr).toBe(0);
     const json = JSON.parse(running.stdout) as { healthy: boolean; checks: { name: string; ok: boolean; detail: string }[] };
     expect(json.healthy).toBe(true);
     expect(json.checks.find((c) => c.name === "gateway")).toMatchObject({ ok: true, detail: "connected (1 shard)" });
 
     await t.bot.stop();
-    const stopped = await runBin(["health"], env);
+    const stopped = await runCli(["health"], env);
     expect(stopped.code).toBe(1);
     expect(stopped.stderr).toMatch(/✗ gateway shard 0 stopped/);
   });
 
   it("takes a bot whose heartbeat went silent for one that is not running", async () => {
     const env = { PAPERBOT_DB: path.join(tempDir(), "p.db") };
-    expect((await runBin(["stats"], env)).code).toBe(0);
+    expect((await runCli(["stats"], env)).code).toBe(0);
     const db = new Database(env.PAPERBOT_DB);
     writeHeartbeat(db, { at: new Date(Date.now() - 10 * 60_000).toISOString(), pid: 1, gateway: "ready", shards: [0] });
     db.close();
-    const silent = await runBin(["health"], env);
+    const silent = await runCli(["health"], env);
     expect(silent.code).toBe(1);
     expect(silent.stderr).toMatch(/✗ gateway shard 0 silent for \d+ s \(not running\?\)/);
-    const never = await runBin(["health"], { PAPERBOT_DB: path.join(tempDir(), "q.db") });
+    const never = await runCli(["health"], { PAPERBOT_DB: path.join(tempDir(), "q.db") });
     expect(never.code).toBe(1);
   });
 });

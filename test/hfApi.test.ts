@@ -6,7 +6,7 @@ import { ingestHfDates } from "../src/ingest/ingestHf.js";
 import { requestedWaitMs } from "../src/ingest/retryingFetch.js";
 import { openStore } from "../src/store/openStore.js";
 import { FakeHuggingFace, type FeedGlitch } from "./fakes/huggingface.js";
-import { runBin } from "./helpers/runBin.js";
+import { runCli } from "./helpers/runCli.js";
 import { corpusDir, fixtures, tempDir, tempStore } from "./helpers/tmp.js";
 
 const example = JSON.parse(fs.readFileSync(path.join(fixtures, "hf-api-item-example.json"), "utf8"));
@@ -113,12 +113,12 @@ describe("the Hugging Face daily papers API", () => {
   it("ingest hf --date fails with one clear line on a glitching feed; --since keeps the days before and says where to go on", async () => {
     const env = { PAPERBOT_DB: path.join(tempDir(), "paperbot.db"), HF_API_BASE: base };
     hf.glitch = { kind: "null", date: "2026-02-10" };
-    const one = await runBin(["ingest", "hf", "--date", "2026-02-10"], env);
+    const one = await runCli(["ingest", "hf", "--date", "2026-02-10"], env);
     expect(one.code).toBe(1);
     expect(one.stdout).not.toMatch(/hf api/);
     expect(one.stderr.trim().split("\n").at(-1)).toBe("paperbot: the Hugging Face feed's answer for 2026-02-10 is not a list of papers but null");
 
-    const range = await runBin(["ingest", "hf", "--since", "2026-02-09", "--until", "2026-02-11"], env);
+    const range = await runCli(["ingest", "hf", "--since", "2026-02-09", "--until", "2026-02-11"], env);
     expect(range.code).toBe(1);
     expect(range.stderr.trim().split("\n").at(-1)).toBe(
       "paperbot: the Hugging Face feed's answer for 2026-02-10 is not a list of papers but null; " +
@@ -129,7 +129,7 @@ describe("the Hugging Face daily papers API", () => {
     expect(saved.byFeedDate("2026-02-10")).toHaveLength(0);
     saved.db.close();
     hf.glitch = undefined;
-    const rest = await runBin(["ingest", "hf", "--since", "2026-02-10", "--until", "2026-02-11"], env);
+    const rest = await runCli(["ingest", "hf", "--since", "2026-02-10", "--until", "2026-02-11"], env);
     expect(rest.code, rest.stderr).toBe(0);
     expect(rest.stdout).toMatch(new RegExp(`^hf api 2026-02-10..2026-02-11: read ${day("2026-02-10").length + day("2026-02-11").length}, `));
   });

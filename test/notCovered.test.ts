@@ -7,7 +7,7 @@ import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import { corpusDir, seedPage, tempStore } from "./helpers/tmp.js";
-import { runBin } from "./helpers/runBin.js";
+import { runCli } from "./helpers/runCli.js";
 
 interface AskJson {
   answer: string;
@@ -19,7 +19,7 @@ interface AskJson {
 describe("`ask --json` over the seed page and the February feed", () => {
   const env = { PAPERBOT_DB: "" };
   const ask = async (q: string): Promise<AskJson> => {
-    const r = await runBin(["ask", "--json", q], env);
+    const r = await runCli(["ask", "--json", q], env);
     expect(r.code, r.stderr).toBe(0);
     return JSON.parse(r.stdout) as AskJson;
   };
@@ -29,7 +29,7 @@ describe("`ask --json` over the seed page and the February feed", () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   beforeAll(async () => {
     env.PAPERBOT_DB = path.join(dir, "paperbot.db");
-    const r = await runBin(["ingest", "hf", "--file", corpusDir], env);
+    const r = await runCli(["ingest", "hf", "--file", corpusDir], env);
     expect(r.code, r.stderr).toBe(0);
   }, 120_000);
 

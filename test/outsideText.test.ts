@@ -12,7 +12,7 @@ import { STORED_MAX } from "../src/store/storedText.js";
 import { FakeDiscord } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { FakeOpenAI } from "./fakes/openai.js";
-import { runBin } from "./helpers/runBin.js";
+import { runCli } from "./helpers/runCli.js";
 import { corpusDir, tempDir, tempStore } from "./helpers/tmp.js";
 
 const DAY = "2026-02-10";
@@ -72,10 +72,10 @@ describe("a runaway abstract (1 MB) from the feed", () => {
     const env = { PAPERBOT_DB: path.join(tempDir(), "paperbot.db"), OPENAI_BASE_URL: model.url, OPENAI_MODEL: "fake-chat" };
     const feed = path.join(tempDir(), "day.json");
     fs.writeFileSync(feed, JSON.stringify([feedItem("2602.99901", "Zyxwvut: attention-guided KV cache eviction", hugeAbstract())]));
-    const ingest = await runBin(["ingest", "hf", "--file", feed], env);
+    const ingest = await runCli(["ingest", "hf", "--file", feed], env);
     expect(ingest.code, ingest.stderr).toBe(0);
 
-    const ask = await runBin(["ask", "How does Zyxwvut evict KV cache entries?"], env);
+    const ask = await runCli(["ask", "How does Zyxwvut evict KV cache entries?"], env);
     expect(ask.code, ask.stderr).toBe(0);
     const [request] = model.writingRequests;
     expect(request!.messages.at(-1)!.content).toContain("Zyxwvut");
@@ -116,7 +116,7 @@ describe("a runaway abstract (1 MB) from the feed", () => {
 
   it("reaches the digest's TL;DR prompt cut to size", async () => {
     const w = await digestWorld([feedItem("2602.99902", "Zyxwvut: attention-guided KV cache eviction", hugeAbstract())]);
-    const r = await runBin(["digest", "--date", DAY, "--channel", w.channel, "--rank", "trending"], w.env);
+    const r = await runCli(["digest", "--date", DAY, "--channel", w.channel, "--rank", "trending"], w.env);
     expect(r.code, r.stderr).toBe(0);
     const [post] = w.discord.messages(w.channel);
     expect(post!.embeds[0]!.title).toMatch(/^Zyxwvut/);
@@ -138,7 +138,7 @@ describe("hostile characters in feed text", () => {
     ]);
     (item.paper as Record<string, unknown>).ai_summary = "Flips \u202etext\u202c in \u2067titles\u2069 \ud800 shown to readers.";
     const w = await digestWorld([item]);
-    const r = await runBin(["digest", "--date", DAY, "--channel", w.channel, "--rank", "trending"], w.env);
+    const r = await runCli(["digest", "--date", DAY, "--channel", w.channel, "--rank", "trending"], w.env);
     expect(r.code, r.stderr).toBe(0);
 
     const [post] = w.discord.messages(w.channel);

@@ -138,7 +138,7 @@ describe("⭐ Save on a /paper card", () => {
     const [button] = buttonsOf(card);
     expect(customIdOf(button!)).toBe(`save:${paper.id}`);
     expect(button!.label).toBe("⭐ Save");
-    expect(validateMessage(t.discord.messageLog.find((w) => w.messageId === card.id && w.kind === "edit")!.body)).toEqual([]);
+    expect(t.discord.rejections).toEqual([]);
 
     const first = await privateReply(t.discord.clickButton({ customId: `save:${paper.id}`, messageId: card.id }));
     expect(first.content).toMatch(/^Saved \*\*BurstGPT.*\*\* to this server's list \(\/saved\)\.$/);
@@ -199,17 +199,14 @@ describe("⭐ Save on the daily post", () => {
     expect((await admin("now")).content).toMatch(/^Posted 10 papers/);
 
     const [post] = t.discord.messages(papers);
-    const write = t.discord.messageLog.find((w) => w.messageId === post!.id)!;
-    expect(validateMessage(write.body)).toEqual([]);
+    // The fake keeps only messages within Discord's limits (rows, labels, custom ids); one over them is a refusal.
+    expect(t.discord.rejections).toEqual([]);
     const rows = post!.components as APIActionRowComponent<APIButtonComponentWithCustomId>[];
-    expect(rows.length).toBeLessThanOrEqual(5);
     expect(rows.map((r) => r.components.length)).toEqual([5, 5]);
     const buttons = buttonsOf(post!);
     // One button per embed, in the embeds' order, each labelled with the paper's short title.
     expect(buttons.map((b) => b.custom_id)).toEqual(post!.embeds.map((e) => `save:${e.url!.replace("https://huggingface.co/papers/", "")}`));
     for (const [i, b] of buttons.entries()) {
-      expect(b.label!.length).toBeLessThanOrEqual(80);
-      expect(b.custom_id.length).toBeLessThanOrEqual(100);
       expect(b.label).toMatch(/^⭐ ./);
       expect(post!.embeds[i]!.title!.replace(/\\(.)/g, "$1").startsWith(b.label!.slice(2).replace(/…$/, ""))).toBe(true);
     }

@@ -7,7 +7,7 @@ import { DigestSettingsRepo } from "../src/digest/digestConfig.js";
 import { readHeartbeats } from "../src/store/heartbeat.js";
 import { FakeDiscord, MANAGER_PERMISSIONS, shardOf, type FakeInteraction } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
-import { runBin } from "./helpers/runBin.js";
+import { runCli } from "./helpers/runCli.js";
 import { corpusDir, tempDir, tempStore } from "./helpers/tmp.js";
 
 // `paperbot start --shards` as real processes: the launcher and one process per shard, on one database file.
@@ -153,7 +153,7 @@ describe("paperbot start --shards", () => {
 
     // `paperbot health` sees both shards connected.
     await fake.waitFor(() => readHeartbeatsOf(file).filter((b) => b.gateway === "ready").length === 2, 10_000, "both shards' heartbeats");
-    const health = await runBin(["health", "--json"], { PAPERBOT_DB: file });
+    const health = await runCli(["health", "--json"], { PAPERBOT_DB: file });
     expect(health.code, health.stderr).toBe(0);
     const checks = (JSON.parse(health.stdout) as { checks: { name: string; ok: boolean; detail: string }[] }).checks;
     expect(checks.find((c) => c.name === "gateway")).toMatchObject({ ok: true, detail: "connected (2 shards)" });
@@ -205,7 +205,7 @@ describe("paperbot start --shards", () => {
       START_WAIT_MS,
       () => `the single bot\n${single.stderr()}`,
     );
-    const after = await runBin(["health"], { PAPERBOT_DB: file });
+    const after = await runCli(["health"], { PAPERBOT_DB: file });
     expect(after.code, after.stderr).toBe(0);
     expect(after.stdout).toMatch(/gateway connected \(1 shard\)/);
     single.child.kill("SIGTERM");
@@ -285,7 +285,7 @@ describe("paperbot start --shards", () => {
   }, 120_000);
 
   it("rejects a shard count that is not a whole number or auto", async () => {
-    const r = await runBin(["start", "--shards", "0"], { DISCORD_TOKEN: "t", PAPERBOT_DB: path.join(tempDir(), "p.db") });
+    const r = await runCli(["start", "--shards", "0"], { DISCORD_TOKEN: "t", PAPERBOT_DB: path.join(tempDir(), "p.db") });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/expected "auto" or a whole number from 1 to 1024/);
   });

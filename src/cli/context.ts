@@ -1,7 +1,8 @@
 import type { Config } from "../config/config.js";
-import type { Logger } from "../config/logger.js";
+import type { DestinationStream, Logger } from "../config/logger.js";
 import { ensureSeeded } from "../ingest/ensureSeeded.js";
 import { addToCollection } from "../ingest/addToCollection.js";
+import { createProgress, type Progress, type ProgressStream } from "../ingest/progress.js";
 import { emptySummary, formatSummary, type IngestSummary } from "../ingest/summary.js";
 import { openStore } from "../store/openStore.js";
 import type { PaperStore } from "../store/paperStore.js";
@@ -9,10 +10,18 @@ import { createEmbeddings, type OpenAICompatibleEmbeddings } from "../retrieval/
 import { Retriever } from "../retrieval/retriever.js";
 import { createAnswerEngine, type AnswerEngine } from "../answer/answerEngine.js";
 
+/** Everything a run reads and writes besides its database and the network: the process's stdio, or a test's buffers. */
 export interface CliIo {
+  /** One line of results (stdout). */
   out: (line: string) => void;
+  /** One line for the user (stderr). */
   err: (line: string) => void;
+  /** Queries for `search` without arguments, one per line. */
   stdin: NodeJS.ReadableStream;
+  /** Where log records go, as JSON lines (stderr). */
+  log: DestinationStream;
+  /** Where ingest and embed progress go (stderr); a bar when it is a terminal. */
+  progress: ProgressStream;
 }
 
 /** What every subcommand gets: config, a logger, output, and the store (opened, and seeded if empty, on first use). */
@@ -42,6 +51,11 @@ export class CliContext {
       }
     }
     return this.store;
+  }
+
+  /** A progress report on this run's progress stream. */
+  progress(label: string, total: number): Progress {
+    return createProgress(label, total, this.io.progress);
   }
 
   /** The embedding model, when one is configured (hybrid search, `embed`). */

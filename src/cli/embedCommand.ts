@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { UsageError } from "../config/errors.js";
-import { createProgress } from "../ingest/progress.js";
 import { embedBacklog, formatEmbedSummary } from "../retrieval/embedBacklog.js";
 import { createEmbeddings } from "../retrieval/embeddings.js";
 import type { CliContext } from "./context.js";
@@ -23,7 +22,7 @@ export function addEmbedCommand(program: Command, ctx: CliContext): void {
       const store = await ctx.papers({ embedSeed: false });
       const s = await embedBacklog(store, embeddings, embeddings.model, {
         batchSize: opts.batch,
-        progress: (total) => createProgress("embed", total),
+        progress: (total) => ctx.progress("embed", total),
         log: ctx.log,
       });
       ctx.io.out(formatEmbedSummary(embeddings.model, s));

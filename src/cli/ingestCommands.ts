@@ -5,7 +5,6 @@ import { ingestArxivSnapshot } from "../ingest/ingestArxiv.js";
 import { ingestHfDates, ingestHfFiles } from "../ingest/ingestHf.js";
 import { ingestSeedPage } from "../ingest/ingestSeed.js";
 import { dateRange, FeedFormatError } from "../ingest/hfDailyPapers.js";
-import { createProgress } from "../ingest/progress.js";
 import { formatSummary, type IngestSummary } from "../ingest/summary.js";
 import type { CliContext } from "./context.js";
 import { formatEmbedSummary } from "../retrieval/embedBacklog.js";
@@ -15,7 +14,12 @@ import { isoDate, positiveInt } from "./parsers.js";
 export function addIngestCommands(program: Command, ctx: CliContext): void {
   const ingest = program.command("ingest").description("add papers to the collection");
   const report = async (what: string, load: () => Promise<IngestSummary>) => {
-    const collection = { store: await ctx.papers(), embeddings: ctx.embeddings(), log: ctx.log, progress: createProgress };
+    const collection = {
+      store: await ctx.papers(),
+      embeddings: ctx.embeddings(),
+      log: ctx.log,
+      progress: (label: string, total: number) => ctx.progress(label, total),
+    };
     const added = await addToCollection(collection, load);
     ctx.io.out(formatSummary(what, added.summary));
     if (added.mergedSeconds !== undefined) ctx.io.out(`optimized the search indexes in ${added.mergedSeconds.toFixed(1)} s`);
@@ -64,7 +68,7 @@ export function addIngestCommands(program: Command, ctx: CliContext): void {
     .action(async (file: string, opts: { category?: string }) => {
       const store = await ctx.papers();
       await report(`arxiv ${file}`, () =>
-        ingestArxivSnapshot(store, file, { category: opts.category, progress: (total) => createProgress("arxiv", total) }),
+        ingestArxivSnapshot(store, file, { category: opts.category, progress: (total) => ctx.progress("arxiv", total) }),
       );
     });
 }

@@ -1,6 +1,6 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 
-export type { Logger };
+export type { DestinationStream, Logger };
 
 /** Keys that may hold secrets anywhere in a log object are censored. */
 const REDACT = [
@@ -17,8 +17,10 @@ const REDACT = [
   "OPENAI_API_KEY",
 ];
 
-export function createLogger(level = "info", destination: number = 2): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: "[secret]" }, base: undefined }, pino.destination({ fd: destination, sync: true }));
+/** JSON lines to a file descriptor (default: stderr, written synchronously) or to any destination stream. */
+export function createLogger(level = "info", destination: number | DestinationStream = 2): Logger {
+  const to = typeof destination === "number" ? pino.destination({ fd: destination, sync: true }) : destination;
+  return pino({ level, redact: { paths: REDACT, censor: "[secret]" }, base: undefined }, to);
 }
 
 export const silentLogger: Logger = pino({ level: "silent" });

@@ -7,8 +7,11 @@ export interface Progress {
 
 export const noProgress: Progress = { update() {}, stop() {} };
 
+/** Where progress goes: a bar is drawn only on a terminal. */
+export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean };
+
 /** A bar on a terminal; elsewhere (CI, pipes) a plain line every few seconds. */
-export function createProgress(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function createProgress(label: string, total: number, stream: ProgressStream = process.stderr): Progress {
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       { format: `${label} [{bar}] {percentage}% | {info}`, stream, hideCursor: true, etaBuffer: 50 },

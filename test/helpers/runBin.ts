@@ -9,7 +9,11 @@ export interface BinResult {
   stderr: string;
 }
 
-/** Runs the real `paperbot` executable with only the given environment (no keys leak in from the machine). */
+/**
+ * Runs the real `paperbot` executable with only the given environment (no keys leak in from the machine),
+ * in the database's folder. Each call starts node and tsx; where the process itself does not matter, runCli
+ * (./runCli.ts) runs the same command in this process.
+ */
 export function runBin(args: string[], env: Record<string, string>, stdin?: string): Promise<BinResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
