@@ -66,6 +66,7 @@ function tables(store: PaperStore): unknown {
   return {
     papers: db.prepare("SELECT id, arxiv_id, title, abstract, upvotes, source FROM papers ORDER BY rowid").all(),
     names: db.prepare("SELECT kind, key, paper_rowid, upvotes FROM paper_names ORDER BY kind, key, paper_rowid").all(),
+    titles: db.prepare("SELECT title_key, paper_rowid FROM paper_titles ORDER BY title_key, paper_rowid").all(),
   };
 }
 
@@ -83,6 +84,15 @@ function expectConsistent(store: PaperStore): void {
   const titled = db.prepare("SELECT count(*) AS n FROM papers WHERE title LIKE ?").pluck();
   // A word of the synthetic titles: every paper holding it is in the title index.
   expect(indexed.get("membership")).toBe(titled.get("%membership%"));
+  // Every paper can be found by its current title key (a later paper without an arXiv id merges into it).
+  expect(
+    db
+      .prepare(
+        "SELECT count(*) FROM papers p WHERE NOT EXISTS (SELECT 1 FROM paper_titles t WHERE t.title_key = p.title_key AND t.paper_rowid = p.rowid)",
+      )
+      .pluck()
+      .get(),
+  ).toBe(0);
   expect(db.prepare("SELECT value FROM meta WHERE key = 'indexed_through'").get()).toBeUndefined();
 }
 
@@ -124,6 +134,19 @@ describe("bulk loads", () => {
     // The renamed paper is found under its new name only, in both.
     expect(resolvePaper(bulk, "Renamed: Gossip Membership at Scale").best?.paper.id).toBe("9000.00000");
   }, 120_000);
+
+  it("while a load is still to be indexed, a paper without an arXiv id merges into the loaded paper of the same title", () => {
+    const { store } = tempStore();
+    const paper = { title: "Gossip Membership at Scale", abstract: "A study of gossip membership protocols.", authors: ["Ada Lovelace"] };
+    store.startBulkLoad();
+    const loaded = store.bulkTransaction(() => store.upsert({ ...paper, arxivId: "9000.00001", source: "arxiv" }));
+    // Another writer in between, with a seed-page entry: the title is all it has to go by.
+    const seed = store.transaction(() => store.upsert({ ...paper, title: "Gossip membership at scale", authors: [], source: "seed" }));
+    store.finishBulkLoad();
+    expect(seed.id).toBe(loaded.id);
+    expect(store.count()).toBe(1);
+    expect(store.getByTitle("gossip membership at scale")?.arxivId).toBe("9000.00001");
+  });
 
   it("a load killed half way (kill -9) leaves a database whose search and names are whole after the next open", async () => {
     const dir = tempDir();

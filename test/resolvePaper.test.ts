@@ -215,6 +215,18 @@ describe("autocomplete", () => {
     expect(votes[0]).toBe(Math.max(...store.all().map((p) => p.upvotes)));
   });
 
+  it("fills the empty-prefix list with the newest papers when few have upvotes", () => {
+    const { store } = tempStore();
+    store.transaction(() => {
+      for (let i = 0; i < 40; i++) store.upsert(paper(`Unvoted paper ${i}`, { upvotes: 0 }));
+      for (const [i, upvotes] of [7, 30, 12].entries()) store.upsert(paper(`Voted paper ${i}`, { upvotes }));
+      store.upsert(paper("Unvoted paper, the newest", { upvotes: 0 }));
+    });
+    const titles = autocomplete(store, "").map((s) => store.get(s.id)!.title);
+    expect(titles.slice(0, 5)).toEqual(["Voted paper 1", "Voted paper 2", "Voted paper 0", "Unvoted paper, the newest", "Unvoted paper 39"]);
+    expect(titles).toHaveLength(25);
+  });
+
   it("ranks a prefix shared by more names than it sorts at once by upvotes from the index", () => {
     const { store } = tempStore();
     store.transaction(() => {

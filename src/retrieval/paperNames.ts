@@ -56,7 +56,14 @@ export class PaperNames {
          SELECT n.paper_rowid FROM votes CROSS JOIN paper_names n INDEXED BY paper_names_votes
          WHERE n.kind = @kind AND n.upvotes = votes.v AND n.key >= @lo AND n.key < @hi LIMIT @limit`,
       ),
-      popular: st("SELECT rowid AS paper_rowid FROM papers ORDER BY upvotes DESC, rowid DESC LIMIT ?"),
+      // The upvotes index holds only upvoted papers (migration 9): the most upvoted of those, else the newest of the rest.
+      popular: st(
+        `SELECT paper_rowid FROM (
+           SELECT * FROM (SELECT rowid AS paper_rowid, upvotes FROM papers WHERE upvotes > 0 ORDER BY upvotes DESC, rowid DESC LIMIT @limit)
+           UNION ALL
+           SELECT * FROM (SELECT rowid AS paper_rowid, upvotes FROM papers WHERE NOT upvotes > 0 ORDER BY rowid DESC LIMIT @limit)
+         ) ORDER BY upvotes DESC, paper_rowid DESC LIMIT @limit`,
+      ),
       wordPrefix: st(
         `SELECT p.rowid AS paper_rowid FROM
            (SELECT rowid FROM paper_title_words WHERE paper_title_words MATCH ? ORDER BY rowid DESC LIMIT ${WORD_WINDOW}) w
@@ -98,7 +105,7 @@ export class PaperNames {
 
   /** The most upvoted papers, newest first among equals. */
   popular(limit: number): number[] {
-    return this.ids("popular", limit);
+    return this.ids("popular", { limit });
   }
 
   /** Titles matching an FTS5 expression of prefix terms; the newest WORD_WINDOW matches, by upvotes. */

@@ -1,8 +1,8 @@
 import { writeTransaction, type Db } from "./db.js";
 
 /**
- * Papers with a rowid above meta 'indexed_through' are not yet in papers_fts, paper_title_words
- * or paper_names; the triggers (migration 8) skip them. A bulk load sets the mark before its first
+ * Papers with a rowid above meta 'indexed_through' are not yet in papers_fts, paper_title_words,
+ * paper_names or (those with an arXiv id) paper_titles; the triggers (migrations 8 and 9) skip them. A bulk load sets the mark before its first
  * insert, in the same transaction, and `catchUpIndexes` indexes what is above it set-based and
  * removes it. A load killed in between leaves the mark, so the next open or ingest finishes the job.
  */
@@ -39,6 +39,7 @@ export function catchUpIndexes(db: Db, rows = CATCH_UP_ROWS): number {
      SELECT kind, key, paper_rowid, upvotes FROM paper_name_keys WHERE paper_rowid > @from AND paper_rowid <= @to
      ORDER BY kind, key, paper_rowid`,
   );
+  const titles = sql(`INSERT OR IGNORE INTO paper_titles (title_key, paper_rowid) SELECT title_key, rowid ${range} ORDER BY title_key, rowid`);
   const bump = sql("UPDATE meta SET value = value + 1 WHERE key = 'papers_version'");
   const move = sql("UPDATE meta SET value = ? WHERE key = ?");
   const drop = sql("DELETE FROM meta WHERE key = ?");
@@ -54,6 +55,7 @@ export function catchUpIndexes(db: Db, rows = CATCH_UP_ROWS): number {
         fts.run(span);
         words.run(span);
         names.run(span);
+        titles.run(span);
         bump.run();
         indexed += to - from;
       }

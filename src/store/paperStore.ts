@@ -4,7 +4,7 @@ import type { Paper, PaperInput } from "./paper.js";
 import { normalizeTitle, slugify } from "./paperId.js";
 import { CONTENT_COLUMNS, rowToPaper, type ContentColumns, type PaperRow } from "./paperRow.js";
 import { mergePaper } from "./mergePaper.js";
-import { catchUpIndexes, suspendIndexing } from "./bulkIndex.js";
+import { catchUpIndexes, indexedThrough, suspendIndexing } from "./bulkIndex.js";
 
 export type UpsertOutcome = "added" | "updated" | "unchanged";
 
@@ -28,6 +28,7 @@ const MERGE_STEP_PAGES = 2000;
 export class PaperStore {
   private readonly byArxiv: Statement<[string], PaperRow>;
   private readonly byTitleKey: Statement<[string], PaperRow>;
+  private readonly byTitleKeyUnindexed: Statement<[string], PaperRow>;
   private readonly byId: Statement<[string], PaperRow>;
   private readonly idTaken: Statement<[string], { n: number }>;
   private readonly insert: Statement<Record<string, unknown>>;
@@ -40,6 +41,11 @@ export class PaperStore {
       `SELECT p.* FROM paper_titles t JOIN papers p ON p.rowid = t.paper_rowid
        WHERE t.title_key = ? ORDER BY p.arxiv_id IS NOT NULL, p.title_key = t.title_key DESC, p.rowid LIMIT 1`,
     );
+    // Papers a bulk load added (all with an arXiv id) are in paper_titles only after its catch-up.
+    this.byTitleKeyUnindexed = db.prepare(
+      `SELECT * FROM papers WHERE rowid > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'indexed_through')
+       AND title_key = ? ORDER BY rowid LIMIT 1`,
+    );
     this.byId = db.prepare("SELECT * FROM papers WHERE id = ?");
     this.idTaken = db.prepare("SELECT count(*) AS n FROM papers WHERE id = ?");
     this.insert = db.prepare(`INSERT INTO papers (id, ${COLS}, first_seen_at, updated_at) VALUES (@id, ${PARAMS}, @now, @now)`);
@@ -50,7 +56,8 @@ export class PaperStore {
     const existing = this.findMatch(input);
     const merged = mergePaper(input, existing);
     if (!existing) {
-      const id = this.freshId(input.arxivId ?? slugify(merged.title));
+      // No paper has this arXiv id (findMatch looked), and no other paper's id can be one: slugs have no '.' or '/'.
+      const id = input.arxivId ?? this.freshId(slugify(merged.title));
       this.insert.run({ id, ...merged, now });
       return { outcome: "added", id };
     }
@@ -181,7 +188,7 @@ export class PaperStore {
       ).map((r) => [r.source, r.n]),
     );
     const range = (col: string) => {
-      const r = this.db.prepare(`SELECT min(${col}) AS first, max(${col}) AS last FROM papers`).get() as {
+      const r = this.db.prepare(`SELECT min(${col}) AS first, max(${col}) AS last FROM papers WHERE ${col} IS NOT NULL`).get() as {
         first: string | null;
         last: string | null;
       };
@@ -207,9 +214,16 @@ export class PaperStore {
       const hit = this.byArxiv.get(input.arxivId);
       if (hit) return hit;
     }
-    const byTitle = this.byTitleKey.get(normalizeTitle(input.title));
+    const key = normalizeTitle(input.title);
+    const byTitle = this.byTitleKey.get(key);
     if (byTitle && (byTitle.arxiv_id === null || !input.arxivId)) return byTitle;
+    // Only a paper without an arXiv id merges into one that has one by title; rare enough during a bulk load to scan for.
+    if (!byTitle && !input.arxivId && this.bulkLoadPending()) return this.byTitleKeyUnindexed.get(key);
     return undefined;
+  }
+
+  private bulkLoadPending(): boolean {
+    return indexedThrough(this.db) !== undefined;
   }
 
   private freshId(base: string): string {
