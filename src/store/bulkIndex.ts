@@ -2,9 +2,10 @@ import { writeTransaction, type Db } from "./db.js";
 
 /**
  * Papers with a rowid above meta 'indexed_through' are not yet in papers_fts, paper_title_words,
- * paper_names or (those with an arXiv id) paper_titles; the triggers (migrations 8 and 9) skip them. A bulk load sets the mark before its first
- * insert, in the same transaction, and `catchUpIndexes` indexes what is above it set-based and
- * removes it. A load killed in between leaves the mark, so the next open or ingest finishes the job.
+ * paper_names or (those with an arXiv id) paper_titles; the triggers (migrations 8 and 9) skip
+ * them. A bulk load sets the mark before its first insert, in the same transaction, and
+ * `catchUpIndexes` indexes what is above it set-based and removes it. A load killed in between
+ * leaves the mark, so the next open or ingest finishes the job.
  */
 const MARK = "indexed_through";
 

@@ -4,7 +4,7 @@ import type { Paper, PaperInput } from "./paper.js";
 import { normalizeTitle, slugify } from "./paperId.js";
 import { CONTENT_COLUMNS, rowToPaper, type ContentColumns, type PaperRow } from "./paperRow.js";
 import { mergePaper } from "./mergePaper.js";
-import { catchUpIndexes, indexedThrough, suspendIndexing } from "./bulkIndex.js";
+import { catchUpIndexes, suspendIndexing } from "./bulkIndex.js";
 
 export type UpsertOutcome = "added" | "updated" | "unchanged";
 
@@ -42,6 +42,7 @@ export class PaperStore {
        WHERE t.title_key = ? ORDER BY p.arxiv_id IS NOT NULL, p.title_key = t.title_key DESC, p.rowid LIMIT 1`,
     );
     // Papers a bulk load added (all with an arXiv id) are in paper_titles only after its catch-up.
+    // Without a pending load the mark is NULL and the rowid range is empty: nothing is read.
     this.byTitleKeyUnindexed = db.prepare(
       `SELECT * FROM papers WHERE rowid > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'indexed_through')
        AND title_key = ? ORDER BY rowid LIMIT 1`,
@@ -218,12 +219,8 @@ export class PaperStore {
     const byTitle = this.byTitleKey.get(key);
     if (byTitle && (byTitle.arxiv_id === null || !input.arxivId)) return byTitle;
     // Only a paper without an arXiv id merges into one that has one by title; rare enough during a bulk load to scan for.
-    if (!byTitle && !input.arxivId && this.bulkLoadPending()) return this.byTitleKeyUnindexed.get(key);
+    if (!byTitle && !input.arxivId) return this.byTitleKeyUnindexed.get(key);
     return undefined;
-  }
-
-  private bulkLoadPending(): boolean {
-    return indexedThrough(this.db) !== undefined;
   }
 
   private freshId(base: string): string {
