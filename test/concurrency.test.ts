@@ -64,8 +64,11 @@ function papersIn(file: string): unknown[] {
   }
 }
 
-/** Starts `n` processes, waits until each is ready, then has them all open `file` at once; their last lines. */
-async function openAtOnce(file: string, n: number): Promise<string[]> {
+/**
+ * Starts `n` processes, waits until each is ready, then has them all open `file` at once; their last lines.
+ * `whileOpening` runs once they have been told to open.
+ */
+async function openAtOnce(file: string, n: number, whileOpening?: () => Promise<void>): Promise<string[]> {
   const child = path.resolve(import.meta.dirname, "helpers/openDbOnCue.ts");
   const kids = Array.from({ length: n }, () => {
     const p = spawn(process.execPath, ["--import", "tsx", child], { env: { PATH: process.env.PATH ?? "", PAPERBOT_DB: file } });
@@ -81,6 +84,7 @@ async function openAtOnce(file: string, n: number): Promise<string[]> {
   });
   await Promise.all(kids.map((k) => k.ready));
   for (const k of kids) k.p.stdin.end("go\n");
+  await whileOpening?.();
   return Promise.all(kids.map((k) => k.done));
 }
 
@@ -122,6 +126,23 @@ describe("several processes on one database file", () => {
       });
       for (const ch of channels) expect(w.discord.messages(ch), `channel ${ch}`).toHaveLength(1);
       expect(runs.filter((r) => /the collection was empty/.test(r.stderr))).toHaveLength(1);
+    },
+    SLOW,
+  );
+
+  it(
+    "open a new file while another process still holds it in its first, rollback-journal transaction: waits, then opens",
+    async () => {
+      const file = path.join(tempDir(), "creating.db");
+      const creator = new Database(file);
+      creator.exec("BEGIN; CREATE TABLE t (x); ");
+      const opened = await openAtOnce(file, 1, async () => {
+        // Long enough for the opener to reach its switch to WAL and find the file locked.
+        await new Promise((r) => setTimeout(r, 500));
+        creator.exec("COMMIT");
+        creator.close();
+      });
+      expect(opened).toEqual(["opened (exit 0)"]);
     },
     SLOW,
   );

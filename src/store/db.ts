@@ -20,7 +20,7 @@ export function openDb(file: string): Db {
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   try {
     refuseNewer(file, schemaVersion(db));
-    db.pragma("journal_mode = WAL");
+    enableWal(db);
     db.pragma("foreign_keys = ON");
     db.pragma("synchronous = NORMAL");
     sqliteVec.load(db);
@@ -31,6 +31,26 @@ export function openDb(file: string): Db {
   }
   return db;
 }
+
+/**
+ * Switching a new file to WAL takes an exclusive lock without calling the busy handler, so a process
+ * opening the file while another is still creating it gets "database is locked" at once. It waits
+ * here instead, as long as any other write would.
+ */
+function enableWal(db: Db): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (err) {
+      if (!isBusy(err) || Date.now() > deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+}
+
+const isBusy = (err: unknown) => err instanceof Database.SqliteError && err.code.startsWith("SQLITE_BUSY");
 
 /**
  * Runs `fn` in a transaction that takes the write lock at BEGIN. A deferred transaction that reads
