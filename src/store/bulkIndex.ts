@@ -9,6 +9,9 @@ import { writeTransaction, type Db } from "./db.js";
  */
 const MARK = "indexed_through";
 
+/** FTS5's default. */
+const FTS5_AUTOMERGE = 4;
+
 /** Papers one catch-up transaction indexes: about a second of work, so other writers get in between. */
 export const CATCH_UP_ROWS = 20_000;
 
@@ -41,6 +44,13 @@ export function catchUpIndexes(db: Db, rows = CATCH_UP_ROWS): number {
      ORDER BY kind, key, paper_rowid`,
   );
   const titles = sql(`INSERT OR IGNORE INTO paper_titles (title_key, paper_rowid) SELECT title_key, rowid ${range} ORDER BY title_key, rowid`);
+  // FTS5's automerge would merge each step's new segment into the ones before it, rewriting the
+  // growing index over and over; the merge after a bulk load (optimizeIndexes) merges them all once.
+  // Off until the last step; crisismerge still caps the segments a search reads meanwhile.
+  // The value is written into the SQL: FTS5 takes only an integer, and a bound JS number is a real.
+  const automerge = (n: number) => {
+    for (const t of ["papers_fts", "paper_title_words"]) sql(`INSERT INTO ${t} (${t}, rank) VALUES ('automerge', ${n})`).run();
+  };
   const bump = sql("UPDATE meta SET value = value + 1 WHERE key = 'papers_version'");
   const move = sql("UPDATE meta SET value = ? WHERE key = ?");
   const drop = sql("DELETE FROM meta WHERE key = ?");
@@ -52,6 +62,7 @@ export function catchUpIndexes(db: Db, rows = CATCH_UP_ROWS): number {
       const max = last.get() as number;
       const to = Math.min(max, from + rows);
       const span = { from, to };
+      automerge(to >= max ? FTS5_AUTOMERGE : 0);
       if (to > from) {
         fts.run(span);
         words.run(span);
