@@ -245,6 +245,24 @@ describe("autocomplete", () => {
     expect(votes).toEqual(top);
   });
 
+  it("in a busy prefix with few upvoted names, lists those by upvotes and then the rest by name", () => {
+    const { store } = tempStore();
+    const voted = [3, 40, 9];
+    store.transaction(() => {
+      for (let i = 0; i < RANK_WINDOW + 200; i++) store.upsert(paper(`Bulkload ${String(i).padStart(4, "0")}: Paper number ${i}`, { upvotes: 0 }));
+      for (const [i, upvotes] of voted.entries()) store.upsert(paper(`Bulkload voted ${i}: A paper people liked`, { upvotes }));
+    });
+    const names = autocomplete(store, "bulkload").map((s) => s.name);
+    expect(names.slice(0, 5)).toEqual([
+      "Bulkload voted 1: A paper people liked",
+      "Bulkload voted 2: A paper people liked",
+      "Bulkload voted 0: A paper people liked",
+      "Bulkload 0000: Paper number 0",
+      "Bulkload 0001: Paper number 1",
+    ]);
+    expect(names).toHaveLength(25);
+  });
+
   it("sees papers as they are ingested, renamed and upvoted", async () => {
     const store = await seeded();
     expect(autocomplete(store, "zepp")).toEqual([]);

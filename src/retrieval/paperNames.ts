@@ -46,15 +46,20 @@ export class PaperNames {
       // A loose index scan: one seek per distinct upvote count, highest first, each then a key range
       // inside that count. The CTE lists the counts in descending order (its queue is FIFO) and the
       // CROSS JOIN keeps it the outer loop, so rows come out by votes without sorting the whole range.
+      // The index holds upvoted names only (migration 10); `unvoted` reads the rest.
       byVotes: st(
         `WITH RECURSIVE votes (v) AS (
-           SELECT max(upvotes) FROM paper_names WHERE kind = @kind
+           SELECT max(upvotes) FROM paper_names WHERE kind = @kind AND upvotes > 0
            UNION ALL
-           SELECT (SELECT max(upvotes) FROM paper_names WHERE kind = @kind AND upvotes < votes.v) FROM votes
+           SELECT (SELECT max(upvotes) FROM paper_names WHERE kind = @kind AND upvotes > 0 AND upvotes < votes.v) FROM votes
            WHERE votes.v IS NOT NULL
          )
          SELECT n.paper_rowid FROM votes CROSS JOIN paper_names n INDEXED BY paper_names_votes
-         WHERE n.kind = @kind AND n.upvotes = votes.v AND n.key >= @lo AND n.key < @hi LIMIT @limit`,
+         WHERE n.kind = @kind AND n.upvotes > 0 AND n.upvotes = votes.v AND n.key >= @lo AND n.key < @hi LIMIT @limit`,
+      ),
+      unvoted: st(
+        `SELECT paper_rowid FROM paper_names WHERE kind = @kind AND key >= @lo AND key < @hi AND NOT upvotes > 0
+         ORDER BY key, paper_rowid LIMIT @limit`,
       ),
       // The upvotes index holds only upvoted papers (migration 9): the most upvoted of those, else the newest of the rest.
       popular: st(
@@ -99,8 +104,10 @@ export class PaperNames {
     const range = { kind, lo: prefix, hi: end, limit };
     if (n <= RANK_WINDOW) return this.ids("rankRange", range);
     const exact = this.exact(kind, prefix, limit);
-    const rest = this.ids("byVotes", { ...range, limit: limit + exact.length });
-    return [...new Set([...exact, ...rest])].slice(0, limit);
+    const want = limit + exact.length;
+    const voted = this.ids("byVotes", { ...range, limit: want });
+    const unvoted = voted.length < want ? this.ids("unvoted", { ...range, limit: want - voted.length }) : [];
+    return [...new Set([...exact, ...voted, ...unvoted])].slice(0, limit);
   }
 
   /** The most upvoted papers, newest first among equals. */

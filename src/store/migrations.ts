@@ -353,4 +353,11 @@ export const migrations: string[] = [
   -- a catch-up step in one segment instead of dozens, a fifth less work for the index build.
   INSERT INTO papers_fts (papers_fts, rank) VALUES ('hashsize', 33554432);
   `,
+  `
+  -- Names by upvotes hold only upvoted papers, as papers_upvotes does: the others (every paper of an
+  -- arXiv dump) are read in key order from the primary key, so a bulk load writes one index of titles
+  -- fewer (at a million papers, a tenth of its catch-up).
+  DROP INDEX paper_names_votes;
+  CREATE INDEX paper_names_votes ON paper_names (kind, upvotes, key) WHERE upvotes > 0;
+  `,
 ];
