@@ -12,8 +12,12 @@ const MARK = "indexed_through";
 /** FTS5's default. */
 const FTS5_AUTOMERGE = 4;
 
-/** Papers one catch-up transaction indexes: about a second of work, so other writers get in between. */
-export const CATCH_UP_ROWS = 20_000;
+/**
+ * Papers one catch-up transaction indexes, so other writers get in between: 1 s of work at 200k papers,
+ * 2.5 s at a million (well inside their busy timeout). Each step rewrites the index pages it touches,
+ * so fewer, larger steps are cheaper (at a million papers, 20k rows a step took 10% longer).
+ */
+export const CATCH_UP_ROWS = 50_000;
 
 export function indexedThrough(db: Db): number | undefined {
   const r = db.prepare("SELECT CAST(value AS INTEGER) AS v FROM meta WHERE key = ?").get(MARK) as { v: number } | undefined;
