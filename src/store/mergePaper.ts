@@ -20,8 +20,11 @@ const clean = (s: string | undefined, max: number) => {
 const pick = <T>(newer: boolean, value: T | undefined | null, stored: T | null | undefined): T | null =>
   newer ? (value ?? stored ?? null) : (stored ?? value ?? null);
 
-/** The columns for `input` merged over what is stored (`existing`, if any). Fields the input lacks keep their stored value. */
-export function mergePaper(input: PaperInput, existing?: ContentColumns): ContentColumns {
+/**
+ * The columns for `input` merged over what is stored (`existing`, if any). Fields the input lacks keep their stored value.
+ * `inputKey`, if the caller has it, is `normalizeTitle(input.title)`, so it is not computed twice.
+ */
+export function mergePaper(input: PaperInput, existing?: ContentColumns, inputKey?: string): ContentColumns {
   const links = { ...(input.arxivId ? arxivLinks(input.arxivId) : {}), ...input.links };
   const newer = !existing || RANK[input.source] >= RANK[existing.source];
   const title = clean(input.title, STORED_MAX.title) ?? existing?.title ?? "";
@@ -35,7 +38,7 @@ export function mergePaper(input: PaperInput, existing?: ContentColumns): Conten
   return {
     arxiv_id: pick(newer, input.arxivId, existing?.arxiv_id),
     title: chosenTitle,
-    title_key: normalizeTitle(chosenTitle),
+    title_key: inputKey !== undefined && chosenTitle === input.title ? inputKey : normalizeTitle(chosenTitle),
     abstract: newer || !existing ? abstract : existing.abstract,
     authors: JSON.stringify(keepAuthors),
     author_count: Math.max(takeInput ? authors.length : keepAuthors.length, input.authorCount ?? existing?.author_count ?? 0),
