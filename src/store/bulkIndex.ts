@@ -31,7 +31,7 @@ export function suspendIndexing(db: Db): void {
 
 /**
  * Indexes papers above the mark, at most `rows` per call in one write transaction, moving the mark up
- * and removing it once it reaches the last paper. Any process or thread may run it at any time (a
+ * and removing it once it reaches the last paper. Any process may run it at any time (a
  * concurrent one only finds less to do): each step re-reads the mark inside its transaction.
  */
 export class CatchUp {
@@ -63,12 +63,6 @@ export class CatchUp {
       move: sql("UPDATE meta SET value = ? WHERE key = ?"),
       drop: sql("DELETE FROM meta WHERE key = ?"),
     };
-  }
-
-  /** Papers waiting to be indexed (read without a lock: a hint, not a promise). */
-  pending(): number {
-    const from = this.s.mark.get(MARK) as number | undefined;
-    return from === undefined ? 0 : (this.s.last.get() as number) - from;
   }
 
   /** One step; how many papers it indexed, and whether none are left. */
