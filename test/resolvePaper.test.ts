@@ -4,14 +4,15 @@ import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import fs from "node:fs";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { parseSeedPage } from "../src/ingest/parseSeedPage.js";
-import { emptySummary, upsertBatch } from "../src/ingest/summary.js";
 import { autocomplete, MAX_NAME_LENGTH, MAX_SUGGESTIONS } from "../src/retrieval/autocomplete.js";
 import { RANK_WINDOW } from "../src/retrieval/paperNames.js";
 import { MIN_CONFIDENCE, resolvePaper } from "../src/retrieval/resolvePaper.js";
 import { migrations } from "../src/store/migrations.js";
 import { openStore } from "../src/store/openStore.js";
 import type { PaperInput } from "../src/store/paper.js";
-import { PaperStore } from "../src/store/paperStore.js";
+import { mergePaper } from "../src/store/mergePaper.js";
+import { CONTENT_COLUMNS } from "../src/store/paperRow.js";
+import type { PaperStore } from "../src/store/paperStore.js";
 import { corpusDir, seedPage, tempDir, tempStore } from "./helpers/tmp.js";
 
 async function seeded(opts: { corpus?: boolean } = {}): Promise<PaperStore> {
@@ -295,7 +296,12 @@ describe("autocomplete", () => {
     for (let v = 0; v < before; v++) db.exec(migrations[v]!);
     db.pragma(`user_version = ${before}`);
     // The papers as that older version stored them (its schema has none of the later tables).
-    upsertBatch(new PaperStore(db), parseSeedPage(fs.readFileSync(seedPage, "utf8")).papers, emptySummary());
+    const insert = db.prepare(
+      `INSERT INTO papers (id, ${CONTENT_COLUMNS.join(", ")}, first_seen_at, updated_at)
+       VALUES (@id, ${CONTENT_COLUMNS.map((c) => `@${c}`).join(", ")}, @now, @now)`,
+    );
+    for (const [i, p] of parseSeedPage(fs.readFileSync(seedPage, "utf8")).papers.entries())
+      insert.run({ id: p.arxivId ?? `seed-${i}`, ...mergePaper(p), now: "2026-01-01T00:00:00.000Z" });
     db.close();
 
     const store = openStore(file);

@@ -2,7 +2,7 @@ import { writeTransaction, type Db } from "./db.js";
 
 /**
  * Papers with a rowid above meta 'indexed_through' are not yet in papers_fts, paper_title_words,
- * paper_names or (those with an arXiv id) paper_titles; the triggers (migrations 8 and 9) skip
+ * or paper_names; the triggers (migrations 8, 9 and 11) skip
  * them. A bulk load sets the mark before its first insert, in the same transaction, and
  * `catchUpIndexes` indexes what is above it set-based and removes it. A load killed in between
  * leaves the mark, so the next open or ingest finishes the job.
@@ -51,7 +51,6 @@ export class CatchUp {
          SELECT kind, key, paper_rowid, upvotes FROM paper_name_keys WHERE paper_rowid > @from AND paper_rowid <= @to
          ORDER BY kind, key, paper_rowid`,
       ),
-      titles: sql(`INSERT OR IGNORE INTO paper_titles (title_key, paper_rowid) SELECT title_key, rowid ${range} ORDER BY title_key, rowid`),
       // FTS5's automerge would merge each step's new segment into the ones before it, rewriting the
       // growing index over and over; the merge after a bulk load (optimizeIndexes) merges them all once.
       // Off until the last step; crisismerge still caps the segments a search reads meanwhile.
@@ -79,7 +78,6 @@ export class CatchUp {
         s.fts.run(span);
         s.words.run(span);
         s.names.run(span);
-        s.titles.run(span);
         s.bump.run();
       }
       if (to >= max) s.drop.run(MARK);

@@ -26,7 +26,8 @@ const MERGE_STEP_PAGES = 2000;
 /** The paper table: idempotent upserts that merge a seed entry with its feed twin, and lookups. */
 export class PaperStore {
   private readonly byArxiv: Statement<[string], PaperRow>;
-  private readonly byTitleKey: Statement<[string], PaperRow>;
+  private readonly byTitleWithoutArxiv: Statement<[string], PaperRow>;
+  private readonly byTitleKey: Statement<[{ key: string }], PaperRow>;
   private readonly byTitleKeyUnindexed: Statement<[string], PaperRow>;
   private readonly byId: Statement<[string], PaperRow>;
   private readonly idTaken: Statement<[string], { n: number }>;
@@ -35,12 +36,23 @@ export class PaperStore {
 
   constructor(readonly db: Db) {
     this.byArxiv = db.prepare("SELECT * FROM papers WHERE arxiv_id = ?");
-    // A feed paper merges only into an entry that has no arXiv id yet (a seed entry).
-    this.byTitleKey = db.prepare(
+    // paper_titles holds the title keys of papers without an arXiv id and every key a paper had before
+    // a rename (migration 11); a paper's current key is also in paper_names, without its spaces.
+    // A feed paper merges by title only into an entry that has no arXiv id yet (a seed entry).
+    this.byTitleWithoutArxiv = db.prepare(
       `SELECT p.* FROM paper_titles t JOIN papers p ON p.rowid = t.paper_rowid
-       WHERE t.title_key = ? ORDER BY p.arxiv_id IS NOT NULL, p.title_key = t.title_key DESC, p.rowid LIMIT 1`,
+       WHERE t.title_key = ? AND p.arxiv_id IS NULL ORDER BY p.title_key = t.title_key DESC, p.rowid LIMIT 1`,
     );
-    // Papers a bulk load added (all with an arXiv id) are in paper_titles only after its catch-up.
+    this.byTitleKey = db.prepare(
+      `SELECT p.* FROM (
+         SELECT paper_rowid FROM paper_titles WHERE title_key = @key
+         UNION
+         SELECT n.paper_rowid FROM paper_names n JOIN papers q ON q.rowid = n.paper_rowid
+         WHERE n.kind = 'title' AND n.key = replace(@key, ' ', '') AND q.title_key = @key
+       ) m JOIN papers p ON p.rowid = m.paper_rowid
+       ORDER BY p.arxiv_id IS NOT NULL, p.title_key = @key DESC, p.rowid LIMIT 1`,
+    );
+    // Papers a bulk load added (all with an arXiv id) are in paper_names only after its catch-up.
     // Without a pending load the mark is NULL and the rowid range is empty: nothing is read.
     this.byTitleKeyUnindexed = db.prepare(
       `SELECT * FROM papers WHERE rowid > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'indexed_through')
@@ -136,7 +148,7 @@ export class PaperStore {
   }
 
   getByTitle(title: string): Paper | undefined {
-    const row = this.byTitleKey.get(normalizeTitle(title));
+    const row = this.byTitleKey.get({ key: normalizeTitle(title) });
     return row ? rowToPaper(row) : undefined;
   }
 
@@ -215,15 +227,9 @@ export class PaperStore {
 
   /** `key`: the input title's normalized key. */
   private findMatch(input: PaperInput, key: string): PaperRow | undefined {
-    if (input.arxivId) {
-      const hit = this.byArxiv.get(input.arxivId);
-      if (hit) return hit;
-    }
-    const byTitle = this.byTitleKey.get(key);
-    if (byTitle && (byTitle.arxiv_id === null || !input.arxivId)) return byTitle;
-    // Only a paper without an arXiv id merges into one that has one by title; rare enough during a bulk load to scan for.
-    if (!byTitle && !input.arxivId) return this.byTitleKeyUnindexed.get(key);
-    return undefined;
+    if (input.arxivId) return this.byArxiv.get(input.arxivId) ?? this.byTitleWithoutArxiv.get(key);
+    // A paper without an arXiv id merges into any paper of its title; the rows of a pending bulk load are scanned for.
+    return this.byTitleKey.get({ key }) ?? this.byTitleKeyUnindexed.get(key);
   }
 
   private freshId(base: string): string {
