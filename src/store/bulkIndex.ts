@@ -1,11 +1,11 @@
 import { writeTransaction, type Db } from "./db.js";
 
 /**
- * Papers with a rowid above meta 'indexed_through' are not yet in papers_fts, paper_title_words,
- * or paper_names; the triggers (migrations 8, 9 and 11) skip
- * them. A bulk load sets the mark before its first insert, in the same transaction, and
- * `catchUpIndexes` indexes what is above it set-based and removes it. A load killed in between
- * leaves the mark, so the next open or ingest finishes the job.
+ * Papers with a rowid above meta 'indexed_through' are not yet in papers_fts, paper_title_words
+ * or paper_names; the triggers (migrations 8, 9 and 11) skip them. A bulk load sets the mark
+ * before its first insert, in the same transaction, and `catchUpIndexes` indexes what is above it
+ * set-based and removes it. A load killed in between leaves the mark, so the next open or ingest
+ * finishes the job.
  */
 const MARK = "indexed_through";
 
@@ -30,70 +30,52 @@ export function suspendIndexing(db: Db): void {
 }
 
 /**
- * Indexes papers above the mark, at most `rows` per call in one write transaction, moving the mark up
- * and removing it once it reaches the last paper. Any process may run it at any time (a
- * concurrent one only finds less to do): each step re-reads the mark inside its transaction.
+ * Indexes every paper above the mark, CATCH_UP_ROWS per write transaction, moving the mark up
+ * each time and removing it with the last step. Any process may run it at any time (a concurrent
+ * one only finds less to do): each step re-reads the mark inside its transaction.
  */
-export class CatchUp {
-  private readonly s;
-
-  constructor(private readonly db: Db) {
-    const sql = (q: string) => db.prepare(q);
-    const range = "FROM papers WHERE rowid > @from AND rowid <= @to";
-    this.s = {
-      mark: sql("SELECT CAST(value AS INTEGER) AS v FROM meta WHERE key = ?").pluck(),
-      last: sql("SELECT coalesce(max(rowid), 0) FROM papers").pluck(),
-      fts: sql(`INSERT INTO papers_fts (rowid, title, abstract) SELECT rowid, title, abstract ${range}`),
-      words: sql(`INSERT INTO paper_title_words (rowid, title) SELECT rowid, title ${range}`),
-      // In key order, so the index B-trees are appended to instead of written at random pages.
-      names: sql(
-        `INSERT OR IGNORE INTO paper_names (kind, key, paper_rowid, upvotes)
-         SELECT kind, key, paper_rowid, upvotes FROM paper_name_keys WHERE paper_rowid > @from AND paper_rowid <= @to
-         ORDER BY kind, key, paper_rowid`,
-      ),
-      // FTS5's automerge would merge each step's new segment into the ones before it, rewriting the
-      // growing index over and over; the merge after a bulk load (optimizeIndexes) merges them all once.
-      // Off until the last step; crisismerge still caps the segments a search reads meanwhile.
-      // The value is written into the SQL: FTS5 takes only an integer, and a bound JS number is a real.
-      automerge: [0, FTS5_AUTOMERGE].map((n) =>
-        ["papers_fts", "paper_title_words"].map((t) => sql(`INSERT INTO ${t} (${t}, rank) VALUES ('automerge', ${n})`)),
-      ),
-      bump: sql("UPDATE meta SET value = value + 1 WHERE key = 'papers_version'"),
-      move: sql("UPDATE meta SET value = ? WHERE key = ?"),
-      drop: sql("DELETE FROM meta WHERE key = ?"),
-    };
-  }
-
-  /** One step; how many papers it indexed, and whether none are left. */
-  step(rows = CATCH_UP_ROWS): { indexed: number; done: boolean } {
-    const s = this.s;
-    return writeTransaction(this.db, () => {
-      const from = s.mark.get(MARK) as number | undefined;
-      if (from === undefined) return { indexed: 0, done: true };
-      const max = s.last.get() as number;
-      const to = Math.min(max, from + rows);
-      const span = { from, to };
-      for (const a of s.automerge[to >= max ? 1 : 0]!) a.run();
-      if (to > from) {
-        s.fts.run(span);
-        s.words.run(span);
-        s.names.run(span);
-        s.bump.run();
-      }
-      if (to >= max) s.drop.run(MARK);
-      else s.move.run(String(to), MARK);
-      return { indexed: to - from, done: to >= max };
-    });
-  }
-}
-
-/** Indexes every paper above the mark, CATCH_UP_ROWS per write transaction (see CatchUp). */
 export function catchUpIndexes(db: Db, rows = CATCH_UP_ROWS): number {
-  const c = new CatchUp(db);
+  const sql = (s: string) => db.prepare(s);
+  const mark = sql("SELECT CAST(value AS INTEGER) AS v FROM meta WHERE key = ?").pluck();
+  const last = sql("SELECT coalesce(max(rowid), 0) FROM papers").pluck();
+  const range = "FROM papers WHERE rowid > @from AND rowid <= @to";
+  const fts = sql(`INSERT INTO papers_fts (rowid, title, abstract) SELECT rowid, title, abstract ${range}`);
+  const words = sql(`INSERT INTO paper_title_words (rowid, title) SELECT rowid, title ${range}`);
+  // In key order, so the index B-trees are appended to instead of written at random pages.
+  const names = sql(
+    `INSERT OR IGNORE INTO paper_names (kind, key, paper_rowid, upvotes)
+     SELECT kind, key, paper_rowid, upvotes FROM paper_name_keys WHERE paper_rowid > @from AND paper_rowid <= @to
+     ORDER BY kind, key, paper_rowid`,
+  );
+  // FTS5's automerge would merge each step's new segment into the ones before it, rewriting the
+  // growing index over and over; the merge after a bulk load (optimizeIndexes) merges them all once.
+  // Off until the last step; crisismerge still caps the segments a search reads meanwhile.
+  // The value is written into the SQL: FTS5 takes only an integer, and a bound JS number is a real.
+  const automerge = (n: number) => ["papers_fts", "paper_title_words"].map((t) => sql(`INSERT INTO ${t} (${t}, rank) VALUES ('automerge', ${n})`));
+  const [automergeOff, automergeOn] = [automerge(0), automerge(FTS5_AUTOMERGE)];
+  const bump = sql("UPDATE meta SET value = value + 1 WHERE key = 'papers_version'");
+  const move = sql("UPDATE meta SET value = ? WHERE key = ?");
+  const drop = sql("DELETE FROM meta WHERE key = ?");
   let indexed = 0;
   for (;;) {
-    const r = c.step(rows);
-    indexed += r.indexed;
-    if (r.done) return indexed;
+    const done = writeTransaction(db, () => {
+      const from = mark.get(MARK) as number | undefined;
+      if (from === undefined) return true;
+      const max = last.get() as number;
+      const to = Math.min(max, from + rows);
+      const span = { from, to };
+      for (const a of to >= max ? automergeOn : automergeOff) a.run();
+      if (to > from) {
+        fts.run(span);
+        words.run(span);
+        names.run(span);
+        bump.run();
+        indexed += to - from;
+      }
+      if (to >= max) drop.run(MARK);
+      else move.run(String(to), MARK);
+      return to >= max;
+    });
+    if (done) return indexed;
   }
 }
