@@ -91,4 +91,51 @@ describe("paperbot add", () => {
     expect(stderr[1]).toMatch(/--guild.*expected a Discord server id/);
     expect(hf!.requests).toEqual([]);
   });
+
+  it("contacts only the configured hosts: a redirect elsewhere fails that paper and says so; one within the host is followed", async () => {
+    const e = await env();
+    const elsewhere = FakeHuggingFace.fromCorpus(corpusDir);
+    await elsewhere.start();
+    try {
+      hf!.failures.push({ status: 302, headers: { location: `${elsewhere.url}/api/papers/2602.01053` } });
+      arxiv!.failures.push({ status: 301, headers: { location: `${elsewhere.url}/api/query?id_list=2602.01053` } });
+      const r = await runCli(["add", "2602.01053"], e);
+      expect(r.code).toBe(1);
+      expect(r.stdout.trim()).toBe(
+        `failed 2602.01053: Hugging Face redirected to another host (${elsewhere.url}), which paperbot does not contact, ` +
+          `and arXiv redirected to another host (${elsewhere.url}), which paperbot does not contact`,
+      );
+      expect(elsewhere.requests).toEqual([]);
+
+      hf!.failures.push({ status: 307, headers: { location: "/api/papers/2602.01053" } });
+      const same = await runCli(["add", "2602.01053"], e);
+      expect(same.code, same.stderr).toBe(0);
+      expect(same.stdout).toMatch(/^added 2602\.01053 \(Hugging Face\): LRAgent/);
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+
+  it("a DOCTYPE arXiv's parser refuses fails that paper only; the others are added", async () => {
+    const e = await env();
+    arxiv!.rawBody = `<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY x SYSTEM "file:///etc/passwd">]><feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2602.07778v1</id><title>&x;</title><summary>s</summary></entry></feed>`;
+    const r = await runCli(["add", "2602.07778", "2602.01053"], e);
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split("\n")).toEqual([
+      "failed 2602.07778: Hugging Face does not have it, and arXiv answered with something that is not an Atom feed (a DOCTYPE the parser refuses)",
+      "added 2602.01053 (Hugging Face): LRAgent: Efficient KV Cache Sharing for Multi-LoRA LLM Agents",
+    ]);
+  });
+
+  it("a link with a broken percent-escape is not an arXiv link: exit 2, one line, nothing fetched", async () => {
+    const e = await env();
+    for (const link of ["arxiv.org/abs/%ZZ", "https://arxiv.org/abs/%E0%A4%A", "huggingface.co/papers/%"]) {
+      const r = await runCli(["add", link], e);
+      expect(r.code, link).toBe(2);
+      expect(r.stderr.trim(), link).toBe(
+        `paperbot: “${link}” is not an arXiv id or link (try 2602.01234, https://arxiv.org/abs/2602.01234 or https://huggingface.co/papers/2602.01234).`,
+      );
+    }
+    expect([...hf!.requests, ...arxiv!.requests]).toEqual([]);
+  });
 });

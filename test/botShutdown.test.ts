@@ -1,69 +1,30 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DigestSettingsRepo } from "../src/digest/digestConfig.js";
 import { FakeDiscord } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
+import { closedPort, launchBot, terminate } from "./helpers/botProcess.js";
 import { corpusDir, tempDir, tempStore } from "./helpers/tmp.js";
-
-const bin = path.resolve(import.meta.dirname, "../bin/paperbot.js");
-/** How long a stopped bot may take to exit: an event wait, generous for a loaded machine. */
-const EXIT_WAIT_MS = 10_000;
-
-let discord: FakeDiscord | undefined;
-let hf: FakeHuggingFace | undefined;
-const children: ChildProcess[] = [];
-
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-  await discord?.stop();
-  await hf?.stop();
-  discord = hf = undefined;
-});
-
-/** A loopback port nothing listens on (connections to it are refused). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** `paperbot start` as a real process against the Discord fake. */
 function startBot(fake: FakeDiscord, extraEnv: Record<string, string> = {}) {
-  const env = {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "",
+  return launchBot([], {
     DISCORD_TOKEN: "test-token",
     DISCORD_APP_ID: fake.applicationId,
     DISCORD_API_BASE: fake.apiBase,
     PAPERBOT_DB: path.join(tempDir(), "bot.db"),
     ...extraEnv,
-  };
-  const child = spawn(process.execPath, [bin, "start"], { env });
-  children.push(child);
-  let stderr = "";
-  child.stderr.on("data", (d) => (stderr += d));
-  child.stdout.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("close", (code, signal) => resolve({ code, signal })),
-  );
-  return { child, exited, stderr: () => stderr };
+  });
 }
 
-/** Sends SIGTERM and waits (bounded) for the process to end; returns how it ended. */
-async function terminate(bot: ReturnType<typeof startBot>): Promise<{ code: number | null; signal: NodeJS.Signals | null } | "still running"> {
-  bot.child.kill("SIGTERM");
-  let timer: NodeJS.Timeout | undefined;
-  const stillRunning = new Promise<"still running">((resolve) => (timer = setTimeout(() => resolve("still running"), EXIT_WAIT_MS)));
-  try {
-    return await Promise.race([bot.exited, stillRunning]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+let discord: FakeDiscord | undefined;
+let hf: FakeHuggingFace | undefined;
+
+afterEach(async () => {
+  await discord?.stop();
+  await hf?.stop();
+  discord = hf = undefined;
+});
 
 const cleanExit = { code: 0, signal: null };
 

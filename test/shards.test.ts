@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -7,57 +6,27 @@ import { DigestSettingsRepo } from "../src/digest/digestConfig.js";
 import { readHeartbeats } from "../src/store/heartbeat.js";
 import { FakeDiscord, MANAGER_PERMISSIONS, shardOf, type FakeInteraction } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
+import { alive, launchBot, logLines, terminate } from "./helpers/botProcess.js";
 import { runCli } from "./helpers/runCli.js";
 import { corpusDir, tempDir, tempStore } from "./helpers/tmp.js";
 
 // `paperbot start --shards` as real processes: the launcher and one process per shard, on one database file.
 
-const bin = path.resolve(import.meta.dirname, "../bin/paperbot.js");
 /** Bounded waits for events across processes (start-up spaces shards 5.5 s apart, as Discord wants). */
 const START_WAIT_MS = 60_000;
+/** Shards get 10 s to finish before they are killed. */
 const EXIT_WAIT_MS = 30_000;
 
 let discord: FakeDiscord | undefined;
 let hf: FakeHuggingFace | undefined;
-const children: ChildProcess[] = [];
 const pids: number[] = [];
 
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, "SIGKILL");
   await discord?.stop();
   await hf?.stop();
   discord = hf = undefined;
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function launch(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [bin, "start", ...args], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } });
-  children.push(child);
-  let stderr = "";
-  child.stderr.on("data", (d) => (stderr += d));
-  child.stdout.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("close", (code, signal) => resolve({ code, signal })),
-  );
-  return { child, exited, stderr: () => stderr };
-}
-
-/** The JSON log lines (pino) in what a process wrote to stderr. */
-function logLines(stderr: string): Record<string, unknown>[] {
-  return stderr
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -100,7 +69,7 @@ describe("paperbot start --shards", () => {
       PAPERBOT_DB: file,
       HF_API_BASE: hf.url,
     };
-    const bot = launch(["--shards", "auto"], env);
+    const bot = launchBot(["--shards", "auto"], env);
     // "auto" is what Discord recommends: two shards, each identifying with its id.
     await fake.waitFor(
       () => fake.identifies.length >= 2,
@@ -180,7 +149,7 @@ describe("paperbot start --shards", () => {
     expect((await status(one).reply(15_000)).content).toContain(`**Last post:** ${today()}, 5 papers`);
 
     // SIGTERM to the launcher stops every shard, and it exits 0.
-    expect(await terminate(bot), bot.stderr()).toEqual({ code: 0, signal: null });
+    expect(await terminate(bot, EXIT_WAIT_MS), bot.stderr()).toEqual({ code: 0, signal: null });
     expect(pids.filter(alive)).toEqual([]);
     expect(readHeartbeatsOf(file).map((b) => b.gateway)).toEqual(["stopped", "stopped"]);
 
@@ -199,7 +168,7 @@ describe("paperbot start --shards", () => {
     for (const m of fake.messageLog) expect(JSON.stringify(m)).not.toMatch(/SQLITE_BUSY|database is locked/);
 
     // Back to one process: `paperbot health` no longer counts the second shard of the earlier run.
-    const single = launch([], env);
+    const single = launchBot([], env);
     await fake.waitFor(
       () => readHeartbeatsOf(file).some((b) => b.gateway === "ready"),
       START_WAIT_MS,
@@ -218,7 +187,7 @@ describe("paperbot start --shards", () => {
     const fake = discord;
     fake.gatewayAccepts = "refuse";
     const { file } = tempStore();
-    const bot = launch(["--shards", "2"], {
+    const bot = launchBot(["--shards", "2"], {
       DISCORD_TOKEN: "test-token",
       DISCORD_APP_ID: fake.applicationId,
       DISCORD_API_BASE: fake.apiBase,
@@ -231,7 +200,7 @@ describe("paperbot start --shards", () => {
     );
     const shardPid = readHeartbeatsOf(file)[0]!.pid;
     pids.push(shardPid);
-    expect(await terminate(bot), bot.stderr()).toEqual({ code: 0, signal: null });
+    expect(await terminate(bot, EXIT_WAIT_MS), bot.stderr()).toEqual({ code: 0, signal: null });
     expect(alive(shardPid)).toBe(false);
   }, 120_000);
 
@@ -241,7 +210,7 @@ describe("paperbot start --shards", () => {
     const fake = discord;
     fake.withholdReply((r) => r.path === "/gateway/bot");
     const { file } = tempStore();
-    const bot = launch(["--shards", "auto"], {
+    const bot = launchBot(["--shards", "auto"], {
       DISCORD_TOKEN: "test-token",
       DISCORD_APP_ID: fake.applicationId,
       DISCORD_API_BASE: fake.apiBase,
@@ -252,7 +221,7 @@ describe("paperbot start --shards", () => {
       START_WAIT_MS,
       () => `the launcher to ask\n${bot.stderr()}`,
     );
-    expect(await terminate(bot), bot.stderr()).toEqual({ code: 0, signal: null });
+    expect(await terminate(bot, EXIT_WAIT_MS), bot.stderr()).toEqual({ code: 0, signal: null });
     expect(fake.identifies).toHaveLength(0);
     expect(readHeartbeatsOf(file)).toEqual([]);
   }, 120_000);
@@ -262,7 +231,7 @@ describe("paperbot start --shards", () => {
     await discord.start();
     const fake = discord;
     const { file } = tempStore();
-    const bot = launch(["--shards", "1"], {
+    const bot = launchBot(["--shards", "1"], {
       DISCORD_TOKEN: "test-token",
       DISCORD_APP_ID: fake.applicationId,
       DISCORD_API_BASE: fake.apiBase,
@@ -296,18 +265,6 @@ async function waitUntil(predicate: () => boolean, ms: number): Promise<void> {
   for (let waited = 0; !predicate(); waited += 100) {
     if (waited >= ms) throw new Error(`still not so after ${ms} ms: ${predicate.toString()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Sends SIGTERM and waits (bounded) for the process to end; returns how it ended. */
-async function terminate(bot: ReturnType<typeof launch>): Promise<{ code: number | null; signal: NodeJS.Signals | null } | "still running"> {
-  bot.child.kill("SIGTERM");
-  let timer: NodeJS.Timeout | undefined;
-  const stillRunning = new Promise<"still running">((resolve) => (timer = setTimeout(() => resolve("still running"), EXIT_WAIT_MS)));
-  try {
-    return await Promise.race([bot.exited, stillRunning]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -4,6 +4,7 @@ import { addPapers, type AddOutcome } from "../ingest/addPapers.js";
 import { parsePaperRefs } from "../ingest/paperRefs.js";
 import { EVERY_GROUP } from "../store/groupPapers.js";
 import type { CliContext } from "./context.js";
+import { userText } from "../store/storedText.js";
 
 /** Papers one `paperbot add` takes (the bot takes fewer: each gets a card). */
 const CLI_MAX_PAPERS = 50;
@@ -43,7 +44,7 @@ export function addAddCommand(program: Command, ctx: CliContext): void {
       EVERY_GROUP,
     )
     .action(async (papers: string[], opts: { guild: string }) => {
-      const refs = parsePaperRefs(papers.join(" "), CLI_MAX_PAPERS);
+      const refs = parsePaperRefs(userText(papers.join(" ")), CLI_MAX_PAPERS);
       const store = await ctx.papers();
       const { config, log } = ctx;
       const outcomes = await addPapers(

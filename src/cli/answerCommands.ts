@@ -3,6 +3,7 @@ import type { CompareResult, Resolved } from "../answer/answerEngine.js";
 import type { AskResult } from "../answer/askResult.js";
 import type { Citation } from "../answer/citations.js";
 import { UserError } from "../config/errors.js";
+import { userText } from "../store/storedText.js";
 import type { CliContext } from "./context.js";
 
 export function addAnswerCommands(program: Command, ctx: CliContext): void {
@@ -13,7 +14,7 @@ export function addAnswerCommands(program: Command, ctx: CliContext): void {
     .option("--json", "print the result object as JSON")
     .action(async (words: string[], opts: { json?: boolean }) => {
       const engine = await ctx.engine();
-      const result = await engine.ask(words.join(" "));
+      const result = await engine.ask(userText(words.join(" ")));
       ctx.io.out(opts.json ? JSON.stringify(result, null, 2) : formatAsk(result));
     });
 
@@ -24,7 +25,7 @@ export function addAnswerCommands(program: Command, ctx: CliContext): void {
     .argument("<b>", "the second paper")
     .option("--json", "print the result object as JSON")
     .action(async (a: string, b: string, opts: { json?: boolean }) => {
-      const result = await (await ctx.engine()).compare(a, b);
+      const result = await (await ctx.engine()).compare(userText(a), userText(b));
       if (opts.json) ctx.io.out(JSON.stringify(result, null, 2));
       if (result.kind === "unresolved") throw new UserError(unresolvedMessage(result));
       if (!opts.json) ctx.io.out(formatComparison(result));

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "commander";
+import { userText } from "../store/storedText.js";
 
 export function positiveInt(max: number) {
   return (value: string): number => {
@@ -17,7 +18,7 @@ export function isoDate(value: string): string {
 }
 
 /**
- * Every line of `stream`, trimmed, blank ones included (as ""), so answers line up with their lines.
+ * Every line of `stream`, as `userText` cleans it, blank ones included (as ""), so answers line up with their lines.
  * The stream is decoded as one text: a character split across two chunks stays whole.
  */
 export async function readLines(stream: NodeJS.ReadableStream): Promise<string[]> {
@@ -28,5 +29,5 @@ export async function readLines(stream: NodeJS.ReadableStream): Promise<string[]
   const lines = text.split(/\r?\n/);
   // A final newline ends the last line; it does not start another.
   if (lines.at(-1) === "") lines.pop();
-  return lines.map((l) => l.trim());
+  return lines.map(userText);
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { UsageError, UserError } from "../config/errors.js";
 import { paperUrl, paperYear, type Paper } from "../store/paper.js";
+import { userText } from "../store/storedText.js";
 import { resolvePaper } from "../retrieval/resolvePaper.js";
 import type { CliContext } from "./context.js";
 import { positiveInt, readLines } from "./parsers.js";
@@ -19,7 +20,7 @@ export function addSearchCommands(program: Command, ctx: CliContext): void {
       const engine = await ctx.engine();
       if (opts.assist && !engine.hasModel)
         throw new UsageError("--assist needs a chat model: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server) and OPENAI_MODEL.");
-      const queries = words.length ? [words.join(" ")] : await readLines(ctx.io.stdin);
+      const queries = words.length ? [userText(words.join(" "))] : await readLines(ctx.io.stdin);
       for (const query of queries) {
         const {
           hits,
@@ -44,7 +45,7 @@ export function addSearchCommands(program: Command, ctx: CliContext): void {
     .argument("<id-or-title...>")
     .option("--json", "print the paper as JSON")
     .action(async (words: string[], opts: { json?: boolean }) => {
-      const text = words.join(" ");
+      const text = userText(words.join(" "));
       const r = resolvePaper(await ctx.papers(), text);
       const paper = r.ambiguous ? undefined : r.best?.paper;
       if (!paper) {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { UserError } from "../config/errors.js";
 import { writeTransaction, type Db } from "../store/db.js";
+import { userText } from "../store/storedText.js";
 
 export const MAX_DIGEST_COUNT = 10;
 export const MAX_CATCH_UP_DAYS = 7;
@@ -152,7 +153,7 @@ function cleanTerms(terms: string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const raw of terms) {
-    const t = raw.trim().replace(/\s+/g, " ");
+    const t = userText(raw);
     if (!t || seen.has(t.toLowerCase())) continue;
     seen.add(t.toLowerCase());
     out.push(t);

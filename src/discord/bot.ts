@@ -11,7 +11,7 @@ import type { ScheduledRun } from "../digest/scheduler.js";
 import { sharedDayFetcher } from "../digest/fetchDay.js";
 import { writeHeartbeat, type Heartbeat } from "../store/heartbeat.js";
 import { gatewayConnected } from "../metrics/metrics.js";
-import { startMetricsServer } from "../metrics/metricsServer.js";
+import { startMetricsServer, type MetricsServer } from "../metrics/metricsServer.js";
 import type { BotDeps, Command } from "./command.js";
 import { createClient } from "./client.js";
 import { DigestService, engineTldr, type DigestServiceOptions } from "./digestService.js";
@@ -63,6 +63,29 @@ function startHeartbeat(client: Client, store: PaperStore, log: Logger): { stop(
       if (store.db.open) beat("stopped");
     },
   };
+}
+
+/**
+ * `/metrics` and `/healthz` when PAPERBOT_METRICS_PORT is set: shard N of a launcher serves on the
+ * port + N, so shards never compete for one port. A port that cannot be bound is logged, and the
+ * bot runs on without metrics: a shard that exits over it would be restarted into the same failure.
+ */
+async function serveMetrics(config: Readonly<Config>, client: Client, log: Logger): Promise<MetricsServer | undefined> {
+  const { port: base, host } = config.metrics;
+  if (base === undefined) return undefined;
+  const port = base === 0 ? 0 : base + (client.shard?.ids[0] ?? 0);
+  try {
+    return await startMetricsServer({
+      port,
+      host,
+      healthy: () => client.isReady() && client.ws.shards.every((shard) => shard.status === Status.Ready),
+      log,
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    log.error({ host, port, code }, `could not serve metrics on ${host}:${port} (${code}); running without /metrics and /healthz`);
+    return undefined;
+  }
 }
 
 /** Builds the domain objects once, logs in with the minimal intent, and serves the commands. Registers nothing. */
@@ -151,15 +174,7 @@ export async function startBot(
     }
   });
   // Served from before the login, so a scrape during a slow start sees the gateway not yet connected.
-  const metrics =
-    config.metrics.port === undefined
-      ? undefined
-      : await startMetricsServer({
-          port: config.metrics.port,
-          host: config.metrics.host,
-          healthy: () => client.isReady() && client.ws.shards.every((shard) => shard.status === Status.Ready),
-          log: opts.log,
-        });
+  const metrics = await serveMetrics(config, client, log);
   try {
     await logIn(client, config.discord.token, ready, opts.signal);
   } catch (err) {

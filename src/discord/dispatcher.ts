@@ -1,4 +1,5 @@
-import { MessageFlags, type Interaction } from "discord.js";
+import { MessageFlags, type CommandInteractionOption, type Interaction } from "discord.js";
+import { userText } from "../store/storedText.js";
 import type { BotDeps, Command } from "./command.js";
 import { Cooldowns } from "./cooldowns.js";
 import { NO_MENTIONS } from "./limits.js";
@@ -30,6 +31,7 @@ export class Dispatcher {
 
   private async route(interaction: Interaction): Promise<void> {
     const log = this.deps.log;
+    if (interaction.isChatInputCommand() || interaction.isAutocomplete()) cleanTextOptions(interaction.options.data);
     if (interaction.isAutocomplete()) {
       const command = this.byName.get(interaction.commandName);
       try {
@@ -82,5 +84,17 @@ export class Dispatcher {
     } catch (err) {
       await replyError(interaction, err, log, context);
     }
+  }
+}
+
+/**
+ * Every text a user typed into an option, as the commands take it (`userText`): invisible and
+ * control characters gone, one space between words. In place, so `options.getString` and
+ * `getFocused` read the clean text.
+ */
+function cleanTextOptions(options: readonly CommandInteractionOption[]): void {
+  for (const option of options) {
+    if (typeof option.value === "string") option.value = userText(option.value);
+    if (option.options) cleanTextOptions(option.options);
   }
 }

@@ -61,7 +61,14 @@ function entryToInput(e: Entry, arxivId: string): PaperInput {
 /** Reads an `/api/query?id_list=` answer for one id: the paper, unknown (no entry, an empty or Error entry), or not a feed. */
 export function parseArxivAnswer(xml: string, arxivId: string): Lookup {
   if (XMLValidator.validate(xml) !== true) return { kind: "failed", problem: "answered with something that is not XML" };
-  const parsed = AtomFeed.safeParse(parser.parse(xml));
+  let tree: unknown;
+  try {
+    tree = parser.parse(xml);
+  } catch {
+    // The parser refuses some DOCTYPEs (external entities, too many or too large internal ones); arXiv's feeds have none.
+    return { kind: "failed", problem: "answered with something that is not an Atom feed (a DOCTYPE the parser refuses)" };
+  }
+  const parsed = AtomFeed.safeParse(tree);
   if (!parsed.success) return { kind: "failed", problem: `answered with something that is not an Atom feed (${issueText(parsed.error.issues)})` };
   const entry = parsed.data.feed.entry.find((e) => !isErrorEntry(e) && entryId(e) === arxivId);
   // Unknown ids come back as no entry (the current API) or an entry with no title (the older one).

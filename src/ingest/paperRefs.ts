@@ -37,6 +37,15 @@ const ID_WITH_VERSION = /^([a-z-]+(?:\.[A-Z]{2})?\/\d{7}|\d{4}\.\d{4,5})(?:v(\d+
 const ARXIV_HOSTS = new Set(["arxiv.org", "www.arxiv.org", "export.arxiv.org", "alphaxiv.org", "www.alphaxiv.org"]);
 const HF_HOSTS = new Set(["huggingface.co", "www.huggingface.co", "hf.co"]);
 
+/** A URL path with its percent-escapes decoded, or undefined when one is broken (`%ZZ`, a cut UTF-8 sequence). */
+function decodedPath(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The id (and version) a bare id, `arXiv:` id, or arxiv.org / huggingface.co/papers link names. */
 function idPart(token: string): string | undefined {
   const bare = token.replace(/^arxiv:/i, "");
@@ -49,7 +58,8 @@ function idPart(token: string): string | undefined {
     return undefined;
   }
   const host = url.hostname.toLowerCase();
-  const path = decodeURIComponent(url.pathname).replace(/\/+$/, "");
+  const path = decodedPath(url.pathname)?.replace(/\/+$/, "");
+  if (path === undefined) return undefined;
   const m = ARXIV_HOSTS.has(host)
     ? /^\/(?:abs|pdf|html|overview)\/(.+?)(?:\.pdf)?$/.exec(path)
     : HF_HOSTS.has(host)

@@ -1,4 +1,5 @@
 import type { Logger } from "../config/logger.js";
+import { fetchSameOrigin, RedirectRefused } from "./sameOriginFetch.js";
 
 export interface RetryOptions {
   retries?: number;
@@ -59,7 +60,7 @@ export async function fetchJsonWithRetry(url: string, opts: RetryOptions = {}): 
   for (let attempt = 0; ; attempt++) {
     let wait: number;
     try {
-      const res = await doFetch(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetchSameOrigin(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(timeoutMs) }, doFetch);
       if (res.ok) return await res.json();
       await res.body?.cancel();
       const requested = requestedWaitMs(res.headers);
@@ -67,7 +68,7 @@ export async function fetchJsonWithRetry(url: string, opts: RetryOptions = {}): 
       wait = requested ?? backoff(attempt, baseDelayMs);
       log?.warn({ url, status: res.status, attempt: attempt + 1, waitMs: wait }, "retrying after HTTP error");
     } catch (err) {
-      if (err instanceof HttpError || attempt >= retries) throw err;
+      if (err instanceof HttpError || err instanceof RedirectRefused || attempt >= retries) throw err;
       wait = backoff(attempt, baseDelayMs);
       log?.warn({ url, err: String(err), attempt: attempt + 1, waitMs: wait }, "retrying after network error");
     }

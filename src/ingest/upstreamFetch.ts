@@ -1,5 +1,6 @@
 import type { Logger } from "../config/logger.js";
 import { realSleep, requestedWaitMs } from "./retryingFetch.js";
+import { fetchSameOrigin, RedirectRefused } from "./sameOriginFetch.js";
 
 /** Bounds for a lookup a user is waiting on: a short timeout, a retry or two, short waits. */
 export interface LookupOptions {
@@ -16,7 +17,7 @@ export interface LookupOptions {
 export const LOOKUP_TIMEOUT_MS = 10_000;
 
 /** What an upstream answered: a status and its body (read only for a 200). */
-export type Answer = { status: number; body: string } | { status: "timeout" | "unreachable" };
+export type Answer = { status: number; body: string } | { status: "timeout" | "unreachable" } | { status: "redirected"; to: string };
 
 const retryable = (status: number) => status === 429 || status >= 500;
 
@@ -28,13 +29,14 @@ export async function getWithRetry(url: string, accept: string, opts: LookupOpti
     let answer: Answer;
     let wait = baseDelayMs * 2 ** attempt;
     try {
-      const res = await doFetch(url, { headers: { accept }, signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetchSameOrigin(url, { headers: { accept }, signal: AbortSignal.timeout(timeoutMs) }, doFetch);
       if (res.ok) return { status: res.status, body: await res.text() };
       await res.body?.cancel();
       answer = { status: res.status, body: "" };
       wait = requestedWaitMs(res.headers) ?? wait;
       if (!retryable(res.status)) return answer;
     } catch (err) {
+      if (err instanceof RedirectRefused) return { status: "redirected", to: err.to };
       const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
       answer = { status: timedOut ? "timeout" : "unreachable" };
     }
@@ -48,6 +50,7 @@ export async function getWithRetry(url: string, accept: string, opts: LookupOpti
 export function describeFailure(answer: Answer, timeoutMs = LOOKUP_TIMEOUT_MS): string {
   if (answer.status === "timeout") return `did not answer within ${Math.ceil(timeoutMs / 1000)} s`;
   if (answer.status === "unreachable") return "could not be reached";
+  if (answer.status === "redirected") return `redirected to another host (${answer.to}), which paperbot does not contact`;
   if (retryable(answer.status)) return `is not answering (HTTP ${answer.status})`;
   return `refused the request (HTTP ${answer.status})`;
 }

@@ -4,7 +4,7 @@ import type { Paper, PaperInput } from "./paper.js";
 import { normalizeTitle, slugify } from "./paperId.js";
 import { CONTENT_COLUMNS, rowToPaper, type ContentColumns, type PaperRow } from "./paperRow.js";
 import { mergePaper } from "./mergePaper.js";
-import { catchUpIndexes, suspendIndexing } from "./bulkIndex.js";
+import { catchUpIndexes, indexedThrough, suspendIndexing } from "./bulkIndex.js";
 
 export type UpsertOutcome = "added" | "updated" | "unchanged";
 
@@ -104,9 +104,16 @@ export class PaperStore {
     return (performance.now() - t0) / 1000;
   }
 
-  /** Runs `fn` in one write transaction (the write lock taken up front): many upserts commit together and much faster. */
+  /**
+   * Runs `fn` in one write transaction (the write lock taken up front): many upserts commit together
+   * and much faster. Its papers are searchable when it returns, even when a bulk load of another
+   * process is under way or died half way: the papers above its mark (the triggers skip them) are
+   * indexed then, as any process may.
+   */
   transaction<T>(fn: () => T): T {
-    return writeTransaction(this.db, fn);
+    const result = writeTransaction(this.db, fn);
+    if (!this.db.inTransaction && indexedThrough(this.db) !== undefined) catchUpIndexes(this.db);
+    return result;
   }
 
   /**

@@ -20,22 +20,55 @@ const INVISIBLE = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\x00-\x08\x0e
 const UNSAFE_OR_SPACE =
   /[\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f\t\n\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 
+/**
+ * Characters that show as nothing (zero-width space, word joiner, BOM, soft hyphen, Hangul fillers,
+ * tag characters…): "L\u200bLM" looks like "LLM" and matches nothing. Unicode's list, not ours.
+ */
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
+const IGNORABLE_ALL = /\p{Default_Ignorable_Code_Point}/gu;
+const JOINER = /^[\u200c\u200d]$/;
+const VARIATION_SELECTOR = /^[\ufe00-\ufe0f\u{e0100}-\u{e01ef}]$/u;
+const nonAscii = (c: string | undefined) => c !== undefined && c.charCodeAt(0) > 0x7f && !IGNORABLE.test(c);
+
+/**
+ * Removes invisible characters, except the ones that shape visible text: a zero-width (non-)joiner
+ * between two non-ASCII characters (emoji sequences, Indic and Persian scripts) and a variation
+ * selector after one (❤️).
+ */
+function stripIgnorable(text: string): string {
+  return text.replace(IGNORABLE_ALL, (c: string, at: number) => {
+    // UTF-16 units suffice: half of a pair is non-ASCII too.
+    const [prev, next] = [text[at - 1], text[at + c.length]];
+    if (JOINER.test(c)) return nonAscii(prev) && nonAscii(next) ? c : "";
+    if (VARIATION_SELECTOR.test(c)) return nonAscii(prev) ? c : "";
+    return "";
+  });
+}
+
 /** True when `text` needs neither `sanitizeText` nor whitespace tidying: no unsafe character, single spaces only. */
 export function isTidyText(text: string): boolean {
-  return !UNSAFE_OR_SPACE.test(text) && !text.includes("  ") && !text.startsWith(" ") && !text.endsWith(" ");
+  return !UNSAFE_OR_SPACE.test(text) && !IGNORABLE.test(text) && !text.includes("  ") && !text.startsWith(" ") && !text.endsWith(" ");
 }
 
 /**
- * Outside text made safe to store and show: lone surrogates become U+FFFD, bidi controls and
- * control characters go, and line breaks other than "\n" (CR, form feed, vertical tab) become whitespace.
+ * Outside text made safe to store and show: lone surrogates become U+FFFD, bidi controls, control
+ * characters and invisible ones go, and line breaks other than "\n" (CR, form feed, vertical tab)
+ * become whitespace.
  */
 export function sanitizeText(text: string): string {
-  if (!UNSAFE.test(text)) return text;
-  return text
+  const ignorable = IGNORABLE.test(text);
+  if (!ignorable && !UNSAFE.test(text)) return text;
+  const safe = text
     .replace(LONE_SURROGATE, "\ufffd")
     .replace(/\r\n?/g, "\n")
     .replace(/[\v\f]/g, " ")
     .replace(INVISIBLE, "");
+  return ignorable ? stripIgnorable(safe) : safe;
+}
+
+/** Text a user typed (an option, an argument, a line), as the domain takes it: sanitised, one space between words, trimmed. */
+export function userText(text: string): string {
+  return sanitizeText(text).replace(/\s+/g, " ").trim();
 }
 
 /** At most `max` UTF-16 units, never half a surrogate pair; a cut text ends in "…". */
