@@ -12,6 +12,7 @@ import { digestComponents, digestPostProblems } from "../src/discord/digestMessa
 import { registerCommands } from "../src/discord/registerCommands.js";
 import { FakeDiscord, MANAGER_PERMISSIONS, mentionsNobody, validateMessage, type FakeInteraction } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
+import { type BibEntry, readBibtex } from "./helpers/bibtexReader.js";
 import { startTestBot, type TestBot } from "./helpers/bot.js";
 import { corpusDir, tempStore } from "./helpers/tmp.js";
 
@@ -76,54 +77,11 @@ async function privateReply(ix: FakeInteraction): Promise<APIMessage> {
   return msg;
 }
 
-/** One BibTeX entry: its type, key and fields (values without their outer braces). */
-interface BibEntry {
-  type: string;
-  key: string;
-  fields: Record<string, string>;
-}
-
-/** A small BibTeX reader: `@type{key, name = {value with {nested} braces}, ...}`; throws on anything malformed. */
+/** The entries of an exported .bib read as BibTeX reads it, checked to leave nothing between entries or given twice. */
 function parseBibtex(text: string): BibEntry[] {
-  const entries: BibEntry[] = [];
-  let i = 0;
-  const skipSpace = () => {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
-  };
-  const braced = (): string => {
-    if (text[i] !== "{") throw new Error(`expected { at ${i}: ${text.slice(i, i + 40)}`);
-    let depth = 0;
-    const start = i + 1;
-    for (; i < text.length; i++) {
-      if (text[i] === "\\") {
-        i++;
-        continue;
-      }
-      if (text[i] === "{") depth++;
-      else if (text[i] === "}" && --depth === 0) return text.slice(start, i++);
-    }
-    throw new Error("unbalanced braces");
-  };
-  for (skipSpace(); i < text.length; skipSpace()) {
-    const head = /^@(\w+)\{([^,\s{}]+),/.exec(text.slice(i));
-    if (!head) throw new Error(`expected an entry at ${i}: ${text.slice(i, i + 40)}`);
-    i += head[0].length;
-    const fields: Record<string, string> = {};
-    for (;;) {
-      skipSpace();
-      if (text[i] === "}") {
-        i++;
-        break;
-      }
-      const name = /^(\w+)\s*=\s*/.exec(text.slice(i));
-      if (!name) throw new Error(`expected a field at ${i}: ${text.slice(i, i + 40)}`);
-      i += name[0].length;
-      fields[name[1]!.toLowerCase()] = braced();
-      skipSpace();
-      if (text[i] === ",") i++;
-    }
-    entries.push({ type: head[1]!.toLowerCase(), key: head[2]!, fields });
-  }
+  const { entries, skipped } = readBibtex(text);
+  expect(skipped).toEqual([]);
+  for (const e of entries) expect(e.duplicates, e.key).toEqual([]);
   return entries;
 }
 
@@ -376,7 +334,7 @@ describe("/saved", () => {
     expect(arxiv.map((e) => e.key).sort()).toEqual(["lovelace2026scalinga", "lovelace2026scalingb"]);
     const first = arxiv.find((e) => e.fields.eprint === "2602.01234")!;
     expect(first.fields).toMatchObject({
-      title: "Scaling 100\\% of KV\\_cache \\& \\{Attention\\} for \\$5",
+      title: "Scaling 100\\% of KV\\_cache \\& \\textbraceleft{}Attention\\textbraceright{} for \\$5",
       author: "Ada Lovelace and Alan Turing",
       year: "2026",
       archiveprefix: "arXiv",

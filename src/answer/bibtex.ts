@@ -1,28 +1,8 @@
-import { paperUrl, paperYear, type Paper } from "../store/paper.js";
+import { paperUrl, type Paper } from "../store/paper.js";
+import { latexName, latexText, plainText, urlText } from "./bibtexText.js";
 
 /** Words a citation key skips at the start of a title, as Google Scholar's keys do. */
 const LEADING_SKIP = new Set(["a", "an", "the", "on", "of", "towards", "toward"]);
-
-const LATEX_SPECIALS: Record<string, string> = {
-  "\\": "\\textbackslash{}",
-  "{": "\\{",
-  "}": "\\}",
-  "&": "\\&",
-  "%": "\\%",
-  $: "\\$",
-  "#": "\\#",
-  _: "\\_",
-  "~": "\\textasciitilde{}",
-  "^": "\\textasciicircum{}",
-};
-
-/** Text safe inside a braced BibTeX field: LaTeX's special characters escaped, whitespace collapsed. */
-export function escapeLatex(text: string): string {
-  return text
-    .replace(/\s+/g, " ")
-    .trim()
-    .replace(/[\\{}&%$#_~^]/g, (c) => LATEX_SPECIALS[c]!);
-}
 
 const asciiWord = (text: string) =>
   text
@@ -45,10 +25,11 @@ function firstTitleWord(title: string): string {
   return words.find((w) => !LEADING_SKIP.has(w)) ?? words[0] ?? "paper";
 }
 
-/** The year: published date, feed date, the arXiv id's YYMM, else when the collection first saw it. */
+/** The year: published date, feed date, the arXiv id's YYMM, else when the collection first saw it; the first that is four digits. */
 function yearOf(p: Paper): string {
   const fromId = /^(\d{2})(\d{2})\.\d{4,5}$/.exec(p.arxivId ?? "");
-  return paperYear(p) ?? (fromId ? `20${fromId[1]}` : p.firstSeenAt.slice(0, 4));
+  const years = [p.publishedAt, p.feedDate, fromId ? `20${fromId[1]}` : undefined, p.firstSeenAt].map((d) => d?.slice(0, 4));
+  return years.find((y) => y && /^\d{4}$/.test(y)) ?? "";
 }
 
 /** "lovelace2026attention": first author's last name, year, first title word. */
@@ -82,26 +63,30 @@ function suffix(i: number): string {
 }
 
 function authorField(p: Paper): string {
-  const names = p.authors.map((a) => a.trim()).filter(Boolean);
-  if (!names.length) return p.organization ? `{${escapeLatex(p.organization)}}` : "Unknown";
+  const names = p.authors.map(plainText).filter(Boolean);
+  if (!names.length) {
+    const organization = latexText(p.organization ?? "");
+    return organization ? `{${organization}}` : "Unknown";
+  }
   const more = p.authorCount > names.length ? " and others" : "";
-  return names.map(escapeLatex).join(" and ") + more;
+  return names.map(latexName).join(" and ") + more;
 }
 
 function entry(p: Paper, key: string): string {
   const fields: [string, string][] = [
-    ["title", escapeLatex(p.title)],
+    ["title", latexText(p.title)],
     ["author", authorField(p)],
     ["year", yearOf(p)],
   ];
   if (p.arxivId) {
-    fields.push(["eprint", p.arxivId], ["archivePrefix", "arXiv"]);
-    const category = p.categories[0]?.trim();
-    if (category) fields.push(["primaryClass", escapeLatex(category)]);
+    fields.push(["eprint", latexText(p.arxivId)], ["archivePrefix", "arXiv"]);
+    const category = latexText(p.categories[0] ?? "");
+    if (category) fields.push(["primaryClass", category]);
   }
   const url = p.arxivId ? `https://arxiv.org/abs/${p.arxivId}` : paperUrl(p);
-  if (url) fields.push(["url", url.replace(/[{}\s]/g, (c) => encodeURIComponent(c))]);
-  return `@misc{${key},\n${fields.map(([name, value]) => `  ${name} = {${value}}`).join(",\n")}\n}\n`;
+  if (url) fields.push(["url", urlText(url)]);
+  const written = fields.filter(([, value]) => value);
+  return `@misc{${key},\n${written.map(([name, value]) => `  ${name} = {${value}}`).join(",\n")}\n}\n`;
 }
 
 /** A BibTeX file of the papers, arXiv-style `@misc` entries with unique keys, in the given order. */
