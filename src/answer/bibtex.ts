@@ -1,5 +1,6 @@
 import { paperUrl, type Paper } from "../store/paper.js";
-import { latexName, latexText, plainText, urlText } from "./bibtexText.js";
+import { userText } from "../store/storedText.js";
+import { latexName, latexText, urlText } from "./bibtexText.js";
 
 /** Words a citation key skips at the start of a title, as Google Scholar's keys do. */
 const LEADING_SKIP = new Set(["a", "an", "the", "on", "of", "towards", "toward"]);
@@ -63,7 +64,7 @@ function suffix(i: number): string {
 }
 
 function authorField(p: Paper): string {
-  const names = p.authors.map(plainText).filter(Boolean);
+  const names = p.authors.map(userText).filter(Boolean);
   if (!names.length) {
     const organization = latexText(p.organization ?? "");
     return organization ? `{${organization}}` : "Unknown";

@@ -4,7 +4,7 @@
  * its own. Every value written here has only the braces this module adds, each `{}` balanced.
  */
 
-import { sanitizeText } from "../store/storedText.js";
+import { userText } from "../store/storedText.js";
 
 const LATEX_SPECIALS: Record<string, string> = {
   "\\": "\\textbackslash{}",
@@ -19,14 +19,9 @@ const LATEX_SPECIALS: Record<string, string> = {
   "^": "\\textasciicircum{}",
 };
 
-/** The text as the collection shows it: control and bidi characters dropped, whitespace runs one space. */
-export function plainText(text: string): string {
-  return sanitizeText(text).replace(/\s+/g, " ").trim();
-}
-
 /** Text for a braced BibTeX field: LaTeX's special characters written as commands, braces included. */
 export function latexText(text: string): string {
-  return plainText(text).replace(/[\\{}&%$#_~^]/g, (c) => LATEX_SPECIALS[c]!);
+  return userText(text).replace(/[\\{}&%$#_~^]/g, (c) => LATEX_SPECIALS[c]!);
 }
 
 /**
