@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
 import type { APIMessage } from "discord.js";
@@ -55,6 +57,16 @@ const add = (bot: TestBot, papers: string) => bot.discord.sendCommand({ name: "a
 function expectWithinLimits(bot: TestBot): void {
   const written = bot.discord.messageLog.filter((m) => m.via !== "interaction-defer");
   expect(written.filter((m) => !mentionsNobody(m.allowedMentions)).map((m) => m.via)).toEqual([]);
+}
+
+/** Runs test/helpers/dieMidBulkLoad.ts on `file`: a real process killed in the middle of a bulk load. */
+async function killedBulkLoad(file: string): Promise<NodeJS.Signals | null> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, "helpers/dieMidBulkLoad.ts")], {
+    env: { PATH: process.env.PATH ?? "", PAPERBOT_DB: file },
+    stdio: "ignore",
+  });
+  const [, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
+  return signal;
 }
 
 describe("/add", () => {
@@ -243,5 +255,27 @@ describe("/add", () => {
     expect(msg.content).toBe(
       `${LRAGENT}: could not fetch it: Hugging Face answered with something that is not JSON, and arXiv answered with something that is not XML. Try again later.`,
     );
+  });
+
+  it("a paper /add adds is searchable at once, even after another process's bulk load died half way while the bot ran", async () => {
+    const bot = await start();
+    expect(await killedBulkLoad(bot.store.db.name)).toBe("SIGKILL");
+    expect((await add(bot, LRAGENT).reply()).content).toBe(`Added ${LRAGENT} from Hugging Face; it is now one of this server's papers.`);
+    const search = async (query: string) =>
+      (await bot.discord.sendCommand({ name: "search", options: { query, count: 3 } }).reply()).embeds[0]?.description ?? "";
+    expect(await search("KV cache sharing multi-LoRA agents")).toMatch(/^1\. \[LRAgent/);
+    // The dead load's papers are indexed too.
+    expect(await search("bulk loaded lattice cryptography")).toMatch(/^1\. \[Bulk Loaded Paper Number/);
+  });
+
+  it("a link with a broken percent-escape is 'not an arXiv id or link', privately, and fetches nothing", async () => {
+    const bot = await start();
+    for (const [i, link] of ["https://arxiv.org/abs/%ZZ", "arxiv.org/abs/%E0%A4%A", "huggingface.co/papers/%"].entries()) {
+      // A member each: /add has a cooldown per member.
+      const reply = await bot.discord.sendCommand({ name: "add", options: { papers: link }, user: { username: `member${i}` } }).reply();
+      expect(isEphemeral(reply), link).toBe(true);
+      expect(reply.content, link).toMatch(/is not an arXiv id or link/);
+    }
+    expect([...hf!.requests, ...arxiv!.requests]).toEqual([]);
   });
 });

@@ -105,6 +105,27 @@ describe("/digest rank and /digest interests", () => {
     expect((await digest("preview")).embeds.map((e) => paperIdOf(e.url))).toEqual(forUsIds);
     expect(discord.messages(papers)).toHaveLength(0);
   });
+
+  it("/digest interests keeps no invisible characters: hidden ones do not stop a phrase matching, and invisible phrases are none", async () => {
+    const { discord, papers, general } = await startSeededBot();
+    const digest = async (subcommand: string, options: CommandInput["options"] = {}) =>
+      (
+        await discord
+          .sendCommand({ name: "digest", subcommand, options, permissions: MANAGER_PERMISSIONS, channelId: general })
+          .reply(15_000)
+      ).content;
+    await digest("channel", { channel: papers });
+    const invisible = "\u200b, \u2060\ufeff, \u00ad\u200b\u2063";
+    expect(await digest("interests", { text: invisible })).toMatch(/interests are cleared/);
+    const tenAndInvisible = `${Array.from({ length: 10 }, (_, i) => `topic ${i}`).join(", ")}, ${invisible}`;
+    expect(await digest("interests", { text: tenAndInvisible })).toMatch(/counts 10 interest phrases/);
+    // "singing voice synthesis" with zero-width characters inside its words, as pasted text often has.
+    expect(await digest("interests", { text: "sin\u200bging voice syn\u2060the\u00adsis" })).toContain("interests: singing voice synthesis)");
+    const preview = await discord
+      .sendCommand({ name: "digest", subcommand: "preview", permissions: MANAGER_PERMISSIONS, channelId: general })
+      .reply(15_000);
+    expect(preview.embeds.find((e) => paperIdOf(e.url) === "2602.07803")?.description).toContain("🎯 matches “singing voice synthesis”");
+  });
 });
 
 describe("paperbot digest --rank", () => {
