@@ -109,11 +109,8 @@ describe("/digest rank and /digest interests", () => {
   it("/digest interests keeps no invisible characters: hidden ones do not stop a phrase matching, and invisible phrases are none", async () => {
     const { discord, papers, general } = await startSeededBot();
     const digest = async (subcommand: string, options: CommandInput["options"] = {}) =>
-      (
-        await discord
-          .sendCommand({ name: "digest", subcommand, options, permissions: MANAGER_PERMISSIONS, channelId: general })
-          .reply(15_000)
-      ).content;
+      (await discord.sendCommand({ name: "digest", subcommand, options, permissions: MANAGER_PERMISSIONS, channelId: general }).reply(15_000))
+        .content;
     await digest("channel", { channel: papers });
     const invisible = "\u200b, \u2060\ufeff, \u00ad\u200b\u2063";
     expect(await digest("interests", { text: invisible })).toMatch(/interests are cleared/);

@@ -45,6 +45,9 @@ export function addBotCommands(program: Command, ctx: CliContext): void {
       if (opts.shards !== undefined) return launchShards(ctx, opts.shards);
       // From here on a signal stops the bot, even while it is still logging in.
       const stop = stopOnSignals(ctx.log, { shard: isShardProcess() });
+      // One request's forgotten promise must not end a bot that serves every server's replies and posts.
+      const onRejection = (reason: unknown) => ctx.log.error({ err: reason }, "unhandled promise rejection; the bot keeps running");
+      process.on("unhandledRejection", onRejection);
       try {
         const store = await ctx.papers();
         let bot: RunningBot;
@@ -61,6 +64,7 @@ export function addBotCommands(program: Command, ctx: CliContext): void {
           ctx.log.warn({ graceMs: SHUTDOWN_GRACE_MS }, "shutting down: stopped waiting for replies and digest runs in flight");
       } finally {
         stop.dispose();
+        process.off("unhandledRejection", onRejection);
         setTimeout(() => process.exit(), EXIT_BACKSTOP_MS).unref();
       }
     });
