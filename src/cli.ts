@@ -6,6 +6,7 @@ import { createLogger } from "./config/logger.js";
 import { pino } from "pino";
 import { CliContext, type CliIo } from "./cli/context.js";
 import { addAddCommand } from "./cli/addCommand.js";
+import { addFullTextCommand } from "./cli/fullTextCommand.js";
 import { addAnswerCommands } from "./cli/answerCommands.js";
 import { addBotCommands } from "./cli/botCommands.js";
 import { addDigestCommand } from "./cli/digestCommand.js";
@@ -48,6 +49,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     addSearchCommands(program, ctx);
     addIngestCommands(program, ctx);
     addAddCommand(program, ctx);
+    addFullTextCommand(program, ctx);
     addEmbedCommand(program, ctx);
     addDigestCommand(program, ctx);
     addBotCommands(program, ctx);

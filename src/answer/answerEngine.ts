@@ -10,7 +10,10 @@ import { AnswerCache } from "./answerCache.js";
 import { FALLBACK_NOTICE, OFFLINE_NOTICE, type AskResult } from "./askResult.js";
 import { BudgetExceededError, Budgets } from "./budgets.js";
 import { createChatModel, type ChatModel } from "./chatModel.js";
-import { checkCitations, partialCitations, toCitation } from "./citations.js";
+import { checkCitations, partialCitations, toCitation, type GivenPages } from "./citations.js";
+import { EVIDENCE_CANDIDATES, gatherEvidence } from "./evidence.js";
+import { createFullTextReader, type FullTextReader } from "../ingest/fullTextReader.js";
+import { findPassages, type FoundPassage } from "../retrieval/passages.js";
 import { ComparisonSchema, comparisonJsonSchema, type Comparison } from "./comparison.js";
 import { notCoveredAnswer, offlineAnswer } from "./offlineAnswer.js";
 import { answers } from "../metrics/metrics.js";
@@ -18,10 +21,13 @@ import { failureReason, parseJson } from "./modelOutput.js";
 import { offlineCompare } from "./offlineCompare.js";
 import { rewriteQuery } from "./queryRewrite.js";
 import { JUDGE_CANDIDATES, judgeRelevance } from "./relevanceJudge.js";
-import { askMessages, compareMessages, tldrMessages, type Turn } from "./prompts.js";
+import { askMessages, compareMessages, tldrMessages, type PromptPassage, type Turn } from "./prompts.js";
 
 export const MAX_QUESTION_CHARS = 500;
 const SOURCES = 5;
+/** Sources without full text whose PDFs an answer with a model may read on the spot, and for how long in all. */
+const ON_THE_SPOT = 3;
+export const READ_ON_THE_SPOT_MS = 20_000;
 const HISTORY_TURNS = 4;
 
 export interface AskOptions {
@@ -30,8 +36,10 @@ export interface AskOptions {
   onPartial?: (text: string) => void;
   userId?: string;
   guildId?: string;
-  /** Told when the engine starts searching and, with a model, when it starts writing. */
-  onStage?: (stage: "searching" | "writing") => void;
+  /** Told when the engine starts searching, reading papers' PDFs on the spot (how many), and writing. */
+  onStage?: (stage: "searching" | "reading" | "writing", count?: number) => void;
+  /** Answer from this paper alone (its id): no search. */
+  paperId?: string;
 }
 
 export type CompareResult =
@@ -47,6 +55,10 @@ export interface Resolved {
 
 export interface AnswerDeps {
   store: PaperStore;
+  /** Papers' full texts: passages with pages for answers, and (with a model) PDFs read on the spot. */
+  fullText?: FullTextReader;
+  /** How long an answer may wait for PDFs read on the spot before answering from abstracts. */
+  readOnTheSpotMs?: number;
   retriever: Retriever;
   model?: ChatModel;
   budgets?: Budgets;
@@ -66,6 +78,11 @@ export class AnswerEngine {
     return Boolean(this.deps.model);
   }
 
+  /** The papers' full texts, and the reader that fetches them. */
+  get fullText(): FullTextReader | undefined {
+    return this.deps.fullText;
+  }
+
   async ask(question: string, opts: AskOptions = {}): Promise<AskResult> {
     const result = await this.answer(question, opts);
     answers.inc({ mode: answerMode(result) });
@@ -78,23 +95,37 @@ export class AnswerEngine {
     if (q.length > MAX_QUESTION_CHARS)
       throw new UserError(`Questions can be at most ${MAX_QUESTION_CHARS} characters (this one has ${q.length}). Please shorten it.`);
     const history = (opts.history ?? []).slice(-HISTORY_TURNS);
-    const { model, cache, budgets, log } = this.deps;
-    const key = model && AnswerCache.key(["ask", q.toLowerCase(), history, model.name, this.deps.store.version()]);
+    const { model, cache, budgets, log, fullText } = this.deps;
+    const only = opts.paperId === undefined ? undefined : this.deps.store.get(opts.paperId);
+    if (opts.paperId !== undefined && !only) throw new UserError("That paper is not in the collection any more.");
+    const key =
+      model && AnswerCache.key(["ask", q.toLowerCase(), history, model.name, this.deps.store.version(), fullText?.texts.version(), only?.id]);
     const hit = key ? cache?.get<AskResult>(key) : undefined;
     if (hit) return { ...hit, cached: true };
     // The rewrite and the relevance judgement are part of the one written answer: a spent budget skips them too.
     const spent = model ? budgetSpent(budgets, opts) : undefined;
     const helper = spent ? undefined : model;
     opts.onStage?.("searching");
-    const found = await this.search(q, history, { k: helper ? JUDGE_CANDIDATES : SOURCES, assist: Boolean(helper) });
+    const found: Pick<Retrieval, "hits" | "covered"> = only
+      ? { hits: [{ paper: only, score: 1, relevant: true }], covered: true }
+      : await this.search(q, history, { k: helper ? JUDGE_CANDIDATES : SOURCES, assist: Boolean(helper) });
     const candidates = found.hits.map((h) => h.paper);
     if (!helper) {
       if (!found.covered) return notCoveredAnswer(candidates.slice(0, 3), model ? "llm" : "offline");
       const notice = spent ? `${spent} Meanwhile, here are the most relevant passages.` : OFFLINE_NOTICE;
-      return offlineAnswer(q, found.hits.slice(0, SOURCES), notice);
+      const hits = found.hits.slice(0, SOURCES);
+      return offlineAnswer(
+        q,
+        hits,
+        notice,
+        this.passages(
+          q,
+          hits.map((h) => h.paper),
+        ),
+      );
     }
 
-    const judged = await judgeRelevance({ model: helper, cache, log }, searchText(q, history), candidates);
+    const judged = only ? [only] : await judgeRelevance({ model: helper, cache, log }, searchText(q, history), candidates);
     const papers = (judged ?? candidates).slice(0, SOURCES);
     // Should the model fail while writing, the offline answer quotes what it judged relevant.
     const fallbackHits = judged ? papers.map((paper) => ({ paper, score: 0, relevant: true })) : found.hits.slice(0, SOURCES);
@@ -103,18 +134,20 @@ export class AnswerEngine {
       if (judged) cache?.set(key!, result);
       return result;
     }
+    await this.readOnTheSpot(papers.slice(0, ON_THE_SPOT), opts);
+    const evidence = await this.evidence(helper, q, papers);
     opts.onStage?.("writing");
     try {
-      const messages = await askMessages(q, papers, history);
+      const messages = await askMessages(q, papers, history, evidence.perSource);
       const { onPartial } = opts;
-      const onDelta = onPartial && ((soFar: string) => onPartial(partialCitations(soFar, papers.length)));
+      const onDelta = onPartial && ((soFar: string) => onPartial(partialCitations(soFar, papers.length, evidence.pages)));
       const text = await helper.complete(messages, { maxTokens: this.deps.maxAnswerTokens ?? 400, onDelta });
       budgets?.record(opts);
-      const checked = checkCitations(text, papers.length);
-      if (checked.invalid) log?.warn({ invalid: checked.invalid }, "removed citations of sources that were not given");
+      const checked = checkCitations(text, papers.length, evidence.pages);
+      if (checked.invalid) log?.warn({ invalid: checked.invalid }, "removed citations of sources or pages that were not given");
       const result: AskResult = {
         answer: checked.text,
-        citations: checked.cited.sort((x, y) => x - y).map((n) => toCitation(n, papers[n - 1]!)),
+        citations: checked.cited.sort((x, y) => x - y).map((n) => toCitation(n, papers[n - 1]!, checked.citedPages.get(n))),
         covered: true,
         mode: "llm",
         cached: false,
@@ -124,8 +157,71 @@ export class AnswerEngine {
       return result;
     } catch (err) {
       log?.warn({ err: failureReason(err), model: helper.name }, "model failed; answering offline");
-      return { ...offlineAnswer(q, fallbackHits, FALLBACK_NOTICE), fallbackReason: failureReason(err) };
+      return { ...offlineAnswer(q, fallbackHits, FALLBACK_NOTICE, evidence.found), fallbackReason: failureReason(err) };
     }
+  }
+
+  /** The passages of these papers' full texts that bear on the question (none without full text). */
+  private passages(question: string, papers: Paper[], k = SOURCES): FoundPassage[] {
+    const texts = this.deps.fullText?.texts;
+    if (!texts) return [];
+    const ids = papers.map((p) => p.id);
+    const found = findPassages(
+      texts,
+      question,
+      [...texts.withText(ids)].sort((a, b) => ids.indexOf(a) - ids.indexOf(b)),
+      { k },
+    );
+    texts.touch([...new Set(found.map((f) => f.paperId))]);
+    return found;
+  }
+
+  /**
+   * Reads, within `readOnTheSpotMs`, the PDFs of the best sources that have no full text yet and
+   * were never tried; whatever is not read by then is answered from its abstract.
+   */
+  private async readOnTheSpot(papers: Paper[], opts: AskOptions): Promise<void> {
+    const reader = this.deps.fullText;
+    if (!reader?.canFetch) return;
+    const todo = papers.filter((p) => p.arxivId && !reader.texts.status(p.id));
+    if (!todo.length) return;
+    opts.onStage?.("reading", todo.length);
+    const signal = AbortSignal.timeout(this.deps.readOnTheSpotMs ?? READ_ON_THE_SPOT_MS);
+    const reads = Promise.all(todo.map((p) => reader.readPaper(p.id, { signal }).catch(() => undefined)));
+    await Promise.race([reads, new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }))]);
+  }
+
+  /**
+   * The full-text passages that go into the prompt, per source: with the evidence step, the ones the
+   * model kept (with its summaries); when that call fails, every passage found. Also the pages given
+   * per source, which the answer's page citations are checked against.
+   */
+  private async evidence(
+    model: ChatModel,
+    question: string,
+    papers: Paper[],
+  ): Promise<{ found: FoundPassage[]; perSource: PromptPassage[][]; pages: GivenPages }> {
+    const found = this.passages(question, papers, EVIDENCE_CANDIDATES);
+    const index = new Map(papers.map((p, i) => [p.id, i]));
+    const title = (f: FoundPassage) => papers[index.get(f.paperId)!]!.title;
+    const kept = found.length
+      ? await gatherEvidence(
+          { model, cache: this.deps.cache, log: this.deps.log },
+          question,
+          found.map((f) => ({ key: `${f.paperId}#${f.seq}`, title: title(f), page: f.page, text: f.text })),
+        )
+      : [];
+    const chosen: (FoundPassage & { summary?: string })[] = kept ? kept.map((k) => ({ ...found[k.index]!, summary: k.summary })) : found;
+    const perSource: PromptPassage[][] = papers.map(() => []);
+    const pages = new Map<number, Set<number>>();
+    for (const f of chosen) {
+      const i = index.get(f.paperId)!;
+      perSource[i]!.push({ page: f.page, text: f.text, ...(f.section ? { section: f.section } : {}), ...(f.summary ? { summary: f.summary } : {}) });
+      const given = pages.get(i + 1) ?? new Set<number>();
+      for (let p = f.page; p <= f.pageEnd; p++) given.add(p);
+      pages.set(i + 1, given);
+    }
+    return { found: chosen, perSource, pages };
   }
 
   /**
@@ -251,6 +347,7 @@ function budgetSpent(budgets: Budgets | undefined, who: { userId?: string; guild
 export function createAnswerEngine(config: Readonly<Config>, store: PaperStore, retriever: Retriever, log?: Logger): AnswerEngine {
   return new AnswerEngine({
     store,
+    fullText: createFullTextReader(config, store, log),
     retriever,
     model: createChatModel(config),
     budgets: new Budgets(store.db, config.budgets),

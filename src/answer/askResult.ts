@@ -1,10 +1,11 @@
 import type { Citation } from "./citations.js";
+import type { QuotedPassage } from "./offlineAnswer.js";
 
 export interface AskResult {
   /** Plain text (a model's answer may carry its own Markdown). */
   answer: string;
-  /** The quoted passages of an offline answer, for callers that format them (bold titles, escaping). */
-  passages?: { n: number; title: string; text: string }[];
+  /** The quoted passages of an offline answer, for callers that format them (bold titles, escaping); `page` when from full text. */
+  passages?: QuotedPassage[];
   citations: Citation[];
   /** When not covered: the nearest papers, named but not cited (none of them answers the question). */
   nearest?: Citation[];

@@ -1,3 +1,4 @@
+import type { FoundPassage } from "../retrieval/passages.js";
 import type { ScoredPaper } from "../retrieval/retriever.js";
 import type { Paper } from "../store/paper.js";
 import { toCitation } from "./citations.js";
@@ -5,24 +6,59 @@ import type { AskResult } from "./askResult.js";
 import { bestSentences } from "./keySentences.js";
 import { shortTitle } from "../retrieval/text.js";
 
+/** A quoted passage of an answer: from a paper's full text (with its page) or from its abstract. */
+export interface QuotedPassage {
+  n: number;
+  paperId: string;
+  title: string;
+  text: string;
+  page?: number;
+  section?: string;
+}
+
 /**
  * Quoted passages from the most relevant papers, each cited: useful with no model at all. Only
  * papers that pass the retriever's relevance cut (close to the best one) are quoted, so a
- * question one paper answers is not padded with four unrelated ones.
+ * question one paper answers is not padded with four unrelated ones. A paper whose full text is in
+ * is quoted from its passages that bear on the question, with their pages ("[2, p. 7]"); the others
+ * from their abstracts.
  */
-export function offlineAnswer(question: string, hits: ScoredPaper[], notice: string): AskResult {
-  const papers = hits.filter((h, i) => i === 0 || h.relevant).map((h) => h.paper);
-  const passages = papers.map((p, i) => ({ n: i + 1, title: shortTitle(p.title), text: bestSentences(p.abstract, question).join(" ") }));
+export function offlineAnswer(question: string, hits: ScoredPaper[], notice: string, found: FoundPassage[] = []): AskResult {
+  const papers = hits.filter((h, i) => i === 0 || h.relevant || found.some((f) => f.paperId === h.paper.id)).map((h) => h.paper);
+  const passages: QuotedPassage[] = [];
+  const lines: string[] = [];
+  papers.forEach((p, i) => {
+    const n = i + 1;
+    const title = shortTitle(p.title);
+    const own = found.filter((f) => f.paperId === p.id);
+    if (!own.length) {
+      const text = bestSentences(p.abstract, question).join(" ");
+      passages.push({ n, paperId: p.id, title, text });
+      lines.push(`${title}: “${text}” [${n}]`);
+      return;
+    }
+    const quotes = own.map((f) => {
+      const text = bestSentences(f.text, question).join(" ");
+      passages.push({ n, paperId: p.id, title, text, page: f.page, ...(f.section ? { section: f.section } : {}) });
+      return `“${text}” [${n}, p. ${f.page}]`;
+    });
+    lines.push(`${title}: ${quotes.join(" ")}`);
+  });
   return {
-    answer: passages.map((x) => `${x.title}: “${x.text}” [${x.n}]`).join("\n\n"),
+    answer: lines.join("\n\n"),
     passages,
-    citations: papers.map((p, i) => toCitation(i + 1, p)),
+    citations: papers.map((p, i) => toCitation(i + 1, p, pagesOf(found, p.id))),
     covered: true,
     mode: "offline",
     notice,
     cached: false,
     invalidCitations: 0,
   };
+}
+
+/** The pages of a paper's passages, in order, once each. */
+function pagesOf(found: FoundPassage[], paperId: string): number[] {
+  return [...new Set(found.filter((f) => f.paperId === paperId).map((f) => f.page))].sort((a, b) => a - b);
 }
 
 /** Said without writing an answer when nothing found is relevant: the nearest papers are named, not cited. */

@@ -24,9 +24,19 @@ const ASK_SYSTEM = [
   "You are paperbot, a research assistant for a group of researchers. Answer the question using only the numbered sources.",
   "Write a short answer: a few sentences, at most 200 words, plain prose, no headings.",
   "Every claim must cite the source it comes from by its number in square brackets, like [1] or [2][3]. Cite only the numbered sources given.",
+  "Some sources also quote passages of the paper's full text with their page: a claim from a passage cites the source and that page, like [2, p. 7].",
+  "Cite only pages that are given. Prefer the passages to the abstract when they say more.",
   "If the sources do not answer the question, say so in one sentence and do not guess.",
   DATA_RULE,
 ].join("\n");
+
+/** A passage of a source's full text as a prompt quotes it: its page and (with the evidence step) what it says about the question. */
+export interface PromptPassage {
+  page: number;
+  section?: string;
+  text: string;
+  summary?: string;
+}
 
 const COMPARE_SYSTEM = [
   "You are paperbot, a research assistant. Compare paper A and paper B using only their abstracts.",
@@ -58,17 +68,25 @@ const tldrTemplate = ChatPromptTemplate.fromMessages([
 /** Angle brackets inside quoted text could close the source tag early, so they are replaced. */
 const quote = (text: string) => `"${text.replace(/</g, "‹").replace(/>/g, "›").replace(/"/g, "'")}"`;
 
-export function sourceBlock(label: string, p: Paper, abstractMax: number = PROMPT_MAX.abstract): string {
+export function sourceBlock(label: string, p: Paper, abstractMax: number = PROMPT_MAX.abstract, passages: PromptPassage[] = []): string {
   const year = paperYear(p);
   const title = quote(truncate(p.title, PROMPT_MAX.title));
-  return `<source id="${label}">\nTitle: ${title}${year ? ` (${year})` : ""}\nAbstract: ${quote(truncate(p.abstract, abstractMax))}\n</source>`;
+  // With passages, the abstract gives up most of its share to them.
+  const abstract = quote(truncate(p.abstract, passages.length ? Math.min(abstractMax, 600) : abstractMax));
+  const each = Math.max(200, Math.floor((abstractMax * 2) / Math.max(1, passages.length)));
+  const quoted = passages.map(
+    (x) =>
+      `Passage, page ${x.page}${x.section ? ` (${quote(truncate(x.section, 80))})` : ""}: ${quote(truncate(x.text, each))}` +
+      (x.summary ? `\nWhat it says about the question: ${quote(truncate(x.summary, 400))}` : ""),
+  );
+  return [`<source id="${label}">`, `Title: ${title}${year ? ` (${year})` : ""}`, `Abstract: ${abstract}`, ...quoted, "</source>"].join("\n");
 }
 
 /** The sources in `budget` characters: each abstract gets an equal share, at most `PROMPT_MAX.abstract`. */
-function sourceBlocks(sources: Paper[], budget: number, label = (i: number) => String(i + 1)): string {
+function sourceBlocks(sources: Paper[], budget: number, label = (i: number) => String(i + 1), passages: PromptPassage[][] = []): string {
   const share = Math.floor(budget / Math.max(1, sources.length)) - PROMPT_MAX.title - SOURCE_OVERHEAD;
   const abstractMax = Math.max(100, Math.min(PROMPT_MAX.abstract, share));
-  return sources.map((p, i) => sourceBlock(label(i), p, abstractMax)).join("\n");
+  return sources.map((p, i) => sourceBlock(label(i), p, abstractMax, passages[i])).join("\n");
 }
 
 /** The newest turns that fit in `PROMPT_MAX.history`, each cut to the question and answer limits. */
@@ -100,12 +118,18 @@ function toChat(messages: BaseMessage[]): ChatMessage[] {
 /** What a prompt's fixed parts leave for its sources (room is kept for the templates' own words). */
 const sourceBudget = (...fixed: string[]) => PROMPT_MAX.total - 200 - fixed.reduce((n, s) => n + s.length, 0);
 
-export async function askMessages(question: string, sources: Paper[], history: Turn[] = []): Promise<ChatMessage[]> {
+/** The answer call: the sources (abstracts, and full-text passages where given, per source), the conversation, the question. */
+export async function askMessages(
+  question: string,
+  sources: Paper[],
+  history: Turn[] = [],
+  passages: PromptPassage[][] = [],
+): Promise<ChatMessage[]> {
   const q = truncate(question, PROMPT_MAX.question);
   const turns = recentTurns(history);
   const messages = await askTemplate.formatMessages({
     question: q,
-    sources: sourceBlocks(sources, sourceBudget(ASK_SYSTEM, q, ...turns.flatMap((t) => [t.question, t.answer]))),
+    sources: sourceBlocks(sources, sourceBudget(ASK_SYSTEM, q, ...turns.flatMap((t) => [t.question, t.answer])), undefined, passages),
     history: turns.flatMap((t) => [new HumanMessage(t.question), new AIMessage(t.answer)]),
   });
   return toChat(messages);
@@ -153,5 +177,27 @@ export function judgeMessages(question: string, candidates: Paper[], abstractCha
   return [
     { role: "system", content: JUDGE_SYSTEM },
     { role: "user", content: `Question: ${truncate(question, PROMPT_MAX.question * 2)}\n\nPapers:\n${sources}` },
+  ];
+}
+
+const EVIDENCE_SYSTEM = [
+  "You read numbered passages from research papers and keep those that help answer a researcher's question.",
+  "For each passage that bears on the question, write one sentence saying what it contributes, keeping its numbers, names and units exactly.",
+  "Leave out passages that do not help. Do not answer the question itself.",
+  'Reply with JSON only: {"evidence": [{"passage": number, "summary": "..."}]}; an empty list when none helps.',
+  DATA_RULE.replace("paper abstracts", "passages of papers"),
+].join("\n");
+
+/** The evidence call: the question and numbered passages (paper title, page, text). */
+export function evidenceMessages(question: string, passages: { title: string; page: number; text: string }[], passageChars: number): ChatMessage[] {
+  const blocks = passages
+    .map(
+      (x, i) =>
+        `<source id="${i + 1}">\nPaper: ${quote(truncate(x.title, 150))}, page ${x.page}\n${quote(truncate(x.text, passageChars))}\n</source>`,
+    )
+    .join("\n");
+  return [
+    { role: "system", content: EVIDENCE_SYSTEM },
+    { role: "user", content: `Question: ${truncate(question, PROMPT_MAX.question * 2)}\n\nPassages:\n${blocks}` },
   ];
 }

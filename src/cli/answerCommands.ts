@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { CompareResult, Resolved } from "../answer/answerEngine.js";
 import type { AskResult } from "../answer/askResult.js";
-import type { Citation } from "../answer/citations.js";
+import { pageLabel, type Citation } from "../answer/citations.js";
 import { UserError } from "../config/errors.js";
 import { userText } from "../store/storedText.js";
 import type { CliContext } from "./context.js";
@@ -32,7 +32,8 @@ export function addAnswerCommands(program: Command, ctx: CliContext): void {
     });
 }
 
-const source = (c: Citation) => ` [${c.n}] ${c.title}${c.year ? ` (${c.year})` : ""}${c.url ? `\n     ${c.url}` : ""}`;
+const source = (c: Citation) =>
+  ` [${c.n}] ${c.title}${c.year ? ` (${c.year})` : ""}${c.pages?.length ? `, ${pageLabel(c.pages)}` : ""}${c.url ? `\n     ${c.url}` : ""}`;
 
 export function formatAsk(r: AskResult): string {
   const lines = [r.answer];

@@ -32,6 +32,11 @@ const ConfigSchema = z.object({
   OPENAI_EMBEDDING_MODEL: optional,
   HF_API_BASE: url("https://huggingface.co"),
   ARXIV_API_BASE: url("https://export.arxiv.org"),
+  ARXIV_PDF_BASE: url("https://arxiv.org"),
+  ARXIV_PDF_PAUSE_MS: count(3000),
+  PAPERBOT_FULLTEXT_MAX_MB: count(500),
+  PAPERBOT_PDF_MAX_PAGES: count(80),
+  PAPERBOT_PDF_MAX_MB: count(25),
   PAPERBOT_USER_DAILY_ANSWERS: count(),
   PAPERBOT_GUILD_DAILY_ANSWERS: count(),
   PAPERBOT_MAX_ANSWER_TOKENS: count(400),
@@ -47,6 +52,8 @@ export interface Config {
   hfApiBase: string;
   /** The arXiv API (`/api/query`), where `/add` looks up papers Hugging Face does not have. */
   arxivApiBase: string;
+  /** Full text: where arXiv PDFs come from, the pause between two of them, the installation's cap, one PDF's limits. */
+  fulltext: { pdfBase: string; pauseMs: number; maxStoredMb: number; maxPages: number; maxPdfMb: number };
   /** Written (model) answers per user and per server per day; undefined = no limit. */
   budgets: { userDaily?: number; guildDaily?: number };
   maxAnswerTokens: number;
@@ -84,6 +91,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     }),
     hfApiBase: e.HF_API_BASE ?? "https://huggingface.co",
     arxivApiBase: e.ARXIV_API_BASE ?? "https://export.arxiv.org",
+    fulltext: Object.freeze({
+      pdfBase: e.ARXIV_PDF_BASE ?? "https://arxiv.org",
+      pauseMs: e.ARXIV_PDF_PAUSE_MS ?? 3000,
+      maxStoredMb: e.PAPERBOT_FULLTEXT_MAX_MB ?? 500,
+      maxPages: e.PAPERBOT_PDF_MAX_PAGES ?? 80,
+      maxPdfMb: e.PAPERBOT_PDF_MAX_MB ?? 25,
+    }),
     budgets: Object.freeze({ userDaily: e.PAPERBOT_USER_DAILY_ANSWERS, guildDaily: e.PAPERBOT_GUILD_DAILY_ANSWERS }),
     maxAnswerTokens: e.PAPERBOT_MAX_ANSWER_TOKENS ?? 400,
     metrics: Object.freeze({ port: e.PAPERBOT_METRICS_PORT, host: e.PAPERBOT_METRICS_HOST ?? "127.0.0.1" }),

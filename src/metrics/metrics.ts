@@ -69,3 +69,30 @@ export const gatewayConnected = new Gauge({
   help: "1 when every shard of this process is connected to the Discord gateway",
   registers: [registry],
 });
+
+export const fullTextsRead = new Counter({
+  name: "paperbot_fulltext_read_total",
+  help: "Papers whose full text was read, by where the PDF came from (arxiv, attachment, file)",
+  labelNames: ["source"] as const,
+  registers: [registry],
+});
+
+export const fullTextFailures = new Counter({
+  name: "paperbot_fulltext_failures_total",
+  help: "Full texts that could not be read, by reason (no-pdf, not-pdf, encrypted, no-text, too-large, too-many-pages, timeout, http, ...)",
+  labelNames: ["reason"] as const,
+  registers: [registry],
+});
+
+export const fullTextPages = new Counter({
+  name: "paperbot_fulltext_pages_total",
+  help: "PDF pages read",
+  registers: [registry],
+});
+
+export const fullTextSeconds = new Histogram({
+  name: "paperbot_fulltext_extraction_seconds",
+  help: "Time to extract one PDF's text",
+  buckets: [0.25, 0.5, 1, 2, 5, 10, 20, 40, 60],
+  registers: [registry],
+});

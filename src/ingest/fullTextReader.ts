@@ -1,0 +1,207 @@
+import type { Config } from "../config/config.js";
+import type { Logger } from "../config/logger.js";
+import { fullTextFailures, fullTextPages, fullTextSeconds, fullTextsRead } from "../metrics/metrics.js";
+import { FullTextStore, type TextSource } from "../store/fullText.js";
+import { GroupPapers } from "../store/groupPapers.js";
+import type { Paper } from "../store/paper.js";
+import type { PaperStore } from "../store/paperStore.js";
+import { ArxivPdfFetcher } from "./arxivPdf.js";
+import { DownloadError } from "./download.js";
+import { DEFAULT_PDF_LIMITS, PdfError, type PdfDocument, type PdfLimits } from "./pdf/pdfDocument.js";
+import { readPdf } from "./pdf/readPdf.js";
+import { emptySummary, upsertBatch } from "./summary.js";
+
+export type ReadOutcome =
+  | { status: "read"; pages: number }
+  | { status: "already"; pages: number }
+  | { status: "no-pdf"; reason: string }
+  | { status: "failed"; problem: string; message: string }
+  /** It failed before; not fetched again unless asked (`retry`). */
+  | { status: "failed-before"; problem: string; message: string };
+
+export interface FullTextDeps {
+  store: PaperStore;
+  /** Where arXiv PDFs come from; without it only attached and local PDFs are read. */
+  arxiv?: ArxivPdfFetcher;
+  limits: PdfLimits;
+  /** The installation's cap on stored full text, in characters. */
+  maxStoredChars: number;
+  log?: Logger;
+  /** The PDF reader (the real one unless a benchmark compares another). */
+  read?: (bytes: Uint8Array, limits: PdfLimits) => Promise<PdfDocument>;
+}
+
+/** "read 14 pages", "no PDF (arXiv has none)", "failed: the PDF is encrypted": one line per paper, for people. */
+export function describeOutcome(o: ReadOutcome): string {
+  switch (o.status) {
+    case "read":
+      return `read ${o.pages} page${o.pages === 1 ? "" : "s"}`;
+    case "already":
+      return `already read (${o.pages} page${o.pages === 1 ? "" : "s"})`;
+    case "no-pdf":
+      return `no PDF (${o.reason})`;
+    case "failed":
+      return `failed: ${o.message}`;
+    case "failed-before":
+      return `failed before: ${o.message} (--retry tries again)`;
+  }
+}
+
+/** A paper made from a PDF alone, or the known paper it matched. */
+export interface AttachedPdf {
+  paper: Paper;
+  /** True when the PDF became a new paper of the collection. */
+  created: boolean;
+  outcome: ReadOutcome;
+}
+
+/**
+ * Reads papers' PDFs into the full-text store: arXiv's PDF of a paper, or a PDF a user gave (a
+ * Discord attachment, a local file). Every failure is recorded with its reason, so the same PDF is
+ * not fetched in a loop; the paper keeps its abstract either way.
+ */
+export class FullTextReader {
+  readonly texts: FullTextStore;
+  private readonly read: (bytes: Uint8Array, limits: PdfLimits) => Promise<PdfDocument>;
+  private background: Promise<void> = Promise.resolve();
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly deps: FullTextDeps) {
+    this.texts = new FullTextStore(deps.store.db);
+    this.read = deps.read ?? readPdf;
+  }
+
+  get canFetch(): boolean {
+    return Boolean(this.deps.arxiv);
+  }
+
+  /** Fetches and reads arXiv's PDF of a paper of the collection. */
+  async readPaper(paperId: string, opts: { retry?: boolean; signal?: AbortSignal } = {}): Promise<ReadOutcome> {
+    const paper = this.deps.store.get(paperId);
+    if (!paper) return { status: "failed", problem: "unknown", message: "no such paper in the collection" };
+    const before = this.texts.status(paper.id);
+    if (before?.status === "read") return { status: "already", pages: before.pages };
+    if (before?.status === "failed" && !opts.retry) return { status: "failed-before", problem: before.problem, message: before.detail };
+    if (!paper.arxivId) return this.failed(paper.id, "arxiv", "no-pdf", "it has no arXiv id", "no-pdf");
+    if (!this.deps.arxiv) return { status: "no-pdf", reason: "no PDF source is configured" };
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.deps.arxiv.fetch(paper.arxivId, opts.signal ?? this.stopping.signal);
+    } catch (err) {
+      if (err instanceof DownloadError)
+        return err.problem === "not-found"
+          ? this.failed(paper.id, "arxiv", "no-pdf", "arXiv has no PDF of it", "no-pdf")
+          : this.failed(paper.id, "arxiv", err.problem, `arXiv: ${err.message}`);
+      throw err;
+    }
+    return this.readBytes(paper.id, bytes, "arxiv");
+  }
+
+  /**
+   * Reads a PDF a user gave: matched to a known paper when it carries that paper's arXiv id or
+   * title, otherwise a new paper with the title, authors and abstract of its first page. Either way
+   * it becomes `guildId`'s paper. Throws `PdfError` when the file cannot be read at all (nothing
+   * is stored then).
+   */
+  async attach(bytes: Uint8Array, source: Exclude<TextSource, "arxiv">, who: { guildId: string; userId?: string }): Promise<AttachedPdf> {
+    const doc = await this.extract(bytes);
+    const { store } = this.deps;
+    let paper = (doc.arxivId ? store.get(doc.arxivId) : undefined) ?? (doc.title ? store.getByTitle(doc.title) : undefined);
+    let created = false;
+    if (!paper) {
+      if (!doc.title) throw new PdfError("no-text", "the PDF's first page has no title to file it under");
+      const abstract = doc.abstract ?? doc.chunks[0]?.text.slice(0, 1500) ?? "";
+      const [id] = store.transaction(() =>
+        // A paper known from its PDF alone ranks like a scraped seed entry: the feed's record of it wins when it comes.
+        upsertBatch(store, [{ title: doc.title!, abstract, authors: doc.authors, arxivId: doc.arxivId, source: "seed" }], emptySummary()),
+      );
+      paper = store.get(id!)!;
+      created = true;
+    }
+    new GroupPapers(store.db).add(who.guildId, paper.id, "add", who.userId);
+    return { paper, created, outcome: this.store(paper.id, doc, source) };
+  }
+
+  /**
+   * Reads the given papers one after another in the background (after /add, a save, a daily post),
+   * skipping those already read or failed. Never throws; stops when `stop` is called.
+   */
+  readLater(paperIds: readonly string[]): void {
+    if (!this.deps.arxiv || !paperIds.length) return;
+    const todo = paperIds.filter((id) => !this.texts.status(id));
+    if (!todo.length) return;
+    this.background = this.background.then(async () => {
+      for (const id of todo) {
+        if (this.stopping.signal.aborted) return;
+        try {
+          const outcome = await this.readPaper(id);
+          this.deps.log?.info({ paperId: id, outcome: describeOutcome(outcome) }, "full text");
+        } catch (err) {
+          if (!this.stopping.signal.aborted) this.deps.log?.warn({ err, paperId: id }, "reading a full text failed");
+        }
+      }
+    });
+  }
+
+  /** Resolves when the background reading queued so far is done (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.background;
+  }
+
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  private async readBytes(paperId: string, bytes: Uint8Array, source: TextSource): Promise<ReadOutcome> {
+    let doc: PdfDocument;
+    try {
+      doc = await this.extract(bytes);
+    } catch (err) {
+      if (err instanceof PdfError) return this.failed(paperId, source, err.problem, err.message);
+      throw err;
+    }
+    return this.store(paperId, doc, source);
+  }
+
+  private async extract(bytes: Uint8Array): Promise<PdfDocument> {
+    const started = performance.now();
+    try {
+      return await this.read(bytes, this.deps.limits);
+    } catch (err) {
+      if (err instanceof PdfError) fullTextFailures.inc({ reason: err.problem });
+      throw err;
+    } finally {
+      fullTextSeconds.observe((performance.now() - started) / 1000);
+    }
+  }
+
+  private store(paperId: string, doc: PdfDocument, source: TextSource): ReadOutcome {
+    this.texts.save(paperId, doc, source);
+    fullTextsRead.inc({ source });
+    fullTextPages.inc(doc.pageCount);
+    const dropped = this.texts.enforceCap(this.deps.maxStoredChars);
+    if (dropped.length)
+      this.deps.log?.info({ dropped: dropped.length }, "dropped the least recently used full texts to stay within PAPERBOT_FULLTEXT_MAX_MB");
+    return { status: "read", pages: doc.pageCount };
+  }
+
+  private failed(paperId: string, source: TextSource, problem: string, message: string, status: "failed" | "no-pdf" = "failed"): ReadOutcome {
+    this.texts.recordFailure(paperId, source, problem, message);
+    if (status === "no-pdf") return { status, reason: message };
+    fullTextFailures.inc({ reason: problem });
+    return { status, problem, message };
+  }
+}
+
+/** The reader the bot and the CLI use, from the configuration. */
+export function createFullTextReader(config: Readonly<Config>, store: PaperStore, log?: Logger): FullTextReader {
+  const { fulltext } = config;
+  const limits: PdfLimits = { ...DEFAULT_PDF_LIMITS, maxPages: fulltext.maxPages, maxBytes: fulltext.maxPdfMb * 1024 * 1024 };
+  return new FullTextReader({
+    store,
+    arxiv: new ArxivPdfFetcher({ base: fulltext.pdfBase, pauseMs: fulltext.pauseMs, maxBytes: limits.maxBytes, log }),
+    limits,
+    maxStoredChars: fulltext.maxStoredMb * 1024 * 1024,
+    log,
+  });
+}

@@ -1,0 +1,193 @@
+import { writeTransaction, type Db } from "./db.js";
+
+/** A passage of a paper's body with the pages it is on (what the PDF reader's chunks are). */
+export interface Chunk {
+  page: number;
+  pageEnd: number;
+  section?: string;
+  text: string;
+}
+
+/** Where a paper's full text came from. */
+export type TextSource = "arxiv" | "attachment" | "file";
+
+export type TextStatus =
+  | { status: "read"; source: TextSource; pages: number; chars: number; readAt: string }
+  | { status: "failed"; source: TextSource; problem: string; detail: string; readAt: string };
+
+/** A stored passage of a paper's body. */
+export interface StoredChunk extends Chunk {
+  paperId: string;
+  seq: number;
+}
+
+interface TextRow {
+  status: "read" | "failed";
+  source: TextSource;
+  pages: number | null;
+  chars: number;
+  problem: string | null;
+  detail: string | null;
+  read_at: string;
+}
+
+interface ChunkRow {
+  paper_id: string;
+  seq: number;
+  page: number;
+  page_end: number;
+  section: string | null;
+  text: string;
+}
+
+const toChunk = (r: ChunkRow): StoredChunk => ({
+  paperId: r.paper_id,
+  seq: r.seq,
+  page: r.page,
+  pageEnd: r.page_end,
+  ...(r.section ? { section: r.section } : {}),
+  text: r.text,
+});
+
+/**
+ * Papers' full texts: the passages read from each PDF (searchable through their own full-text
+ * index), the references kept apart, and the outcome of every attempt, so a PDF that failed is not
+ * fetched again in a loop. Re-reading a paper replaces its passages.
+ */
+export class FullTextStore {
+  constructor(private readonly db: Db) {}
+
+  status(paperId: string): TextStatus | undefined {
+    const r = this.db.prepare("SELECT status, source, pages, chars, problem, detail, read_at FROM paper_texts WHERE paper_id = ?").get(paperId) as
+      | TextRow
+      | undefined;
+    if (!r) return undefined;
+    return r.status === "read"
+      ? { status: "read", source: r.source, pages: r.pages ?? 0, chars: r.chars, readAt: r.read_at }
+      : { status: "failed", source: r.source, problem: r.problem ?? "failed", detail: r.detail ?? "", readAt: r.read_at };
+  }
+
+  /** The ids among `paperIds` whose text is in. */
+  withText(paperIds: readonly string[]): Set<string> {
+    if (!paperIds.length) return new Set();
+    const rows = this.db
+      .prepare(`SELECT paper_id FROM paper_texts WHERE status = 'read' AND paper_id IN (SELECT value FROM json_each(?))`)
+      .pluck()
+      .all(JSON.stringify(paperIds)) as string[];
+    return new Set(rows);
+  }
+
+  /** Stores what was read of a paper's PDF, replacing any earlier text of it. */
+  save(paperId: string, text: { pageCount: number; chunks: readonly Chunk[]; references?: string }, source: TextSource, now = new Date()): void {
+    const at = now.toISOString();
+    const chars = text.chunks.reduce((n, c) => n + c.text.length, 0) + (text.references?.length ?? 0);
+    writeTransaction(this.db, () => {
+      this.db.prepare("DELETE FROM paper_chunks WHERE paper_id = ?").run(paperId);
+      const insert = this.db.prepare("INSERT INTO paper_chunks (paper_id, seq, page, page_end, section, text) VALUES (?, ?, ?, ?, ?, ?)");
+      text.chunks.forEach((c, seq) => insert.run(paperId, seq, c.page, c.pageEnd, c.section ?? null, c.text));
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO paper_texts (paper_id, status, source, pages, chars, problem, detail, references_text, read_at, used_at)
+           VALUES (?, 'read', ?, ?, ?, NULL, NULL, ?, ?, ?)`,
+        )
+        .run(paperId, source, text.pageCount, chars, text.references ?? null, at, at);
+      this.bump();
+    });
+  }
+
+  /** Records why a paper's text could not be read; a text read before stays. */
+  recordFailure(paperId: string, source: TextSource, problem: string, detail: string, now = new Date()): void {
+    const at = now.toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO paper_texts (paper_id, status, source, problem, detail, read_at, used_at) VALUES (?, 'failed', ?, ?, ?, ?, ?)
+         ON CONFLICT (paper_id) DO UPDATE SET source = excluded.source, problem = excluded.problem, detail = excluded.detail,
+           read_at = excluded.read_at WHERE status = 'failed'`,
+      )
+      .run(paperId, source, problem, detail, at, at);
+  }
+
+  /** Forgets a failure, so the next attempt fetches again (an operator's explicit retry). */
+  forgetFailure(paperId: string): void {
+    this.db.prepare("DELETE FROM paper_texts WHERE paper_id = ? AND status = 'failed'").run(paperId);
+  }
+
+  chunks(paperId: string): StoredChunk[] {
+    return (this.db.prepare("SELECT * FROM paper_chunks WHERE paper_id = ? ORDER BY seq").all(paperId) as ChunkRow[]).map(toChunk);
+  }
+
+  references(paperId: string): string | undefined {
+    return (this.db.prepare("SELECT references_text FROM paper_texts WHERE paper_id = ?").pluck().get(paperId) as string | null) ?? undefined;
+  }
+
+  /**
+   * The passages of `paperIds` that match any of `ftsQuery`'s terms, best first by FTS5's BM25
+   * (section headings weigh half as much as the text).
+   */
+  search(ftsQuery: string, paperIds: readonly string[], limit: number): (StoredChunk & { score: number })[] {
+    if (!paperIds.length || !ftsQuery) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT c.*, -bm25(chunks_fts, 0.5, 1.0) AS score FROM chunks_fts f JOIN paper_chunks c ON c.rowid = f.rowid
+         WHERE chunks_fts MATCH ? AND c.paper_id IN (SELECT value FROM json_each(?))
+         ORDER BY bm25(chunks_fts, 0.5, 1.0) LIMIT ?`,
+      )
+      .all(ftsQuery, JSON.stringify(paperIds), limit) as (ChunkRow & { score: number })[];
+    return rows.map((r) => ({ ...toChunk(r), score: r.score }));
+  }
+
+  /** Marks texts as used now: the cap drops the least recently used first. */
+  touch(paperIds: readonly string[], now = new Date()): void {
+    if (!paperIds.length) return;
+    this.db
+      .prepare("UPDATE paper_texts SET used_at = ? WHERE status = 'read' AND paper_id IN (SELECT value FROM json_each(?))")
+      .run(now.toISOString(), JSON.stringify(paperIds));
+  }
+
+  totalChars(): number {
+    return this.db.prepare("SELECT coalesce(sum(chars), 0) FROM paper_texts WHERE status = 'read'").pluck().get() as number;
+  }
+
+  /**
+   * Keeps the stored texts within `maxChars`: drops the least recently used texts of papers that are
+   * no group's own first, then, only if still over, the least recently used of the rest. Returns the
+   * ids dropped.
+   */
+  enforceCap(maxChars: number): string[] {
+    return writeTransaction(this.db, () => {
+      let total = this.totalChars();
+      if (total <= maxChars) return [];
+      const order = this.db
+        .prepare(
+          `SELECT paper_id, chars FROM paper_texts t WHERE status = 'read'
+           ORDER BY EXISTS (SELECT 1 FROM group_papers g WHERE g.paper_id = t.paper_id), used_at, paper_id`,
+        )
+        .all() as { paper_id: string; chars: number }[];
+      const dropped: string[] = [];
+      for (const { paper_id, chars } of order) {
+        if (total <= maxChars) break;
+        this.drop(paper_id);
+        dropped.push(paper_id);
+        total -= chars;
+      }
+      return dropped;
+    });
+  }
+
+  private drop(paperId: string): void {
+    this.db.prepare("DELETE FROM paper_chunks WHERE paper_id = ?").run(paperId);
+    this.db.prepare("DELETE FROM paper_texts WHERE paper_id = ?").run(paperId);
+    this.bump();
+  }
+
+  /** Changes whenever a text is stored or dropped: cached answers made before are stale. */
+  version(): string {
+    return (this.db.prepare("SELECT value FROM meta WHERE key = 'fulltext_version'").pluck().get() as string | undefined) ?? "0";
+  }
+
+  private bump(): void {
+    this.db
+      .prepare("INSERT INTO meta (key, value) VALUES ('fulltext_version', '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+      .run();
+  }
+}
