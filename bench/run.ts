@@ -4,6 +4,7 @@ import { benchRetrieval } from "./retrieval.js";
 import { benchScale } from "./scale.js";
 import { benchCoverageTuning } from "./coverageTuning.js";
 import { benchDigestRank } from "./digestRank.js";
+import { benchFulltextExtraction } from "./fulltextExtraction.js";
 
 const program = new Command("bench").description("paperbot benchmarks: they print figures and never gate CI");
 const count = (v: string) => Number(v.replace(/_/g, ""));
@@ -46,6 +47,14 @@ program
     if (o.db) return benchScale(0, { db: o.db });
     await benchScale(100_000);
     if (o.million) await benchScale(1_000_000);
+  });
+
+program
+  .command("fulltext")
+  .description("full text of the dev PDFs (../shared/dev/fulltext): with --extraction, evidence found per page and per chunk, pages/s, peak RSS")
+  .option("--extraction", "extraction quality and speed for each PDF method")
+  .action(async (o: { extraction?: boolean }) => {
+    if (o.extraction) await benchFulltextExtraction();
   });
 
 await program.parseAsync(process.argv.slice(2), { from: "user" });
