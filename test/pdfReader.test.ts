@@ -164,7 +164,7 @@ describe("readPdf refuses what it cannot read, with a short reason", () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
     const started = Date.now();
-    const r = await problemOf(await pagesPdf(60), { timeoutMs: 150 });
+    const r = await problemOf(await pagesPdf(60), { timeoutMs: 200 });
     clearInterval(timer);
     expect(r).toEqual({ problem: "timeout", message: "reading the PDF took longer than 0.2 s" });
     expect(Date.now() - started).toBeLessThan(2000);
