@@ -152,13 +152,21 @@ describe("readPdf refuses what it cannot read, with a short reason", () => {
     });
   });
 
+  it("a reading that needs more heap than allowed ends in its own thread, not in the caller's", async () => {
+    expect(await problemOf(await pagesPdf(3), { maxMemoryMb: 4 })).toEqual({
+      problem: "out-of-memory",
+      message: "the PDF needs more memory to read than allowed",
+    });
+    expect((await readPdf(await pagesPdf(3))).pageCount).toBe(3);
+  });
+
   it("a reading that takes longer than the limit is stopped, and the caller's event loop keeps running meanwhile", async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
     const started = Date.now();
-    const r = await problemOf(await pagesPdf(60), { timeoutMs: 150 });
+    const r = await problemOf(await pagesPdf(60), { timeoutMs: 200 });
     clearInterval(timer);
-    expect(r).toEqual({ problem: "timeout", message: "reading the PDF took longer than 0 s" });
+    expect(r).toEqual({ problem: "timeout", message: "reading the PDF took longer than 0.2 s" });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(ticks).toBeGreaterThan(5);
   });

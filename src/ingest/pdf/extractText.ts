@@ -71,7 +71,7 @@ export function problem(kind: PdfProblem, limits: PdfLimits, detail?: string): P
     "too-many-pages": `the PDF has ${detail ?? "too many"} pages (the limit is ${limits.maxPages})`,
     "too-large": `the PDF is ${detail ?? "too large"} (the limit is ${mb(limits.maxBytes)})`,
     corrupt: "the PDF is damaged and could not be read",
-    timeout: `reading the PDF took longer than ${Math.round(limits.timeoutMs / 1000)} s`,
+    timeout: `reading the PDF took longer than ${Number((limits.timeoutMs / 1000).toFixed(1))} s`,
     "out-of-memory": "the PDF needs more memory to read than allowed",
   };
   return new PdfError(kind, messages[kind]);

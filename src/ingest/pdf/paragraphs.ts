@@ -1,4 +1,4 @@
-import { APPENDIX, isHeading, REFERENCES } from "./headings.js";
+import { APPENDIX, follows, headingNumber, isHeading, REFERENCES } from "./headings.js";
 import type { Line } from "./pageLines.js";
 
 /** A paragraph of body text, or a heading. `pages` marks where each page's text starts in `text`. */
@@ -80,6 +80,7 @@ export function blocks(lines: Line[]): Block[] {
   let prev: Line | undefined;
   let refs = false;
   let seenHeading = false;
+  let lastNumber: number[] | undefined;
   const close = () => {
     if (cur?.text) out.push(cur);
     cur = undefined;
@@ -94,17 +95,20 @@ export function blocks(lines: Line[]): Block[] {
       prev = l;
       continue;
     }
-    const heading = isHeading(l, body, refs || seenAppendix(out), seenHeading || l.page > 1);
+    const number = headingNumber(l.text);
+    const heading =
+      isHeading(l, body, refs || seenAppendix(out), !seenHeading && l.page === 1) && (!number || follows(number, lastNumber) || l.size > body * 1.1);
     if (heading) {
       const text = l.text.replace(/[:.]$/, "").trim();
       // A heading printed on two lines ("4 Design and" / "Implementation") comes as two heading lines.
       const last = out[out.length - 1];
       if (!cur && last?.kind === "heading" && prev && prev.page === l.page && l.y - prev.y < spacing * 1.6 && !/^\d|^[IVX]+\.\s/.test(text)) {
-        last.text += ` ${text}`;
+        last.text = joinLine(last.text, text, words);
         prev = l;
         continue;
       }
       close();
+      if (number) lastNumber = number;
       if (REFERENCES.test(text)) refs = true;
       else if (refs && APPENDIX.test(text)) refs = false;
       seenHeading = true;
