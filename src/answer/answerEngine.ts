@@ -13,7 +13,7 @@ import { createChatModel, type ChatModel } from "./chatModel.js";
 import { checkCitations, partialCitations, toCitation, type GivenPages } from "./citations.js";
 import { EVIDENCE_CANDIDATES, gatherEvidence } from "./evidence.js";
 import { createFullTextReader, type FullTextReader } from "../ingest/fullTextReader.js";
-import { findPassages, type FoundPassage } from "../retrieval/passages.js";
+import { findPassages, findTextPapers, type FoundPassage } from "../retrieval/passages.js";
 import { checkComparisonPages, ComparisonSchema, comparisonJsonSchema, type Comparison } from "./comparison.js";
 import { notCoveredAnswer, offlineAnswer } from "./offlineAnswer.js";
 import { answers } from "../metrics/metrics.js";
@@ -25,6 +25,9 @@ import { askMessages, compareMessages, tldrMessages, type PromptPassage, type Tu
 
 export const MAX_QUESTION_CHARS = 500;
 const SOURCES = 5;
+/** A paper whose best passage holds this share of the question's words is a source, found by its full text. */
+const TEXT_MATCH_SHARE = 0.8;
+const TEXT_PAPERS = 2;
 /** What /compare looks for in a full text: how the paper was evaluated, and the limitations its authors state. */
 const SETUP_QUERY = "evaluation experimental setup testbed hardware GPUs cluster nodes baselines workloads datasets";
 const LIMITS_QUERY = "limitations limitation future work drawback assumption does not support cannot";
@@ -111,7 +114,7 @@ export class AnswerEngine {
     opts.onStage?.("searching");
     const found: Pick<Retrieval, "hits" | "covered"> = only
       ? { hits: [{ paper: only, score: 1, relevant: true }], covered: true }
-      : await this.search(q, history, { k: helper ? JUDGE_CANDIDATES : SOURCES, assist: Boolean(helper) });
+      : this.withTextPapers(q, await this.search(q, history, { k: helper ? JUDGE_CANDIDATES : SOURCES, assist: Boolean(helper) }));
     const candidates = found.hits.map((h) => h.paper);
     if (!helper) {
       if (!found.covered) return notCoveredAnswer(candidates.slice(0, 3), model ? "llm" : "offline");
@@ -162,6 +165,26 @@ export class AnswerEngine {
       log?.warn({ err: failureReason(err), model: helper.name }, "model failed; answering offline");
       return { ...offlineAnswer(q, fallbackHits, FALLBACK_NOTICE, evidence.found), fallbackReason: failureReason(err) };
     }
+  }
+
+  /**
+   * The search's papers, with papers whose full text (not their abstract) holds most of the
+   * question's words put right after the best one: a question about a table or a baseline named only
+   * in a paper's body still finds it, and counts as covered.
+   */
+  private withTextPapers(question: string, found: Retrieval): Pick<Retrieval, "hits" | "covered"> {
+    const texts = this.deps.fullText?.texts;
+    if (!texts) return found;
+    const strong = findTextPapers(texts, question).filter((t) => t.share >= TEXT_MATCH_SHARE);
+    const extra = strong
+      .filter((t) => !found.hits.slice(0, SOURCES).some((h) => h.paper.id === t.paperId))
+      .slice(0, TEXT_PAPERS)
+      .flatMap((t) => {
+        const paper = this.deps.store.get(t.paperId);
+        return paper ? [{ paper, score: 0, relevant: true }] : [];
+      });
+    const rest = found.hits.filter((h) => !extra.some((e) => e.paper.id === h.paper.id));
+    return { hits: [...rest.slice(0, 1), ...extra, ...rest.slice(1)], covered: found.covered || strong.length > 0 };
   }
 
   /** The passages of these papers' full texts that bear on the question (none without full text). */

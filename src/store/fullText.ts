@@ -120,19 +120,15 @@ export class FullTextStore {
     return (this.db.prepare("SELECT references_text FROM paper_texts WHERE paper_id = ?").pluck().get(paperId) as string | null) ?? undefined;
   }
 
-  /**
-   * The passages of `paperIds` that match any of `ftsQuery`'s terms, best first by FTS5's BM25
-   * (section headings weigh half as much as the text).
-   */
-  search(ftsQuery: string, paperIds: readonly string[], limit: number): (StoredChunk & { score: number })[] {
-    if (!paperIds.length || !ftsQuery) return [];
+  /** The passages of every stored text that match any of `ftsQuery`'s terms, best first by FTS5's BM25. */
+  searchAll(ftsQuery: string, limit: number): (StoredChunk & { score: number })[] {
+    if (!ftsQuery) return [];
     const rows = this.db
       .prepare(
         `SELECT c.*, -bm25(chunks_fts, 0.5, 1.0) AS score FROM chunks_fts f JOIN paper_chunks c ON c.rowid = f.rowid
-         WHERE chunks_fts MATCH ? AND c.paper_id IN (SELECT value FROM json_each(?))
-         ORDER BY bm25(chunks_fts, 0.5, 1.0) LIMIT ?`,
+         WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 0.5, 1.0) LIMIT ?`,
       )
-      .all(ftsQuery, JSON.stringify(paperIds), limit) as (ChunkRow & { score: number })[];
+      .all(ftsQuery, limit) as (ChunkRow & { score: number })[];
     return rows.map((r) => ({ ...toChunk(r), score: r.score }));
   }
 
