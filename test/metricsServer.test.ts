@@ -83,7 +83,10 @@ describe("the metrics endpoint", () => {
     );
     expect((await metricsUrls(fake, bot, 2)).sort()).toEqual([`http://127.0.0.1:${port}`, `http://127.0.0.1:${port + 1}`]);
     for (const p of [port, port + 1]) expect((await fetch(`http://127.0.0.1:${p}/metrics`)).status).toBe(200);
-    expect(logLines(bot.stderr()).filter((l) => l.msg === "shard exited; respawning it"), bot.stderr()).toEqual([]);
+    expect(
+      logLines(bot.stderr()).filter((l) => l.msg === "shard exited; respawning it"),
+      bot.stderr(),
+    ).toEqual([]);
     expect(await terminate(bot, 30_000), bot.stderr()).toEqual({ code: 0, signal: null });
   }, 120_000);
 
