@@ -1,4 +1,5 @@
 import type { APIMessage } from "discord.js";
+import { PDFDocument, rgb } from "pdf-lib";
 import { afterEach, describe, expect, it } from "vitest";
 import { readPdf } from "../src/ingest/pdf/readPdf.js";
 import { GroupPapers } from "../src/store/groupPapers.js";
@@ -144,6 +145,26 @@ describe("/add with an attached PDF", () => {
     const reply = await bot.discord.sendCommand({ name: "add" }).reply();
     expect(isEphemeral(reply)).toBe(true);
     expect(reply.content).toBe("Give arXiv ids or links in `papers`, or attach a paper's PDF in `file`.");
+  });
+
+  // Needs the real PDF reader.
+  it.runIf(readerLanded)("says a scan has no text layer, and one over the page limit is too long; nothing is stored", async () => {
+    const bot = await start({ env: { PAPERBOT_PDF_MAX_PAGES: "1" } });
+    const before = bot.store.count();
+    const scan = await PDFDocument.create();
+    scan.addPage([612, 792]).drawRectangle({ x: 72, y: 72, width: 468, height: 648, color: rgb(0.9, 0.9, 0.9) });
+    const refused = await bot.discord
+      .sendCommand({ name: "add", options: { file: { filename: "scan.pdf", data: await scan.save() } } })
+      .followUp(0, 30_000);
+    expect(isEphemeral(refused)).toBe(true);
+    expect(refused.content).toMatch(/^Could not read “scan\.pdf”: .*(scan|no text)/i);
+    const long = await bot.discord
+      .sendCommand({ name: "add", user: { username: "bob" }, options: { file: { filename: "long.pdf", data: await paperPdf(ELASTIC) } } })
+      .followUp(0, 30_000);
+    expect(isEphemeral(long)).toBe(true);
+    expect(long.content).toMatch(/^Could not read “long\.pdf”: .*page/i);
+    expect(bot.store.count()).toBe(before);
+    expect(storedTexts(bot)).toBe(0);
   });
 
   // Needs the real PDF reader.
