@@ -4,6 +4,8 @@ import { benchRetrieval } from "./retrieval.js";
 import { benchScale } from "./scale.js";
 import { benchCoverageTuning } from "./coverageTuning.js";
 import { benchDigestRank } from "./digestRank.js";
+import { benchFulltextAnswers } from "./fulltextAnswers.js";
+import { benchFulltextExtraction } from "./fulltextExtraction.js";
 
 const program = new Command("bench").description("paperbot benchmarks: they print figures and never gate CI");
 const count = (v: string) => Number(v.replace(/_/g, ""));
@@ -46,6 +48,18 @@ program
     if (o.db) return benchScale(0, { db: o.db });
     await benchScale(100_000);
     if (o.million) await benchScale(1_000_000);
+  });
+
+program
+  .command("fulltext")
+  .description(
+    "full text of the dev PDFs (../shared/dev/fulltext): extraction (evidence found per page and per chunk, pages/s, peak RSS) and answers (gold page in the top-5 passages, gold paper cited, evidence in the model's prompt, latency)",
+  )
+  .option("--extraction", "only extraction quality and speed for each PDF method")
+  .option("--answers", "only passages, citations, the model's prompt and latency of answers")
+  .action(async (o: { extraction?: boolean; answers?: boolean }) => {
+    if (o.extraction || !o.answers) await benchFulltextExtraction();
+    if (o.answers || !o.extraction) await benchFulltextAnswers();
   });
 
 await program.parseAsync(process.argv.slice(2), { from: "user" });

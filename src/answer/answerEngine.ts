@@ -14,17 +14,20 @@ import { checkCitations, partialCitations, toCitation, type GivenPages } from ".
 import { EVIDENCE_CANDIDATES, gatherEvidence } from "./evidence.js";
 import { createFullTextReader, type FullTextReader } from "../ingest/fullTextReader.js";
 import { findPassages, type FoundPassage } from "../retrieval/passages.js";
-import { ComparisonSchema, comparisonJsonSchema, type Comparison } from "./comparison.js";
+import { checkComparisonPages, ComparisonSchema, comparisonJsonSchema, type Comparison } from "./comparison.js";
 import { notCoveredAnswer, offlineAnswer } from "./offlineAnswer.js";
 import { answers } from "../metrics/metrics.js";
 import { failureReason, parseJson } from "./modelOutput.js";
-import { offlineCompare } from "./offlineCompare.js";
+import { offlineCompare, type ComparedText } from "./offlineCompare.js";
 import { rewriteQuery } from "./queryRewrite.js";
 import { JUDGE_CANDIDATES, judgeRelevance } from "./relevanceJudge.js";
 import { askMessages, compareMessages, tldrMessages, type PromptPassage, type Turn } from "./prompts.js";
 
 export const MAX_QUESTION_CHARS = 500;
 const SOURCES = 5;
+/** What /compare looks for in a full text: how the paper was evaluated, and the limitations its authors state. */
+const SETUP_QUERY = "evaluation experimental setup testbed hardware GPUs cluster nodes baselines workloads datasets";
+const LIMITS_QUERY = "limitations limitation future work drawback assumption does not support cannot";
 /** Sources without full text whose PDFs an answer with a model may read on the spot, and for how long in all. */
 const ON_THE_SPOT = 3;
 export const READ_ON_THE_SPOT_MS = 20_000;
@@ -269,26 +272,35 @@ export class AnswerEngine {
     const pa = a.paper;
     const pb = b.paper;
     const { model, cache, budgets, log } = this.deps;
-    if (!model) return { kind: "comparison", a: pa, b: pb, comparison: offlineCompare(pa, pb), mode: "offline", notice: OFFLINE_NOTICE };
+    const text = this.comparedText(pa, pb);
+    const offline = () => offlineCompare(pa, pb, text);
+    if (!model) return { kind: "comparison", a: pa, b: pb, comparison: offline(), mode: "offline", notice: OFFLINE_NOTICE };
 
-    const key = AnswerCache.key(["compare", pa.id, pb.id, model.name, pa.updatedAt, pb.updatedAt]);
+    const key = AnswerCache.key(["compare", pa.id, pb.id, model.name, pa.updatedAt, pb.updatedAt, this.deps.fullText?.texts.version()]);
     const hit = cache?.get<Comparison>(key);
     if (hit) return { kind: "comparison", a: pa, b: pb, comparison: hit, mode: "llm" };
     const spent = budgetSpent(budgets, opts);
-    if (spent) return { kind: "comparison", a: pa, b: pb, comparison: offlineCompare(pa, pb), mode: "offline", notice: spent };
+    if (spent) return { kind: "comparison", a: pa, b: pb, comparison: offline(), mode: "offline", notice: spent };
     let reason = "invalid output";
-    const messages = await compareMessages(pa, pb);
+    const given = (t?: ComparedText) => t && [...t.setup, ...t.limits];
+    const asPrompt = (t?: ComparedText): PromptPassage[] =>
+      (given(t) ?? []).map((x) => ({ page: x.page, text: x.text, ...(x.section ? { section: x.section } : {}) }));
+    const pagesOf = (t?: ComparedText) =>
+      t && new Set(given(t)!.flatMap((x) => Array.from({ length: x.pageEnd - x.page + 1 }, (_, i) => x.page + i)));
+    const messages = await compareMessages(pa, pb, [asPrompt(text.A), asPrompt(text.B)]);
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        const text = await model.complete(messages, {
+        const out = await model.complete(messages, {
           maxTokens: 900,
           jsonSchema: { name: "comparison", schema: comparisonJsonSchema },
         });
-        const parsed = ComparisonSchema.safeParse(parseJson(text));
+        const parsed = ComparisonSchema.safeParse(parseJson(out));
         if (parsed.success) {
           budgets?.record(opts);
-          cache?.set(key, parsed.data);
-          return { kind: "comparison", a: pa, b: pb, comparison: parsed.data, mode: "llm" };
+          const { comparison, invalid } = checkComparisonPages(parsed.data, { A: pagesOf(text.A), B: pagesOf(text.B) });
+          if (invalid) log?.warn({ invalid }, "removed page citations that were not given");
+          cache?.set(key, comparison);
+          return { kind: "comparison", a: pa, b: pb, comparison, mode: "llm" };
         }
         reason = "invalid output";
         log?.warn({ attempt, issue: parsed.error.issues[0]?.message }, "comparison failed validation");
@@ -298,7 +310,24 @@ export class AnswerEngine {
         break;
       }
     }
-    return { kind: "comparison", a: pa, b: pb, comparison: offlineCompare(pa, pb), mode: "offline", notice: FALLBACK_NOTICE, fallbackReason: reason };
+    return { kind: "comparison", a: pa, b: pb, comparison: offline(), mode: "offline", notice: FALLBACK_NOTICE, fallbackReason: reason };
+  }
+
+  /** For each paper whose full text is in: its passages on how it was evaluated and on what it admits. */
+  private comparedText(a: Paper, b: Paper): { A?: ComparedText; B?: ComparedText } {
+    const texts = this.deps.fullText?.texts;
+    if (!texts) return {};
+    const has = texts.withText([a.id, b.id]);
+    const of = (p: Paper): ComparedText | undefined =>
+      has.has(p.id)
+        ? {
+            setup: findPassages(texts, SETUP_QUERY, [p.id], { k: 2, perPaper: 2 }),
+            limits: findPassages(texts, LIMITS_QUERY, [p.id], { k: 2, perPaper: 2 }),
+          }
+        : undefined;
+    const out = { A: of(a), B: of(b) };
+    texts.touch([...has]);
+    return out;
   }
 
   /** A one or two sentence TL;DR written by the model, or undefined (no model, or it failed). */

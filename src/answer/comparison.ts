@@ -1,11 +1,14 @@
 import { z } from "zod";
 
+/** "[A]", or "[A, p. 7]" / "[A, pp. 7–8]" for a claim from a passage of A's full text. */
+const marker = (tag: string) => new RegExp(`\\[(?:${tag})(?:,\\s*pp?\\.\\s*\\d+(?:\\s*[–-]\\s*\\d+)?)?\\]`);
+
 const cites = (tag: "A" | "B" | "AB") =>
   z
     .string()
     .trim()
     .min(1)
-    .refine((s) => (tag === "AB" ? /\[(A|B)\]/.test(s) : s.includes(`[${tag}]`)), {
+    .refine((s) => marker(tag === "AB" ? "A|B" : tag).test(s), {
       message: tag === "AB" ? "must cite [A] or [B]" : `must cite [${tag}]`,
     });
 
@@ -37,3 +40,29 @@ function strictSubset(node: unknown): unknown {
 
 /** The schema sent to the model for structured output. */
 export const comparisonJsonSchema = strictSubset(z.toJSONSchema(ComparisonSchema, { target: "draft-7" })) as Record<string, unknown>;
+
+/** Pages of each paper's full text that were given (absent: only its abstract was). */
+export type ComparedPages = { A?: ReadonlySet<number>; B?: ReadonlySet<number> };
+
+/** Every "[A, p. N]" whose page was not given becomes "[A]", like an invented source; returns how many were. */
+export function checkComparisonPages(c: Comparison, given: ComparedPages): { comparison: Comparison; invalid: number } {
+  let invalid = 0;
+  const fix = (s: string) =>
+    s.replace(/\[(A|B),\s*pp?\.\s*(\d+)(?:\s*[–-]\s*(\d+))?\]/g, (whole, tag: "A" | "B", from: string, to?: string) => {
+      const pages = given[tag];
+      const wanted = Array.from({ length: Math.min(20, Number(to ?? from) - Number(from) + 1) }, (_, i) => Number(from) + i);
+      if (pages && wanted.length && wanted.every((p) => pages.has(p))) return whole;
+      invalid++;
+      return `[${tag}]`;
+    });
+  const side = (x: Comparison["a"]) => ({
+    problem: fix(x.problem),
+    approach: fix(x.approach),
+    evidence: fix(x.evidence),
+    limitations: fix(x.limitations),
+  });
+  return {
+    comparison: { a: side(c.a), b: side(c.b), differences: c.differences.map(fix), chooseA: fix(c.chooseA), chooseB: fix(c.chooseB) },
+    invalid,
+  };
+}

@@ -1,3 +1,4 @@
+import type { FoundPassage } from "../retrieval/passages.js";
 import { tokenize } from "../retrieval/queryTerms.js";
 import { STOPWORDS } from "../retrieval/stopwords.js";
 import { stem } from "../retrieval/stem.js";
@@ -31,21 +32,40 @@ const top = (entries: { word: string; n: number }[], k: number) =>
     .slice(0, k)
     .map((e) => e.word);
 
-function sideOf(p: Paper, tag: "A" | "B"): Comparison["a"] {
+const SETUP = /\b(evaluat|experiment|testbed|cluster|gpus?\b|a100|h100|v100|nodes?\b|baselines?|benchmark|workloads?|datasets?|setup)/i;
+
+/** Passages of a paper's full text about how it was evaluated and what it admits, for a comparison. */
+export interface ComparedText {
+  setup: FoundPassage[];
+  limits: FoundPassage[];
+}
+
+/** The first sentence of these passages matching `cues`, cited with its page; undefined when none does. */
+function fromPassages(passages: FoundPassage[], cues: RegExp, tag: string): string | undefined {
+  for (const x of passages) {
+    const s = cueSentence(x.text, cues);
+    if (s) return `${s} [${tag}, p. ${x.page}]`;
+  }
+  return undefined;
+}
+
+function sideOf(p: Paper, tag: "A" | "B", text?: ComparedText): Comparison["a"] {
   const problem = cueSentence(p.abstract, PROBLEM, 0)!;
   const approach = cueSentence(p.abstract, APPROACH, 1, [problem]) ?? problem;
   const evidence = cueSentence(p.abstract, EVIDENCE, Infinity, [problem, approach]) ?? approach;
   const limitations = cueSentence(p.abstract, LIMITATION, undefined, [problem, approach, evidence]);
+  const setup = text && fromPassages(text.setup, SETUP, tag);
+  const admitted = text && fromPassages(text.limits, LIMITATION, tag);
   return {
     problem: `${problem} [${tag}]`,
     approach: `${approach} [${tag}]`,
-    evidence: `${evidence} [${tag}]`,
-    limitations: limitations ? `${limitations} [${tag}]` : `The abstract does not state limitations. [${tag}]`,
+    evidence: setup ? `${evidence} [${tag}] ${setup}` : `${evidence} [${tag}]`,
+    limitations: admitted ?? (limitations ? `${limitations} [${tag}]` : `The ${text ? "paper" : "abstract"} does not state limitations. [${tag}]`),
   };
 }
 
 /** Both papers side by side from their own sentences, with the terms they share and do not share. */
-export function offlineCompare(a: Paper, b: Paper): Comparison {
+export function offlineCompare(a: Paper, b: Paper, text: { A?: ComparedText; B?: ComparedText } = {}): Comparison {
   const va = vocabulary(a);
   const vb = vocabulary(b);
   const shared = top(
@@ -62,8 +82,8 @@ export function offlineCompare(a: Paper, b: Paper): Comparison {
   );
   const [nameA, nameB] = [shortTitle(a.title), shortTitle(b.title)];
   return {
-    a: sideOf(a, "A"),
-    b: sideOf(b, "B"),
+    a: sideOf(a, "A", text.A),
+    b: sideOf(b, "B", text.B),
     differences: [
       shared.length ? `Shared terms: ${shared.join(", ")} [A][B].` : "The abstracts share no key terms [A][B].",
       `Only in ${nameA}: ${onlyA.join(", ") || "nothing distinctive"} [A].`,

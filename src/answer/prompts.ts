@@ -39,10 +39,12 @@ export interface PromptPassage {
 }
 
 const COMPARE_SYSTEM = [
-  "You are paperbot, a research assistant. Compare paper A and paper B using only their abstracts.",
+  "You are paperbot, a research assistant. Compare paper A and paper B using only their abstracts and the passages of their full text given.",
   "Reply with one JSON object with these keys: a and b (each with problem, approach, evidence, limitations: one or two sentences each),",
   "differences (two to five sentences, each about one key difference), chooseA and chooseB (when a reader would choose each paper).",
-  "Every sentence must cite its paper as [A] or [B] (or both). If an abstract does not say something (e.g. limitations), write that it does not say, citing it.",
+  "Every sentence must cite its paper as [A] or [B] (or both); a claim from a passage cites its page too, like [A, p. 7]. Cite only pages that are given.",
+  "Where passages are given, say how each paper was evaluated (setup, hardware, baselines) and the limitations its authors state.",
+  "If neither the abstract nor the passages say something (e.g. limitations), write that the paper does not say, citing it.",
   DATA_RULE,
 ].join("\n");
 
@@ -135,8 +137,8 @@ export async function askMessages(
   return toChat(messages);
 }
 
-export async function compareMessages(a: Paper, b: Paper): Promise<ChatMessage[]> {
-  const sources = sourceBlocks([a, b], sourceBudget(COMPARE_SYSTEM), (i) => (i === 0 ? "A" : "B"));
+export async function compareMessages(a: Paper, b: Paper, passages: [PromptPassage[], PromptPassage[]] = [[], []]): Promise<ChatMessage[]> {
+  const sources = sourceBlocks([a, b], sourceBudget(COMPARE_SYSTEM), (i) => (i === 0 ? "A" : "B"), passages);
   return toChat(await compareTemplate.formatMessages({ sources }));
 }
 
