@@ -245,7 +245,9 @@ describe("/digest in a server", () => {
       title: "A Posted Paper",
       authors: ["Ada Example"],
       abstract: "What the post's papers hold, read after the post.",
-      paragraphs: ["Its body."],
+      paragraphs: [
+        "Its body says what the abstract does not: the hardware it ran on, the baselines it beat and by how much, and the limits its authors admit.",
+      ],
     });
     for (const id of topIds(DAY, 3)) arxiv.pdfs.set(id, pdf);
     let release = () => {};
@@ -261,9 +263,9 @@ describe("/digest in a server", () => {
     expect(topIds(DAY, 3).map((id) => reader.texts.status(id))).toEqual([undefined, undefined, undefined]);
     release();
     await reader.idle();
-    // One at a time, in the post's order; each paper's outcome is recorded (read once the PDF reader is in).
+    // One at a time, in the post's order.
     expect(arxiv.requests.filter((r) => r.path.startsWith("/pdf/")).map((r) => r.path.slice(5))).toEqual(topIds(DAY, 3));
-    for (const id of topIds(DAY, 3)) expect(reader.texts.status(id), id).toBeDefined();
+    for (const id of topIds(DAY, 3)) expect(reader.texts.status(id), id).toMatchObject({ status: "read", source: "arxiv", pages: 1 });
   });
 
   it("takes a feed glitch for a feed failure that /digest status shows; once the feed is back, /digest now or the CLI digest posts the day once", async () => {
