@@ -2,10 +2,12 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, SlashComman
 import { MAX_QUESTION_CHARS } from "../src/answer/answerEngine.js";
 import type { Command } from "../src/discord/command.js";
 import { askAcknowledged, askReplied } from "../src/metrics/metrics.js";
-import { ASK_SEARCHING, askProgress, askReplyMessages } from "../src/discord/format/askReply.js";
-import { LIMITS, NO_MENTIONS } from "../src/discord/limits.js";
-import { truncate } from "../src/retrieval/text.js";
+import { ASK_SEARCHING, askProgress, askReading, askReplyMessages } from "../src/discord/format/askReply.js";
+import { whichPaperMessage } from "../src/discord/format/whichPaper.js";
+import { NO_MENTIONS } from "../src/discord/limits.js";
 import { ThrottledEditor } from "../src/discord/throttledEditor.js";
+import { threadOn } from "../src/discord/threads.js";
+import { respondWithPapers } from "./paperChoices.js";
 
 const THREAD_BUTTON = "ask-thread";
 
@@ -15,24 +17,38 @@ export const ask = {
     .setDescription("Ask a question; the answer cites the papers it used")
     .addStringOption((o) => o.setName("question").setDescription("Your question").setRequired(true).setMaxLength(MAX_QUESTION_CHARS))
     .addBooleanOption((o) => o.setName("private").setDescription("Only you see the answer"))
+    .addStringOption((o) =>
+      o.setName("paper").setDescription("Answer from this paper alone (title, short name or arXiv id)").setAutocomplete(true).setMaxLength(300),
+    )
     .toJSON(),
   cooldownSeconds: 5,
 
   async execute(interaction, deps) {
     const question = interaction.options.getString("question", true);
     const isPrivate = interaction.options.getBoolean("private") ?? false;
+    const paperName = interaction.options.getString("paper");
+    const named = paperName ? deps.engine.resolve(paperName) : undefined;
+    if (named && !named.paper) {
+      await interaction.reply({ content: whichPaperMessage(named), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
     await interaction.deferReply({ flags: isPrivate ? MessageFlags.Ephemeral : undefined });
     const sinceAsked = () => (Date.now() - interaction.createdTimestamp) / 1000;
     askAcknowledged.observe(sinceAsked());
-    // Inside a thread opened from an answer, earlier turns are the context.
+    // Inside a thread opened from an answer or a paper card, earlier turns are the context (and the card's paper the source).
     const conversation = interaction.channel?.isThread() && deps.conversations.has(interaction.channelId) ? interaction.channelId : undefined;
+    const paperId = named?.paper?.id ?? (conversation ? deps.conversations.paper(conversation) : undefined);
     const progress = new ThrottledEditor((content) => interaction.editReply({ content, allowedMentions: NO_MENTIONS }));
     const result = await deps.engine
       .ask(question, {
         history: conversation ? deps.conversations.history(conversation) : [],
         onPartial: (text) => progress.push(askProgress(text)),
         // Only a model makes the search take long enough to be worth saying so.
-        onStage: (stage) => stage === "searching" && deps.engine.hasModel && progress.push(ASK_SEARCHING),
+        onStage: (stage, count) => {
+          if (stage === "searching" && deps.engine.hasModel) progress.push(ASK_SEARCHING);
+          if (stage === "reading" && count) progress.push(askReading(count));
+        },
+        paperId,
         userId: interaction.user.id,
         guildId: interaction.guildId ?? undefined,
       })
@@ -59,7 +75,11 @@ export const ask = {
       });
     askReplied.observe(sinceAsked());
     deps.conversations.append(conversation ?? last.id, { question, answer: result.answer });
+    // A thread opened from an answer about one paper stays on it.
+    if (paperId && !conversation) deps.conversations.keepToPaper(last.id, paperId);
   },
+
+  autocomplete: respondWithPapers,
 
   buttons: {
     async [THREAD_BUTTON](interaction, deps) {
@@ -69,14 +89,7 @@ export const ask = {
         return;
       }
       const question = deps.conversations.history(message.id)[0]?.question ?? "Follow-up questions";
-      // Two quick clicks race: the second start fails because the first made the thread, so look again.
-      const thread =
-        message.thread ??
-        (await message.startThread({ name: truncate(question, LIMITS.threadName) }).catch(async (err: unknown) => {
-          const again = await message.fetch(true);
-          if (again.thread) return again.thread;
-          throw err;
-        }));
+      const thread = await threadOn(message, question);
       deps.conversations.copy(message.id, thread.id);
       await interaction.reply({
         content: `Ask follow-up questions with /ask in <#${thread.id}>: I will remember this conversation there.`,

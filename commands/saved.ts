@@ -83,6 +83,8 @@ export const saved = {
       }
       const outcome = savePaper(deps.store, interaction.guildId, paperId, interaction.user.id, deps.now());
       deps.log.info({ guildId: interaction.guildId, paper: outcome.paper.id, saved: outcome.saved }, "save button");
+      // A saved paper is one the group cares about: its full text is read in the background.
+      if (outcome.saved) deps.engine.fullText?.readLater([outcome.paper.id]);
       await interaction.reply({ content: truncate(saveReply(outcome), LIMITS.content), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
     },
 

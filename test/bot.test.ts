@@ -212,7 +212,7 @@ describe("/compare, /paper, /search, /help", () => {
     t = await startTestBot();
     const card = (await t.discord.sendCommand({ name: "paper", options: { query: "burst gpt" } }).reply()).embeds[0]!;
     expect(card.title).toMatch(/^BurstGPT/);
-    expect(card.fields!.map((f) => f.name)).toEqual(["Authors", "Published", "Upvotes", "Links", "Similar papers"]);
+    expect(card.fields!.map((f) => f.name)).toEqual(["Authors", "Published", "Upvotes", "Links", "Similar papers", "Full text"]);
     const list = (await t.discord.sendCommand({ name: "search", options: { query: "serverless cold starts", count: 3 } }).reply()).embeds[0]!;
     expect(list.description!.split("\n")).toHaveLength(3);
     expect(list.description).toMatch(/^1\. Serverless Cold Starts/);

@@ -27,11 +27,14 @@ import {
   type CommandInput,
   type FakeInteraction,
 } from "./fakes/discord.js";
+import { FakeArxiv } from "./fakes/arxiv.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { FakeOpenAI } from "./fakes/openai.js";
 import { embeddingText } from "../src/retrieval/embeddings.js";
 import { pendingEmbeddingsOf } from "../src/store/vectors.js";
+import { NO_PDF_SERVER } from "./helpers/bot.js";
 import { runCli } from "./helpers/runCli.js";
+import { paperPdf } from "./helpers/testPdf.js";
 import { corpusDir, tempDir, tempStore } from "./helpers/tmp.js";
 
 const DAY = "2026-02-10";
@@ -56,8 +59,11 @@ interface World {
 }
 
 let world: World | undefined;
+let arxiv: FakeArxiv | undefined;
 
 afterEach(async () => {
+  await arxiv?.stop();
+  arxiv = undefined;
   if (!world) return;
   await world.bot?.stop();
   await world.discord.stop();
@@ -86,6 +92,9 @@ async function startWorldBot(prepare?: (w: World) => void, env: Record<string, s
     DISCORD_APP_ID: w.discord.applicationId,
     DISCORD_API_BASE: w.discord.apiBase,
     HF_API_BASE: w.hf.url,
+    // The posted papers' PDFs are fetched after each post: never from arxiv.org in a test.
+    ARXIV_PDF_BASE: NO_PDF_SERVER,
+    ARXIV_PDF_PAUSE_MS: "0",
     ...env,
   });
   await registerCommands(
@@ -227,6 +236,36 @@ describe("/digest in a server", () => {
     // Nothing the bot wrote anywhere could ping (a deferral carries no text).
     const written = w.discord.messageLog.filter((m) => m.via !== "interaction-defer");
     expect(written.filter((m) => !mentionsNobody(m.allowedMentions)).map((m) => [m.via, m.message.content])).toEqual([]);
+  });
+
+  it("fetches the full texts of the posted papers after the post, which does not wait for them", async () => {
+    arxiv = new FakeArxiv();
+    await arxiv.start();
+    const pdf = await paperPdf({
+      title: "A Posted Paper",
+      authors: ["Ada Example"],
+      abstract: "What the post's papers hold, read after the post.",
+      paragraphs: [
+        "Its body says what the abstract does not: the hardware it ran on, the baselines it beat and by how much, and the limits its authors admit.",
+      ],
+    });
+    for (const id of topIds(DAY, 3)) arxiv.pdfs.set(id, pdf);
+    let release = () => {};
+    arxiv.holdPdfs = new Promise((resolve) => (release = resolve));
+    const w = await startWorldBot(undefined, { ARXIV_PDF_BASE: arxiv.url });
+    const g = guildA(w);
+    await reply(digestCommand(w, g, "channel", { channel: papersOf(w, g) }));
+    await reply(digestCommand(w, g, "count", { count: 3 }));
+    // arXiv holds every PDF: the post is made and reported all the same.
+    expect(await reply(digestCommand(w, g, "now"))).toMatch(/^Posted 3 papers/);
+    expect(w.discord.messages(papersOf(w, g))).toHaveLength(1);
+    const reader = w.bot.deps.engine.fullText!;
+    expect(topIds(DAY, 3).map((id) => reader.texts.status(id))).toEqual([undefined, undefined, undefined]);
+    release();
+    await reader.idle();
+    // One at a time, in the post's order.
+    expect(arxiv.requests.filter((r) => r.path.startsWith("/pdf/")).map((r) => r.path.slice(5))).toEqual(topIds(DAY, 3));
+    for (const id of topIds(DAY, 3)) expect(reader.texts.status(id), id).toMatchObject({ status: "read", source: "arxiv", pages: 1 });
   });
 
   it("takes a feed glitch for a feed failure that /digest status shows; once the feed is back, /digest now or the CLI digest posts the day once", async () => {

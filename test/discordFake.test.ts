@@ -245,6 +245,37 @@ describe("FakeDiscord with the real discord.js Client", () => {
     expect(fake.messages(fake.channelId("general"))).toHaveLength(0);
   });
 
+  it("hands discord.js a file attached to a command, served only at its signed CDN link", async () => {
+    const { fake, client } = await startBot();
+    const seen = nextInteraction(client);
+    const data = Buffer.from("%PDF-1.7\n% a paper\n");
+    const ix = fake.sendCommand({ name: "add", options: { file: { filename: "paper one.pdf", data } } });
+    const interaction = await seen;
+    if (!interaction.isChatInputCommand()) throw new Error("expected a chat-input command");
+    const file = interaction.options.getAttachment("file", true);
+    expect(file).toMatchObject({ name: "paper one.pdf", size: data.length, contentType: "application/pdf", ephemeral: true });
+    const url = new URL(file.url);
+    expect(url.pathname).toBe(`/ephemeral-attachments/${ix.channelId}/${file.id}/paper%20one.pdf`);
+    expect([...url.searchParams.keys()]).toEqual(["ex", "is", "hm"]);
+    const served = await fetch(file.url);
+    expect(served.headers.get("content-type")).toBe("application/pdf");
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(data);
+    // Without its signature, or another file's id, the link is dead, as on Discord's CDN.
+    expect((await fetch(`${url.origin}${url.pathname}`)).status).toBe(404);
+    expect((await fetch(file.url.replace(file.id, "1234"))).status).toBe(404);
+    expect(fake.cdnRequests.map((r) => [r.status, r.bytes])).toEqual([
+      [200, data.length],
+      [404, 0],
+      [404, 0],
+    ]);
+    // Discord leaves the type out when it cannot tell it from the name.
+    const again = nextInteraction(client);
+    fake.sendCommand({ name: "add", options: { file: { filename: "README", data } } });
+    const untyped = await again;
+    if (!untyped.isChatInputCommand()) throw new Error("expected a chat-input command");
+    expect(untyped.options.getAttachment("file", true).contentType).toBeNull();
+  });
+
   it("validates embeds and components like Discord", () => {
     const longEmbeds = Array.from({ length: 2 }, () => ({ description: "d".repeat(3500) }));
     expect(validateMessage({ embeds: longEmbeds }).map((v) => v.code)).toEqual(["MAX_EMBED_SIZE_EXCEEDED"]);

@@ -148,6 +148,8 @@ export async function startBot(
         now: deps.now,
         // A shard posts only for the servers it serves; the others have their own shard.
         serves: (guildId) => c.guilds.cache.has(guildId),
+        // The post's papers are read after it is sent; the post never waits for them.
+        afterPost: (paperIds) => deps.engine.fullText?.readLater(paperIds),
         ...opts.digest,
       });
       digestCatchUp = deps.digest.start().catch((err: unknown) => {
@@ -192,6 +194,7 @@ export async function startBot(
     async stop() {
       accepting = false;
       stopping.abort();
+      deps.engine.fullText?.stop();
       heartbeat.stop();
       await metrics?.stop();
       await deps.digest?.stop();

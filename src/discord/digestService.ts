@@ -28,6 +28,8 @@ export interface DigestServiceOptions {
   sendRetryDelaysMs?: readonly number[];
   /** Servers this process posts for (a shard's own servers); default all. */
   serves?: (guildId: string) => boolean;
+  /** Told the papers of each post once it is sent (their full texts are read then); must not throw or wait. */
+  afterPost?: (paperIds: string[]) => void;
 }
 
 /**
@@ -43,8 +45,12 @@ export class DigestService {
   private readonly now: () => Date;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly stopping = new AbortController();
+  private readonly afterPost?: (paperIds: string[]) => void;
+  private readonly log: Logger;
 
   constructor(opts: DigestServiceOptions) {
+    this.afterPost = opts.afterPost;
+    this.log = opts.log;
     this.now = opts.now ?? (() => new Date());
     this.settings = new DigestSettingsRepo(opts.store.db);
     this.ledger = new DigestLedger(opts.store.db);
@@ -66,7 +72,7 @@ export class DigestService {
     this.scheduler = new DigestScheduler({
       settings: this.settings,
       ledger: this.ledger,
-      run: (guildId, date) => this.track(runDigest({ guildId, date, deps: this.deps })),
+      run: (guildId, date) => this.track(runDigest({ guildId, date, deps: this.deps }).then((o) => this.posted(o))),
       now: this.now,
       log: opts.log,
       serves: opts.serves,
@@ -129,7 +135,7 @@ export class DigestService {
       runDigest({ guildId, date, deps, ignorePause: true }).then((outcome) => {
         // The channel went away: the run paused the server, so its job goes too.
         if (outcome.kind === "paused") this.scheduler.reload(guildId);
-        return outcome;
+        return this.posted(outcome);
       }),
     );
   }
@@ -147,6 +153,16 @@ export class DigestService {
     if (s?.channelId !== channelId || s.paused) return false;
     this.pause(guildId, new ChannelGoneError(channelId).reason);
     return true;
+  }
+
+  private posted(outcome: DigestOutcome): DigestOutcome {
+    if (outcome.kind !== "posted") return outcome;
+    try {
+      this.afterPost?.(outcome.paperIds);
+    } catch (err) {
+      this.log.warn({ err }, "could not queue the posted papers' full texts");
+    }
+    return outcome;
   }
 
   private track<T>(work: Promise<T>): Promise<T> {

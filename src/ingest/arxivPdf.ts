@@ -1,6 +1,6 @@
 import type { Logger } from "../config/logger.js";
 import { DownloadError, downloadBytes } from "./download.js";
-import { realSleep } from "./retryingFetch.js";
+import { setTimeout as sleepFor } from "node:timers/promises";
 
 export interface ArxivPdfOptions {
   /** `{base}/pdf/{id}`. */
@@ -40,7 +40,8 @@ export class ArxivPdfFetcher {
 
   private async fetchNow(arxivId: string, signal?: AbortSignal): Promise<Uint8Array> {
     const { base, pauseMs, maxBytes, retries = 3, maxWaitMs = 120_000, log } = this.opts;
-    const sleep = this.opts.sleep ?? realSleep;
+    // Waits end at once when the caller gives up (a stopping bot must not sit out a Retry-After).
+    const sleep = (ms: number) => (this.opts.sleep ? untilAborted(this.opts.sleep(ms), signal) : sleepFor(ms, undefined, { signal }));
     const url = `${base}/pdf/${encodeURIComponent(arxivId).replace(/%2F/g, "/")}`;
     for (let attempt = 0; ; attempt++) {
       const early = this.nextAt - Date.now();
@@ -64,5 +65,20 @@ export class ArxivPdfFetcher {
         this.nextAt = Date.now() + pauseMs;
       }
     }
+  }
+}
+
+async function untilAborted(wait: Promise<void>, signal?: AbortSignal): Promise<void> {
+  if (!signal) return wait;
+  signal.throwIfAborted();
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    await Promise.race([wait, aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
   }
 }

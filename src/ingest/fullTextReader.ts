@@ -86,7 +86,9 @@ export class FullTextReader {
     if (!this.deps.arxiv) return { status: "no-pdf", reason: "no PDF source is configured" };
     let bytes: Uint8Array;
     try {
-      bytes = await this.deps.arxiv.fetch(paper.arxivId, opts.signal ?? this.stopping.signal);
+      // Whoever asked may give up (a time bound); stopping the reader ends every fetch.
+      const signal = opts.signal ? AbortSignal.any([opts.signal, this.stopping.signal]) : this.stopping.signal;
+      bytes = await this.deps.arxiv.fetch(paper.arxivId, signal);
     } catch (err) {
       if (err instanceof DownloadError)
         return err.problem === "not-found"

@@ -415,4 +415,13 @@ export const migrations: string[] = [
     INSERT INTO chunks_fts (chunks_fts, rowid, section, text) VALUES ('delete', old.rowid, old.section, old.text);
   END;
   `,
+  `
+  -- The paper a conversation stays on: a thread opened from a paper card's "Ask about this paper",
+  -- or an /ask answer given from one paper (and the thread opened from it).
+  CREATE TABLE conversation_papers (
+    conversation TEXT PRIMARY KEY,
+    paper_id TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

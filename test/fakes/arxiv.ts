@@ -28,7 +28,8 @@ const wrap = (s: string) => s.replace(/(.{60,}?) /g, "$1\n  ");
  * Atom format (the arxiv and opensearch namespaces, an entry per known id, `link` rel alternate
  * and related/pdf, `arxiv:primary_category`). An unknown id gives a feed with no entry (or, with
  * `legacyUnknown`, the older API's entry with no title); a malformed one arXiv's "Error" entry.
- * Scripted failures and `down` as in the Hugging Face fake; `rawBody` answers 200 with it.
+ * Scripted failures and `down` as in the Hugging Face fake; `rawBody` answers 200 with it. PDFs
+ * are served at `/pdf/{id}` as on arxiv.org (`pdfs`, with failures of their own in `pdfFailures`).
  */
 export class FakeArxiv extends LoopbackServer {
   readonly papers = new Map<string, ArxivPaper>();
@@ -38,6 +39,12 @@ export class FakeArxiv extends LoopbackServer {
   legacyUnknown = false;
   /** Answer every query with status 200 and this body (arXiv's throttling says "Rate exceeded."). */
   rawBody?: string;
+  /** PDFs by id (no version), served at `/pdf/{id}` and `/pdf/{id}v{n}`; an unknown id is a 404. */
+  readonly pdfs = new Map<string, Uint8Array>();
+  /** Scripted failures of PDF requests only (e.g. a 429 with Retry-After), one a request, in order. */
+  readonly pdfFailures: ScriptedFailure[] = [];
+  /** While set, PDF requests wait for it before they are answered (a slow download, released by the test). */
+  holdPdfs?: Promise<void>;
 
   add(...papers: ArxivPaper[]): this {
     for (const p of papers) this.papers.set(p.id, p);
@@ -51,12 +58,23 @@ export class FakeArxiv extends LoopbackServer {
     const failure = this.down ? { status: this.down } : this.failures.shift();
     if (failure?.hangUp) return void req.socket.destroy();
     if (failure) return void res.writeHead(failure.status, { "content-type": "text/plain", ...failure.headers }).end(`scripted ${failure.status}`);
+    if (url.pathname.startsWith("/pdf/")) return void this.servePdf(url.pathname.slice("/pdf/".length), req, res);
     if (url.pathname !== "/api/query") return void res.writeHead(404, { "content-type": "text/plain" }).end("Not Found");
     if (this.rawBody !== undefined) return void res.writeHead(200, { "content-type": "text/plain" }).end(this.rawBody);
     const ids = (query.id_list ?? "").split(",").filter(Boolean);
     const entries = ids.map((raw) => this.entry(raw)).filter((e): e is string => e !== undefined);
     res.writeHead(200, { "content-type": "application/atom+xml; charset=utf-8" });
     res.end(this.feed(query, entries));
+  }
+
+  private async servePdf(raw: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    await this.holdPdfs;
+    const failure = this.pdfFailures.shift();
+    if (failure?.hangUp) return void req.socket.destroy();
+    if (failure) return void res.writeHead(failure.status, { "content-type": "text/plain", ...failure.headers }).end(`scripted ${failure.status}`);
+    const pdf = this.pdfs.get(decodeURIComponent(raw).replace(/v\d+$/, ""));
+    if (!pdf) return void res.writeHead(404, { "content-type": "text/plain" }).end("Not Found");
+    res.writeHead(200, { "content-type": "application/pdf", "content-length": String(pdf.length) }).end(pdf);
   }
 
   private entry(raw: string): string | undefined {

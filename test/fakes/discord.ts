@@ -14,7 +14,7 @@
  *
  * It covers what paperbot does (slash commands, autocomplete, buttons, deferred replies, edits,
  * follow-ups, threads from messages, channel posts with nonces and files, command registration,
- * shards); the code is in ./discord/.
+ * shards, files attached to a command and served by a CDN with signed links); the code is in ./discord/.
  */
 
 export { CallbackType, MANAGER_PERMISSIONS, MEMBER_PERMISSIONS, Permissions, shardOf } from "./discord/constants.js";
@@ -22,7 +22,7 @@ export { FakeDiscord } from "./discord/fakeDiscord.js";
 export type { FakeInteraction } from "./discord/interaction.js";
 export { loginClient } from "./discord/loginClient.js";
 export { mentionsNobody } from "./discord/mentions.js";
-export type { CommandInput } from "./discord/types.js";
+export type { AttachmentInput, CommandInput } from "./discord/types.js";
 export { validateMessage } from "./discord/validation.js";
 
 /*

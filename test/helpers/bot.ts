@@ -9,6 +9,9 @@ import { FakeDiscord } from "../fakes/discord.js";
 import type { FakeOpenAI } from "../fakes/openai.js";
 import { seedPage, tempStore } from "./tmp.js";
 
+/** A loopback port nothing listens on: PDF downloads fail at once. */
+export const NO_PDF_SERVER = "http://127.0.0.1:9";
+
 export interface TestBot {
   discord: FakeDiscord;
   store: PaperStore;
@@ -28,6 +31,9 @@ export async function startTestBot(opts: { model?: FakeOpenAI; env?: Record<stri
     DISCORD_TOKEN: "test-token",
     DISCORD_APP_ID: discord.applicationId,
     DISCORD_API_BASE: discord.apiBase,
+    // Papers' PDFs are fetched in the background: never from arxiv.org in a test (a closed port unless a test gives its fake).
+    ARXIV_PDF_BASE: NO_PDF_SERVER,
+    ARXIV_PDF_PAUSE_MS: "0",
     ...(opts.model ? { OPENAI_BASE_URL: opts.model.url, OPENAI_MODEL: "fake-chat" } : {}),
     ...opts.env,
   });

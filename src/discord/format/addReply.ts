@@ -1,8 +1,11 @@
 import { embedLength, type EmbedBuilder } from "discord.js";
 import type { AddOutcome } from "../../ingest/addPapers.js";
+import { describeOutcome, type AttachedPdf } from "../../ingest/fullTextReader.js";
+import type { TextStatus } from "../../store/fullText.js";
 import { truncate } from "../../retrieval/text.js";
 import { LIMITS } from "../limits.js";
-import { paperCard } from "./paperCard.js";
+import { plain } from "./markdown.js";
+import { fullTextField, paperCard } from "./paperCard.js";
 
 const FROM = { hf: "Hugging Face", arxiv: "arXiv" } as const;
 
@@ -25,6 +28,18 @@ export function problemLine(o: Exclude<AddOutcome, Found>): string {
     : `${id}: could not fetch it: ${o.problem}. Try again later.`;
 }
 
+/** A PDF attached to /add: read into a paper, or why not. */
+export type AttachedFile = { name: string; attached: AttachedPdf; fullText?: TextStatus } | { name: string; problem: string };
+
+/** "Added “notes.pdf” as a new paper: read 14 pages; …" or "“notes.pdf” is 2602.01053, already in the collection: …". */
+export function attachedLine(name: string, a: AttachedPdf): string {
+  const file = `“${plain(truncate(name, 100))}”`;
+  const read = describeOutcome(a.outcome);
+  return a.created
+    ? `Added ${file} as a new paper: ${read}; it is now one of this server's papers.`
+    : `${file} is ${a.paper.arxivId ?? "a paper"} already in the collection: ${read}; it is one of this server's papers.`;
+}
+
 export interface AddReply {
   /** Public messages: each paper's card, as many to a message as Discord's 6,000 embed characters allow. */
   messages: { content: string; embeds: EmbedBuilder[] }[];
@@ -32,7 +47,7 @@ export interface AddReply {
   problems: string;
 }
 
-export function addReply(outcomes: readonly AddOutcome[]): AddReply {
+export function addReply(outcomes: readonly AddOutcome[], file?: AttachedFile): AddReply {
   const messages: AddReply["messages"] = [];
   let lines: string[] = [];
   let embeds: EmbedBuilder[] = [];
@@ -43,16 +58,17 @@ export function addReply(outcomes: readonly AddOutcome[]): AddReply {
     embeds = [];
     size = 0;
   };
-  for (const o of outcomes) {
-    if (!("paper" in o)) continue;
-    const card = paperCard(o.paper, []);
+  const push = (line: string, card: EmbedBuilder) => {
     const n = embedLength(card.data);
     if (embeds.length && (size + n > LIMITS.embedsTotal || embeds.length >= LIMITS.embeds)) flush();
-    lines.push(addedLine(o));
+    lines.push(line);
     embeds.push(card);
     size += n;
-  }
+  };
+  for (const o of outcomes) if ("paper" in o) push(addedLine(o), paperCard(o.paper, []));
+  if (file && "attached" in file)
+    push(attachedLine(file.name, file.attached), paperCard(file.attached.paper, []).addFields(fullTextField(file.fullText)));
   flush();
-  const problems = outcomes.flatMap((o) => ("paper" in o ? [] : [problemLine(o)])).join("\n");
-  return { messages, problems: truncate(problems, LIMITS.content) };
+  const problems = [...outcomes.flatMap((o) => ("paper" in o ? [] : [problemLine(o)])), ...(file && "problem" in file ? [file.problem] : [])];
+  return { messages, problems: truncate(problems.join("\n"), LIMITS.content) };
 }

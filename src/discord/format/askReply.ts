@@ -31,6 +31,11 @@ export function askReplyMessages(result: AskResult): string[] {
 /** What the reply shows while the model helps search and judge the papers. */
 export const ASK_SEARCHING = "-# 🔎 searching the collection…";
 
+/** What the reply shows while papers' PDFs are read on the spot. */
+export function askReading(papers: number): string {
+  return `-# 📖 reading ${papers} paper${papers === 1 ? "" : "s"}…`;
+}
+
 /** What the reply shows while the model is still writing. */
 export function askProgress(partial: string): string {
   const body = partial.length > LIMITS.content - 40 ? `…${partial.slice(-(LIMITS.content - 41))}` : partial;

@@ -1,4 +1,5 @@
-import { EmbedBuilder } from "discord.js";
+import { EmbedBuilder, type APIEmbedField } from "discord.js";
+import type { TextStatus } from "../../store/fullText.js";
 import { paperUrl, paperYear, type Paper } from "../../store/paper.js";
 import { truncate } from "../../retrieval/text.js";
 import { LIMITS } from "../limits.js";
@@ -48,6 +49,16 @@ export function paperCard(p: Paper, similar: Paper[]): EmbedBuilder {
       value: truncate(similar.map((s) => `• ${link(truncate(s.title, 150), paperUrl(s))}`).join("\n"), LIMITS.fieldValue),
     });
   return embed;
+}
+
+/** "Full text: 14 pages", "Full text: failed (…)" or "Full text: not read yet", as a card's field. */
+export function fullTextField(status: TextStatus | undefined): APIEmbedField {
+  const value = !status
+    ? "not read yet"
+    : status.status === "read"
+      ? `${status.pages} page${status.pages === 1 ? "" : "s"}`
+      : `failed (${plain(truncate(status.detail || status.problem, 200))})`;
+  return { name: "Full text", value, inline: true };
 }
 
 /** /search results: a numbered list with links, year and upvotes. */

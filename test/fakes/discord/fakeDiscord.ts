@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { APIAllowedMentions, APIApplicationCommand, APIMessage, APIUser, ClientOptions } from "discord.js";
 import { GatewayIntentBits } from "discord.js";
 import { CHANNEL_TYPE, clone, DISCORD_EPOCH, GATEWAY_OP, INTERACTION_TYPE, type Json, MEMBER_PERMISSIONS, THREAD_TYPES } from "./constants.js";
+import { FakeCdn } from "./cdn.js";
 import { Gateway, gatewayRoutes } from "./gateway.js";
 import { commandData, createInteraction, type FakeInteraction } from "./interaction.js";
 import { computePings } from "./mentions.js";
@@ -14,6 +15,7 @@ import { interactionRoutes } from "./routes/interactions.js";
 import type {
   AutocompleteInput,
   ButtonInput,
+  CdnRequest,
   CommandInput,
   FakeChannel,
   FakeChannelSpec,
@@ -65,6 +67,8 @@ export class FakeDiscord {
   readonly messageLog: MessageWrite[] = [];
   /** Channel posts answered with an earlier message because of `nonce` + `enforce_nonce`. */
   readonly nonceReplays: NonceReplay[] = [];
+  /** Every download from the CDN (files users attached to commands), served or refused. */
+  readonly cdnRequests: CdnRequest[] = [];
   /** Every gateway frame, both directions. */
   readonly gatewayLog: GatewayFrame[] = [];
   readonly gatewayConnections: GatewayConnectionInfo[] = [];
@@ -114,8 +118,12 @@ export class FakeDiscord {
   private lastSnowflake = 0n;
   private seqCounter = 0;
   private readonly waiters = new Set<Waiter>();
+  /** @internal */
+  readonly cdn = new FakeCdn(this);
   private readonly router = new Router(this);
-  private readonly server = http.createServer((req, res) => void this.router.handle(req, res));
+  private readonly server = http.createServer((req, res) =>
+    this.cdn.serves(new URL(req.url ?? "/", "http://fake").pathname) ? this.cdn.handle(req, res) : void this.router.handle(req, res),
+  );
   private started = false;
 
   constructor(opts: FakeDiscordOptions = {}) {

@@ -3,7 +3,7 @@ import type { APIApplicationCommandOptionChoice, APIMessage } from "discord.js";
 import { BOT_PERMISSIONS, CallbackType, clone, type Json, MEMBER_PERMISSIONS } from "./constants.js";
 import type { FakeDiscord } from "./fakeDiscord.js";
 import { channelJson, memberJson } from "./payloads.js";
-import type { CommandInput, InteractionCommon, InteractionEvent } from "./types.js";
+import type { CommandInput, InteractionCommon, InteractionEvent, OptionsInput } from "./types.js";
 
 export type InteractionKind = "command" | "autocomplete" | "button";
 
@@ -138,9 +138,15 @@ export function commandData(fake: FakeDiscord, input: CommandInput, focused: { n
   if (registered && input.subcommand && !sub)
     throw new Error(`FakeDiscord: command /${input.name} has no subcommand "${input.subcommand}" registered`);
 
-  const leaf = (name: string, value: string | number | boolean): Json => {
+  const leaf = (name: string, value: OptionsInput[string]): Json => {
     const def = defs.find((o) => o.name === name);
     if (registered && !def) throw new Error(`FakeDiscord: command /${input.name} has no option "${name}" registered`);
+    // An attachment option's value is the attachment's id; the file itself is in `resolved.attachments`.
+    if (typeof value === "object") {
+      const attachment = fake.cdn.attach(channel.id, value);
+      resolved.attachments = { ...(resolved.attachments as Json | undefined), [attachment.id]: attachment };
+      return { name, type: 11, value: attachment.id };
+    }
     const type =
       (def?.type as number | undefined) ?? (typeof value === "boolean" ? 5 : typeof value === "number" ? (Number.isInteger(value) ? 4 : 10) : 3);
     // Channel options (type 7) come with the resolved channel, as Discord sends them.

@@ -248,8 +248,29 @@ export interface InteractionCommon {
   permissions?: string;
 }
 
+/** A file a user attaches to an attachment option (type 11); the fake's CDN serves its bytes. */
+export interface AttachmentInput {
+  filename: string;
+  data: Uint8Array;
+  /** What Discord says the file is; default from the extension (".pdf": application/pdf); null leaves it out. */
+  contentType?: string | null;
+  /** The size Discord reports (default the data's length). */
+  size?: number;
+}
+
 /** Option values by name (types from the registered command, else inferred). */
-export type OptionsInput = Record<string, string | number | boolean>;
+export type OptionsInput = Record<string, string | number | boolean | AttachmentInput>;
+
+/** A request to the fake's CDN (attachment downloads). */
+export interface CdnRequest {
+  seq: number;
+  at: number;
+  method: string;
+  path: string;
+  status: number;
+  /** Bytes of the file sent in the body. */
+  bytes: number;
+}
 
 export interface CommandInput extends InteractionCommon {
   name: string;
