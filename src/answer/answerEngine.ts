@@ -242,7 +242,13 @@ export class AnswerEngine {
     const pages = new Map<number, Set<number>>();
     for (const f of chosen) {
       const i = index.get(f.paperId)!;
-      perSource[i]!.push({ page: f.page, text: f.text, ...(f.section ? { section: f.section } : {}), ...(f.summary ? { summary: f.summary } : {}) });
+      perSource[i]!.push({
+        page: f.page,
+        pageEnd: f.pageEnd,
+        text: f.text,
+        ...(f.section ? { section: f.section } : {}),
+        ...(f.summary ? { summary: f.summary } : {}),
+      });
       const given = pages.get(i + 1) ?? new Set<number>();
       for (let p = f.page; p <= f.pageEnd; p++) given.add(p);
       pages.set(i + 1, given);
@@ -307,7 +313,7 @@ export class AnswerEngine {
     let reason = "invalid output";
     const given = (t?: ComparedText) => t && [...t.setup, ...t.limits];
     const asPrompt = (t?: ComparedText): PromptPassage[] =>
-      (given(t) ?? []).map((x) => ({ page: x.page, text: x.text, ...(x.section ? { section: x.section } : {}) }));
+      (given(t) ?? []).map((x) => ({ page: x.page, pageEnd: x.pageEnd, text: x.text, ...(x.section ? { section: x.section } : {}) }));
     const pagesOf = (t?: ComparedText) =>
       t && new Set(given(t)!.flatMap((x) => Array.from({ length: x.pageEnd - x.page + 1 }, (_, i) => x.page + i)));
     const messages = await compareMessages(pa, pb, [asPrompt(text.A), asPrompt(text.B)]);

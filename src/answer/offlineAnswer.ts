@@ -13,6 +13,8 @@ export interface QuotedPassage {
   title: string;
   text: string;
   page?: number;
+  /** The last page the passage runs onto, when it runs past `page`. */
+  pageEnd?: number;
   section?: string;
 }
 
@@ -39,8 +41,16 @@ export function offlineAnswer(question: string, hits: ScoredPaper[], notice: str
     }
     const quotes = own.map((f) => {
       const text = bestSentences(f.text, question).join(" ");
-      passages.push({ n, paperId: p.id, title, text, page: f.page, ...(f.section ? { section: f.section } : {}) });
-      return `“${text}” [${n}, p. ${f.page}]`;
+      passages.push({
+        n,
+        paperId: p.id,
+        title,
+        text,
+        page: f.page,
+        ...(f.pageEnd > f.page ? { pageEnd: f.pageEnd } : {}),
+        ...(f.section ? { section: f.section } : {}),
+      });
+      return `“${text}” [${n}, ${spanLabel(f.page, f.pageEnd)}]`;
     });
     lines.push(`${title}: ${quotes.join(" ")}`);
   });
@@ -58,8 +68,12 @@ export function offlineAnswer(question: string, hits: ScoredPaper[], notice: str
 
 /** The pages of a paper's passages, in order, once each. */
 function pagesOf(found: FoundPassage[], paperId: string): number[] {
-  return [...new Set(found.filter((f) => f.paperId === paperId).map((f) => f.page))].sort((a, b) => a - b);
+  const pages = found.filter((f) => f.paperId === paperId).flatMap((f) => Array.from({ length: f.pageEnd - f.page + 1 }, (_, i) => f.page + i));
+  return [...new Set(pages)].sort((a, b) => a - b);
 }
+
+/** "p. 7", or "pp. 7–8" for a passage that runs onto the next page. */
+export const spanLabel = (page: number, pageEnd = page) => (pageEnd > page ? `pp. ${page}–${pageEnd}` : `p. ${page}`);
 
 /** Said without writing an answer when nothing found is relevant: the nearest papers are named, not cited. */
 export function notCoveredAnswer(papers: Paper[], mode: AskResult["mode"]): AskResult {

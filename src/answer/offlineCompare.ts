@@ -5,6 +5,7 @@ import { stem } from "../retrieval/stem.js";
 import type { Paper } from "../store/paper.js";
 import type { Comparison } from "./comparison.js";
 import { cueSentence } from "./keySentences.js";
+import { spanLabel } from "./offlineAnswer.js";
 import { shortTitle } from "../retrieval/text.js";
 
 const PROBLEM = /\b(challeng|problem|bottleneck|struggl|suffer|costly|expensive|difficult|limited|however|lack|inefficien|overhead)/i;
@@ -44,7 +45,7 @@ export interface ComparedText {
 function fromPassages(passages: FoundPassage[], cues: RegExp, tag: string): string | undefined {
   for (const x of passages) {
     const s = cueSentence(x.text, cues);
-    if (s) return `${s} [${tag}, p. ${x.page}]`;
+    if (s) return `${s} [${tag}, ${spanLabel(x.page, x.pageEnd)}]`;
   }
   return undefined;
 }

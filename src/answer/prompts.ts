@@ -33,6 +33,7 @@ const ASK_SYSTEM = [
 /** A passage of a source's full text as a prompt quotes it: its page and (with the evidence step) what it says about the question. */
 export interface PromptPassage {
   page: number;
+  pageEnd?: number;
   section?: string;
   text: string;
   summary?: string;
@@ -78,7 +79,7 @@ export function sourceBlock(label: string, p: Paper, abstractMax: number = PROMP
   const each = Math.max(200, Math.floor((abstractMax * 2) / Math.max(1, passages.length)));
   const quoted = passages.map(
     (x) =>
-      `Passage, page ${x.page}${x.section ? ` (${quote(truncate(x.section, 80))})` : ""}: ${quote(truncate(x.text, each))}` +
+      `Passage, ${x.pageEnd && x.pageEnd > x.page ? `pages ${x.page}–${x.pageEnd}` : `page ${x.page}`}${x.section ? ` (${quote(truncate(x.section, 80))})` : ""}: ${quote(truncate(x.text, each))}` +
       (x.summary ? `\nWhat it says about the question: ${quote(truncate(x.summary, 400))}` : ""),
   );
   return [`<source id="${label}">`, `Title: ${title}${year ? ` (${year})` : ""}`, `Abstract: ${abstract}`, ...quoted, "</source>"].join("\n");

@@ -1,6 +1,6 @@
 import type { AskResult } from "../../answer/askResult.js";
 import { pageLabel, type Citation } from "../../answer/citations.js";
-import type { QuotedPassage } from "../../answer/offlineAnswer.js";
+import { spanLabel, type QuotedPassage } from "../../answer/offlineAnswer.js";
 import { truncate } from "../../retrieval/text.js";
 import { LIMITS } from "../limits.js";
 import { splitMessage } from "../splitMessage.js";
@@ -47,6 +47,9 @@ function quotedBody(passages: QuotedPassage[]): string {
   const byPaper = new Map<number, QuotedPassage[]>();
   for (const x of passages) byPaper.set(x.n, [...(byPaper.get(x.n) ?? []), x]);
   return [...byPaper.values()]
-    .map((xs) => `**${plain(xs[0]!.title)}**: ${xs.map((x) => `“${plain(x.text)}” [${x.n}${x.page ? `, p. ${x.page}` : ""}]`).join(" ")}`)
+    .map(
+      (xs) =>
+        `**${plain(xs[0]!.title)}**: ${xs.map((x) => `“${plain(x.text)}” [${x.n}${x.page ? `, ${spanLabel(x.page, x.pageEnd)}` : ""}]`).join(" ")}`,
+    )
     .join("\n\n");
 }
