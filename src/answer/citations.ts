@@ -30,7 +30,7 @@ export interface CheckedText {
 /** "[1]", "[2, 3]", "[1-3]", "[2, p. 7]", "[1, pp. 3–4; 2]": a marker starts with a source number. */
 const MARKER = /\[(\s*\d+(?:[\s,;–-]|\d|pp?\.|pages?\b)*)\]/g;
 const OPEN_MARKER = /\[(?:\s*\d+(?:[\s,;–-]|\d|pp?\.?|pages?)*)?$/;
-const PAGED = /^\s*(\d+)\s*,?\s*(?:pp?\.|pages?)\s*(\d+)(?:\s*[–-]\s*(\d+))?\s*$/;
+const PAGED = /^\s*(\d+)\s*,?\s*(?:pp?\.|pages?)\s*(\d[\d\s,–-]*)$/;
 
 /**
  * Keeps only citation markers that name one of the `count` given sources: "[7]" with five sources
@@ -58,7 +58,7 @@ export function partialCitations(text: string, count: number, pages: GivenPages 
   return keepValidMarkers(open ? text.slice(0, open.index) : text, count, pages).text;
 }
 
-type Item = { n: number; from?: number; to?: number };
+type Item = { n: number; pages?: number[] };
 
 function keepValidMarkers(text: string, count: number, pages: GivenPages): Omit<CheckedText, "attached"> {
   const cited: number[] = [];
@@ -73,7 +73,7 @@ function keepValidMarkers(text: string, count: number, pages: GivenPages): Omit<
       }
       if (!cited.includes(item.n)) cited.push(item.n);
       const given = pages.get(item.n);
-      const wanted = item.from === undefined ? [] : range(item.from, item.to ?? item.from);
+      const wanted = item.pages ?? [];
       const valid = wanted.filter((p) => given?.has(p));
       if (wanted.length && !valid.length) invalid++;
       for (const p of valid) if (!citedPages.get(item.n)?.includes(p)) citedPages.set(item.n, [...(citedPages.get(item.n) ?? []), p]);
@@ -105,12 +105,22 @@ function range(from: number, to: number): number[] {
   return out;
 }
 
+/** "7", "3–4", "2, 4", "2, 5–6": the pages, in order, once each (at most 20 to a span). */
+export function pageList(text: string): number[] {
+  const out: number[] = [];
+  for (const piece of text.split(",")) {
+    const m = /^\s*(\d+)(?:\s*[–-]\s*(\d+))?\s*$/.exec(piece);
+    if (m) for (const p of range(Number(m[1]), Number(m[2] ?? m[1]))) if (!out.includes(p)) out.push(p);
+  }
+  return out;
+}
+
 function parseItems(inner: string): Item[] {
   const out: Item[] = [];
   for (const part of inner.split(";")) {
     const paged = PAGED.exec(part);
     if (paged) {
-      out.push({ n: Number(paged[1]), from: Number(paged[2]), to: paged[3] ? Number(paged[3]) : undefined });
+      out.push({ n: Number(paged[1]), pages: pageList(paged[2]!) });
       continue;
     }
     for (const piece of part.split(",")) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageList } from "./citations.js";
 
 /** "[A]", or "[A, p. 7]" / "[A, pp. 7–8]" for a claim from a passage of A's full text. */
 const marker = (tag: string) => new RegExp(`\\[(?:${tag})(?:,\\s*pp?\\.\\s*\\d+(?:\\s*[–-]\\s*\\d+)?)?\\]`);
@@ -44,13 +45,14 @@ export const comparisonJsonSchema = strictSubset(z.toJSONSchema(ComparisonSchema
 /** Pages of each paper's full text that were given (absent: only its abstract was). */
 export type ComparedPages = { A?: ReadonlySet<number>; B?: ReadonlySet<number> };
 
-/** Every "[A, p. N]" whose page was not given becomes "[A]", like an invented source; returns how many were. */
+/** Every "[A, …]" citing pages that were not all given (or in a form that is not pages) becomes "[A]", like an invented source; returns how many were. */
 export function checkComparisonPages(c: Comparison, given: ComparedPages): { comparison: Comparison; invalid: number } {
   let invalid = 0;
   const fix = (s: string) =>
-    s.replace(/\[(A|B),\s*pp?\.\s*(\d+)(?:\s*[–-]\s*(\d+))?\]/g, (whole, tag: "A" | "B", from: string, to?: string) => {
+    s.replace(/\[(A|B),([^\]]*)\]/g, (whole, tag: "A" | "B", inner: string) => {
+      const m = /^\s*(?:pp?\.|pages?)\s*(\d[\d\s,–-]*)$/.exec(inner);
+      const wanted = m ? pageList(m[1]!) : [];
       const pages = given[tag];
-      const wanted = Array.from({ length: Math.min(20, Number(to ?? from) - Number(from) + 1) }, (_, i) => Number(from) + i);
       if (pages && wanted.length && wanted.every((p) => pages.has(p))) return whole;
       invalid++;
       return `[${tag}]`;

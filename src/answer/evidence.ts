@@ -53,7 +53,7 @@ export async function gatherEvidence(
 ): Promise<{ index: number; summary: string }[] | undefined> {
   const shown = passages.slice(0, EVIDENCE_CANDIDATES);
   if (!shown.length) return [];
-  const key = AnswerCache.key(["evidence", question.toLowerCase(), shown.map((p) => p.key), deps.model.name]);
+  const key = AnswerCache.key(["evidence", question.toLowerCase(), shown.map((p) => [p.key, p.page, p.text]), deps.model.name]);
   const hit = deps.cache?.get<{ index: number; summary: string }[]>(key);
   if (hit) return hit;
   const out = await callHelper(

@@ -71,25 +71,48 @@ const tldrTemplate = ChatPromptTemplate.fromMessages([
 /** Angle brackets inside quoted text could close the source tag early, so they are replaced. */
 const quote = (text: string) => `"${text.replace(/</g, "‹").replace(/>/g, "›").replace(/"/g, "'")}"`;
 
-export function sourceBlock(label: string, p: Paper, abstractMax: number = PROMPT_MAX.abstract, passages: PromptPassage[] = []): string {
+/** A passage's label, section and the words around its text, besides the text itself. */
+const PASSAGE_OVERHEAD = 120;
+/** With passages, the abstract keeps this much: the passages say more. */
+const ABSTRACT_WITH_PASSAGES = 600;
+const SUMMARY_MAX = 400;
+
+/** One source: title, year, abstract (cut to `abstractMax`) and its passages (each text cut to `passageMax`). */
+export function sourceBlock(
+  label: string,
+  p: Paper,
+  abstractMax: number = PROMPT_MAX.abstract,
+  passages: PromptPassage[] = [],
+  passageMax = 1_500,
+): string {
   const year = paperYear(p);
   const title = quote(truncate(p.title, PROMPT_MAX.title));
-  // With passages, the abstract gives up most of its share to them.
-  const abstract = quote(truncate(p.abstract, passages.length ? Math.min(abstractMax, 600) : abstractMax));
-  const each = Math.max(200, Math.floor((abstractMax * 2) / Math.max(1, passages.length)));
+  const abstract = quote(truncate(p.abstract, abstractMax));
   const quoted = passages.map(
     (x) =>
-      `Passage, ${x.pageEnd && x.pageEnd > x.page ? `pages ${x.page}–${x.pageEnd}` : `page ${x.page}`}${x.section ? ` (${quote(truncate(x.section, 80))})` : ""}: ${quote(truncate(x.text, each))}` +
-      (x.summary ? `\nWhat it says about the question: ${quote(truncate(x.summary, 400))}` : ""),
+      `Passage, ${x.pageEnd && x.pageEnd > x.page ? `pages ${x.page}–${x.pageEnd}` : `page ${x.page}`}${x.section ? ` (${quote(truncate(x.section, 80))})` : ""}: ${quote(truncate(x.text, passageMax))}` +
+      (x.summary ? `\nWhat it says about the question: ${quote(truncate(x.summary, SUMMARY_MAX))}` : ""),
   );
   return [`<source id="${label}">`, `Title: ${title}${year ? ` (${year})` : ""}`, `Abstract: ${abstract}`, ...quoted, "</source>"].join("\n");
 }
 
-/** The sources in `budget` characters: each abstract gets an equal share, at most `PROMPT_MAX.abstract`. */
+/**
+ * The sources in `budget` characters: each abstract gets an equal share, at most
+ * `PROMPT_MAX.abstract` (a source with passages keeps a short abstract), and what the abstracts
+ * leave is shared by the passages, each cut to its part.
+ */
 function sourceBlocks(sources: Paper[], budget: number, label = (i: number) => String(i + 1), passages: PromptPassage[][] = []): string {
   const share = Math.floor(budget / Math.max(1, sources.length)) - PROMPT_MAX.title - SOURCE_OVERHEAD;
   const abstractMax = Math.max(100, Math.min(PROMPT_MAX.abstract, share));
-  return sources.map((p, i) => sourceBlock(label(i), p, abstractMax, passages[i])).join("\n");
+  const abstractOf = (i: number) => (passages[i]?.length ? Math.min(abstractMax, ABSTRACT_WITH_PASSAGES) : abstractMax);
+  const count = passages.reduce((n, xs) => n + (xs?.length ?? 0), 0);
+  const used = sources.reduce((n, p, i) => n + PROMPT_MAX.title + SOURCE_OVERHEAD + Math.min(p.abstract.length + 2, abstractOf(i)), 0);
+  const summaries = passages.reduce(
+    (n, xs) => n + (xs ?? []).reduce((m, x) => m + (x.summary ? Math.min(x.summary.length, SUMMARY_MAX) + 40 : 0), 0),
+    0,
+  );
+  const passageMax = count ? Math.max(0, Math.floor((budget - used - summaries) / count) - PASSAGE_OVERHEAD) : 0;
+  return sources.map((p, i) => sourceBlock(label(i), p, abstractOf(i), passageMax >= 100 ? passages[i] : [], Math.min(1_500, passageMax))).join("\n");
 }
 
 /** The newest turns that fit in `PROMPT_MAX.history`, each cut to the question and answer limits. */

@@ -48,21 +48,24 @@ export class ArxivPdfFetcher {
       if (early > 0) await sleep(early);
       signal?.throwIfAborted();
       try {
-        return await downloadBytes(url, {
+        const bytes = await downloadBytes(url, {
           maxBytes,
           timeoutMs: this.opts.timeoutMs ?? DOWNLOAD_TIMEOUT_MS,
           accept: "application/pdf",
           fetch: this.opts.fetch,
           signal,
         });
-      } catch (err) {
-        const busy = err instanceof DownloadError && (err.status === 429 || err.status === 503);
-        const wait = busy ? (err.retryAfterMs ?? 2 ** attempt * Math.max(pauseMs, 1000)) : 0;
-        if (!busy || attempt >= retries || wait > maxWaitMs) throw err;
-        log?.warn({ arxivId, status: err.status, waitMs: wait, attempt: attempt + 1 }, "arXiv asked to wait before the next PDF");
-        await sleep(wait);
-      } finally {
         this.nextAt = Date.now() + pauseMs;
+        return bytes;
+      } catch (err) {
+        this.nextAt = Date.now() + pauseMs;
+        const busy = err instanceof DownloadError && (err.status === 429 || err.status === 503);
+        if (!busy) throw err;
+        const wait = err.retryAfterMs ?? 2 ** attempt * Math.max(pauseMs, 1000);
+        // Whatever becomes of this paper, the papers queued behind it wait as long as arXiv asked.
+        this.nextAt = Math.max(this.nextAt, Date.now() + Math.min(wait, maxWaitMs));
+        if (attempt >= retries || wait > maxWaitMs) throw err;
+        log?.warn({ arxivId, status: err.status, waitMs: wait, attempt: attempt + 1 }, "arXiv asked to wait before the next PDF");
       }
     }
   }

@@ -28,8 +28,14 @@ export interface FullTextDeps {
   maxStoredChars: number;
   log?: Logger;
   /** The PDF reader (the real one unless a benchmark compares another). */
-  read?: (bytes: Uint8Array, limits: PdfLimits) => Promise<PdfDocument>;
+  read?: (bytes: Uint8Array, limits: PdfLimits, signal?: AbortSignal) => Promise<PdfDocument>;
 }
+
+/** Failures that say nothing about the PDF itself (arXiv busy, the network): tried again after a day, not at once. */
+const TRANSIENT = new Set(["http", "timeout", "unreachable"]);
+const TRANSIENT_RETRY_MS = 24 * 3600_000;
+/** PDFs read at once: each extraction may take a worker thread with a heap of `maxMemoryMb`. */
+const EXTRACTIONS_AT_ONCE = 2;
 
 /** "read 14 pages", "no PDF (arXiv has none)", "failed: the PDF is encrypted": one line per paper, for people. */
 export function describeOutcome(o: ReadOutcome): string {
@@ -62,9 +68,13 @@ export interface AttachedPdf {
  */
 export class FullTextReader {
   readonly texts: FullTextStore;
-  private readonly read: (bytes: Uint8Array, limits: PdfLimits) => Promise<PdfDocument>;
+  private readonly read: (bytes: Uint8Array, limits: PdfLimits, signal?: AbortSignal) => Promise<PdfDocument>;
   private background: Promise<void> = Promise.resolve();
   private readonly stopping = new AbortController();
+  /** Reads under way by paper: a second ask for the same paper waits for the first. */
+  private readonly inFlight = new Map<string, Promise<ReadOutcome>>();
+  private extracting = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly deps: FullTextDeps) {
     this.texts = new FullTextStore(deps.store.db);
@@ -76,12 +86,21 @@ export class FullTextReader {
   }
 
   /** Fetches and reads arXiv's PDF of a paper of the collection. */
-  async readPaper(paperId: string, opts: { retry?: boolean; signal?: AbortSignal } = {}): Promise<ReadOutcome> {
+  readPaper(paperId: string, opts: { retry?: boolean; signal?: AbortSignal } = {}): Promise<ReadOutcome> {
+    const running = this.inFlight.get(paperId);
+    if (running) return running;
+    const read = this.readPaperNow(paperId, opts).finally(() => this.inFlight.delete(paperId));
+    this.inFlight.set(paperId, read);
+    return read;
+  }
+
+  private async readPaperNow(paperId: string, opts: { retry?: boolean; signal?: AbortSignal }): Promise<ReadOutcome> {
     const paper = this.deps.store.get(paperId);
     if (!paper) return { status: "failed", problem: "unknown", message: "no such paper in the collection" };
     const before = this.texts.status(paper.id);
     if (before?.status === "read") return { status: "already", pages: before.pages };
-    if (before?.status === "failed" && !opts.retry) return { status: "failed-before", problem: before.problem, message: before.detail };
+    const expired = before?.status === "failed" && TRANSIENT.has(before.problem) && Date.now() - Date.parse(before.readAt) > TRANSIENT_RETRY_MS;
+    if (before?.status === "failed" && !opts.retry && !expired) return { status: "failed-before", problem: before.problem, message: before.detail };
     if (!paper.arxivId) return this.failed(paper.id, "arxiv", "no-pdf", "it has no arXiv id", "no-pdf");
     if (!this.deps.arxiv) return { status: "no-pdf", reason: "no PDF source is configured" };
     let bytes: Uint8Array;
@@ -113,14 +132,19 @@ export class FullTextReader {
     if (!paper) {
       if (!doc.title) throw new PdfError("no-text", "the PDF's first page has no title to file it under");
       const abstract = doc.abstract ?? doc.chunks[0]?.text.slice(0, 1500) ?? "";
+      // Filed without the arXiv id it shows: a PDF can claim any id, and the paper that id names
+      // must keep what arXiv and Hugging Face say of it. A paper known from its PDF alone ranks like
+      // a scraped seed entry: the feed's record of it wins when it comes.
       const [id] = store.transaction(() =>
-        // A paper known from its PDF alone ranks like a scraped seed entry: the feed's record of it wins when it comes.
-        upsertBatch(store, [{ title: doc.title!, abstract, authors: doc.authors, arxivId: doc.arxivId, source: "seed" }], emptySummary()),
+        upsertBatch(store, [{ title: doc.title!, abstract, authors: doc.authors, source: "seed" }], emptySummary()),
       );
       paper = store.get(id!)!;
       created = true;
     }
     new GroupPapers(store.db).add(who.guildId, paper.id, "add", who.userId);
+    // A text already read stays: an attached file does not replace it (nor what another server gave).
+    const before = this.texts.status(paper.id);
+    if (before?.status === "read") return { paper, created, outcome: { status: "already", pages: before.pages } };
     return { paper, created, outcome: this.store(paper.id, doc, source) };
   }
 
@@ -166,14 +190,18 @@ export class FullTextReader {
   }
 
   private async extract(bytes: Uint8Array): Promise<PdfDocument> {
+    if (this.extracting >= EXTRACTIONS_AT_ONCE) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.extracting++;
     const started = performance.now();
     try {
-      return await this.read(bytes, this.deps.limits);
+      return await this.read(bytes, this.deps.limits, this.stopping.signal);
     } catch (err) {
       if (err instanceof PdfError) fullTextFailures.inc({ reason: err.problem });
       throw err;
     } finally {
       fullTextSeconds.observe((performance.now() - started) / 1000);
+      this.extracting--;
+      this.waiting.shift()?.();
     }
   }
 
@@ -181,7 +209,7 @@ export class FullTextReader {
     this.texts.save(paperId, doc, source);
     fullTextsRead.inc({ source });
     fullTextPages.inc(doc.pageCount);
-    const dropped = this.texts.enforceCap(this.deps.maxStoredChars);
+    const dropped = this.texts.enforceCap(this.deps.maxStoredChars, paperId);
     if (dropped.length)
       this.deps.log?.info({ dropped: dropped.length }, "dropped the least recently used full texts to stay within PAPERBOT_FULLTEXT_MAX_MB");
     return { status: "read", pages: doc.pageCount };

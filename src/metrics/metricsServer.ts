@@ -46,6 +46,8 @@ export async function startMetricsServer(opts: { port: number; host: string; hea
     server.once("error", reject);
     server.listen(opts.port, opts.host, resolve);
   });
+  // Once listening, a server error (e.g. out of file descriptors while accepting) is logged, never thrown.
+  server.on("error", (err) => opts.log.error({ err }, "the metrics server failed"));
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
   opts.log.info({ url }, "serving metrics");

@@ -1,3 +1,4 @@
+import os from "node:os";
 import { writeTransaction, type Db } from "./db.js";
 
 /**
@@ -24,9 +25,43 @@ export function indexedThrough(db: Db): number | undefined {
   return r?.v;
 }
 
+/** Which process runs the bulk load that set the mark, and when it last wrote a batch. */
+const OWNER = "bulk_load_owner";
+const BEAT = "bulk_load_beat";
+/** A load that has written nothing for this long is dead, whatever its process id says (another host, a reused id). */
+const SILENT_MS = 5 * 60_000;
+
 /** Called inside a bulk load's write transaction, before it inserts: rows added from here on wait for the catch-up. */
 export function suspendIndexing(db: Db): void {
   db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES (?, (SELECT coalesce(max(rowid), 0) FROM papers))").run(MARK);
+  const set = db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  set.run(OWNER, `${os.hostname()}:${process.pid}`);
+  set.run(BEAT, String(Date.now()));
+}
+
+/**
+ * Whether papers wait above a mark that no live bulk load will catch up: its process is gone (on
+ * this host), or it has written nothing for minutes. A live load's own catch-up indexes them soon;
+ * a dead one's never would.
+ */
+export function indexingStalled(db: Db): boolean {
+  if (indexedThrough(db) === undefined) return false;
+  const get = db.prepare("SELECT value FROM meta WHERE key = ?").pluck();
+  const owner = get.get(OWNER) as string | undefined;
+  const beat = Number(get.get(BEAT) ?? 0);
+  if (!owner || Date.now() - beat > SILENT_MS) return true;
+  const [host, pid] = [owner.slice(0, owner.lastIndexOf(":")), Number(owner.slice(owner.lastIndexOf(":") + 1))];
+  return host === os.hostname() && pid !== process.pid && !processAlive(pid);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, owned by another user.
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /**
@@ -72,7 +107,7 @@ export function catchUpIndexes(db: Db, rows = CATCH_UP_ROWS): number {
         bump.run();
         indexed += to - from;
       }
-      if (to >= max) drop.run(MARK);
+      if (to >= max) for (const key of [MARK, OWNER, BEAT]) drop.run(key);
       else move.run(String(to), MARK);
       return to >= max;
     });

@@ -1,4 +1,5 @@
 import { writeTransaction, type Db } from "./db.js";
+import { sanitizeText } from "./storedText.js";
 
 /** A passage of a paper's body with the pages it is on (what the PDF reader's chunks are). */
 export interface Chunk {
@@ -80,17 +81,20 @@ export class FullTextStore {
   /** Stores what was read of a paper's PDF, replacing any earlier text of it. */
   save(paperId: string, text: { pageCount: number; chunks: readonly Chunk[]; references?: string }, source: TextSource, now = new Date()): void {
     const at = now.toISOString();
-    const chars = text.chunks.reduce((n, c) => n + c.text.length, 0) + (text.references?.length ?? 0);
+    // A PDF's text is outside text like any other: no control, bidi or invisible characters reach answers.
+    const chunks = text.chunks.map((c) => ({ ...c, text: sanitizeText(c.text), section: c.section && sanitizeText(c.section) }));
+    const references = text.references && sanitizeText(text.references);
+    const chars = chunks.reduce((n, c) => n + c.text.length, 0) + (references?.length ?? 0);
     writeTransaction(this.db, () => {
       this.db.prepare("DELETE FROM paper_chunks WHERE paper_id = ?").run(paperId);
       const insert = this.db.prepare("INSERT INTO paper_chunks (paper_id, seq, page, page_end, section, text) VALUES (?, ?, ?, ?, ?, ?)");
-      text.chunks.forEach((c, seq) => insert.run(paperId, seq, c.page, c.pageEnd, c.section ?? null, c.text));
+      chunks.forEach((c, seq) => insert.run(paperId, seq, c.page, c.pageEnd, c.section || null, c.text));
       this.db
         .prepare(
           `INSERT OR REPLACE INTO paper_texts (paper_id, status, source, pages, chars, problem, detail, references_text, read_at, used_at)
            VALUES (?, 'read', ?, ?, ?, NULL, NULL, ?, ?, ?)`,
         )
-        .run(paperId, source, text.pageCount, chars, text.references ?? null, at, at);
+        .run(paperId, source, text.pageCount, chars, references ?? null, at, at);
       this.bump();
     });
   }
@@ -146,10 +150,10 @@ export class FullTextStore {
 
   /**
    * Keeps the stored texts within `maxChars`: drops the least recently used texts of papers that are
-   * no group's own first, then, only if still over, the least recently used of the rest. Returns the
-   * ids dropped.
+   * no group's own first, then, only if still over, the least recently used of the rest; never
+   * `keep` (the text just stored). Returns the ids dropped.
    */
-  enforceCap(maxChars: number): string[] {
+  enforceCap(maxChars: number, keep?: string): string[] {
     return writeTransaction(this.db, () => {
       let total = this.totalChars();
       if (total <= maxChars) return [];
@@ -162,6 +166,7 @@ export class FullTextStore {
       const dropped: string[] = [];
       for (const { paper_id, chars } of order) {
         if (total <= maxChars) break;
+        if (paper_id === keep) continue;
         this.drop(paper_id);
         dropped.push(paper_id);
         total -= chars;

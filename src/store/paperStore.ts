@@ -4,7 +4,7 @@ import type { Paper, PaperInput } from "./paper.js";
 import { normalizeTitle, slugify } from "./paperId.js";
 import { CONTENT_COLUMNS, rowToPaper, type ContentColumns, type PaperRow } from "./paperRow.js";
 import { mergePaper } from "./mergePaper.js";
-import { catchUpIndexes, indexedThrough, suspendIndexing } from "./bulkIndex.js";
+import { catchUpIndexes, indexingStalled, suspendIndexing } from "./bulkIndex.js";
 
 export type UpsertOutcome = "added" | "updated" | "unchanged";
 
@@ -106,13 +106,13 @@ export class PaperStore {
 
   /**
    * Runs `fn` in one write transaction (the write lock taken up front): many upserts commit together
-   * and much faster. Its papers are searchable when it returns, even when a bulk load of another
-   * process is under way or died half way: the papers above its mark (the triggers skip them) are
-   * indexed then, as any process may.
+   * and much faster. Its papers are searchable when it returns, even after a bulk load of another
+   * process died half way: the papers above its mark (the triggers skip them) are indexed then, as
+   * any process may. While that load is alive, its own catch-up indexes them when it ends.
    */
   transaction<T>(fn: () => T): T {
     const result = writeTransaction(this.db, fn);
-    if (!this.db.inTransaction && indexedThrough(this.db) !== undefined) catchUpIndexes(this.db);
+    if (!this.db.inTransaction && indexingStalled(this.db)) catchUpIndexes(this.db);
     return result;
   }
 

@@ -24,18 +24,19 @@ type WorkerReply = { ok: true; pageCount: number; title?: string; pages: RawPage
 
 const workerUrl = new URL("./pdfWorker.mjs", import.meta.url);
 /** A hostile PDF can describe millions of tiny text items: past this the reply itself would be the problem. */
-const MAX_ITEMS = 2_000_000;
+const ITEMS_PER_PAGE = 5_000;
 
 /**
  * pdf.js's text items for every page, parsed in a worker thread whose heap is capped at `maxMemoryMb` and which
  * is terminated at `timeoutMs`: the calling thread only waits on a message, so its event loop stays free.
  */
-export function extractText(bytes: Uint8Array, limits: PdfLimits): Promise<RawPdf> {
+export function extractText(bytes: Uint8Array, limits: PdfLimits, signal?: AbortSignal): Promise<RawPdf> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
     // A copy of its own: a Buffer's slice() shares the pool's memory, which must not be transferred away.
     const copy = new Uint8Array(bytes);
     const worker = new Worker(workerUrl, {
-      workerData: { bytes: copy, maxPages: limits.maxPages, maxItems: MAX_ITEMS },
+      workerData: { bytes: copy, maxPages: limits.maxPages, maxItems: ITEMS_PER_PAGE * limits.maxPages },
       transferList: [copy.buffer],
       resourceLimits: { maxOldGenerationSizeMb: limits.maxMemoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, limits.maxMemoryMb / 8)) },
       stdout: true,
@@ -46,9 +47,13 @@ export function extractText(bytes: Uint8Array, limits: PdfLimits): Promise<RawPd
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
       void worker.terminate();
       f();
     };
+    // Stopped (the bot shuts down, an answer stops waiting): the worker goes at once.
+    const onAbort = () => finish(() => reject(signal?.reason));
+    signal?.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(() => finish(() => reject(problem("timeout", limits))), limits.timeoutMs);
     worker.on("message", (m: WorkerReply) => {
       if (m.ok) finish(() => resolve({ pageCount: m.pageCount, title: m.title, pages: m.pages }));

@@ -23,7 +23,7 @@ export function saneTitle(t: string | undefined): string | undefined {
 export function findTitle(lines: Line[], height: number): Line[] {
   const top = lines.filter((l) => l.page === 1 && l.y < height * 0.5 && /\p{L}{2}/u.test(l.text) && !/^arxiv:/i.test(l.text));
   if (!top.length) return [];
-  const max = Math.max(...top.map((l) => l.size));
+  const max = top.reduce((m, l) => Math.max(m, l.size), 0);
   const start = top.findIndex((l) => l.size > max - 0.5);
   const out: Line[] = [];
   for (let i = start; i < top.length; i++) {

@@ -88,7 +88,8 @@ function join(items: Glyphs[]): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-const span = (f: Glyphs[]) => ({ x0: Math.min(...f.map((g) => g.x0)), x1: Math.max(...f.map((g) => g.x1)) });
+// Folds, not Math.min(...spread): a hostile row of 100k items would overflow the call stack.
+const span = (f: Glyphs[]) => ({ x0: f.reduce((m, g) => Math.min(m, g.x0), Infinity), x1: f.reduce((m, g) => Math.max(m, g.x1), -Infinity) });
 
 /** The x of the gap between two columns, or undefined when the page is not laid out in two columns. */
 export function findGutter(frags: { x0: number; x1: number }[], width: number): number | undefined {
@@ -96,7 +97,9 @@ export function findGutter(frags: { x0: number; x1: number }[], width: number): 
   let best: { x: number; cover: number; run: number } | undefined;
   let runStart = 0;
   let prevCover = -1;
-  for (let x = Math.round(width * 0.3); x <= width * 0.7; x += 2) {
+  // At most 200 positions, whatever width the PDF claims for its page.
+  const step = Math.max(2, (width * 0.4) / 200);
+  for (let x = Math.round(width * 0.3); x <= width * 0.7; x += step) {
     const cover = frags.filter((f) => f.x0 < x - 1 && f.x1 > x + 1).length;
     if (cover !== prevCover) {
       runStart = x;
@@ -132,7 +135,7 @@ export function pageLines(p: RawPage, page: number): Line[] {
   const line = (items: Glyphs[], col: 0 | 1 | 2): Line => {
     const s = span(items);
     const body = items.reduce((a, b) => (b.text.length > a.text.length ? b : a));
-    return { page, text: join(items), ...s, y: Math.max(...items.map((i) => i.y)), size: body.size, col, left: 0, right: p.width };
+    return { page, text: join(items), ...s, y: items.reduce((m, i) => Math.max(m, i.y), -Infinity), size: body.size, col, left: 0, right: p.width };
   };
   for (const frags of rs) {
     if (gutter === undefined) {

@@ -58,7 +58,8 @@ export function wordsInLines(lines: Line[]): Set<string> {
 /** Joins a line to the text before it, undoing a hyphen that only split a word across lines. */
 export function joinLine(before: string, next: string, words: Set<string>): string {
   if (!before) return next;
-  const m = /([\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*)-$/u.exec(before);
+  // Only the end matters: matching the whole paragraph again for every line would be quadratic in its length.
+  const m = /([\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*)-$/u.exec(before.slice(-200));
   if (!m) return `${before} ${next}`;
   const head = m[1]!;
   const tail = /^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/u.exec(next)?.[0] ?? "";

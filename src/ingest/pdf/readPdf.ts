@@ -3,7 +3,7 @@ import { extractText, problem, type RawPdf } from "./extractText.js";
 import { findAbstract, findArxivId, findAuthors, findTitle, saneTitle } from "./firstPage.js";
 import { dropMargins, pageLines } from "./pageLines.js";
 import { type Block, blocks as toBlocks } from "./paragraphs.js";
-import { DEFAULT_PDF_LIMITS, type PdfDocument, type PdfLimits } from "./pdfDocument.js";
+import { DEFAULT_PDF_LIMITS, PdfError, type PdfDocument, type PdfLimits } from "./pdfDocument.js";
 
 /** The PDF header may follow a little junk: readers look in the first kilobyte. */
 function looksLikePdf(bytes: Uint8Array): boolean {
@@ -12,11 +12,18 @@ function looksLikePdf(bytes: Uint8Array): boolean {
 }
 
 /** A paper's text from its PDF, in reading order, as passages; throws PdfError with a short message a user can read. */
-export async function readPdf(bytes: Uint8Array, limits?: Partial<PdfLimits>): Promise<PdfDocument> {
+export async function readPdf(bytes: Uint8Array, limits?: Partial<PdfLimits>, signal?: AbortSignal): Promise<PdfDocument> {
   const l: PdfLimits = { ...DEFAULT_PDF_LIMITS, ...limits };
   if (bytes.length > l.maxBytes) throw problem("too-large", l, `${Math.round((bytes.length / 1024 / 1024) * 10) / 10} MB`);
   if (!looksLikePdf(bytes)) throw problem("not-pdf", l);
-  return analyse(await extractText(bytes, l), l).doc;
+  const raw = await extractText(bytes, l, signal);
+  try {
+    return analyse(raw, l).doc;
+  } catch (err) {
+    // Text laid out in a way no paper is: damaged, or built to break readers.
+    if (err instanceof PdfError) throw err;
+    throw problem("corrupt", l);
+  }
 }
 
 /** The reading itself, on pdf.js's text items: also gives the blocks, which the benchmark scores page by page. */
