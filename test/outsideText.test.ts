@@ -5,7 +5,9 @@ import { AnswerEngine } from "../src/answer/answerEngine.js";
 import { createChatModel } from "../src/answer/chatModel.js";
 import { PROMPT_MAX } from "../src/answer/prompts.js";
 import { ingestArxivSnapshot } from "../src/ingest/ingestArxiv.js";
+import { FullTextReader } from "../src/ingest/fullTextReader.js";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
+import { DEFAULT_PDF_LIMITS } from "../src/ingest/pdf/pdfDocument.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import { openStore } from "../src/store/openStore.js";
 import { STORED_MAX } from "../src/store/storedText.js";
@@ -111,6 +113,41 @@ describe("a runaway abstract (1 MB) from the feed", () => {
     expect(model.writingRequests).toHaveLength(4); // two answers, then the comparison and its one retry
     expect(model.writingRequests[0]!.messages.at(-1)!.content).toContain("Zyxwvut");
     expect(model.writingRequests[1]!.messages.map((m) => m.role)).toContain("assistant");
+    for (const request of model.chatRequests) expect(promptChars(request)).toBeLessThanOrEqual(PROMPT_MAX.total);
+  });
+
+  it("keeps /ask and /compare prompts within the limit when both papers' full texts hold many long passages", async () => {
+    const model = await started(new FakeOpenAI());
+    const longSummary = "It evicts KV cache entries by attention score. ".repeat(100);
+    model.structured.set("evidence", () => ({
+      text: JSON.stringify({ evidence: Array.from({ length: 10 }, (_, i) => ({ passage: i + 1, summary: longSummary })) }),
+    }));
+    model.defaultChat = (req) =>
+      (req.body as { response_format?: unknown }).response_format ? { text: "not json" } : { text: "It evicts by attention [1, p. 2]." };
+    const { store } = tempStore();
+    await ingestHfFiles(store, path.join(corpusDir, `${DAY}.json`));
+    const [a, b] = store.byFeedDate(DAY);
+    const reader = new FullTextReader({ store, limits: DEFAULT_PDF_LIMITS, maxStoredChars: 100 * MB });
+    const passage = (n: number) => ({
+      page: n,
+      pageEnd: n,
+      section: "4 Evaluation",
+      text: `Passage ${n}: ${"We evict KV cache entries by attention score on H100 GPUs. ".repeat(60)}`,
+    });
+    for (const p of [a!, b!]) reader.texts.save(p.id, { pageCount: 40, chunks: Array.from({ length: 40 }, (_, i) => passage(i + 1)) }, "file");
+    const engine = new AnswerEngine({
+      store,
+      retriever: new Retriever(store),
+      fullText: reader,
+      model: createChatModel({ openai: { baseUrl: model.url, model: "fake-chat" } }),
+    });
+    const answer = await engine.ask(`How does ${a!.title} evict KV cache entries by attention on H100 GPUs?`);
+    expect(answer.mode).toBe("llm");
+    expect(answer.citations[0]?.pages).toEqual([2]);
+    await engine.compare(a!.arxivId!, b!.arxivId!);
+    const answerPrompt = model.writingRequests[0]!.messages.at(-1)!.content;
+    expect(answerPrompt).toContain("Passage, page");
+    expect(answerPrompt).toContain("What it says about the question");
     for (const request of model.chatRequests) expect(promptChars(request)).toBeLessThanOrEqual(PROMPT_MAX.total);
   });
 

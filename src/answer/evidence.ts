@@ -12,7 +12,8 @@ const EVIDENCE_TIMEOUT_MS = 15_000;
 const EVIDENCE_MAX_TOKENS = 500;
 
 const EvidenceSchema = z.object({
-  evidence: z.array(z.object({ passage: z.number().int(), summary: z.string().max(1_000) })).max(EVIDENCE_CANDIDATES * 2),
+  // A long-winded summary is cut (the prompt quotes at most 400 characters of it), not a reason to throw the step away.
+  evidence: z.array(z.object({ passage: z.number().int(), summary: z.string().transform((t) => t.slice(0, 1_000)) })).max(EVIDENCE_CANDIDATES * 2),
 });
 
 const evidenceJsonSchema = {
