@@ -92,6 +92,20 @@ describe("ask with a model", () => {
     expect(r.citations.length).toBeGreaterThan(0);
   });
 
+  it("never follows the model server's redirect to another host: the key and the question stay home, the answer is offline", async () => {
+    const elsewhere = new FakeOpenAI();
+    await elsewhere.start();
+    try {
+      fake.failWhen = () => ({ status: 307, headers: { location: `${elsewhere.url}/chat/completions` } });
+      const r = await (await engine()).ask(QUESTION);
+      expect(r.mode).toBe("offline");
+      expect(r.fallbackReason).toMatch(/redirected to another host/);
+      expect(elsewhere.requests).toEqual([]);
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+
   it("answers 'not covered', citing nothing and writing nothing, when the model judges every candidate irrelevant", async () => {
     fake.structured.set("relevance", () => ({ text: JSON.stringify({ relevant: [] }) }));
     const r = await (await engine()).ask("how do lithium-ion battery state-of-health estimators work?");

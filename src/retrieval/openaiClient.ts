@@ -1,4 +1,5 @@
 import OpenAI from "openai";
+import { fetchSameOrigin } from "../ingest/sameOriginFetch.js";
 
 export { OpenAI };
 
@@ -20,5 +21,7 @@ export function createOpenAIClient(connection: Connection, opts: { timeoutMs: nu
     baseURL: connection.baseUrl ?? OPENAI_API_BASE,
     timeout: opts.timeoutMs,
     maxRetries: opts.maxRetries,
+    // Like every outgoing request: a redirect to another host (with the key and the prompt) is refused.
+    fetch: (input, init) => fetchSameOrigin(input instanceof Request ? input.url : String(input), init),
   });
 }
