@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { registry } from "../src/metrics/metrics.js";
 import { FakeArxiv } from "./fakes/arxiv.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { FakeOpenAI } from "./fakes/openai.js";
@@ -115,6 +117,51 @@ describe("paperbot fulltext", () => {
 
     const text = await runCli(["ask", "Which GPUs was LRAgent evaluated on?"], e);
     expect(text.stdout).toMatch(/“[^”]*eight NVIDIA H100 GPUs[^”]*” \[1, p\. 2\]/);
+  });
+});
+
+/** A counter's value in this process's metrics registry (runCli runs in process), 0 when it has no such series. */
+async function counter(name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = (await registry.getSingleMetric(name)?.get())?.values ?? [];
+  return metric.filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x)).reduce((n, v) => n + v.value, 0);
+}
+
+describe("full text limits and metrics", () => {
+  it("stays within PAPERBOT_FULLTEXT_MAX_MB by dropping the least recently used texts of papers no group has first", async () => {
+    const e: Record<string, string> = { ...(await env()), PAPERBOT_FULLTEXT_MAX_MB: "0" };
+    expect((await runCli(["ingest", "hf", "--file", path.join(corpusDir, "2026-02-04.json")], e)).code).toBe(0);
+    expect((await runCli(["add", LRAGENT], e)).code).toBe(0);
+    for (const id of [LRAGENT, POP, "2602.03216"]) arxiv!.pdfs.set(id, await paperPdf({ ...lragentPdf, title: `Paper ${id}` }));
+    const read = async () =>
+      new Database(e.PAPERBOT_DB!, { readonly: true })
+        .prepare("SELECT paper_id FROM paper_texts WHERE status = 'read' ORDER BY paper_id")
+        .pluck()
+        .all();
+
+    const before = await counter("paperbot_fulltext_read_total", { source: "arxiv" });
+    expect((await runCli(["fulltext", LRAGENT], e)).code).toBe(0);
+    expect((await runCli(["fulltext", POP], e)).code).toBe(0);
+    // Over the cap: POP, no group's paper, was read last and stays; LRAgent, the installation's own, goes as nothing else can.
+    expect(await read()).toEqual([POP]);
+    expect((await runCli(["fulltext", "--retry", LRAGENT], e)).code).toBe(0);
+    expect(await read()).toEqual([LRAGENT]);
+    expect((await runCli(["fulltext", "2602.03216"], e)).code).toBe(0);
+    expect(await read()).toEqual(["2602.03216"]);
+    expect(await counter("paperbot_fulltext_read_total", { source: "arxiv" })).toBe(before + 4);
+  });
+
+  it("counts failures by reason and pages read", async () => {
+    const e = await env();
+    await runCli(["add", LRAGENT, POP], e);
+    arxiv!.pdfs.set(LRAGENT, await paperPdf(lragentPdf));
+    arxiv!.pdfs.set(POP, new TextEncoder().encode("%PDF-1.7 and then nothing a reader can use"));
+    const [pages, damaged] = [
+      await counter("paperbot_fulltext_pages_total"),
+      await counter("paperbot_fulltext_failures_total", { reason: "corrupt" }),
+    ];
+    await runCli(["fulltext", LRAGENT, POP], e);
+    expect(await counter("paperbot_fulltext_pages_total")).toBe(pages + 3);
+    expect(await counter("paperbot_fulltext_failures_total", { reason: "corrupt" })).toBe(damaged + 1);
   });
 });
 

@@ -125,7 +125,10 @@ export class FullTextReader {
    * is stored then).
    */
   async attach(bytes: Uint8Array, source: Exclude<TextSource, "arxiv">, who: { guildId: string; userId?: string }): Promise<AttachedPdf> {
-    const doc = await this.extract(bytes);
+    const doc = await this.extract(bytes).catch((err: unknown) => {
+      if (err instanceof PdfError) fullTextFailures.inc({ reason: err.problem });
+      throw err;
+    });
     const { store } = this.deps;
     let paper = (doc.arxivId ? store.get(doc.arxivId) : undefined) ?? (doc.title ? store.getByTitle(doc.title) : undefined);
     let created = false;
@@ -195,9 +198,6 @@ export class FullTextReader {
     const started = performance.now();
     try {
       return await this.read(bytes, this.deps.limits, this.stopping.signal);
-    } catch (err) {
-      if (err instanceof PdfError) fullTextFailures.inc({ reason: err.problem });
-      throw err;
     } finally {
       fullTextSeconds.observe((performance.now() - started) / 1000);
       this.extracting--;
