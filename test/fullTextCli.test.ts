@@ -115,6 +115,14 @@ describe("paperbot fulltext", () => {
     // Abstract-only sources carry no page.
     for (const p of result.passages.filter((x) => x.paperId !== LRAGENT)) expect(p.page).toBeUndefined();
 
+    // --paper: answered from that paper alone, named loosely.
+    const one = JSON.parse((await runCli(["ask", "--json", "--paper", "lragent", "which GPUs did they use?"], e)).stdout) as typeof result;
+    expect(one.citations.map((c) => c.paperId)).toEqual([LRAGENT]);
+    expect(one.passages.some((p) => p.text.includes("eight NVIDIA H100 GPUs") && p.page === 2)).toBe(true);
+    const unknown = await runCli(["ask", "--paper", "zzzqqq nonexistent", "what hardware?"], e);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/zzzqqq nonexistent/);
+
     const text = await runCli(["ask", "Which GPUs was LRAgent evaluated on?"], e);
     expect(text.stdout).toMatch(/“[^”]*eight NVIDIA H100 GPUs[^”]*” \[1, p\. 2\]/);
   });

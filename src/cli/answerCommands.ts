@@ -11,10 +11,17 @@ export function addAnswerCommands(program: Command, ctx: CliContext): void {
     .command("ask")
     .description("answer a question from the collection, citing the papers used (offline extracts without a model)")
     .argument("<question...>")
+    .option("--paper <name>", "answer from this paper alone (an id, a title, a short name; loose as in compare)")
     .option("--json", "print the result object as JSON")
-    .action(async (words: string[], opts: { json?: boolean }) => {
+    .action(async (words: string[], opts: { json?: boolean; paper?: string }) => {
       const engine = await ctx.engine();
-      const result = await engine.ask(userText(words.join(" ")));
+      let paperId: string | undefined;
+      if (opts.paper !== undefined) {
+        const r = engine.resolve(userText(opts.paper));
+        if (!r.paper) throw new UserError(unresolvedOne(r));
+        paperId = r.paper.id;
+      }
+      const result = await engine.ask(userText(words.join(" ")), { paperId });
       ctx.io.out(opts.json ? JSON.stringify(result, null, 2) : formatAsk(result));
     });
 
@@ -43,12 +50,15 @@ export function formatAsk(r: AskResult): string {
   return lines.join("\n");
 }
 
+/** Why a loose paper name did not resolve, with the candidates to pick from. */
+function unresolvedOne(x: Resolved): string {
+  return x.candidates.length
+    ? `“${x.query}” is ${x.ambiguous ? "ambiguous" : "not a paper I know"}; did you mean: ${x.candidates.map((p) => p.title).join(" | ")}?`
+    : `No paper matches “${x.query}”. Try \`paperbot search ${x.query}\`.`;
+}
+
 function unresolvedMessage(r: Extract<CompareResult, { kind: "unresolved" }>): string {
-  const one = (x: Resolved) =>
-    x.candidates.length
-      ? `“${x.query}” is ${x.ambiguous ? "ambiguous" : "not a paper I know"}; did you mean: ${x.candidates.map((p) => p.title).join(" | ")}?`
-      : `No paper matches “${x.query}”. Try \`paperbot search ${x.query}\`.`;
-  return r.which.map((w) => one(r[w])).join("\n");
+  return r.which.map((w) => unresolvedOne(r[w])).join("\n");
 }
 
 function formatComparison(r: Extract<CompareResult, { kind: "comparison" }>): string {
