@@ -4,6 +4,7 @@ import { AnswerEngine, MAX_QUESTION_CHARS } from "../src/answer/answerEngine.js"
 import { Budgets } from "../src/answer/budgets.js";
 import { createChatModel } from "../src/answer/chatModel.js";
 import type { Comparison } from "../src/answer/comparison.js";
+import { excerpt } from "../src/answer/keySentences.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import type { PaperStore } from "../src/store/paperStore.js";
@@ -278,5 +279,17 @@ describe("offline answers on the seed collection", () => {
       expect(a).toContain(r.comparison.a[key].replace(/ \[A\]$/, ""));
     }
     expect(r.comparison.differences[0]).toMatch(/^Shared terms: .*memory/);
+  });
+});
+
+describe("passages cut for a prompt", () => {
+  it("keeps the sentences that hold the question's words, not just the start of a long passage", () => {
+    const filler = Array.from({ length: 30 }, (_, i) => `Background sentence ${i} describes the notation used later on.`).join(" ");
+    const passage = `${filler} We ran every experiment on eight NVIDIA H100 GPUs connected by NVLink. ${filler}`;
+    const cut = excerpt(passage, "Which GPUs were the experiments run on?", 800);
+    expect(cut.length).toBeLessThanOrEqual(804);
+    expect(cut).toContain("We ran every experiment on eight NVIDIA H100 GPUs connected by NVLink.");
+    expect(cut).toMatch(/^… .* …$/);
+    expect(excerpt("Short enough.", "anything", 800)).toBe("Short enough.");
   });
 });

@@ -29,3 +29,30 @@ export function cueSentence(abstract: string, cues: RegExp, fallback?: number, s
   const s = hit ?? (fallback === undefined ? undefined : sentences[Math.min(fallback, sentences.length - 1)]);
   return s ? clip(s) : undefined;
 }
+
+/**
+ * At most `max` characters of `text` for a prompt: the whole text when it fits, else the run of
+ * whole sentences that holds most of the question's words (a cut from the start could drop the one
+ * sentence that answers), marked with "…" where text was left out.
+ */
+export function excerpt(text: string, question: string, max: number): string {
+  if (text.length <= max) return text;
+  const wanted = new Set(queryTerms(question).map(stem));
+  const sentences = splitSentences(text);
+  const score = sentences.map((s) => new Set(tokenize(s).map(stem)).size && [...new Set(tokenize(s).map(stem))].filter((w) => wanted.has(w)).length);
+  let best = { from: 0, to: -1, score: -1 };
+  let [from, length, sum] = [0, 0, 0];
+  for (let to = 0; to < sentences.length; to++) {
+    length += sentences[to]!.length + 1;
+    sum += score[to]!;
+    while (length > max && from <= to) {
+      length -= sentences[from]!.length + 1;
+      sum -= score[from]!;
+      from++;
+    }
+    if (from <= to && sum > best.score) best = { from, to, score: sum };
+  }
+  if (best.to < 0) return truncate(text, max);
+  const body = sentences.slice(best.from, best.to + 1).join(" ");
+  return `${best.from > 0 ? "… " : ""}${body}${best.to < sentences.length - 1 ? " …" : ""}`;
+}

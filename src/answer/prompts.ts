@@ -4,6 +4,7 @@ import type { Paper } from "../store/paper.js";
 import { paperYear } from "../store/paper.js";
 import { truncate } from "../retrieval/text.js";
 import type { ChatMessage } from "./chatModel.js";
+import { excerpt } from "./keySentences.js";
 
 /** Every prompt of the bot, in one place: a prompt change is a one-file diff. */
 
@@ -84,13 +85,15 @@ export function sourceBlock(
   abstractMax: number = PROMPT_MAX.abstract,
   passages: PromptPassage[] = [],
   passageMax = 1_500,
+  /** Long passages are cut around the sentences that hold most of its words. */
+  question = "",
 ): string {
   const year = paperYear(p);
   const title = quote(truncate(p.title, PROMPT_MAX.title));
   const abstract = quote(truncate(p.abstract, abstractMax));
   const quoted = passages.map(
     (x) =>
-      `Passage, ${x.pageEnd && x.pageEnd > x.page ? `pages ${x.page}–${x.pageEnd}` : `page ${x.page}`}${x.section ? ` (${quote(truncate(x.section, 80))})` : ""}: ${quote(truncate(x.text, passageMax))}` +
+      `Passage, ${x.pageEnd && x.pageEnd > x.page ? `pages ${x.page}–${x.pageEnd}` : `page ${x.page}`}${x.section ? ` (${quote(truncate(x.section, 80))})` : ""}: ${quote(excerpt(x.text, question, passageMax))}` +
       (x.summary ? `\nWhat it says about the question: ${quote(truncate(x.summary, SUMMARY_MAX))}` : ""),
   );
   return [`<source id="${label}">`, `Title: ${title}${year ? ` (${year})` : ""}`, `Abstract: ${abstract}`, ...quoted, "</source>"].join("\n");
@@ -101,7 +104,13 @@ export function sourceBlock(
  * `PROMPT_MAX.abstract` (a source with passages keeps a short abstract), and what the abstracts
  * leave is shared by the passages, each cut to its part.
  */
-function sourceBlocks(sources: Paper[], budget: number, label = (i: number) => String(i + 1), passages: PromptPassage[][] = []): string {
+function sourceBlocks(
+  sources: Paper[],
+  budget: number,
+  label = (i: number) => String(i + 1),
+  passages: PromptPassage[][] = [],
+  question = "",
+): string {
   const share = Math.floor(budget / Math.max(1, sources.length)) - PROMPT_MAX.title - SOURCE_OVERHEAD;
   const abstractMax = Math.max(100, Math.min(PROMPT_MAX.abstract, share));
   const abstractOf = (i: number) => (passages[i]?.length ? Math.min(abstractMax, ABSTRACT_WITH_PASSAGES) : abstractMax);
@@ -112,7 +121,9 @@ function sourceBlocks(sources: Paper[], budget: number, label = (i: number) => S
     0,
   );
   const passageMax = count ? Math.max(0, Math.floor((budget - used - summaries) / count) - PASSAGE_OVERHEAD) : 0;
-  return sources.map((p, i) => sourceBlock(label(i), p, abstractOf(i), passageMax >= 100 ? passages[i] : [], Math.min(1_500, passageMax))).join("\n");
+  return sources
+    .map((p, i) => sourceBlock(label(i), p, abstractOf(i), passageMax >= 100 ? passages[i] : [], Math.min(1_500, passageMax), question))
+    .join("\n");
 }
 
 /** The newest turns that fit in `PROMPT_MAX.history`, each cut to the question and answer limits. */
@@ -155,7 +166,7 @@ export async function askMessages(
   const turns = recentTurns(history);
   const messages = await askTemplate.formatMessages({
     question: q,
-    sources: sourceBlocks(sources, sourceBudget(ASK_SYSTEM, q, ...turns.flatMap((t) => [t.question, t.answer])), undefined, passages),
+    sources: sourceBlocks(sources, sourceBudget(ASK_SYSTEM, q, ...turns.flatMap((t) => [t.question, t.answer])), undefined, passages, q),
     history: turns.flatMap((t) => [new HumanMessage(t.question), new AIMessage(t.answer)]),
   });
   return toChat(messages);
@@ -219,7 +230,7 @@ export function evidenceMessages(question: string, passages: { title: string; pa
   const blocks = passages
     .map(
       (x, i) =>
-        `<source id="${i + 1}">\nPaper: ${quote(truncate(x.title, 150))}, page ${x.page}\n${quote(truncate(x.text, passageChars))}\n</source>`,
+        `<source id="${i + 1}">\nPaper: ${quote(truncate(x.title, 150))}, page ${x.page}\n${quote(excerpt(x.text, question, passageChars))}\n</source>`,
     )
     .join("\n");
   return [
