@@ -10,7 +10,7 @@ import { AnswerCache } from "./answerCache.js";
 import { FALLBACK_NOTICE, OFFLINE_NOTICE, type AskResult } from "./askResult.js";
 import { BudgetExceededError, Budgets } from "./budgets.js";
 import { createChatModel, type ChatModel } from "./chatModel.js";
-import { checkCitations, partialCitations, toCitation, type GivenPages } from "./citations.js";
+import { checkCitations, partialCitations, passagePages, toCitation, type GivenPages } from "./citations.js";
 import { EVIDENCE_CANDIDATES, gatherEvidence } from "./evidence.js";
 import { createFullTextReader, type FullTextReader } from "../ingest/fullTextReader.js";
 import { findPassages, findTextPapers, type FoundPassage } from "../retrieval/passages.js";
@@ -192,10 +192,11 @@ export class AnswerEngine {
     const texts = this.deps.fullText?.texts;
     if (!texts) return [];
     const ids = papers.map((p) => p.id);
+    const read = texts.withText(ids);
     const found = findPassages(
       texts,
       question,
-      [...texts.withText(ids)].sort((a, b) => ids.indexOf(a) - ids.indexOf(b)),
+      ids.filter((id) => read.has(id)),
       { k },
     );
     texts.touch([...new Set(found.map((f) => f.paperId))]);
@@ -249,9 +250,7 @@ export class AnswerEngine {
         ...(f.section ? { section: f.section } : {}),
         ...(f.summary ? { summary: f.summary } : {}),
       });
-      const given = pages.get(i + 1) ?? new Set<number>();
-      for (let p = f.page; p <= f.pageEnd; p++) given.add(p);
-      pages.set(i + 1, given);
+      pages.set(i + 1, new Set([...(pages.get(i + 1) ?? []), ...passagePages(f)]));
     }
     return { found: chosen, perSource, pages };
   }
@@ -314,8 +313,7 @@ export class AnswerEngine {
     const given = (t?: ComparedText) => t && [...t.setup, ...t.limits];
     const asPrompt = (t?: ComparedText): PromptPassage[] =>
       (given(t) ?? []).map((x) => ({ page: x.page, pageEnd: x.pageEnd, text: x.text, ...(x.section ? { section: x.section } : {}) }));
-    const pagesOf = (t?: ComparedText) =>
-      t && new Set(given(t)!.flatMap((x) => Array.from({ length: x.pageEnd - x.page + 1 }, (_, i) => x.page + i)));
+    const pagesOf = (t?: ComparedText) => t && new Set(given(t)!.flatMap(passagePages));
     const messages = await compareMessages(pa, pb, [asPrompt(text.A), asPrompt(text.B)]);
     for (let attempt = 0; attempt < 2; attempt++) {
       try {

@@ -99,6 +99,9 @@ export function pageLabel(pages: readonly number[]): string {
   return consecutive ? `pp. ${pages[0]}–${pages.at(-1)}` : `pp. ${pages.join(", ")}`;
 }
 
+/** The pages a passage of a full text is on, its first through its last (`[7]`, or `[7, 8]` for one that runs on). */
+export const passagePages = (x: { page: number; pageEnd?: number }): number[] => range(x.page, x.pageEnd ?? x.page);
+
 function range(from: number, to: number): number[] {
   const out: number[] = [];
   for (let p = from; p <= to && p - from < 20; p++) out.push(p);

@@ -1,7 +1,7 @@
 import type { FoundPassage } from "../retrieval/passages.js";
 import type { ScoredPaper } from "../retrieval/retriever.js";
 import type { Paper } from "../store/paper.js";
-import { toCitation } from "./citations.js";
+import { pageLabel, passagePages, toCitation } from "./citations.js";
 import type { AskResult } from "./askResult.js";
 import { bestSentences } from "./keySentences.js";
 import { shortTitle } from "../retrieval/text.js";
@@ -50,7 +50,7 @@ export function offlineAnswer(question: string, hits: ScoredPaper[], notice: str
         ...(f.pageEnd > f.page ? { pageEnd: f.pageEnd } : {}),
         ...(f.section ? { section: f.section } : {}),
       });
-      return `“${text}” [${n}, ${spanLabel(f.page, f.pageEnd)}]`;
+      return `“${text}” [${n}, ${pageLabel(passagePages(f))}]`;
     });
     lines.push(`${title}: ${quotes.join(" ")}`);
   });
@@ -68,12 +68,9 @@ export function offlineAnswer(question: string, hits: ScoredPaper[], notice: str
 
 /** The pages of a paper's passages, in order, once each. */
 function pagesOf(found: FoundPassage[], paperId: string): number[] {
-  const pages = found.filter((f) => f.paperId === paperId).flatMap((f) => Array.from({ length: f.pageEnd - f.page + 1 }, (_, i) => f.page + i));
+  const pages = found.filter((f) => f.paperId === paperId).flatMap(passagePages);
   return [...new Set(pages)].sort((a, b) => a - b);
 }
-
-/** "p. 7", or "pp. 7–8" for a passage that runs onto the next page. */
-export const spanLabel = (page: number, pageEnd = page) => (pageEnd > page ? `pp. ${page}–${pageEnd}` : `p. ${page}`);
 
 /** Said without writing an answer when nothing found is relevant: the nearest papers are named, not cited. */
 export function notCoveredAnswer(papers: Paper[], mode: AskResult["mode"]): AskResult {

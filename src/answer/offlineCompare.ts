@@ -5,7 +5,7 @@ import { stem } from "../retrieval/stem.js";
 import type { Paper } from "../store/paper.js";
 import type { Comparison } from "./comparison.js";
 import { cueSentence } from "./keySentences.js";
-import { spanLabel } from "./offlineAnswer.js";
+import { pageLabel, passagePages } from "./citations.js";
 import { shortTitle } from "../retrieval/text.js";
 
 const PROBLEM = /\b(challeng|problem|bottleneck|struggl|suffer|costly|expensive|difficult|limited|however|lack|inefficien|overhead)/i;
@@ -45,7 +45,7 @@ export interface ComparedText {
 function fromPassages(passages: FoundPassage[], cues: RegExp, tag: string): string | undefined {
   for (const x of passages) {
     const s = cueSentence(x.text, cues);
-    if (s) return `${s} [${tag}, ${spanLabel(x.page, x.pageEnd)}]`;
+    if (s) return `${s} [${tag}, ${pageLabel(passagePages(x))}]`;
   }
   return undefined;
 }

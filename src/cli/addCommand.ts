@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import fs from "node:fs";
 import { UsageError, UserError } from "../config/errors.js";
 import { createFullTextReader, describeOutcome } from "../ingest/fullTextReader.js";
@@ -7,18 +7,13 @@ import { addPapers, type AddOutcome } from "../ingest/addPapers.js";
 import { parsePaperRefs } from "../ingest/paperRefs.js";
 import { EVERY_GROUP } from "../store/groupPapers.js";
 import type { CliContext } from "./context.js";
+import { guildOption } from "./parsers.js";
 import { userText } from "../store/storedText.js";
 
 /** Papers one `paperbot add` takes (the bot takes fewer: each gets a card). */
 const CLI_MAX_PAPERS = 50;
 
 const FROM = { hf: "Hugging Face", arxiv: "arXiv" } as const;
-
-function guildOption(value: string): string {
-  if (value !== EVERY_GROUP && !/^\d{15,21}$/.test(value))
-    throw new InvalidArgumentError(`expected a Discord server id (15 to 21 digits) or ${EVERY_GROUP}`);
-  return value;
-}
 
 /** "added 2602.01053 (Hugging Face): LRAgent: ..." and so on, one line per paper. */
 export function outcomeLine(o: AddOutcome, group: string): string {

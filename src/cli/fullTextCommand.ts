@@ -1,14 +1,9 @@
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import { UsageError, UserError } from "../config/errors.js";
 import { createFullTextReader, describeOutcome } from "../ingest/fullTextReader.js";
 import { EVERY_GROUP, GroupPapers } from "../store/groupPapers.js";
 import type { CliContext } from "./context.js";
-
-function guildOption(value: string): string {
-  if (value !== EVERY_GROUP && !/^\d{15,21}$/.test(value))
-    throw new InvalidArgumentError(`expected a Discord server id (15 to 21 digits) or ${EVERY_GROUP}`);
-  return value;
-}
+import { guildOption } from "./parsers.js";
 
 /** The papers of a group's profile worth fetching: added and saved ones, and seed papers with an arXiv id. */
 function groupPaperIds(groups: GroupPapers, guildId: string, hasArxivId: (id: string) => boolean): string[] {

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "commander";
+import { EVERY_GROUP } from "../store/groupPapers.js";
 import { userText } from "../store/storedText.js";
 
 export function positiveInt(max: number) {
@@ -30,4 +31,11 @@ export async function readLines(stream: NodeJS.ReadableStream): Promise<string[]
   // A final newline ends the last line; it does not start another.
   if (lines.at(-1) === "") lines.pop();
   return lines.map(userText);
+}
+
+/** `--guild`: a Discord server id, or `*` for every server of the installation. */
+export function guildOption(value: string): string {
+  if (value !== EVERY_GROUP && !/^\d{15,21}$/.test(value))
+    throw new InvalidArgumentError(`expected a Discord server id (15 to 21 digits) or ${EVERY_GROUP}`);
+  return value;
 }

@@ -37,13 +37,16 @@ const TRANSIENT_RETRY_MS = 24 * 3600_000;
 /** PDFs read at once: each extraction may take a worker thread with a heap of `maxMemoryMb`. */
 const EXTRACTIONS_AT_ONCE = 2;
 
+/** "14 pages", "1 page". */
+export const pagesText = (n: number) => `${n} page${n === 1 ? "" : "s"}`;
+
 /** "read 14 pages", "no PDF (arXiv has none)", "failed: the PDF is encrypted": one line per paper, for people. */
 export function describeOutcome(o: ReadOutcome): string {
   switch (o.status) {
     case "read":
-      return `read ${o.pages} page${o.pages === 1 ? "" : "s"}`;
+      return `read ${pagesText(o.pages)}`;
     case "already":
-      return `already read (${o.pages} page${o.pages === 1 ? "" : "s"})`;
+      return `already read (${pagesText(o.pages)})`;
     case "no-pdf":
       return `no PDF (${o.reason})`;
     case "failed":

@@ -1,6 +1,6 @@
 import type { AskResult } from "../../answer/askResult.js";
-import { pageLabel, type Citation } from "../../answer/citations.js";
-import { spanLabel, type QuotedPassage } from "../../answer/offlineAnswer.js";
+import { pageLabel, passagePages, type Citation } from "../../answer/citations.js";
+import type { QuotedPassage } from "../../answer/offlineAnswer.js";
 import { truncate } from "../../retrieval/text.js";
 import { LIMITS } from "../limits.js";
 import { splitMessage } from "../splitMessage.js";
@@ -49,7 +49,7 @@ function quotedBody(passages: QuotedPassage[]): string {
   return [...byPaper.values()]
     .map(
       (xs) =>
-        `**${plain(xs[0]!.title)}**: ${xs.map((x) => `“${plain(x.text)}” [${x.n}${x.page ? `, ${spanLabel(x.page, x.pageEnd)}` : ""}]`).join(" ")}`,
+        `**${plain(xs[0]!.title)}**: ${xs.map((x) => `“${plain(x.text)}” [${x.n}${x.page ? `, ${pageLabel(passagePages({ page: x.page, pageEnd: x.pageEnd }))}` : ""}]`).join(" ")}`,
     )
     .join("\n\n");
 }

@@ -1,4 +1,5 @@
 import { EmbedBuilder, type APIEmbedField } from "discord.js";
+import { pagesText } from "../../ingest/fullTextReader.js";
 import type { TextStatus } from "../../store/fullText.js";
 import { paperUrl, paperYear, type Paper } from "../../store/paper.js";
 import { truncate } from "../../retrieval/text.js";
@@ -56,7 +57,7 @@ export function fullTextField(status: TextStatus | undefined): APIEmbedField {
   const value = !status
     ? "not read yet"
     : status.status === "read"
-      ? `${status.pages} page${status.pages === 1 ? "" : "s"}`
+      ? pagesText(status.pages)
       : `failed (${plain(truncate(status.detail || status.problem, 200))})`;
   return { name: "Full text", value, inline: true };
 }

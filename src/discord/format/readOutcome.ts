@@ -1,4 +1,4 @@
-import type { ReadOutcome } from "../../ingest/fullTextReader.js";
+import { pagesText, type ReadOutcome } from "../../ingest/fullTextReader.js";
 import type { Paper } from "../../store/paper.js";
 import { truncate } from "../../retrieval/text.js";
 import { plain } from "./markdown.js";
@@ -8,9 +8,9 @@ export function readOutcomeMessage(paper: Paper, o: ReadOutcome): string {
   const title = `**${plain(truncate(paper.title, 200))}**`;
   switch (o.status) {
     case "read":
-      return `Read the full text of ${title}: ${o.pages} page${o.pages === 1 ? "" : "s"}. Answers about it now quote its pages.`;
+      return `Read the full text of ${title}: ${pagesText(o.pages)}. Answers about it now quote its pages.`;
     case "already":
-      return `The full text of ${title} is already in (${o.pages} page${o.pages === 1 ? "" : "s"}).`;
+      return `The full text of ${title} is already in (${pagesText(o.pages)}).`;
     case "no-pdf":
       return `No full text for ${title}: ${plain(o.reason)}. Answers use its abstract.`;
     case "failed":
