@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { z } from "zod";
 import type { PaperInput } from "../store/paper.js";
-import { sanitizeText } from "../store/storedText.js";
+import { userText } from "../store/storedText.js";
 import { issueText, type Lookup } from "./paperLookup.js";
 import { describeFailure, getWithRetry, type LookupOptions } from "./upstreamFetch.js";
 
@@ -20,7 +20,7 @@ const parser = new XMLParser({
 const xmlText = z
   .union([z.string(), z.looseObject({ "#text": z.string().optional() })])
   .transform((v) => (typeof v === "string" ? v : (v["#text"] ?? "")))
-  .transform((s) => sanitizeText(s).replace(/\s+/g, " ").trim());
+  .transform(userText);
 
 const AtomEntry = z.looseObject({
   id: xmlText,

@@ -8,17 +8,14 @@ export interface ArxivPdfOptions {
   /** Pause after each request before the next one starts (arXiv asks for one every 3 s). */
   pauseMs: number;
   maxBytes: number;
-  timeoutMs?: number;
-  /** Tries after a 429 or 503, each after the wait the server asks for (or a doubling one). */
-  retries?: number;
-  /** The longest wait for a 429 or 503 that is honoured; a server asking for more fails the paper. */
-  maxWaitMs?: number;
-  fetch?: typeof fetch;
-  sleep?: (ms: number) => Promise<void>;
   log?: Logger;
 }
 
 const DOWNLOAD_TIMEOUT_MS = 60_000;
+/** Tries after a 429 or 503, each after the wait the server asks for (or a doubling one). */
+const RETRIES = 3;
+/** The longest wait for a 429 or 503 that is honoured; a server asking for more fails the paper. */
+const MAX_WAIT_MS = 120_000;
 
 /**
  * Fetches arXiv PDFs politely: one request at a time for the whole process (callers queue), a pause
@@ -39,20 +36,18 @@ export class ArxivPdfFetcher {
   }
 
   private async fetchNow(arxivId: string, signal?: AbortSignal): Promise<Uint8Array> {
-    const { base, pauseMs, maxBytes, retries = 3, maxWaitMs = 120_000, log } = this.opts;
-    // Waits end at once when the caller gives up (a stopping bot must not sit out a Retry-After).
-    const sleep = (ms: number) => (this.opts.sleep ? untilAborted(this.opts.sleep(ms), signal) : sleepFor(ms, undefined, { signal }));
+    const { base, pauseMs, maxBytes, log } = this.opts;
     const url = `${base}/pdf/${encodeURIComponent(arxivId).replace(/%2F/g, "/")}`;
     for (let attempt = 0; ; attempt++) {
       const early = this.nextAt - Date.now();
-      if (early > 0) await sleep(early);
+      // The wait ends at once when the caller gives up (a stopping bot must not sit out a Retry-After).
+      if (early > 0) await sleepFor(early, undefined, { signal });
       signal?.throwIfAborted();
       try {
         const bytes = await downloadBytes(url, {
           maxBytes,
-          timeoutMs: this.opts.timeoutMs ?? DOWNLOAD_TIMEOUT_MS,
+          timeoutMs: DOWNLOAD_TIMEOUT_MS,
           accept: "application/pdf",
-          fetch: this.opts.fetch,
           signal,
         });
         this.nextAt = Date.now() + pauseMs;
@@ -63,25 +58,10 @@ export class ArxivPdfFetcher {
         if (!busy) throw err;
         const wait = err.retryAfterMs ?? 2 ** attempt * Math.max(pauseMs, 1000);
         // Whatever becomes of this paper, the papers queued behind it wait as long as arXiv asked.
-        this.nextAt = Math.max(this.nextAt, Date.now() + Math.min(wait, maxWaitMs));
-        if (attempt >= retries || wait > maxWaitMs) throw err;
+        this.nextAt = Math.max(this.nextAt, Date.now() + Math.min(wait, MAX_WAIT_MS));
+        if (attempt >= RETRIES || wait > MAX_WAIT_MS) throw err;
         log?.warn({ arxivId, status: err.status, waitMs: wait, attempt: attempt + 1 }, "arXiv asked to wait before the next PDF");
       }
     }
-  }
-}
-
-async function untilAborted(wait: Promise<void>, signal?: AbortSignal): Promise<void> {
-  if (!signal) return wait;
-  signal.throwIfAborted();
-  let onAbort = () => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  try {
-    await Promise.race([wait, aborted]);
-  } finally {
-    signal.removeEventListener("abort", onAbort);
   }
 }

@@ -40,11 +40,13 @@ function index(chunks: StoredChunk[]): Indexed {
   return { chunks, terms, lengths: terms.map((tf) => [...tf.values()].reduce((a, b) => a + b, 0)), df };
 }
 
-/** Indexed passages per paper, kept while the stored texts do not change. */
-const cache = new Map<string, Indexed>();
+/** Indexed passages per paper, per store (two databases may hold the same paper id), kept while its texts do not change. */
+const caches = new WeakMap<FullTextStore, Map<string, Indexed>>();
 const CACHE_PAPERS = 64;
 
 function indexedPaper(texts: FullTextStore, paperId: string, version: string): Indexed {
+  let cache = caches.get(texts);
+  if (!cache) caches.set(texts, (cache = new Map()));
   const key = `${version}:${paperId}`;
   let hit = cache.get(key);
   if (!hit) {

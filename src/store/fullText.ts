@@ -111,17 +111,8 @@ export class FullTextStore {
       .run(paperId, source, problem, detail, at, at);
   }
 
-  /** Forgets a failure, so the next attempt fetches again (an operator's explicit retry). */
-  forgetFailure(paperId: string): void {
-    this.db.prepare("DELETE FROM paper_texts WHERE paper_id = ? AND status = 'failed'").run(paperId);
-  }
-
   chunks(paperId: string): StoredChunk[] {
     return (this.db.prepare("SELECT * FROM paper_chunks WHERE paper_id = ? ORDER BY seq").all(paperId) as ChunkRow[]).map(toChunk);
-  }
-
-  references(paperId: string): string | undefined {
-    return (this.db.prepare("SELECT references_text FROM paper_texts WHERE paper_id = ?").pluck().get(paperId) as string | null) ?? undefined;
   }
 
   /** The passages of every stored text that match any of `ftsQuery`'s terms, best first by FTS5's BM25. */

@@ -2,7 +2,7 @@ import type { PaperInput, PaperSource } from "./paper.js";
 import { arxivLinks } from "./paper.js";
 import { normalizeTitle } from "./paperId.js";
 import type { ContentColumns } from "./paperRow.js";
-import { clip, isTidyText, sanitizeText, STORED_MAX } from "./storedText.js";
+import { clip, isTidyText, STORED_MAX, userText } from "./storedText.js";
 
 /** The feed's text is the most complete, then the arXiv dump's, then the scraped seed page's. */
 const RANK: Record<PaperSource, number> = { seed: 0, arxiv: 1, hf: 2 };
@@ -12,7 +12,7 @@ const clean = (s: string | undefined, max: number) => {
   if (s === undefined) return null;
   // Most text is already clean and tidy: one scan says so.
   if (isTidyText(s)) return s ? clip(s, max) : null;
-  const t = sanitizeText(s).replace(/\s+/g, " ").trim();
+  const t = userText(s);
   return t ? clip(t, max) : null;
 };
 

@@ -66,7 +66,7 @@ export function sanitizeText(text: string): string {
   return ignorable ? stripIgnorable(safe) : safe;
 }
 
-/** Text a user typed (an option, an argument, a line), as the domain takes it: sanitised, one space between words, trimmed. */
+/** Outside text on one line, as the domain takes it (a user's option, argument or line; a title; an abstract): sanitised, one space between words, trimmed. */
 export function userText(text: string): string {
   return sanitizeText(text).replace(/\s+/g, " ").trim();
 }
