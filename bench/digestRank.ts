@@ -10,15 +10,15 @@ import { corpusDir } from "./ingest.js";
 import { benchCollection } from "./retrieval.js";
 
 const LABELS = path.resolve(import.meta.dirname, "dev/interest-labels.jsonl");
-const POST = 5;
+export const POST = 5;
 
-interface Day {
+export interface Day {
   date: string;
   items: HfItem[];
   labels: Map<string, number>;
 }
 
-function loadDays(): Day[] {
+export function loadDays(): Day[] {
   const byDate = new Map<string, Map<string, number>>();
   for (const line of fs.readFileSync(LABELS, "utf8").split("\n").filter(Boolean)) {
     const l = JSON.parse(line) as { id: string; date: string; label: number };
@@ -38,18 +38,21 @@ function dcg(labels: number[]): number {
   return labels.reduce((n, l, i) => n + gain(l) / Math.log2(i + 2), 0);
 }
 
-/** nDCG@5 against the day's best 5, and the share of posted papers with label ≥ 1. */
-function scoreDay(day: Day, rank?: PaperRanker): { ndcg: number; inScope: number } {
+/** nDCG@5 against the day's best 5, and the share of posted papers with label ≥ 1; and what was posted. */
+export function scoreDay(day: Day, rank?: PaperRanker): { score: { ndcg: number; inScope: number }; posted: string[] } {
   // The digest's own selection path, without topic filters or a minimum.
   const sel = selectPapers(day.items, { date: day.date, count: POST, include: [], exclude: [], minUpvotes: 0, rank });
   const got = sel.papers.map((i) => day.labels.get(i.paper.id) ?? 0);
   const ideal = [...day.labels.values()].sort((a, b) => b - a).slice(0, POST);
   const best = dcg(ideal);
-  return { ndcg: best ? dcg(got) / best : 0, inScope: got.length ? got.filter((l) => l >= 1).length / got.length : 0 };
+  return {
+    score: { ndcg: best ? dcg(got) / best : 0, inScope: got.length ? got.filter((l) => l >= 1).length / got.length : 0 },
+    posted: sel.papers.map((i) => i.paper.id),
+  };
 }
 
 function evaluate(days: Day[], rank?: PaperRanker): { ndcg: number; inScope: number } {
-  const s = days.map((d) => scoreDay(d, rank));
+  const s = days.map((d) => scoreDay(d, rank).score);
   const mean = (f: (x: { ndcg: number; inScope: number }) => number) => s.reduce((n, x) => n + f(x), 0) / (s.length || 1);
   return { ndcg: mean((x) => x.ndcg), inScope: mean((x) => x.inScope) };
 }
@@ -65,6 +68,10 @@ export const BASELINE_WEIGHTS: RankWeights = {
   idfPower: 1,
   interestWeight: 0,
   background: 0,
+  likedWeight: 0,
+  dislikedWeight: 0,
+  feedbackK: 3,
+  voteCap: 2,
 };
 
 function grid(): RankWeights[] {
@@ -74,7 +81,7 @@ function grid(): RankWeights[] {
       for (const upvoteWeight of [0.05, 0.1, 0.2])
         for (const idfPower of [1])
           for (const background of [0, 1, 1.5, 2, 3])
-            out.push({ k, titleWeight, keywordWeight: 1, upvoteWeight, idfPower, interestWeight: 0, background });
+            out.push({ ...FOR_US_WEIGHTS, k, titleWeight, keywordWeight: 1, upvoteWeight, idfPower, interestWeight: 0, background });
   return out;
 }
 

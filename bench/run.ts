@@ -4,6 +4,7 @@ import { benchRetrieval } from "./retrieval.js";
 import { benchScale } from "./scale.js";
 import { benchCoverageTuning } from "./coverageTuning.js";
 import { benchDigestRank } from "./digestRank.js";
+import { benchDigestFeedback } from "./digestFeedback.js";
 import { benchFulltextAnswers } from "./fulltextAnswers.js";
 import { benchFulltextExtraction } from "./fulltextExtraction.js";
 
@@ -37,7 +38,11 @@ program
   .command("digest")
   .description("the daily post ranked for the seed group (for-us) against trending and a tf-idf baseline, on the labelled dev days")
   .option("--tune", "also print the parameter grid on the tune days, best first")
-  .action((o: { tune?: boolean }) => benchDigestRank(o));
+  .option("--feedback", "only the feedback simulation: the dev days in date order, 👍/👎 from the labels after each post")
+  .action(async (o: { tune?: boolean; feedback?: boolean }) => {
+    if (!o.feedback) await benchDigestRank(o);
+    await benchDigestFeedback(o);
+  });
 
 program
   .command("scale")

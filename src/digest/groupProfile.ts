@@ -1,5 +1,6 @@
 import type { GroupPapers } from "../store/groupPapers.js";
 import type { PaperStore } from "../store/paperStore.js";
+import { PaperVotes } from "../store/paperVotes.js";
 
 /** One thing the group brought in: a paper of its profile, or one of its interest phrases. */
 export interface ProfileDoc {
@@ -20,7 +21,17 @@ export interface GroupProfile {
    * candidate against them, so words every feed paper shares say little about scope.
    */
   feed: ProfileDoc[];
+  /** Papers the group voted on: 👍 (and ⭐) pull similar papers up, 👎 push them down. Weight = net votes, ⭐ counting 2. */
+  liked: VotedDoc[];
+  disliked: VotedDoc[];
 }
+
+export interface VotedDoc extends ProfileDoc {
+  weight: number;
+}
+
+/** A ⭐ Save counts as this many 👍. */
+export const SAVE_VOTES = 2;
 
 /** How many recent feed papers stand for "what the feed is like". */
 export const FEED_BACKGROUND = 300;
@@ -35,18 +46,27 @@ export function loadGroupProfile(args: {
   guildId?: string;
   interests?: readonly string[];
 }): GroupProfile {
-  const papers: ProfileDoc[] = [];
+  const { store } = args;
+  const doc = (id: string): ProfileDoc | undefined => {
+    const p = store.get(id);
+    return p && { paperId: p.id, title: p.title, abstract: p.abstract, keywords: p.aiKeywords };
+  };
   const ids = new Set(args.groupPapers.profileIds(args.guildId));
-  for (const id of ids) {
-    const p = args.store.get(id);
-    if (p) papers.push({ paperId: p.id, title: p.title, abstract: p.abstract, keywords: p.aiKeywords });
+  const papers = [...ids].map(doc).filter((d): d is ProfileDoc => !!d);
+  const net = new PaperVotes(store.db).tally(args.guildId);
+  for (const id of args.groupPapers.savedIds(args.guildId)) net.set(id, (net.get(id) ?? 0) + SAVE_VOTES);
+  const liked: VotedDoc[] = [];
+  const disliked: VotedDoc[] = [];
+  for (const [id, n] of net) {
+    const d = n !== 0 ? doc(id) : undefined;
+    if (d) (n > 0 ? liked : disliked).push({ ...d, weight: Math.abs(n) });
   }
-  const rows = args.store.db
+  const rows = store.db
     .prepare("SELECT id, title, abstract, ai_keywords FROM papers WHERE source = 'hf' ORDER BY rowid DESC LIMIT ?")
     .all(FEED_BACKGROUND + ids.size) as { id: string; title: string; abstract: string; ai_keywords: string }[];
   const feed = rows
     .filter((r) => !ids.has(r.id))
     .slice(0, FEED_BACKGROUND)
     .map((r) => ({ paperId: r.id, title: r.title, abstract: r.abstract, keywords: JSON.parse(r.ai_keywords) as string[] }));
-  return { papers, interests: [...(args.interests ?? [])], feed };
+  return { papers, interests: [...(args.interests ?? [])], feed, liked, disliked };
 }

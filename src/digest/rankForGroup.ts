@@ -1,10 +1,11 @@
 import type { HfItem } from "../ingest/hfItem.js";
-import { tokenize } from "../retrieval/queryTerms.js";
-import { stem } from "../retrieval/stem.js";
-import { STOPWORDS } from "../retrieval/stopwords.js";
 import { shortTitle } from "../retrieval/text.js";
 import type { GroupProfile, ProfileDoc } from "./groupProfile.js";
+import { FOR_US_SIGNALS } from "./signals/forUs.js";
+import { closest, type Candidate, type Embedded, type GroupState, type RankSignal } from "./signals/signal.js";
 import type { PaperRanker } from "./selectPapers.js";
+import { liked } from "./signals/votes.js";
+import { mean, termCounts, toVector, type Fields } from "./tfidf.js";
 
 /** How rare a word is in the collection (inverse document frequency); given one word as written. */
 export type Idf = (word: string) => number;
@@ -23,9 +24,19 @@ export interface RankWeights {
   interestWeight: number;
   /** Closeness minus this × the mean cosine to the day's other candidates and the recent feed: what every feed paper shares says little about scope. */
   background: number;
+  /** Plus this × the closeness to papers the group 👍'd or ⭐'d, minus `dislikedWeight` × the closeness to those it 👎'd. */
+  likedWeight: number;
+  dislikedWeight: number;
+  /** Voted papers' closeness is the mean over this many closest voted papers ... */
+  feedbackK: number;
+  /** ... each cosine counted by its net votes up to this many. */
+  voteCap: number;
 }
 
-/** Tuned on alternate labelled dev days (bench/digestRank.ts); the other days are reported beside them. */
+/**
+ * Tuned on alternate labelled dev days (bench/digestRank.ts); the other days are reported beside them.
+ * The vote weights were chosen on the feedback simulation over all ten dev days (bench/digestFeedback.ts).
+ */
 export const FOR_US_WEIGHTS: RankWeights = {
   k: 30,
   titleWeight: 2,
@@ -34,73 +45,25 @@ export const FOR_US_WEIGHTS: RankWeights = {
   idfPower: 1,
   interestWeight: 0.25,
   background: 1.5,
+  likedWeight: 1,
+  dislikedWeight: 0.5,
+  feedbackK: 5,
+  voteCap: 2,
 };
 
 export interface RankedPaper {
   item: HfItem;
   score: number;
-  /** Mean cosine of the `k` closest profile papers, plus the interest match, less the feed's background. */
+  /** The weighted sum of the signals. */
   closeness: number;
+  /** Each signal's weighted part of the closeness, in FOR_US_SIGNALS order (signals of weight 0 left out). */
+  signals: { name: string; value: number }[];
   /** The closest profile papers, closest first. */
   nearest: ProfileDoc[];
   /** Interest phrases the paper matches, best first. */
   interests: string[];
-}
-
-type Vector = Map<string, number>;
-
-interface Fields {
-  title: string;
-  abstract: string;
-  keywords: readonly string[];
-}
-
-/** Stemmed content words with their counts, title and keyword words weighted up. */
-function termCounts(f: Fields, w: RankWeights, words: Map<string, string>): Map<string, number> {
-  const counts = new Map<string, number>();
-  const add = (text: string, weight: number) => {
-    for (const t of tokenize(text)) {
-      if (t.length < 2 || STOPWORDS.has(t) || /^\d+$/.test(t)) continue;
-      const s = stem(t);
-      if (!words.has(s)) words.set(s, t);
-      counts.set(s, (counts.get(s) ?? 0) + weight);
-    }
-  };
-  add(f.title, w.titleWeight);
-  add(f.abstract, 1);
-  if (w.keywordWeight) add(f.keywords.join(" "), w.keywordWeight);
-  return counts;
-}
-
-/** Sublinear tf × idf, unit length. */
-function toVector(counts: Map<string, number>, idfOf: (s: string) => number): Vector {
-  const v: Vector = new Map();
-  let norm = 0;
-  for (const [s, c] of counts) {
-    const x = (1 + Math.log(c)) * idfOf(s);
-    if (x <= 0) continue;
-    v.set(s, x);
-    norm += x * x;
-  }
-  norm = Math.sqrt(norm);
-  if (norm > 0) for (const [s, x] of v) v.set(s, x / norm);
-  return v;
-}
-
-function cosine(a: Vector, b: Vector): number {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let dot = 0;
-  for (const [s, x] of small) {
-    const y = large.get(s);
-    if (y !== undefined) dot += x * y;
-  }
-  return dot;
-}
-
-function mean(vectors: readonly Vector[]): Vector {
-  const out: Vector = new Map();
-  for (const v of vectors) for (const [s, x] of v) out.set(s, (out.get(s) ?? 0) + x / vectors.length);
-  return out;
+  /** The closest paper the group 👍'd, when that pulled this one up. */
+  likedNearest?: ProfileDoc;
 }
 
 const itemFields = (item: HfItem): Fields => ({
@@ -109,55 +72,81 @@ const itemFields = (item: HfItem): Fields => ({
   keywords: item.paper.ai_keywords ?? [],
 });
 
-/**
- * The day's candidates ordered for a group: by lexical closeness to its profile (tf-idf cosine,
- * mean of the k closest profile papers, plus the best interest phrase, less what the recent feed
- * has in common), lifted by upvotes. Ties keep the
- * candidates' order. A candidate that is itself a profile paper is not its own neighbour.
- */
-export function rankForGroup(items: readonly HfItem[], profile: GroupProfile, idf: Idf, weights: RankWeights = FOR_US_WEIGHTS): RankedPaper[] {
+/** The group's profile, interests, votes and the day's backdrop as tf-idf vectors over one vocabulary. */
+function groupState(items: readonly HfItem[], profile: GroupProfile, idf: Idf, weights: RankWeights): { state: GroupState; candidates: Candidate[] } {
   const words = new Map<string, string>();
-  const docs = profile.papers;
-  const phrases = profile.interests;
-  const docCounts = docs.map((d) => termCounts(d, weights, words));
-  const phraseCounts = phrases.map((p) => termCounts({ title: p, abstract: "", keywords: [] }, weights, words));
-  const itemCounts = items.map((i) => termCounts(itemFields(i), weights, words));
   const idfCache = new Map<string, number>();
   const idfOf = (s: string) => {
     let x = idfCache.get(s);
     if (x === undefined) idfCache.set(s, (x = idf(words.get(s) ?? s) ** weights.idfPower));
     return x;
   };
-  const docVectors = docCounts.map((c) => toVector(c, idfOf));
-  const phraseVectors = phraseCounts.map((c) => toVector(c, idfOf));
-  const itemVectors = itemCounts.map((c) => toVector(c, idfOf));
+  // Counted first, weighed after: idf looks up each stem's written form, known once every text is counted.
+  const counted = <T>(docs: readonly T[], fields: (d: T) => Fields) => docs.map((doc) => ({ doc, counts: termCounts(fields(doc), weights, words) }));
+  const asPhrase = (p: string): Fields => ({ title: p, abstract: "", keywords: [] });
+  const parts = {
+    profile: counted(profile.papers, (d) => d),
+    interests: counted(profile.interests, asPhrase),
+    liked: counted(profile.liked, (d) => d),
+    disliked: counted(profile.disliked, (d) => d),
+    items: counted(items, itemFields),
+  };
   const itemIds = new Set(items.map((i) => i.paper.id));
-  const feedVectors = weights.background
-    ? profile.feed.filter((d) => !d.paperId || !itemIds.has(d.paperId)).map((d) => toVector(termCounts(d, weights, words), idfOf))
+  const feed = weights.background
+    ? counted(
+        profile.feed.filter((d) => !d.paperId || !itemIds.has(d.paperId)),
+        (d) => d,
+      )
     : [];
-  const backdrop = [...itemVectors, ...feedVectors];
-  const centroid = mean(backdrop);
-  const ranked = items.map((item, order) => {
-    const v = itemVectors[order]!;
-    const sims = docVectors
-      .map((d, i) => ({ doc: docs[i]!, sim: docs[i]!.paperId === item.paper.id ? 0 : cosine(v, d) }))
-      .sort((a, b) => b.sim - a.sim);
-    const top = sims.slice(0, Math.max(1, weights.k));
-    let closeness = top.length ? top.reduce((n, x) => n + x.sim, 0) / top.length : 0;
-    const matched = phraseVectors
-      .map((p, i) => ({ phrase: phrases[i]!, sim: cosine(v, p) }))
-      .filter((x) => x.sim > 0)
-      .sort((a, b) => b.sim - a.sim);
-    closeness += weights.interestWeight * (matched[0]?.sim ?? 0);
-    if (weights.background && backdrop.length > 1) {
-      // The centroid without this paper itself.
-      const others = (cosine(v, centroid) * backdrop.length - 1) / (backdrop.length - 1);
-      closeness -= weights.background * others;
-    }
+  const embed = <T>(xs: { doc: T; counts: Map<string, number> }[]): Embedded<T>[] =>
+    xs.map((x) => ({ doc: x.doc, vector: toVector(x.counts, idfOf) }));
+  const candidates = embed(parts.items).map((e) => ({ item: e.doc, vector: e.vector }));
+  const backdrop = [...candidates.map((c) => c.vector), ...embed(feed).map((e) => e.vector)];
+  const state: GroupState = {
+    profile: embed(parts.profile),
+    interests: embed(parts.interests),
+    liked: embed(parts.liked),
+    disliked: embed(parts.disliked),
+    backdrop: { centroid: mean(backdrop), size: backdrop.length },
+    weights,
+  };
+  return { state, candidates };
+}
+
+/**
+ * The day's candidates ordered for a group: each signal (closeness to the group's papers, the best
+ * interest phrase, papers it voted on, less what the recent feed has in common) weighed and summed,
+ * lifted by upvotes. Ties keep the candidates' order.
+ */
+export function rankForGroup(
+  items: readonly HfItem[],
+  profile: GroupProfile,
+  idf: Idf,
+  weights: RankWeights = FOR_US_WEIGHTS,
+  signals: readonly RankSignal[] = FOR_US_SIGNALS,
+): RankedPaper[] {
+  const { state, candidates } = groupState(items, profile, idf, weights);
+  const profileIds = new Set(profile.papers.map((p) => p.paperId));
+  const ranked = candidates.map((c, order) => {
+    const values = signals.flatMap((s) => {
+      const w = s.weight(weights);
+      return w ? [{ name: s.name, value: w * s.value(c, state) }] : [];
+    });
+    const closeness = values.reduce((n, v) => n + v.value, 0);
     // Out of scope, upvotes decide among themselves (the tie-break) and never lift one past a paper in scope.
-    const score = Math.max(0, closeness) * (1 + weights.upvoteWeight * Math.log1p(Math.max(0, item.paper.upvotes)));
-    const nearest = top.filter((x) => x.sim > 0).map((x) => x.doc);
-    return { item, score, closeness, nearest, interests: matched.map((x) => x.phrase), order };
+    const score = Math.max(0, closeness) * (1 + weights.upvoteWeight * Math.log1p(Math.max(0, c.item.paper.upvotes)));
+    const nearest = closest(c, state.profile)
+      .slice(0, Math.max(1, weights.k))
+      .filter((x) => x.sim > 0)
+      .map((x) => x.doc);
+    const interests = closest(c, state.interests)
+      .filter((x) => x.sim > 0)
+      .map((x) => x.doc);
+    const likedPart = values.find((v) => v.name === liked.name)?.value ?? 0;
+    // A ⭐'d paper is also a profile paper, named by "close to".
+    const top = likedPart > 0 ? closest(c, state.liked)[0]?.doc : undefined;
+    const likedNearest = top && !profileIds.has(top.paperId ?? "") ? top : undefined;
+    return { item: c.item, score, closeness, signals: values, nearest, interests, likedNearest, order };
   });
   ranked.sort((a, b) => b.score - a.score || b.item.paper.upvotes - a.item.paper.upvotes || a.order - b.order);
   return ranked.map(({ order: _order, ...r }) => r);
@@ -167,7 +156,11 @@ export function rankForGroup(items: readonly HfItem[], profile: GroupProfile, id
 export function rankReason(r: RankedPaper, names = 2): string {
   if (r.score <= 0) return `popular today (▲ ${r.item.paper.upvotes})`;
   const papers = r.nearest.slice(0, names).map((d) => shortTitle(d.title));
-  const parts = [r.interests.length ? `matches “${r.interests[0]}”` : "", papers.length ? `close to ${papers.join(" and ")}` : ""];
+  const parts = [
+    r.interests.length ? `matches “${r.interests[0]}”` : "",
+    r.likedNearest ? `like 👍 ${shortTitle(r.likedNearest.title)}` : "",
+    papers.length ? `close to ${papers.join(" and ")}` : "",
+  ];
   return parts.filter(Boolean).join("; ");
 }
 

@@ -76,4 +76,12 @@ export class GroupPapers {
       : this.db.prepare("SELECT DISTINCT paper_id FROM group_papers").pluck().all();
     return rows as string[];
   }
+
+  /** Papers saved with ⭐ in a server (and installation-wide); without a server, in any. */
+  savedIds(guildId?: string): string[] {
+    const rows = guildId
+      ? this.db.prepare("SELECT DISTINCT paper_id FROM group_papers WHERE via = 'save' AND guild_id IN (?, ?)").pluck().all(EVERY_GROUP, guildId)
+      : this.db.prepare("SELECT DISTINCT paper_id FROM group_papers WHERE via = 'save'").pluck().all();
+    return rows as string[];
+  }
 }

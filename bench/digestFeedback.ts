@@ -1,0 +1,104 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { bundledSeedPage } from "../src/config/paths.js";
+import { loadGroupProfile } from "../src/digest/groupProfile.js";
+import { FOR_US_WEIGHTS, groupRanker, type RankWeights } from "../src/digest/rankForGroup.js";
+import type { PaperRanker } from "../src/digest/selectPapers.js";
+import { ingestHfFiles } from "../src/ingest/ingestHf.js";
+import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
+import { TermStats } from "../src/retrieval/termStats.js";
+import { GroupPapers, EVERY_GROUP } from "../src/store/groupPapers.js";
+import { openStore } from "../src/store/openStore.js";
+import { CLI_VOTER, PaperVotes } from "../src/store/paperVotes.js";
+import { corpusDir } from "./ingest.js";
+import { BASELINE_WEIGHTS, loadDays, POST, scoreDay, type Day } from "./digestRank.js";
+
+export interface DayScore {
+  date: string;
+  ndcg: number;
+  inScope: number;
+}
+
+type Method = "trending" | "baseline" | "for-us" | "for-us + feedback";
+
+/**
+ * The labelled dev days in date order on a fresh database fed day by day, as the bot meets them:
+ * each day is ranked, posted (top 5) and, with feedback, the simulated group 👍s the posted papers
+ * labelled 2 and 👎s those labelled 0, through the same vote store the bot and `paperbot vote` use.
+ */
+export async function simulate(method: Method, weights: RankWeights = FOR_US_WEIGHTS, days: Day[] = loadDays()): Promise<DayScore[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paperbot-feedback-"));
+  const store = openStore(path.join(dir, "sim.db"));
+  try {
+    await ingestSeedPage(store, bundledSeedPage);
+    const votes = new PaperVotes(store.db);
+    const out: DayScore[] = [];
+    for (const day of days) {
+      await ingestHfFiles(store, path.join(corpusDir, `${day.date}.json`));
+      let rank: PaperRanker | undefined;
+      if (method !== "trending") {
+        const profile = loadGroupProfile({ store, groupPapers: new GroupPapers(store.db) });
+        const stats = new TermStats(store);
+        rank = groupRanker(profile, (w) => stats.idf(w), method === "baseline" ? BASELINE_WEIGHTS : weights);
+      }
+      const { score, posted } = scoreDay(day, rank);
+      out.push({ date: day.date, ...score });
+      if (method === "for-us + feedback")
+        for (const id of posted) {
+          const label = day.labels.get(id) ?? 0;
+          if (label === 2) votes.set(EVERY_GROUP, id, CLI_VOTER, "up");
+          if (label === 0) votes.set(EVERY_GROUP, id, CLI_VOTER, "down");
+        }
+    }
+    return out;
+  } finally {
+    store.db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const avg = (xs: DayScore[], f: (d: DayScore) => number) => xs.reduce((n, d) => n + f(d), 0) / (xs.length || 1);
+const f2 = (x: number) => x.toFixed(2);
+
+export function feedbackGrid(): RankWeights[] {
+  const out: RankWeights[] = [];
+  for (const likedWeight of [0.5, 1, 2, 3])
+    for (const dislikedWeight of [0, 0.5, 1, 2, 3])
+      for (const feedbackK of [3, 5, 8]) out.push({ ...FOR_US_WEIGHTS, likedWeight, dislikedWeight, feedbackK });
+  return out;
+}
+
+/** `npm run bench -- digest --feedback [--tune]`: the simulation per day, first and last five days, with and without feedback. */
+export async function benchDigestFeedback(opts: { tune?: boolean } = {}): Promise<void> {
+  const days = loadDays();
+  console.log(`feedback simulation: ${days.length} labelled dev days in date order, top ${POST} a day, fresh database fed day by day\n`);
+  if (opts.tune) {
+    const rows: { w: RankWeights; first: number; last: number }[] = [];
+    for (const w of feedbackGrid()) {
+      const s = await simulate("for-us + feedback", w, days);
+      rows.push({ w, first: avg(s.slice(0, 5), (d) => d.ndcg), last: avg(s.slice(5), (d) => d.ndcg) });
+    }
+    rows.sort((a, b) => b.last - a.last || b.first - a.first);
+    console.log("| liked w | disliked w | feedback k | nDCG@5 first five | nDCG@5 last five |");
+    console.log("| ---: | ---: | ---: | ---: | ---: |");
+    for (const r of rows.slice(0, 15))
+      console.log(`| ${r.w.likedWeight} | ${r.w.dislikedWeight} | ${r.w.feedbackK} | ${f2(r.first)} | ${f2(r.last)} |`);
+    console.log("");
+  }
+  const methods: Method[] = ["trending", "baseline", "for-us", "for-us + feedback"];
+  const results = new Map<Method, DayScore[]>();
+  for (const m of methods) results.set(m, await simulate(m, FOR_US_WEIGHTS, days));
+  console.log(`| day | ${methods.map((m) => `${m} nDCG@5 | in scope`).join(" | ")} |`);
+  console.log(`| --- | ${methods.map(() => "---: | ---:").join(" | ")} |`);
+  days.forEach((d, i) => {
+    console.log(`| ${d.date} | ${methods.map((m) => `${f2(results.get(m)![i]!.ndcg)} | ${f2(results.get(m)![i]!.inScope)}`).join(" | ")} |`);
+  });
+  for (const [name, slice] of [
+    ["first five", [0, 5]],
+    ["last five", [5, 10]],
+  ] as const) {
+    const part = (m: Method) => results.get(m)!.slice(slice[0], slice[1]);
+    console.log(`| **${name}** | ${methods.map((m) => `${f2(avg(part(m), (d) => d.ndcg))} | ${f2(avg(part(m), (d) => d.inScope))}`).join(" | ")} |`);
+  }
+}
