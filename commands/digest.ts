@@ -12,6 +12,7 @@ import { digestChannelAccess } from "../src/discord/digestChannelAccess.js";
 import type { DigestService } from "../src/discord/digestService.js";
 import { outcomeMessage, previewMessage, settingsChanged, statusMessage } from "../src/discord/format/digestReplies.js";
 import { LIMITS, NO_MENTIONS } from "../src/discord/limits.js";
+import { voteButtons } from "../src/discord/voteButtonHandlers.js";
 
 const MAX_MIN_UPVOTES = 100_000;
 
@@ -181,6 +182,8 @@ export const digest = {
     const zones = focused.name === "timezone" ? suggestTimezones(String(focused.value), LIMITS.choices) : [];
     await interaction.respond(zones.map((z) => ({ name: z, value: z })));
   },
+
+  buttons: voteButtons,
 } satisfies Command;
 
 /** Why the digest cannot go to this channel, or undefined when the bot can post there. */

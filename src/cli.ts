@@ -7,6 +7,7 @@ import { pino } from "pino";
 import { CliContext, type CliIo } from "./cli/context.js";
 import { addAddCommand } from "./cli/addCommand.js";
 import { addFullTextCommand } from "./cli/fullTextCommand.js";
+import { addVoteCommand } from "./cli/voteCommand.js";
 import { addAnswerCommands } from "./cli/answerCommands.js";
 import { addBotCommands } from "./cli/botCommands.js";
 import { addDigestCommand } from "./cli/digestCommand.js";
@@ -50,6 +51,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     addIngestCommands(program, ctx);
     addAddCommand(program, ctx);
     addFullTextCommand(program, ctx);
+    addVoteCommand(program, ctx);
     addEmbedCommand(program, ctx);
     addDigestCommand(program, ctx);
     addBotCommands(program, ctx);

@@ -1,7 +1,7 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from "discord.js";
 import type { DigestPost } from "../digest/digestPost.js";
 import { NONCE_LENGTH } from "../digest/nonce.js";
-import { saveButtonRows } from "./format/saveButtons.js";
+import { digestButtonRows } from "./format/voteButtons.js";
 import { LIMITS } from "./limits.js";
 
 /** Longest URL Discord takes in an embed's `url` or thumbnail. */
@@ -20,9 +20,9 @@ export function digestEmbeds(post: DigestPost): APIEmbed[] {
 /** Entry titles are markdown-escaped for embeds; button labels show text as is. */
 const unescapeMarkdown = (text: string) => text.replace(/\\([\\*_~`|[\]<>#+\-.])/g, "$1");
 
-/** A ⭐ Save button for each paper of the post, in the embeds' order, five to a row. */
+/** ⭐ Save, 👍 and 👎 for each paper of the post, in the embeds' order. */
 export function digestComponents(post: DigestPost): APIActionRowComponent<APIButtonComponent>[] {
-  return saveButtonRows(post.entries.map((e) => ({ paperId: e.paperId, title: unescapeMarkdown(e.title) })));
+  return digestButtonRows(post.entries.map((e) => ({ paperId: e.paperId, title: unescapeMarkdown(e.title) })));
 }
 
 /**

@@ -6,8 +6,6 @@ import { LIMITS } from "../limits.js";
 export const SAVE_BUTTON = "save";
 
 const MAX_CUSTOM_ID = 100;
-const BUTTONS_PER_ROW = LIMITS.buttonsPerRow;
-const MAX_ROWS = LIMITS.rows;
 /** Short enough that five labels share a row on a laptop screen. */
 const SHORT_TITLE = 32;
 
@@ -28,20 +26,6 @@ function saveButton(paperId: string, label: string): APIButtonComponent | undefi
   const customId = saveCustomId(paperId);
   if (!customId) return undefined;
   return { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: customId, label: truncate(label, LIMITS.buttonLabel) };
-}
-
-/** One ⭐ Save button per paper, five to a row, in the order given (at most 25; custom ids are unique). */
-export function saveButtonRows(papers: readonly { paperId: string; title: string }[]): APIActionRowComponent<APIButtonComponent>[] {
-  const seen = new Set<string>();
-  const buttons = papers
-    .filter((p) => !seen.has(p.paperId) && seen.add(p.paperId))
-    .map((p) => saveButton(p.paperId, `⭐ ${shortTitle(p.title)}`))
-    .filter((b): b is APIButtonComponent => !!b)
-    .slice(0, BUTTONS_PER_ROW * MAX_ROWS);
-  const rows: APIActionRowComponent<APIButtonComponent>[] = [];
-  for (let i = 0; i < buttons.length; i += BUTTONS_PER_ROW)
-    rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + BUTTONS_PER_ROW) });
-  return rows;
 }
 
 /** The single ⭐ Save row of a /paper card. */
