@@ -7,6 +7,9 @@ import { whichPaperMessage } from "../src/discord/format/whichPaper.js";
 import { NO_MENTIONS } from "../src/discord/limits.js";
 import { ThrottledEditor } from "../src/discord/throttledEditor.js";
 import { threadOn } from "../src/discord/threads.js";
+import { AnswerFeedback } from "../src/store/answerFeedback.js";
+import { voteButtons } from "../src/discord/format/answerVotes.js";
+import { answerVoteButtons, answerVoteModals } from "./answerVotes.js";
 import { respondWithPapers } from "./paperChoices.js";
 
 const THREAD_BUTTON = "ask-thread";
@@ -57,13 +60,27 @@ export const ask = {
     const [first, ...rest] = askReplyMessages(result);
     const inThread = interaction.channel?.isThread() ?? false;
     const offerThread = !isPrivate && !inThread && interaction.inGuild() && result.covered;
-    const components = offerThread
-      ? [
-          new ActionRowBuilder<ButtonBuilder>().addComponents(
-            new ButtonBuilder().setCustomId(`${THREAD_BUTTON}:`).setLabel("Ask follow-ups in a thread").setStyle(ButtonStyle.Secondary),
-          ),
-        ]
-      : [];
+    // A follow-up in a thread leans on its earlier turns, so its question alone says little; a "not covered" answer cites nothing to judge.
+    const answerId =
+      !inThread && result.covered
+        ? new AnswerFeedback(deps.store.db).record(
+            {
+              guildId: interaction.guildId ?? undefined,
+              channelId: interaction.channelId,
+              question,
+              sourceIds: result.citations.map((c) => c.paperId),
+              mode: result.mode,
+            },
+            deps.now(),
+          )
+        : undefined;
+    const buttons = [
+      ...(offerThread
+        ? [new ButtonBuilder().setCustomId(`${THREAD_BUTTON}:`).setLabel("Ask follow-ups in a thread").setStyle(ButtonStyle.Secondary)]
+        : []),
+      ...(answerId === undefined ? [] : voteButtons(answerId).map((b) => new ButtonBuilder(b))),
+    ];
+    const components = buttons.length ? [new ActionRowBuilder<ButtonBuilder>().addComponents(buttons)] : [];
     const reply = await interaction.editReply({ content: first ?? "", components: rest.length ? [] : components, allowedMentions: NO_MENTIONS });
     let last = reply;
     for (const [i, content] of rest.entries())
@@ -82,6 +99,7 @@ export const ask = {
   autocomplete: respondWithPapers,
 
   buttons: {
+    ...answerVoteButtons,
     async [THREAD_BUTTON](interaction, deps) {
       const message = interaction.message;
       if (!deps.conversations.has(message.id)) {
@@ -98,4 +116,6 @@ export const ask = {
       });
     },
   },
+
+  modals: answerVoteModals,
 } satisfies Command;

@@ -12,6 +12,7 @@ import { addAnswerCommands } from "./cli/answerCommands.js";
 import { addBotCommands } from "./cli/botCommands.js";
 import { addDigestCommand } from "./cli/digestCommand.js";
 import { addEmbedCommand } from "./cli/embedCommand.js";
+import { addFeedbackCommand } from "./cli/feedbackCommand.js";
 import { addHealthCommand } from "./cli/healthCommand.js";
 import { addIngestCommands } from "./cli/ingestCommands.js";
 import { addSearchCommands } from "./cli/searchCommands.js";
@@ -56,6 +57,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     addDigestCommand(program, ctx);
     addBotCommands(program, ctx);
     addHealthCommand(program, ctx);
+    addFeedbackCommand(program, ctx);
     await program.parseAsync(argv, { from: "user" });
     return 0;
   } catch (err) {

@@ -434,6 +434,38 @@ describe("FakeDiscord with the real discord.js Client", () => {
     expect(fake.messages(channel.id)[0]).toMatchObject({ id: posted.id, content: "PagedAttention (expanded)", components: [] });
   });
 
+  it("a button opens a modal (checked like Discord), whose submit reaches the bot once, with what was typed", async () => {
+    const { fake, client } = await startBot();
+    const channel = client.channels.cache.get(fake.channelId("papers")) as TextChannel;
+    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+      new ButtonBuilder().setCustomId("note").setLabel("Note").setStyle(ButtonStyle.Secondary),
+    );
+    const posted = await channel.send({ content: "PagedAttention", components: [row], allowedMentions: { parse: [] } });
+    let seen = nextInteraction(client);
+    const click = fake.clickButton({ customId: "note" });
+    const button = await seen;
+    if (!button.isButton()) throw new Error("expected a button");
+    const input = { type: 4, custom_id: "why", style: 2, label: "Why?", max_length: 20 };
+    const tooLong = button.showModal({ custom_id: "m", title: "t".repeat(46), components: [{ type: 1, components: [input] }] } as never);
+    await expect(tooLong).rejects.toThrow(DiscordAPIError);
+    await button.showModal({ custom_id: "m", title: "A note", components: [{ type: 1, components: [input] }] } as never);
+    expect(await click.modal()).toMatchObject({ custom_id: "m", title: "A note" });
+
+    expect(() => fake.submitModal({ opener: click })).toThrow(/"why" is required/);
+    expect(() => fake.submitModal({ opener: click, values: { why: "x".repeat(21) } })).toThrow(/"why" takes 0 to 20 characters/);
+    seen = nextInteraction(client);
+    const submit = fake.submitModal({ opener: click, values: { why: "too vague" } });
+    const modal = await seen;
+    if (!modal.isModalSubmit()) throw new Error("expected a modal submit");
+    expect(modal.customId).toBe("m");
+    expect(modal.fields.getTextInputValue("why")).toBe("too vague");
+    expect(modal.message?.id).toBe(posted.id);
+    expect(modal.user.id).toBe(fake.defaultUser.id);
+    await modal.reply({ content: "Noted", flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    expect((await submit.reply()).content).toBe("Noted");
+    expect(() => fake.submitModal({ opener: click })).toThrow(/already submitted/);
+  });
+
   it("interactions in threads, thread creation from a message, and withResponse", async () => {
     const { fake, client } = await startBot();
     const channel = client.channels.cache.get(fake.channelId("papers")) as TextChannel;

@@ -12,7 +12,7 @@ import { restDigestPoster } from "../discord/restDigestPoster.js";
 import { REQUEST_TIMEOUT_MS } from "../ingest/retryingFetch.js";
 import { openDb } from "../store/db.js";
 import type { CliContext } from "./context.js";
-import { isoDate } from "./parsers.js";
+import { discordId, isoDate } from "./parsers.js";
 
 /** The server id a CLI post is recorded under when no --guild is given. */
 export const CLI_GUILD = "cli";
@@ -30,11 +30,6 @@ function rankMode(value: string): RankMode {
   const mode = RANK_MODES.find((m) => m === value.trim().toLowerCase());
   if (!mode) throw new InvalidArgumentError(`expected ${RANK_MODES.join(" or ")}`);
   return mode;
-}
-
-function discordId(value: string): string {
-  if (!/^\d{15,21}$/.test(value)) throw new InvalidArgumentError("expected a Discord id (15 to 21 digits)");
-  return value;
 }
 
 export function addDigestCommand(program: Command, ctx: CliContext): void {

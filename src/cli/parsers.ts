@@ -39,3 +39,9 @@ export function guildOption(value: string): string {
     throw new InvalidArgumentError(`expected a Discord server id (15 to 21 digits) or ${EVERY_GROUP}`);
   return value;
 }
+
+/** A Discord id: a server, channel or user (a snowflake). */
+export function discordId(value: string): string {
+  if (!/^\d{15,21}$/.test(value)) throw new InvalidArgumentError("expected a Discord id (15 to 21 digits)");
+  return value;
+}

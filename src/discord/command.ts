@@ -2,6 +2,7 @@ import type {
   AutocompleteInteraction,
   ButtonInteraction,
   ChatInputCommandInteraction,
+  ModalSubmitInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
 import type { AnswerEngine } from "../answer/answerEngine.js";
@@ -34,4 +35,6 @@ export interface Command {
   autocomplete?(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void>;
   /** Buttons this command puts on its messages, by the custom id's prefix (before the first ':'). */
   buttons?: Record<string, (interaction: ButtonInteraction, deps: BotDeps, arg: string) => Promise<void>>;
+  /** Modals its buttons open, by the custom id's prefix, as `buttons`. */
+  modals?: Record<string, (interaction: ModalSubmitInteraction, deps: BotDeps, arg: string) => Promise<void>>;
 }

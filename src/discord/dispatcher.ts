@@ -1,4 +1,4 @@
-import { MessageFlags, type CommandInteractionOption, type Interaction } from "discord.js";
+import { MessageFlags, type ButtonInteraction, type CommandInteractionOption, type Interaction, type ModalSubmitInteraction } from "discord.js";
 import { userText } from "../store/storedText.js";
 import type { BotDeps, Command } from "./command.js";
 import { Cooldowns } from "./cooldowns.js";
@@ -43,17 +43,8 @@ export class Dispatcher {
       if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
       return;
     }
-    if (interaction.isButton()) {
-      const [prefix = "", arg = ""] = interaction.customId.split(/:(.*)/s);
-      const handler = [...this.byName.values()].map((c) => c.buttons?.[prefix]).find(Boolean);
-      if (!handler) return;
-      try {
-        await handler(interaction, this.deps, arg);
-      } catch (err) {
-        await replyError(interaction, err, log, { button: prefix, userId: interaction.user.id });
-      }
-      return;
-    }
+    if (interaction.isButton()) return this.routeComponent(interaction, "button", (c, prefix) => c.buttons?.[prefix]);
+    if (interaction.isModalSubmit()) return this.routeComponent(interaction, "modal", (c, prefix) => c.modals?.[prefix]);
     if (!interaction.isChatInputCommand()) return;
     const command = this.byName.get(interaction.commandName);
     const context = { command: interaction.commandName, userId: interaction.user.id, guildId: interaction.guildId };
@@ -83,6 +74,22 @@ export class Dispatcher {
       log.info({ ...context, ms: Date.now() - started }, "answered");
     } catch (err) {
       await replyError(interaction, err, log, context);
+    }
+  }
+
+  /** A button click or modal submit goes to the handler for its custom id's prefix (before the first ':'), with the rest as its argument. */
+  private async routeComponent<I extends ButtonInteraction | ModalSubmitInteraction>(
+    interaction: I,
+    kind: "button" | "modal",
+    handlerOf: (command: Command, prefix: string) => ((interaction: I, deps: BotDeps, arg: string) => Promise<void>) | undefined,
+  ): Promise<void> {
+    const [prefix = "", arg = ""] = interaction.customId.split(/:(.*)/s);
+    const handler = [...this.byName.values()].map((c) => handlerOf(c, prefix)).find(Boolean);
+    if (!handler) return;
+    try {
+      await handler(interaction, this.deps, arg);
+    } catch (err) {
+      await replyError(interaction, err, this.deps.log, { [kind]: prefix, userId: interaction.user.id });
     }
   }
 }

@@ -12,7 +12,7 @@
  * and every message the bot sends is checked against Discord's limits; violations get Discord's
  * real 400 `{code: 50035, message: "Invalid Form Body", errors}` so tests catch them.
  *
- * It covers what paperbot does (slash commands, autocomplete, buttons, deferred replies, edits,
+ * It covers what paperbot does (slash commands, autocomplete, buttons, modals and their submits, deferred replies, edits,
  * follow-ups, threads from messages, channel posts with nonces and files, command registration,
  * shards, files attached to a command and served by a CDN with signed links); the code is in ./discord/.
  */
@@ -22,7 +22,7 @@ export { FakeDiscord } from "./discord/fakeDiscord.js";
 export type { FakeInteraction } from "./discord/interaction.js";
 export { loginClient } from "./discord/loginClient.js";
 export { mentionsNobody } from "./discord/mentions.js";
-export type { AttachmentInput, CommandInput } from "./discord/types.js";
+export type { AttachmentInput, CommandInput, ModalSubmitInput } from "./discord/types.js";
 export { validateMessage } from "./discord/validation.js";
 
 /*

@@ -41,7 +41,7 @@ export const BOT_PERMISSIONS = (BigInt(MEMBER_PERMISSIONS) | P.ManageThreads | P
 export const CHANNEL_TYPE = { GuildText: 0, PublicThread: 11 } as const;
 export const THREAD_TYPES = new Set<number>([10, 11, 12]);
 
-export const INTERACTION_TYPE = { ApplicationCommand: 2, MessageComponent: 3, Autocomplete: 4 } as const;
+export const INTERACTION_TYPE = { ApplicationCommand: 2, MessageComponent: 3, Autocomplete: 4, ModalSubmit: 5 } as const;
 
 /** Interaction callback types (`POST /interactions/{id}/{token}/callback` body `type`). */
 export const CallbackType = {
@@ -49,6 +49,7 @@ export const CallbackType = {
   DeferredChannelMessageWithSource: 5,
   UpdateMessage: 7,
   ApplicationCommandAutocompleteResult: 8,
+  Modal: 9,
 } as const;
 
 export const MESSAGE_FLAGS = { Ephemeral: 1 << 6, Loading: 1 << 7, IsComponentsV2: 1 << 15 };

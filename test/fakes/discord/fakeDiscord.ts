@@ -2,11 +2,22 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIAllowedMentions, APIApplicationCommand, APIMessage, APIUser, ClientOptions } from "discord.js";
 import { GatewayIntentBits } from "discord.js";
-import { CHANNEL_TYPE, clone, DISCORD_EPOCH, GATEWAY_OP, INTERACTION_TYPE, type Json, MEMBER_PERMISSIONS, THREAD_TYPES } from "./constants.js";
+import {
+  CallbackType,
+  CHANNEL_TYPE,
+  clone,
+  DISCORD_EPOCH,
+  GATEWAY_OP,
+  INTERACTION_TYPE,
+  type Json,
+  MEMBER_PERMISSIONS,
+  THREAD_TYPES,
+} from "./constants.js";
 import { FakeCdn } from "./cdn.js";
 import { Gateway, gatewayRoutes } from "./gateway.js";
 import { commandData, createInteraction, type FakeInteraction } from "./interaction.js";
 import { computePings } from "./mentions.js";
+import { modalSubmitData } from "./modal.js";
 import { buildMessage, channelJson } from "./payloads.js";
 import { Router } from "./rest.js";
 import { channelRoutes } from "./routes/channels.js";
@@ -26,6 +37,7 @@ import type {
   GatewayFrame,
   IdentifyRecord,
   MessageWrite,
+  ModalSubmitInput,
   NonceReplay,
   RecordedRequest,
   Rejection,
@@ -396,6 +408,27 @@ export class FakeDiscord {
   sendAutocomplete(input: AutocompleteInput): FakeInteraction {
     const data = commandData(this, input, { name: input.focused, value: input.value });
     return createInteraction(this, "autocomplete", INTERACTION_TYPE.Autocomplete, data, input);
+  }
+
+  /**
+   * Dispatches the submit (type 5) of the modal the bot answered `opener` with, from the same user
+   * in the same place; with the message `opener` was a button on, as Discord sends it. A modal is
+   * submitted once.
+   */
+  submitModal(input: ModalSubmitInput): FakeInteraction {
+    const { opener } = input;
+    const modal = opener.events.find((e) => e.kind === "callback" && e.status < 400 && e.callbackType === CallbackType.Modal)?.modal;
+    if (!modal) throw new Error(`FakeDiscord.submitModal: the bot did not answer interaction ${opener.id} with a modal`);
+    if (opener.modalSubmitted) throw new Error(`FakeDiscord.submitModal: the modal of interaction ${opener.id} was already submitted`);
+    const data = modalSubmitData(modal, input.values ?? {});
+    opener.modalSubmitted = true;
+    const p = opener.payload;
+    const member = p.member as { user: APIUser; permissions: string } | undefined;
+    const common = member
+      ? { channelId: opener.channelId, guildId: String(p.guild_id), user: member.user.id, permissions: member.permissions }
+      : { dm: true, channelId: opener.channelId, user: (p.user as APIUser).id };
+    const message = opener.sourceMessageId ? this.findMessage(opener.sourceMessageId) : undefined;
+    return createInteraction(this, "modal", INTERACTION_TYPE.ModalSubmit, data, common, message);
   }
 
   /** Dispatches a button click (type 3) on a stored message that carries the button. */

@@ -5,7 +5,7 @@ import type { FakeDiscord } from "./fakeDiscord.js";
 import { channelJson, memberJson } from "./payloads.js";
 import type { CommandInput, InteractionCommon, InteractionEvent, OptionsInput } from "./types.js";
 
-export type InteractionKind = "command" | "autocomplete" | "button";
+export type InteractionKind = "command" | "autocomplete" | "button" | "modal";
 
 /**
  * One interaction the fake dispatched, and everything the bot did with it. Await `reply()`,
@@ -23,6 +23,8 @@ export class FakeInteraction {
   ephemeral = false;
   /** @internal */
   deleted = false;
+  /** @internal whether the modal this interaction was answered with has been submitted (once only, as on Discord). */
+  modalSubmitted = false;
 
   constructor(
     private readonly fake: FakeDiscord,
@@ -100,6 +102,15 @@ export class FakeInteraction {
           ?.choices,
       timeoutMs,
       "autocomplete choices",
+    );
+  }
+
+  /** The modal the bot answered with (callback type 9): its `data` as sent. */
+  modal(timeoutMs = 5000): Promise<Json> {
+    return this.waitFor(
+      (ix) => ix.events.find((e) => e.kind === "callback" && e.status < 400 && e.callbackType === CallbackType.Modal)?.modal,
+      timeoutMs,
+      "a modal",
     );
   }
 
@@ -181,7 +192,7 @@ export function createInteraction(
   message?: APIMessage,
 ): FakeInteraction {
   if (!fake.gateway.hasSession) throw new Error("FakeDiscord: no gateway session to deliver the interaction to (log a client in first)");
-  const channel = fake.channel(input.channelId ?? fake.defaultChannel().id);
+  const channel = input.dm ? fake.defaultChannel() : fake.channel(input.channelId ?? fake.defaultChannel().id);
   const permissions = input.permissions ?? MEMBER_PERMISSIONS;
   const channelPayload: Json = { ...channelJson(fake, channel), permissions };
   const channelId = channel.id;
@@ -214,7 +225,9 @@ export function createInteraction(
   if (input.dm) {
     for (const k of ["guild", "guild_id", "member", "app_permissions", "guild_locale"]) delete payload[k];
     payload.user = user;
-    payload.channel = { id: fake.snowflake(), type: 1, recipients: [user], last_message_id: null, flags: 0 };
+    // A guild's channel cannot be a DM: a click "in a DM" on a guild message gets a DM channel of its own.
+    const dmId = input.channelId && !fake.channels.has(input.channelId) ? input.channelId : fake.snowflake();
+    payload.channel = { id: dmId, type: 1, recipients: [user], last_message_id: null, flags: 0 };
     payload.channel_id = (payload.channel as Json).id;
     payload.context = 1;
     payload.authorizing_integration_owners = { "0": user.id };

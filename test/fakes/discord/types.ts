@@ -1,6 +1,7 @@
 import type http from "node:http";
 import type { APIAllowedMentions, APIApplicationCommandOptionChoice, APIMessage } from "discord.js";
 import type { Json } from "./constants.js";
+import type { FakeInteraction } from "./interaction.js";
 
 /* The fake's public types: its options, its world (guilds, channels), what it records, test inputs. */
 
@@ -172,12 +173,14 @@ export interface InteractionEvent {
   kind: "callback" | "edit" | "followup" | "delete";
   /** The HTTP status the fake answered with (>= 400: rejected, nothing changed). */
   status: number;
-  /** For callbacks: 4 reply, 5 defer, 7 update, 8 autocomplete. */
+  /** For callbacks: 4 reply, 5 defer, 7 update, 8 autocomplete, 9 modal. */
   callbackType?: number;
   /** The message written (snapshot), for replies, edits, follow-ups and updates. */
   message?: APIMessage;
   /** Autocomplete results. */
   choices?: APIApplicationCommandOptionChoice[];
+  /** A modal shown (callback type 9's `data`). */
+  modal?: Json;
   body: unknown;
   error?: DiscordErrorBody;
 }
@@ -240,7 +243,7 @@ export interface InteractionCommon {
   channelId?: string;
   /** Defaults to the channel's guild. */
   guildId?: string;
-  /** Sent from the user's DM with the bot: no guild, no member (`channelId`/`guildId` are ignored). */
+  /** Sent from the user's DM with the bot: no guild, no member (`guildId` is ignored; `channelId` names the DM channel unless it is a guild's, default a new one). */
   dm?: boolean;
   /** A user id, a user, or defaults to `fake.defaultUser`. */
   user?: string | UserInput;
@@ -283,6 +286,13 @@ export interface AutocompleteInput extends CommandInput {
   focused: string;
   /** What the user typed so far. */
   value: string | number;
+}
+
+export interface ModalSubmitInput {
+  /** The interaction the bot answered with the modal (callback type 9); the same user submits it, in the same place. */
+  opener: FakeInteraction;
+  /** What the user typed, by the text inputs' custom ids. */
+  values?: Record<string, string>;
 }
 
 export interface ButtonInput extends InteractionCommon {

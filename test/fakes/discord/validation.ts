@@ -280,3 +280,60 @@ export function threadBodyViolations(body: unknown): Violation[] {
     vs.add(["auto_archive_duration"], ["BASE_TYPE_CHOICES", "Value must be one of {60, 1440, 4320, 10080}."]);
   return vs.list;
 }
+
+/** A text input (type 4) of a modal; `inLabel` when a label component (type 18) carries its label. */
+function validateTextInput(vs: Violations, c: Json, path: (string | number)[], inLabel: boolean, ids: Set<string>): void {
+  if (c.type !== 4) return vs.add([...path, "type"], ["UNION_TYPE_CHOICES", 'Value of field "type" must be one of (4,).']);
+  vs.str([...path, "custom_id"], c.custom_id, 100, { required: true, min: 1 });
+  if (typeof c.custom_id === "string") {
+    if (ids.has(c.custom_id)) vs.add([...path, "custom_id"], ["COMPONENT_CUSTOM_ID_DUPLICATED", "Component custom id cannot be duplicated"]);
+    ids.add(c.custom_id);
+  }
+  if (c.style !== 1 && c.style !== 2) vs.add([...path, "style"], ["BASE_TYPE_CHOICES", "Value must be one of {1, 2}."]);
+  if (inLabel && c.label !== undefined)
+    vs.add([...path, "label"], ["TEXT_INPUT_LABEL_NOT_ALLOWED", "A text input inside a label component cannot have a label"]);
+  if (!inLabel) vs.str([...path, "label"], c.label, 45, { required: true, min: 1 });
+  const bound = (k: "min_length" | "max_length", min: number) => {
+    const n = c[k];
+    if (n !== undefined && (!Number.isInteger(n) || (n as number) < min || (n as number) > 4000))
+      vs.add([...path, k], ["NUMBER_TYPE_MAX", `Must be between ${min} and 4000.`]);
+  };
+  bound("min_length", 0);
+  bound("max_length", 1);
+  vs.str([...path, "value"], c.value, typeof c.max_length === "number" ? c.max_length : 4000);
+  vs.str([...path, "placeholder"], c.placeholder, 100);
+}
+
+/**
+ * Checks a modal (callback type 9's `data`): custom id, title, and one to five components, each a
+ * label (type 18) around a text input, an action row (type 1) of one text input (the older form),
+ * or a text display (type 10). Select menus and file uploads, which the bot does not send, are refused.
+ */
+export function validateModal(data: unknown, prefix: (string | number)[] = ["data"]): Violation[] {
+  const vs = new Violations();
+  const d = isObject(data) ? data : {};
+  vs.str([...prefix, "custom_id"], d.custom_id, 100, { required: true, min: 1 });
+  vs.str([...prefix, "title"], d.title, 45, { required: true, min: 1 });
+  const components = d.components;
+  if (!Array.isArray(components) || components.length < 1 || components.length > 5) {
+    vs.add([...prefix, "components"], between(1, 5));
+    return vs.list;
+  }
+  const ids = new Set<string>();
+  components.forEach((c: unknown, i) => {
+    const cp = [...prefix, "components", i];
+    if (!isObject(c)) return vs.add(cp, ["DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType"]);
+    if (c.type === 18) {
+      vs.str([...cp, "label"], c.label, 45, { required: true, min: 1 });
+      vs.str([...cp, "description"], c.description, 100);
+      if (!isObject(c.component)) return vs.add([...cp, "component"], required);
+      validateTextInput(vs, c.component, [...cp, "component"], true, ids);
+    } else if (c.type === 1) {
+      const children = Array.isArray(c.components) ? c.components : [];
+      if (children.length !== 1 || !isObject(children[0])) return vs.add([...cp, "components"], between(1, 1));
+      validateTextInput(vs, children[0], [...cp, "components", 0], false, ids);
+    } else if (c.type === 10) vs.str([...cp, "content"], c.content, 4000, { required: true, min: 1 });
+    else vs.add([...cp, "type"], ["UNION_TYPE_CHOICES", 'Value of field "type" must be one of (1, 10, 18).']);
+  });
+  return vs.list;
+}

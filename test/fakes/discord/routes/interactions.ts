@@ -5,7 +5,7 @@ import type { FakeInteraction, InteractionKind } from "../interaction.js";
 import { applyEdit, buildMessage } from "../payloads.js";
 import { type Ctx, err, invalidForm, ok, type Reply, type Router } from "../rest.js";
 import type { DiscordErrorBody, InteractionEvent } from "../types.js";
-import { isEmptyMessage, validateChoices, validateMessage } from "../validation.js";
+import { isEmptyMessage, validateChoices, validateMessage, validateModal } from "../validation.js";
 import { attachments } from "./channels.js";
 
 /** Time allowed for the initial interaction response, as on Discord. */
@@ -54,11 +54,12 @@ function interactionCallback(fake: FakeDiscord, ctx: Ctx): Reply {
   if (ix.token !== ctx.params.token) return fail(err(401, 50027, "Invalid Webhook Token"), type);
   if (ix.acknowledged) return fail(err(400, 40060, "Interaction has already been acknowledged."), type);
   if (fake.now() - ix.createdAt > INTERACTION_DEADLINE_MS) return fail(err(404, 10062, "Unknown interaction"), type);
-  // The callbacks the bot uses: no deferred updates (6), modals (9) or activities (12).
+  // The callbacks the bot uses: no deferred updates (6) or activities (12). A modal submit cannot open another modal.
   const allowed: Record<InteractionKind, number[]> = {
-    command: [4, 5],
+    command: [4, 5, 9],
     autocomplete: [8],
-    button: [4, 5, 7],
+    button: [4, 5, 7, 9],
+    modal: [4, 5, 7],
   };
   if (typeof type !== "number" || !allowed[ix.kind].includes(type))
     return fail(
@@ -75,8 +76,13 @@ function interactionCallback(fake: FakeDiscord, ctx: Ctx): Reply {
   const ephemeral = typeof data.flags === "number" && (data.flags & MESSAGE_FLAGS.Ephemeral) !== 0;
   let message: APIMessage | undefined;
   let choices: APIApplicationCommandOptionChoice[] | undefined;
+  let modal: Json | undefined;
 
-  if (type === CallbackType.ApplicationCommandAutocompleteResult) {
+  if (type === CallbackType.Modal) {
+    const violations = validateModal(data);
+    if (violations.length) return fail(invalidForm(violations), type);
+    modal = clone(data);
+  } else if (type === CallbackType.ApplicationCommandAutocompleteResult) {
     const violations = validateChoices(data.choices);
     if (violations.length) return fail(invalidForm(violations), type);
     choices = clone(data.choices as APIApplicationCommandOptionChoice[]);
@@ -133,7 +139,7 @@ function interactionCallback(fake: FakeDiscord, ctx: Ctx): Reply {
   }
 
   ix.acknowledgedWith = type;
-  recordIx(fake, ix, { kind: "callback", status: ctx.query.with_response === "true" ? 200 : 204, callbackType: type, body, message, choices });
+  recordIx(fake, ix, { kind: "callback", status: ctx.query.with_response === "true" ? 200 : 204, callbackType: type, body, message, choices, modal });
   if (ctx.query.with_response !== "true") return { status: 204 };
   const resource: Json = { type };
   if (message) resource.message = message;
