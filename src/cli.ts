@@ -11,6 +11,7 @@ import { addAnswerCommands } from "./cli/answerCommands.js";
 import { addBotCommands } from "./cli/botCommands.js";
 import { addDigestCommand } from "./cli/digestCommand.js";
 import { addEmbedCommand } from "./cli/embedCommand.js";
+import { addFollowCommands } from "./cli/followCommands.js";
 import { addHealthCommand } from "./cli/healthCommand.js";
 import { addIngestCommands } from "./cli/ingestCommands.js";
 import { addSearchCommands } from "./cli/searchCommands.js";
@@ -52,6 +53,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     addFullTextCommand(program, ctx);
     addEmbedCommand(program, ctx);
     addDigestCommand(program, ctx);
+    addFollowCommands(program, ctx);
     addBotCommands(program, ctx);
     addHealthCommand(program, ctx);
     await program.parseAsync(argv, { from: "user" });

@@ -53,6 +53,11 @@ export class FollowedAuthors {
     return this.table.list(guildId);
   }
 
+  /** Every follow of the installation, by server. */
+  everyFollow(): FollowedAuthor[] {
+    return this.table.forGroup(undefined);
+  }
+
   /** The names a server's digest follows (its own and the installation's); without a server, every one. */
   namesFor(guildId?: string): string[] {
     return this.table.forGroup(guildId).map((f) => f.name);
