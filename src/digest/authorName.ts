@@ -8,7 +8,7 @@ export function nameWords(name: string): string[] {
     .replace(/\p{M}/gu, "")
     .toLowerCase()
     .replace(/ß/g, "ss")
-    .replace(/[øœæłđ]/g, (c) => ({ ø: "o", œ: "oe", æ: "ae", ł: "l", đ: "d" })[c] ?? c);
+    .replace(/[øœæłđı]/g, (c) => ({ ø: "o", œ: "oe", æ: "ae", ł: "l", đ: "d", ı: "i" })[c] ?? c);
   const comma = plain.indexOf(",");
   const ordered = comma >= 0 ? `${plain.slice(comma + 1)} ${plain.slice(0, comma)}` : plain;
   return ordered.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
