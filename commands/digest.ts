@@ -8,6 +8,7 @@ import {
 } from "discord.js";
 import { MAX_DIGEST_COUNT, parseTerms, suggestTimezones, type RankMode } from "../src/digest/digestConfig.js";
 import type { Command } from "../src/discord/command.js";
+import { UserError } from "../src/config/errors.js";
 import { digestChannelAccess } from "../src/discord/digestChannelAccess.js";
 import type { DigestService } from "../src/discord/digestService.js";
 import { outcomeMessage, previewMessage, settingsChanged, statusMessage } from "../src/discord/format/digestReplies.js";
@@ -308,7 +309,9 @@ async function why(interaction: ChatInputCommandInteraction, service: DigestServ
         ? `No paper matching "${safe(paper)}" is in the feed of ${a.date} or the collection.`
         : `**${title} on ${a.date}:** ${safe(outcomeText(a.outcome))}${a.note ? ` (${safe(a.note)})` : ""}`;
   } catch (err) {
-    content = `Could not fetch that day's papers from Hugging Face: ${(err instanceof Error ? err.message : String(err)).slice(0, 300)}`;
+    // Only a failed feed is a UserError here; anything else is the dispatcher's to report.
+    if (!(err instanceof UserError)) throw err;
+    content = `Could not fetch that day's papers from Hugging Face: ${err.message.slice(0, 300)}`;
   }
   await interaction.editReply({ content: content.slice(0, LIMITS.content), allowedMentions: NO_MENTIONS });
 }
