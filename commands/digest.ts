@@ -8,11 +8,18 @@ import {
 } from "discord.js";
 import { MAX_DIGEST_COUNT, parseTerms, suggestTimezones, type RankMode } from "../src/digest/digestConfig.js";
 import type { Command } from "../src/discord/command.js";
+import { UserError } from "../src/config/errors.js";
 import { digestChannelAccess } from "../src/discord/digestChannelAccess.js";
 import type { DigestService } from "../src/discord/digestService.js";
 import { outcomeMessage, previewMessage, settingsChanged, statusMessage } from "../src/discord/format/digestReplies.js";
 import { LIMITS, NO_MENTIONS } from "../src/discord/limits.js";
 import { voteButtons } from "../src/discord/voteButtonHandlers.js";
+import { escapeMarkdown, neutralizeMentions } from "../src/digest/discordText.js";
+import { outcomeText } from "../src/digest/digestWhy.js";
+import { MAX_AUTHOR_NAME } from "../src/digest/follows.js";
+import { nameKeyOf, sameAuthor } from "../src/digest/authorName.js";
+import { EVERY_GROUP } from "../src/store/groupPapers.js";
+import { respondWithPapers } from "./paperChoices.js";
 
 const MAX_MIN_UPVOTES = 100_000;
 
@@ -92,6 +99,34 @@ export const digest = {
           o.setName("text").setDescription('Comma-separated, e.g. "LLM serving, training systems, GPU kernels"').setMaxLength(1000),
         ),
     )
+    .addSubcommand((s) =>
+      s
+        .setName("follow")
+        .setDescription("Post an author's new papers first, whatever their upvotes")
+        .addStringOption((o) =>
+          o
+            .setName("author")
+            .setDescription('e.g. "Tri Dao" (initials and accents need not match)')
+            .setRequired(true)
+            .setAutocomplete(true)
+            .setMaxLength(MAX_AUTHOR_NAME),
+        ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("unfollow")
+        .setDescription("Stop following an author")
+        .addStringOption((o) =>
+          o.setName("author").setDescription("A followed author").setRequired(true).setAutocomplete(true).setMaxLength(MAX_AUTHOR_NAME),
+        ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("why")
+        .setDescription("Why a paper is, or is not, in a day's digest")
+        .addStringOption((o) => o.setName("paper").setDescription("Title or arXiv id").setRequired(true).setAutocomplete(true).setMaxLength(300))
+        .addStringOption((o) => o.setName("date").setDescription("YYYY-MM-DD (default: the latest post's day)").setMaxLength(10)),
+    )
     .addSubcommand((s) => s.setName("pause").setDescription("Stop posting until resumed"))
     .addSubcommand((s) => s.setName("resume").setDescription("Start posting again from the next scheduled time"))
     .addSubcommand((s) => s.setName("status").setDescription("Show the settings, the next post, the last post and any error"))
@@ -157,6 +192,30 @@ export const digest = {
           : "The interests are cleared: the for-us ranking uses this server's papers alone.";
         return void (await say(settingsChanged(headline, service.status(guildId))));
       }
+      case "follow": {
+        const { author, added } = service.follows.follow(guildId, interaction.options.getString("author", true), interaction.user.id);
+        const count = service.follows.list(guildId).length;
+        return void (await say(
+          added
+            ? `Now following **${safe(author.name)}**: their papers new in the daily feed are posted first, whatever their upvotes ` +
+                `(the topic filter still applies). This server follows ${count} ${count === 1 ? "author" : "authors"}.`
+            : `This server already follows **${safe(author.name)}**.`,
+        ));
+      }
+      case "unfollow": {
+        const name = interaction.options.getString("author", true);
+        const gone = service.follows.unfollow(guildId, name);
+        if (gone) return void (await say(`No longer following **${safe(gone.name)}**.`));
+        const key = nameKeyOf(name);
+        const installationWide = service.follows.list(EVERY_GROUP).find((f) => f.key === key || sameAuthor(f.name, name));
+        return void (await say(
+          installationWide
+            ? `**${safe(installationWide.name)}** is followed for every server of this bot; \`paperbot unfollow\` on the bot's host removes that.`
+            : `This server does not follow "${safe(name)}".`,
+        ));
+      }
+      case "why":
+        return why(interaction, service, guildId);
       case "pause": {
         service.pause(guildId, `Paused by ${interaction.user.username} with /digest pause.`);
         return void (await say(settingsChanged("The digest is paused.", service.status(guildId))));
@@ -177,10 +236,23 @@ export const digest = {
     }
   },
 
-  async autocomplete(interaction) {
+  async autocomplete(interaction, deps) {
     const focused = interaction.options.getFocused(true);
-    const zones = focused.name === "timezone" ? suggestTimezones(String(focused.value), LIMITS.choices) : [];
-    await interaction.respond(zones.map((z) => ({ name: z, value: z })));
+    const typed = String(focused.value);
+    if (focused.name === "paper") return respondWithPapers(interaction, deps);
+    let names: string[] = [];
+    if (focused.name === "timezone") names = suggestTimezones(typed, LIMITS.choices);
+    else if (focused.name === "author" && deps.digest && interaction.guildId) {
+      const follows = deps.digest.follows;
+      names =
+        interaction.options.getSubcommand(false) === "unfollow"
+          ? follows
+              .list(interaction.guildId)
+              .map((f) => f.name)
+              .filter((n) => n.toLowerCase().includes(typed.trim().toLowerCase()))
+          : follows.suggest(typed, LIMITS.choices);
+    }
+    await interaction.respond(names.slice(0, LIMITS.choices).map((n) => ({ name: n.slice(0, 100), value: n.slice(0, 100) })));
   },
 
   buttons: voteButtons,
@@ -215,6 +287,42 @@ async function preview(interaction: ChatInputCommandInteraction, service: Digest
     return;
   }
   await interaction.editReply({ ...previewMessage(pv, guildId), allowedMentions: NO_MENTIONS });
+}
+
+const safe = (text: string) => escapeMarkdown(neutralizeMentions(text));
+
+async function why(interaction: ChatInputCommandInteraction, service: DigestService, guildId: string): Promise<void> {
+  const paper = interaction.options.getString("paper", true);
+  const date = interaction.options.getString("date")?.trim() || undefined;
+  if (date !== undefined && !isDate(date)) {
+    await interaction.reply({
+      content: `"${safe(date)}" is not a date; use YYYY-MM-DD.`,
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: NO_MENTIONS,
+    });
+    return;
+  }
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  let content: string;
+  try {
+    const a = await service.why(guildId, paper, date);
+    const title = a.paper ? `“${safe(a.paper.title)}” (${a.paper.id})` : `"${safe(paper)}"`;
+    content =
+      a.outcome.kind === "absent" && !a.paper
+        ? `No paper matching "${safe(paper)}" is in the feed of ${a.date} or the collection.`
+        : `**${title} on ${a.date}:** ${safe(outcomeText(a.outcome))}${a.note ? ` (${safe(a.note)})` : ""}`;
+  } catch (err) {
+    // Only a failed feed is a UserError here; anything else is the dispatcher's to report.
+    if (!(err instanceof UserError)) throw err;
+    content = `Could not fetch that day's papers from Hugging Face: ${err.message.slice(0, 300)}`;
+  }
+  await interaction.editReply({ content: content.slice(0, LIMITS.content), allowedMentions: NO_MENTIONS });
+}
+
+function isDate(text: string): boolean {
+  return (
+    /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text)
+  );
 }
 
 async function postNow(interaction: ChatInputCommandInteraction, service: DigestService, guildId: string): Promise<void> {

@@ -13,6 +13,7 @@ import { addBotCommands } from "./cli/botCommands.js";
 import { addDigestCommand } from "./cli/digestCommand.js";
 import { addEmbedCommand } from "./cli/embedCommand.js";
 import { addFeedbackCommand } from "./cli/feedbackCommand.js";
+import { addFollowCommands } from "./cli/followCommands.js";
 import { addHealthCommand } from "./cli/healthCommand.js";
 import { addIngestCommands } from "./cli/ingestCommands.js";
 import { addSearchCommands } from "./cli/searchCommands.js";
@@ -55,6 +56,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     addVoteCommand(program, ctx);
     addEmbedCommand(program, ctx);
     addDigestCommand(program, ctx);
+    addFollowCommands(program, ctx);
     addBotCommands(program, ctx);
     addHealthCommand(program, ctx);
     addFeedbackCommand(program, ctx);

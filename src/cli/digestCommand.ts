@@ -8,6 +8,7 @@ import { sharedDayFetcher } from "../digest/fetchDay.js";
 import { DigestLedger } from "../digest/ledger.js";
 import { localDate } from "../digest/localTime.js";
 import { engineTldr } from "../discord/digestService.js";
+import { outcomeText, whyPaper } from "../digest/digestWhy.js";
 import { restDigestPoster } from "../discord/restDigestPoster.js";
 import { REQUEST_TIMEOUT_MS } from "../ingest/retryingFetch.js";
 import { openDb } from "../store/db.js";
@@ -24,6 +25,7 @@ interface DigestOptions {
   guild?: string;
   channel?: string;
   rank?: RankMode;
+  why?: string;
 }
 
 function rankMode(value: string): RankMode {
@@ -38,6 +40,7 @@ export function addDigestCommand(program: Command, ctx: CliContext): void {
     .description("print (--dry-run) or post (--channel) one day's trending-papers digest, without the bot")
     .option("--date <YYYY-MM-DD>", "the feed day (default: today, in the server's timezone with --guild, else UTC)", isoDate)
     .option("--dry-run", "print what would be posted and send nothing (no Discord credentials needed)")
+    .option("--why <paper>", "say whether that paper (arXiv id or title) was posted for the day and why, or why not; sends nothing")
     .option("--json", "print JSON: with --dry-run {date, papers:[{id, title, upvotes, url}], ...}; else the outcome")
     .option("--guild <id>", "use this server's count and filters, and record the post under it", discordId)
     .option("--channel <id>", "post to this channel through Discord's REST API (needs DISCORD_TOKEN and DISCORD_APP_ID)", discordId)
@@ -63,14 +66,18 @@ each request giving up after ${REQUEST_TIMEOUT_MS / 1000} s; then the command fa
 Examples:
   paperbot digest --date 2026-02-10 --dry-run --json
   paperbot digest --date 2026-02-10 --dry-run --json --rank trending
+  paperbot digest --date 2026-02-10 --why 2602.07803
   paperbot digest --date 2026-02-10 --channel 123456789012345678 --guild 234567890123456789
 
 Exit codes: 0 posted, already posted or nothing new; 1 failure; 2 bad usage or missing credentials.`,
     )
     .action(async (opts: DigestOptions) => {
-      if (!opts.dryRun && !opts.channel) throw new UsageError("give --dry-run to print the digest, or --channel ID to post it");
+      if (opts.why !== undefined && opts.channel) throw new UsageError("--why only explains a day's post; leave out --channel");
+      if (opts.why !== undefined && !opts.why.trim()) throw new UsageError("--why needs a paper: an arXiv id or a title");
+      const explain = opts.why !== undefined;
+      if (!opts.dryRun && !explain && !opts.channel) throw new UsageError("give --dry-run to print the digest, or --channel ID to post it");
       const { token, appId } = ctx.config.discord;
-      if (!opts.dryRun && (!token || !appId))
+      if (!opts.dryRun && !explain && (!token || !appId))
         throw new UsageError("DISCORD_TOKEN and DISCORD_APP_ID must be set to post a digest (see .env.example); --dry-run needs neither");
 
       const store = await ctx.papers();
@@ -100,6 +107,14 @@ Exit codes: 0 posted, already posted or nothing new; 1 failure; 2 bad usage or m
           feedRetry: INTERACTIVE_FEED_RETRY,
           installationProfile: !opts.guild,
         };
+        if (explain) {
+          const a = await whyPaper({ guildId, date, paper: opts.why!, deps });
+          const text = outcomeText(a.outcome) + (a.note ? ` (${a.note})` : "");
+          if (opts.json) ctx.io.out(JSON.stringify({ date: a.date, paper: a.paper ?? null, outcome: a.outcome, text }, null, 2));
+          else if (!a.paper) ctx.io.out(`${a.date}: no paper matching "${opts.why}" in that day's feed or the collection`);
+          else ctx.io.out(`${a.date} ${a.paper.id} "${a.paper.title}": ${text}`);
+          return;
+        }
         if (opts.dryRun) {
           const pv = await previewDigest({ guildId, date, deps });
           ctx.io.out(opts.json ? JSON.stringify(previewJson(pv, guildId), null, 2) : formatPreview(pv, guildId));

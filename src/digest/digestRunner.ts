@@ -20,6 +20,8 @@ import { selectPapers, type PaperRanker, type Selection } from "./selectPapers.j
 import { loadGroupProfile } from "./groupProfile.js";
 import { groupRanker } from "./rankForGroup.js";
 import { GroupPapers } from "../store/groupPapers.js";
+import { postedPaperDays } from "../store/postedPapers.js";
+import { FollowedAuthors } from "./follows.js";
 import { TermStats } from "../retrieval/termStats.js";
 
 export type { FeedRetryPolicy } from "./feedRetry.js";
@@ -202,7 +204,7 @@ async function postDay(ctx: {
   now: () => Date;
 }): Promise<DigestOutcome> {
   const { deps, key, base, settings, window, stored, nonce, sleep, now } = ctx;
-  const selection = selectFor(deps, settings, ctx.day, window, deps.ledger.postedPaperIds(key.channelId, key.date));
+  const selection = selectFor(deps, settings, ctx.day, window, postedPaperDays(deps.store.db, key.channelId, key.date));
   if (!selection.papers.length) {
     deps.ledger.markSent(key, null, now(), []);
     return { ...base, kind: "nothing-new", newToday: selection.newToday, stored };
@@ -250,6 +252,25 @@ export interface DigestPreview {
  */
 export async function previewDigest(args: { guildId: string; date: string; deps: DigestDeps }): Promise<DigestPreview> {
   const { deps } = args;
+  const { settings, selection } = await selectDay(args);
+  const post = await buildDigestPost({ selection, filter: settings, tldr: deps.tldr, log: deps.log });
+  const entry = settings.channelId ? deps.ledger.get({ guildId: args.guildId, channelId: settings.channelId, date: args.date }) : undefined;
+  return { settings, selection, post, alreadySent: entry?.state === "sent" ? entry : undefined };
+}
+
+export interface DaySelection {
+  settings: DigestSettings;
+  day: DailyPapers;
+  selection: Selection;
+}
+
+/**
+ * The server's selection for `date` as a run would make it now (its settings, the papers its channel
+ * was sent on other days); nothing is sent or claimed, the fetched papers join the collection. A
+ * failed feed, after the interactive retries, is thrown as a `UserError`.
+ */
+export async function selectDay(args: { guildId: string; date: string; deps: DigestDeps }): Promise<DaySelection> {
+  const { deps } = args;
   const settings = deps.settings.getOrDefault(args.guildId);
   const previous = settings.channelId ? deps.ledger.lastSentAt(settings.channelId, args.date) : undefined;
   const window = feedWindow(args.date, settings.time, settings.timezone, (deps.now ?? (() => new Date()))(), previous);
@@ -262,14 +283,17 @@ export async function previewDigest(args: { guildId: string; date: string; deps:
   if (!feed.ok) throw new UserError(feed.error);
   const day = feed.day;
   await addToCollection(collectionOf(deps), () => storeDay(deps.store, day));
-  const posted = settings.channelId ? deps.ledger.postedPaperIds(settings.channelId, args.date) : new Set<string>();
-  const selection = selectFor(deps, settings, day, window, posted);
-  const post = await buildDigestPost({ selection, filter: settings, tldr: deps.tldr, log: deps.log });
-  const entry = settings.channelId ? deps.ledger.get({ guildId: args.guildId, channelId: settings.channelId, date: args.date }) : undefined;
-  return { settings, selection, post, alreadySent: entry?.state === "sent" ? entry : undefined };
+  const posted = settings.channelId ? postedPaperDays(deps.store.db, settings.channelId, args.date) : new Map<string, string>();
+  return { settings, day, selection: selectFor(deps, settings, day, window, posted) };
 }
 
-function selectFor(deps: DigestDeps, settings: DigestSettings, day: DailyPapers, window: FeedWindow, alreadyPosted: Set<string>): Selection {
+function selectFor(
+  deps: DigestDeps,
+  settings: DigestSettings,
+  day: DailyPapers,
+  window: FeedWindow,
+  alreadyPosted: ReadonlyMap<string, string>,
+): Selection {
   return selectPapers(day.items, {
     rank: rankerFor(deps, settings),
     date: day.date,
@@ -279,6 +303,7 @@ function selectFor(deps: DigestDeps, settings: DigestSettings, day: DailyPapers,
     exclude: settings.exclude,
     minUpvotes: settings.minUpvotes,
     alreadyPosted,
+    followed: new FollowedAuthors(deps.store.db).namesFor(deps.installationProfile ? undefined : settings.guildId),
   });
 }
 

@@ -166,5 +166,6 @@ export function rankReason(r: RankedPaper, names = 2): string {
 
 /** A ranker for `selectPapers`: the group's order, each paper with its reason. */
 export function groupRanker(profile: GroupProfile, idf: Idf, weights: RankWeights = FOR_US_WEIGHTS): PaperRanker {
-  return (eligible) => rankForGroup(eligible, profile, idf, weights).map((r) => ({ item: r.item, reason: rankReason(r) }));
+  return (eligible) =>
+    rankForGroup(eligible, profile, idf, weights).map((r) => ({ item: r.item, reason: rankReason(r), score: r.score, signals: r.signals }));
 }

@@ -12,6 +12,8 @@ import { DigestLedger } from "../digest/ledger.js";
 import { localDate } from "../digest/localTime.js";
 import { ChannelGoneError } from "../digest/posterErrors.js";
 import { DigestScheduler, type ScheduledRun } from "../digest/scheduler.js";
+import { whyPaper, type WhyAnswer } from "../digest/digestWhy.js";
+import { FollowedAuthors } from "../digest/follows.js";
 import type { PaperStore } from "../store/paperStore.js";
 
 export interface DigestServiceOptions {
@@ -42,6 +44,7 @@ export class DigestService {
   readonly ledger: DigestLedger;
   readonly scheduler: DigestScheduler;
   readonly deps: DigestDeps;
+  readonly follows: FollowedAuthors;
   private readonly now: () => Date;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly stopping = new AbortController();
@@ -54,6 +57,7 @@ export class DigestService {
     this.now = opts.now ?? (() => new Date());
     this.settings = new DigestSettingsRepo(opts.store.db);
     this.ledger = new DigestLedger(opts.store.db);
+    this.follows = new FollowedAuthors(opts.store.db);
     const signal = this.stopping.signal;
     this.deps = {
       store: opts.store,
@@ -138,6 +142,16 @@ export class DigestService {
         return this.posted(outcome);
       }),
     );
+  }
+
+  /** The day `/digest why` asks about by default: the server's latest post, else today. */
+  latestPostDay(guildId: string): string {
+    return this.ledger.lastPost(guildId)?.date ?? this.today(guildId);
+  }
+
+  /** Why `paper` is or is not in the server's post for `date` (default: its latest post day). Feed errors are thrown. */
+  why(guildId: string, paper: string, date = this.latestPostDay(guildId)): Promise<WhyAnswer> {
+    return this.track(whyPaper({ guildId, date, paper, deps: this.deps }));
   }
 
   /** The bot left the server: forget its settings and unschedule it. */

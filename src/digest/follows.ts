@@ -1,0 +1,96 @@
+import { UserError } from "../config/errors.js";
+import { writeTransaction, type Db } from "../store/db.js";
+import { FollowedAuthorsTable, knownAuthorLists, type FollowedAuthor } from "../store/followedAuthors.js";
+import { userText } from "../store/storedText.js";
+import { nameKeyOf, nameWords, sameAuthor } from "./authorName.js";
+
+export const MAX_FOLLOWED = 100;
+export const MAX_AUTHOR_NAME = 100;
+/** Author suggestions come from this many of the newest feed papers, plus every group's papers. */
+const SUGGEST_FROM_RECENT = 3000;
+
+export type { FollowedAuthor } from "../store/followedAuthors.js";
+
+/** Followed authors, checked: one follow per server and loosely-equal name. */
+export class FollowedAuthors {
+  private readonly table: FollowedAuthorsTable;
+
+  constructor(private readonly db: Db) {
+    this.table = new FollowedAuthorsTable(db);
+  }
+
+  /** Follows `name` for `guildId` (`*`: every server); `added` is false when an equal name was already followed. */
+  follow(guildId: string, name: string, userId?: string, now = new Date()): { author: FollowedAuthor; added: boolean } {
+    const clean = checkedName(name);
+    return writeTransaction(this.db, () => {
+      const key = nameKeyOf(clean);
+      const existing = this.table.list(guildId).find((f) => f.key === key);
+      if (existing) return { author: existing, added: false };
+      if (this.table.count(guildId) >= MAX_FOLLOWED)
+        throw new UserError(`This server already follows ${MAX_FOLLOWED} authors, the most it can; unfollow one first.`);
+      this.table.add(guildId, clean, key, userId, now);
+      return { author: this.table.list(guildId).find((f) => f.key === key)!, added: true };
+    });
+  }
+
+  /** Stops following: the name as followed, else the one followed name it loosely matches; undefined when none. */
+  unfollow(guildId: string, name: string): FollowedAuthor | undefined {
+    const clean = checkedName(name);
+    return writeTransaction(this.db, () => {
+      const own = this.table.list(guildId);
+      const key = nameKeyOf(clean);
+      const loose = own.filter((f) => sameAuthor(f.name, clean));
+      const hit = own.find((f) => f.key === key) ?? (loose.length === 1 ? loose[0] : undefined);
+      if (!hit && loose.length > 1)
+        throw new UserError(`"${clean}" could be ${loose.map((f) => `"${f.name}"`).join(" or ")}; give the name as followed.`);
+      if (hit) this.table.remove(guildId, hit.key);
+      return hit;
+    });
+  }
+
+  /** A server's own follows (`*`: the installation's). */
+  list(guildId: string): FollowedAuthor[] {
+    return this.table.list(guildId);
+  }
+
+  /** Every follow of the installation, by server. */
+  everyFollow(): FollowedAuthor[] {
+    return this.table.forGroup(undefined);
+  }
+
+  /** The names a server's digest follows (its own and the installation's); without a server, every one. */
+  namesFor(guildId?: string): string[] {
+    return this.table.forGroup(guildId).map((f) => f.name);
+  }
+
+  /**
+   * Author names from the collection for autocomplete: names with a word starting with each typed
+   * word (case and accents aside), those on the most papers first.
+   */
+  suggest(typed: string, limit = 25): string[] {
+    const words = nameWords(typed);
+    const counts = new Map<string, { name: string; n: number }>();
+    for (const json of knownAuthorLists(this.db, SUGGEST_FROM_RECENT)) {
+      for (const name of JSON.parse(json) as string[]) {
+        if (!name || name.length > MAX_AUTHOR_NAME) continue;
+        const have = nameWords(name);
+        if (!words.every((w) => have.some((h) => h.startsWith(w)))) continue;
+        const key = have.join(" ");
+        const c = counts.get(key);
+        if (c) c.n++;
+        else counts.set(key, { name, n: 1 });
+      }
+    }
+    return [...counts.values()]
+      .sort((a, b) => b.n - a.n || a.name.localeCompare(b.name))
+      .slice(0, limit)
+      .map((c) => c.name);
+  }
+}
+
+function checkedName(name: string): string {
+  const clean = userText(name);
+  if (!nameWords(clean).length) throw new UserError('Give an author\'s name, e.g. "Tri Dao" or "T. Dao".');
+  if (clean.length > MAX_AUTHOR_NAME) throw new UserError(`An author's name can be at most ${MAX_AUTHOR_NAME} characters.`);
+  return clean;
+}
