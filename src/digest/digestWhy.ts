@@ -78,7 +78,9 @@ function rankedText(o: {
   if (o.holds !== undefined) text += `, post holds ${o.holds}`;
   if (o.score !== undefined) text += `, score ${num(o.score)}`;
   if (o.reason) text += ` — ${o.reason}`;
-  if (o.signals?.length) text += ` (${o.signals.map((s) => `${s.name} ${num(s.value)}`).join(", ")})`;
+  // A signal that moved the score by less than what two decimals show says nothing.
+  const moved = (o.signals ?? []).filter((s) => Math.abs(s.value) >= 0.005);
+  if (moved.length) text += ` (${moved.map((s) => `${s.name} ${s.value > 0 ? "+" : ""}${num(s.value)}`).join(", ")})`;
   return text;
 }
 
