@@ -15,7 +15,8 @@ import { restDigestPoster } from "../src/discord/restDigestPoster.js";
 import { hfItemToInput, parseHfItems } from "../src/ingest/hfItem.js";
 import { loadSeedPage } from "../src/ingest/ingestSeed.js";
 import { TermStats } from "../src/retrieval/termStats.js";
-import { GroupPapers } from "../src/store/groupPapers.js";
+import { EVERY_GROUP, GroupPapers } from "../src/store/groupPapers.js";
+import { PaperVotes } from "../src/store/paperVotes.js";
 import type { PaperStore } from "../src/store/paperStore.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { corpusDir, tempStore } from "./helpers/tmp.js";
@@ -174,5 +175,33 @@ describe("a group's saved papers shape its next post", () => {
     expect(entry.reason).toBeTruthy();
     expect(entry.description).toContain(`🎯 ${entry.reason}`);
     expect(entry.description.length).toBeLessThanOrEqual(4096);
+  });
+});
+
+describe("for-us learns from votes", () => {
+  /** A real feed day (2026-02-10) after 2026-02-09, ranked for the seed group: the top 5 as posted. */
+  function topFive(store: PaperStore, idf: (w: string) => number): string[] {
+    const items = parseHfItems(JSON.parse(fs.readFileSync(path.join(corpusDir, "2026-02-10.json"), "utf8")) as unknown).items;
+    for (const item of items) store.upsert(hfItemToInput(item));
+    const profile = loadGroupProfile({ store, groupPapers: new GroupPapers(store.db) });
+    return selectPapers(items, { date: DAY, count: 5, include: [], exclude: [], minUpvotes: 0, rank: groupRanker(profile, idf) }).papers.map(
+      (i) => i.paper.id,
+    );
+  }
+
+  it("two papers of another field 👍'd by two members each bring some of that field in, not a post of it", () => {
+    const { store, idf } = seeded();
+    const about = (ids: string[]) =>
+      ids.filter((id) => /audio|speech|sound|music|singing|voice/i.test(`${store.get(id)?.title} ${store.get(id)?.abstract}`));
+    const before = topFive(store, idf);
+    expect(about(before)).toEqual([]);
+    // Two audio papers of the day before (speech recognition, audio-visual understanding), far from the seed page's ML systems.
+    const votes = new PaperVotes(store.db);
+    for (const id of ["2601.18415", "2602.06139"]) for (const user of ["u1", "u2"]) votes.set(EVERY_GROUP, id, user, "up");
+    const after = topFive(store, idf);
+    expect(about(after).length).toBeGreaterThan(0);
+    expect(about(after).length).toBeLessThanOrEqual(2);
+    // The group's two best papers of the day stay.
+    expect(after).toEqual(expect.arrayContaining(before.slice(0, 2)));
   });
 });
