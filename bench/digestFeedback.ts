@@ -12,7 +12,9 @@ import { GroupPapers, EVERY_GROUP } from "../src/store/groupPapers.js";
 import { openStore } from "../src/store/openStore.js";
 import { CLI_VOTER, PaperVotes } from "../src/store/paperVotes.js";
 import { corpusDir } from "./ingest.js";
-import { BASELINE_WEIGHTS, loadDays, POST, scoreDay, type Day } from "./digestRank.js";
+import { BASELINE_WEIGHTS, loadDays, POST, scoreDay, scorePosted, type Day } from "./digestRank.js";
+import { FakeHuggingFace } from "../test/fakes/huggingface.js";
+import { runBin } from "../test/helpers/runBin.js";
 
 export interface DayScore {
   date: string;
@@ -58,6 +60,41 @@ export async function simulate(method: Method, weights: RankWeights = FOR_US_WEI
   }
 }
 
+/**
+ * The same protocol as a user runs it: a fresh database, and each day `paperbot digest --date D
+ * --dry-run --json` against a local fake of the Hugging Face API serving `feedDir`, then `paperbot
+ * vote up` / `vote down` for the posted papers by their labels.
+ */
+export async function simulateCli(feedback: boolean, days: Day[], feedDir = corpusDir): Promise<DayScore[]> {
+  const hf = FakeHuggingFace.fromCorpus(feedDir);
+  await hf.start();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paperbot-feedback-cli-"));
+  const env = { PAPERBOT_DB: path.join(dir, "paperbot.db"), HF_API_BASE: hf.url };
+  const run = async (args: string[]) => {
+    const r = await runBin(args, env);
+    if (r.code !== 0) throw new Error(`paperbot ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+    return r.stdout;
+  };
+  try {
+    const out: DayScore[] = [];
+    for (const day of days) {
+      const posted = (JSON.parse(await run(["digest", "--date", day.date, "--dry-run", "--json"])) as { papers: { id: string }[] }).papers.map(
+        (p) => p.id,
+      );
+      out.push({ date: day.date, ...scorePosted(day, posted) });
+      if (!feedback) continue;
+      const up = posted.filter((id) => day.labels.get(id) === 2);
+      const down = posted.filter((id) => (day.labels.get(id) ?? 0) === 0);
+      if (up.length) await run(["vote", "up", ...up]);
+      if (down.length) await run(["vote", "down", ...down]);
+    }
+    return out;
+  } finally {
+    await hf.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const avg = (xs: DayScore[], f: (d: DayScore) => number) => xs.reduce((n, d) => n + f(d), 0) / (xs.length || 1);
 const f2 = (x: number) => x.toFixed(2);
 
@@ -70,8 +107,32 @@ export function feedbackGrid(): RankWeights[] {
 }
 
 /** `npm run bench -- digest --feedback [--tune]`: the simulation per day, first and last five days, with and without feedback. */
-export async function benchDigestFeedback(opts: { tune?: boolean } = {}): Promise<void> {
-  const days = loadDays();
+export async function benchDigestFeedback(opts: { tune?: boolean; cli?: boolean; labels?: string; feed?: string } = {}): Promise<void> {
+  const days = loadDays(opts.labels, opts.feed);
+  if (opts.cli) {
+    console.log(
+      `feedback through the CLI: ${days.length} labelled days in date order (${days[0]?.date} to ${days.at(-1)?.date}), top ${POST} a day\n`,
+    );
+    const without = await simulateCli(false, days, opts.feed);
+    const withVotes = await simulateCli(true, days, opts.feed);
+    console.log("| day | for-us nDCG@5 | in scope | for-us + votes nDCG@5 | in scope |");
+    console.log("| --- | ---: | ---: | ---: | ---: |");
+    days.forEach((d, i) =>
+      console.log(`| ${d.date} | ${f2(without[i]!.ndcg)} | ${f2(without[i]!.inScope)} | ${f2(withVotes[i]!.ndcg)} | ${f2(withVotes[i]!.inScope)} |`),
+    );
+    const half = Math.floor(days.length / 2);
+    for (const [name, a, b] of [
+      ["first half", 0, half],
+      ["second half", half, days.length],
+    ] as const) {
+      const w = without.slice(a, b);
+      const v = withVotes.slice(a, b);
+      console.log(
+        `| **${name}** | ${f2(avg(w, (d) => d.ndcg))} | ${f2(avg(w, (d) => d.inScope))} | ${f2(avg(v, (d) => d.ndcg))} | ${f2(avg(v, (d) => d.inScope))} |`,
+      );
+    }
+    return;
+  }
   console.log(`feedback simulation: ${days.length} labelled dev days in date order, top ${POST} a day, fresh database fed day by day\n`);
   if (opts.tune) {
     const rows: { w: RankWeights; first: number; last: number }[] = [];

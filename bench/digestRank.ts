@@ -18,16 +18,17 @@ export interface Day {
   labels: Map<string, number>;
 }
 
-export function loadDays(): Day[] {
+/** Labelled days (interest-labels.jsonl's shape) with their feed files (`DIR/YYYY-MM-DD.json`, the Hugging Face API's shape). */
+export function loadDays(labels = LABELS, feedDir = corpusDir): Day[] {
   const byDate = new Map<string, Map<string, number>>();
-  for (const line of fs.readFileSync(LABELS, "utf8").split("\n").filter(Boolean)) {
+  for (const line of fs.readFileSync(labels, "utf8").split("\n").filter(Boolean)) {
     const l = JSON.parse(line) as { id: string; date: string; label: number };
     if (!byDate.has(l.date)) byDate.set(l.date, new Map());
     byDate.get(l.date)!.set(l.id, l.label);
   }
   return [...byDate.keys()].sort().map((date) => ({
     date,
-    items: parseHfItems(JSON.parse(fs.readFileSync(path.join(corpusDir, `${date}.json`), "utf8"))).items,
+    items: parseHfItems(JSON.parse(fs.readFileSync(path.join(feedDir, `${date}.json`), "utf8"))).items,
     labels: byDate.get(date)!,
   }));
 }
@@ -38,17 +39,19 @@ function dcg(labels: number[]): number {
   return labels.reduce((n, l, i) => n + gain(l) / Math.log2(i + 2), 0);
 }
 
-/** nDCG@5 against the day's best 5, and the share of posted papers with label ≥ 1; and what was posted. */
-export function scoreDay(day: Day, rank?: PaperRanker): { score: { ndcg: number; inScope: number }; posted: string[] } {
-  // The digest's own selection path, without topic filters or a minimum.
-  const sel = selectPapers(day.items, { date: day.date, count: POST, include: [], exclude: [], minUpvotes: 0, rank });
-  const got = sel.papers.map((i) => day.labels.get(i.paper.id) ?? 0);
+/** nDCG@5 of what was posted against the day's best 5, and the share of posted papers with label ≥ 1. */
+export function scorePosted(day: Day, posted: readonly string[]): { ndcg: number; inScope: number } {
+  const got = posted.map((id) => day.labels.get(id) ?? 0);
   const ideal = [...day.labels.values()].sort((a, b) => b - a).slice(0, POST);
   const best = dcg(ideal);
-  return {
-    score: { ndcg: best ? dcg(got) / best : 0, inScope: got.length ? got.filter((l) => l >= 1).length / got.length : 0 },
-    posted: sel.papers.map((i) => i.paper.id),
-  };
+  return { ndcg: best ? dcg(got) / best : 0, inScope: got.length ? got.filter((l) => l >= 1).length / got.length : 0 };
+}
+
+/** The day's post through the digest's own selection path (no topic filters, no minimum), scored; and what was posted. */
+export function scoreDay(day: Day, rank?: PaperRanker): { score: { ndcg: number; inScope: number }; posted: string[] } {
+  const sel = selectPapers(day.items, { date: day.date, count: POST, include: [], exclude: [], minUpvotes: 0, rank });
+  const posted = sel.papers.map((i) => i.paper.id);
+  return { score: scorePosted(day, posted), posted };
 }
 
 function evaluate(days: Day[], rank?: PaperRanker): { ndcg: number; inScope: number } {

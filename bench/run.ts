@@ -39,7 +39,10 @@ program
   .description("the daily post ranked for the seed group (for-us) against trending and a tf-idf baseline, on the labelled dev days")
   .option("--tune", "also print the parameter grid on the tune days, best first")
   .option("--feedback", "only the feedback simulation: the dev days in date order, 👍/👎 from the labels after each post")
-  .action(async (o: { tune?: boolean; feedback?: boolean }) => {
+  .option("--cli", "with --feedback: the same protocol through paperbot digest --dry-run --json and paperbot vote (child processes)")
+  .option("--labels <file>", "with --feedback: other labelled days (interest-labels.jsonl's shape)")
+  .option("--feed <dir>", "with --labels: the folder of those days' feed files, YYYY-MM-DD.json")
+  .action(async (o: { tune?: boolean; feedback?: boolean; cli?: boolean; labels?: string; feed?: string }) => {
     if (!o.feedback) await benchDigestRank(o);
     await benchDigestFeedback(o);
   });
