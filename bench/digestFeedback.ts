@@ -7,6 +7,8 @@ import { FOR_US_WEIGHTS, groupRanker, type RankWeights } from "../src/digest/ran
 import type { PaperRanker } from "../src/digest/selectPapers.js";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
+import { FOR_US_SIGNALS } from "../src/digest/signals/forUs.js";
+import type { RankSignal } from "../src/digest/signals/signal.js";
 import { TermStats } from "../src/retrieval/termStats.js";
 import { GroupPapers, EVERY_GROUP } from "../src/store/groupPapers.js";
 import { openStore } from "../src/store/openStore.js";
@@ -29,7 +31,12 @@ type Method = "trending" | "baseline" | "for-us" | "for-us + feedback";
  * each day is ranked, posted (top 5) and, with feedback, the simulated group 👍s the posted papers
  * labelled 2 and 👎s those labelled 0, through the same vote store the bot and `paperbot vote` use.
  */
-export async function simulate(method: Method, weights: RankWeights = FOR_US_WEIGHTS, days: Day[] = loadDays()): Promise<DayScore[]> {
+export async function simulate(
+  method: Method,
+  weights: RankWeights = FOR_US_WEIGHTS,
+  days: Day[] = loadDays(),
+  signals: readonly RankSignal[] = FOR_US_SIGNALS,
+): Promise<DayScore[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paperbot-feedback-"));
   const store = openStore(path.join(dir, "sim.db"));
   try {
@@ -42,7 +49,7 @@ export async function simulate(method: Method, weights: RankWeights = FOR_US_WEI
       if (method !== "trending") {
         const profile = loadGroupProfile({ store, groupPapers: new GroupPapers(store.db) });
         const stats = new TermStats(store);
-        rank = groupRanker(profile, (w) => stats.idf(w), method === "baseline" ? BASELINE_WEIGHTS : weights);
+        rank = groupRanker(profile, (w) => stats.idf(w), method === "baseline" ? BASELINE_WEIGHTS : weights, signals);
       }
       const { score, posted } = scoreDay(day, rank);
       out.push({ date: day.date, ...score });
@@ -161,5 +168,15 @@ export async function benchDigestFeedback(opts: { tune?: boolean; cli?: boolean;
   ] as const) {
     const part = (m: Method) => results.get(m)!.slice(slice[0], slice[1]);
     console.log(`| **${name}** | ${methods.map((m) => `${f2(avg(part(m), (d) => d.ndcg))} | ${f2(avg(part(m), (d) => d.inScope))}`).join(" | ")} |`);
+  }
+  // One row per signal: what the whole (with feedback) loses without it. A new signal is a file in src/digest/signals/ and a row here.
+  console.log("\n| for-us + feedback | nDCG@5 first five | in scope | nDCG@5 last five | in scope |");
+  console.log("| --- | ---: | ---: | ---: | ---: |");
+  for (const drop of [undefined, ...FOR_US_SIGNALS]) {
+    const s = await simulate("for-us + feedback", FOR_US_WEIGHTS, days, drop ? FOR_US_SIGNALS.filter((x) => x !== drop) : FOR_US_SIGNALS);
+    const [first, last] = [s.slice(0, 5), s.slice(5)];
+    console.log(
+      `| ${drop ? `without “${drop.name}”` : "all signals"} | ${f2(avg(first, (d) => d.ndcg))} | ${f2(avg(first, (d) => d.inScope))} | ${f2(avg(last, (d) => d.ndcg))} | ${f2(avg(last, (d) => d.inScope))} |`,
+    );
   }
 }

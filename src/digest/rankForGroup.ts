@@ -165,7 +165,12 @@ export function rankReason(r: RankedPaper, names = 2): string {
 }
 
 /** A ranker for `selectPapers`: the group's order, each paper with its reason. */
-export function groupRanker(profile: GroupProfile, idf: Idf, weights: RankWeights = FOR_US_WEIGHTS): PaperRanker {
+export function groupRanker(
+  profile: GroupProfile,
+  idf: Idf,
+  weights: RankWeights = FOR_US_WEIGHTS,
+  signals: readonly RankSignal[] = FOR_US_SIGNALS,
+): PaperRanker {
   return (eligible) =>
-    rankForGroup(eligible, profile, idf, weights).map((r) => ({ item: r.item, reason: rankReason(r), score: r.score, signals: r.signals }));
+    rankForGroup(eligible, profile, idf, weights, signals).map((r) => ({ item: r.item, reason: rankReason(r), score: r.score, signals: r.signals }));
 }
