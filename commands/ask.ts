@@ -60,25 +60,22 @@ export const ask = {
     const [first, ...rest] = askReplyMessages(result);
     const inThread = interaction.channel?.isThread() ?? false;
     const offerThread = !isPrivate && !inThread && interaction.inGuild() && result.covered;
-    // A follow-up in a thread leans on its earlier turns, so its question alone says little; a "not covered" answer cites nothing to judge.
-    const answerId =
-      !inThread && result.covered
-        ? new AnswerFeedback(deps.store.db).record(
-            {
-              guildId: interaction.guildId ?? undefined,
-              channelId: interaction.channelId,
-              question,
-              sourceIds: result.citations.map((c) => c.paperId),
-              mode: result.mode,
-            },
-            deps.now(),
-          )
-        : undefined;
+    // Every answer can be judged, "not covered" ones too: a 👎 there says the collection does answer it.
+    const answerId = new AnswerFeedback(deps.store.db).record(
+      {
+        guildId: interaction.guildId ?? undefined,
+        channelId: interaction.channelId,
+        question,
+        sourceIds: result.citations.map((c) => c.paperId),
+        mode: result.mode,
+      },
+      deps.now(),
+    );
     const buttons = [
       ...(offerThread
         ? [new ButtonBuilder().setCustomId(`${THREAD_BUTTON}:`).setLabel("Ask follow-ups in a thread").setStyle(ButtonStyle.Secondary)]
         : []),
-      ...(answerId === undefined ? [] : voteButtons(answerId).map((b) => new ButtonBuilder(b))),
+      ...voteButtons(answerId).map((b) => new ButtonBuilder(b)),
     ];
     const components = buttons.length ? [new ActionRowBuilder<ButtonBuilder>().addComponents(buttons)] : [];
     const reply = await interaction.editReply({ content: first ?? "", components: rest.length ? [] : components, allowedMentions: NO_MENTIONS });

@@ -13,7 +13,7 @@ import { digestChannelAccess } from "../src/discord/digestChannelAccess.js";
 import type { DigestService } from "../src/discord/digestService.js";
 import { outcomeMessage, previewMessage, settingsChanged, statusMessage } from "../src/discord/format/digestReplies.js";
 import { LIMITS, NO_MENTIONS } from "../src/discord/limits.js";
-import { voteButtons } from "../src/discord/voteButtonHandlers.js";
+import { digestVoteHandlers } from "../src/discord/digestVoteHandlers.js";
 import { escapeMarkdown, neutralizeMentions } from "../src/digest/discordText.js";
 import { outcomeText } from "../src/digest/digestWhy.js";
 import { MAX_AUTHOR_NAME } from "../src/digest/follows.js";
@@ -255,7 +255,7 @@ export const digest = {
     await interaction.respond(names.slice(0, LIMITS.choices).map((n) => ({ name: n.slice(0, 100), value: n.slice(0, 100) })));
   },
 
-  buttons: voteButtons,
+  buttons: digestVoteHandlers,
 } satisfies Command;
 
 /** Why the digest cannot go to this channel, or undefined when the bot can post there. */

@@ -8,6 +8,7 @@ import { tempDir } from "./helpers/tmp.js";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { FakeDiscord } from "./fakes/discord.js";
+import { buttonCustomIds } from "./helpers/components.js";
 
 const QUESTION = "Which papers reduce KV cache memory in LLM serving?";
 let t: TestBot | undefined;
@@ -154,7 +155,7 @@ describe("/ask", () => {
     expect(messages[1]!.content).toBe(QUESTION);
   });
 
-  it("offers the thread button in a channel, but not inside a thread that is not one of its own", async () => {
+  it("offers the thread button in a channel, but not inside a thread that is not one of its own (👍 / 👎 in both)", async () => {
     t = await startTestBot();
     const asked = t.discord.sendCommand({ name: "ask", options: { question: QUESTION } });
     const inChannel = await asked.waitFor((i) => [i.original!, ...i.followUps].find((msg) => msg?.content.includes("**Sources**")));
@@ -162,7 +163,11 @@ describe("/ask", () => {
     const thread = t.discord.addThread(t.discord.channelId("general"), { name: "reading group" });
     const inThread = t.discord.sendCommand({ name: "ask", channelId: thread.id, user: { username: "other" }, options: { question: QUESTION } });
     const last = await inThread.waitFor((i) => [i.original!, ...i.followUps].find((msg) => msg?.content.includes("**Sources**")));
-    expect([inThread.original!, ...inThread.followUps].every((msg) => !msg.components?.length)).toBe(true);
+    // Inside the thread: no thread button, only 👍 / 👎 on the answer.
+    expect([inThread.original!, ...inThread.followUps].flatMap(buttonCustomIds)).toEqual([
+      expect.stringMatching(/^answer-vote:up:\d+$/),
+      expect.stringMatching(/^answer-vote:down:\d+$/),
+    ]);
     expect(last.content).toMatch(/\*\*Sources\*\*/);
   });
 

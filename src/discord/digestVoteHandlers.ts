@@ -19,7 +19,7 @@ async function vote(interaction: ButtonInteraction, deps: BotDeps, paperId: stri
 }
 
 /** The daily post's 👍 / 👎 buttons. */
-export const voteButtons: NonNullable<Command["buttons"]> = {
+export const digestVoteHandlers: NonNullable<Command["buttons"]> = {
   [VOTE_UP_BUTTON]: (interaction, deps, paperId) => vote(interaction, deps, paperId, "up"),
   [VOTE_DOWN_BUTTON]: (interaction, deps, paperId) => vote(interaction, deps, paperId, "down"),
 };
