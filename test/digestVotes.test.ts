@@ -116,6 +116,8 @@ describe("👍 / 👎 on the daily post", () => {
     const afterIds = after.embeds.map((e) => paperIdOf(e.url));
     expect(afterIds).not.toEqual(before);
     expect((await digest(other, "preview")).embeds.map((e) => paperIdOf(e.url))).toEqual(before);
+    expect((await digest(lab, "status")).content).toContain("**Learned from votes:** 1 paper 👍 or ⭐, 4 papers 👎");
+    expect((await digest(other, "status")).content).not.toContain("Learned from votes");
   });
 
   it("six to ten papers get two to a row, 👍 Title 👎, within Discord's five rows", async () => {

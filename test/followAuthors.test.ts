@@ -83,6 +83,7 @@ describe("/digest follow and unfollow", () => {
     expect((await digest("follow", { author: "Qian, J." })).content).toMatch(/Now following \*\*Qian, J\.\*\*.*follows 1 author\./s);
     expect((await digest("follow", { author: "J QIAN" })).content).toContain("already follows **Qian, J.**");
     expect((await digest("follow", { author: " . " })).content).toMatch(/Give an author's name/);
+    expect((await digest("status")).content).toContain("**Following:** Qian, J.");
     expect((await digest("min-upvotes", { upvotes: 10 })).content).toContain("at least 10 upvotes");
 
     expect((await digest("now")).content).toMatch(/[Pp]osted/);
@@ -98,6 +99,7 @@ describe("/digest follow and unfollow", () => {
     expect((await digest("unfollow", { author: "Jiale Qian" })).content).toBe("No longer following **Qian, J.**.");
     expect((await digest("unfollow", { author: "Jiale Qian" })).content).toContain('does not follow "Jiale Qian"');
     expect(await authors("unfollow", "")).toEqual([]);
+    expect((await digest("status")).content).toContain("**Following:** nobody (`/digest follow`)");
     const written = discord.messageLog.filter((m) => m.via !== "interaction-defer");
     expect(written.filter((m) => !mentionsNobody(m.allowedMentions)).map((m) => m.via)).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import type { DigestSettings, DigestSettingsRepo } from "./digestConfig.js";
 import type { DigestLedger, LedgerEntry } from "./ledger.js";
 import { formatDuration, formatLocal, nextScheduledRun } from "./localTime.js";
+import type { PaperVotes } from "../store/paperVotes.js";
 
 export interface DigestStatus {
   guildId: string;
@@ -20,13 +21,25 @@ export interface DigestStatus {
   lastPost?: { date: string; messageId: string; channelId: string; count: number; sentAt?: string };
   lastRun?: { date: string; state: LedgerEntry["state"]; nothingNew: boolean };
   lastError?: { date: string; error: string; state: LedgerEntry["state"] };
+  /** Followed authors' names, the server's own and the installation's. */
+  followed: string[];
+  /** What members taught the ranking: papers with a net 👍, with a net 👎. */
+  votes: { liked: number; disliked: number };
 }
 
 /**
  * Everything /digest status shows. The next run is computed from the settings (as the scheduler
  * would), so it is right even in a process that does not run the scheduler.
  */
-export function digestStatus(args: { guildId: string; settings: DigestSettingsRepo; ledger: DigestLedger; now?: Date }): DigestStatus {
+export function digestStatus(args: {
+  guildId: string;
+  settings: DigestSettingsRepo;
+  ledger: DigestLedger;
+  /** The names the server's post follows; without them and the votes, the status names none. */
+  followed?: string[];
+  votes?: PaperVotes;
+  now?: Date;
+}): DigestStatus {
   const now = args.now ?? new Date();
   const s = args.settings.getOrDefault(args.guildId, now);
   const status: DigestStatus = {
@@ -35,7 +48,13 @@ export function digestStatus(args: { guildId: string; settings: DigestSettingsRe
     configured: s.channelId !== undefined,
     paused: s.paused,
     pausedReason: s.pausedReason,
+    followed: args.followed ?? [],
+    votes: { liked: 0, disliked: 0 },
   };
+  for (const net of args.votes?.tally(args.guildId).values() ?? []) {
+    if (net > 0) status.votes.liked++;
+    else status.votes.disliked++;
+  }
   if (s.channelId && !s.paused) {
     const next = nextScheduledRun(now, s.time, s.timezone);
     status.nextRun = {

@@ -15,6 +15,7 @@ import { DigestScheduler, type ScheduledRun } from "../digest/scheduler.js";
 import { whyPaper, type WhyAnswer } from "../digest/digestWhy.js";
 import { FollowedAuthors } from "../digest/follows.js";
 import type { PaperStore } from "../store/paperStore.js";
+import { PaperVotes } from "../store/paperVotes.js";
 
 export interface DigestServiceOptions {
   store: PaperStore;
@@ -102,7 +103,14 @@ export class DigestService {
   }
 
   status(guildId: string): DigestStatus {
-    return digestStatus({ guildId, settings: this.settings, ledger: this.ledger, now: this.now() });
+    return digestStatus({
+      guildId,
+      settings: this.settings,
+      ledger: this.ledger,
+      followed: this.follows.namesFor(guildId),
+      votes: new PaperVotes(this.deps.store.db),
+      now: this.now(),
+    });
   }
 
   /** Applies a checked change (a `UserError` when a value is wrong) and reschedules the server. */

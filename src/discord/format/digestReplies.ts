@@ -69,6 +69,9 @@ export function statusMessage(st: DigestStatus): string {
   else lines.push(`**Daily digest:** ${scheduleSummary(s)}`);
   lines.push(`**Ranking:** ${rankSummary(s)}`);
   lines.push(`**Filters:** ${filterSummary(s)}`);
+  lines.push(`**Following:** ${st.followed.length ? safe(truncate(st.followed.join(", "), 300)) : "nobody (`/digest follow`)"}`);
+  const papers = (n: number) => `${n} ${n === 1 ? "paper" : "papers"}`;
+  if (st.votes.liked || st.votes.disliked) lines.push(`**Learned from votes:** ${papers(st.votes.liked)} 👍 or ⭐, ${papers(st.votes.disliked)} 👎`);
   if (st.paused) lines.push(`**Paused:** ${safe(st.pausedReason ?? "paused")} Use \`/digest resume\` to start again.`);
   if (st.nextRun) lines.push(`**Next post:** ${when(st.nextRun.unix)}`);
   if (st.lastPost)
