@@ -120,7 +120,7 @@ describe("👍 / 👎 on the daily post", () => {
     expect((await digest(other, "status")).content).not.toContain("Learned from votes");
   });
 
-  it("six to ten papers get two to a row, 👍 Title 👎, within Discord's five rows", async () => {
+  it("six to ten papers keep a ⭐ each, and one button answers a member with 👍 Title 👎 for every paper", async () => {
     const { discord, bot } = await startSeededBot();
     const lab = discord.guild("Paper Lab").id;
     const general = discord.channelId("general", lab);
@@ -133,10 +133,21 @@ describe("👍 / 👎 on the daily post", () => {
       );
     expect((await bot.deps.digest!.postNow(lab, FIRST)).kind).toBe("posted");
     const post = discord.messages(discord.channelId("papers", lab)).at(-1)!;
-    expect(post.embeds).toHaveLength(10);
+    const posted = post.embeds.map((e) => paperIdOf(e.url)!);
+    expect(posted).toHaveLength(10);
     const rows = buttonIds(post);
-    expect(rows).toHaveLength(5);
-    for (const r of rows) expect(r).toEqual([expect.stringMatching(/^👍 \S/), "👎", expect.stringMatching(/^👍 \S/), "👎"]);
+    expect(rows.map((r) => r.length)).toEqual([5, 5, 1]);
+    expect(rows.at(-1)).toEqual(["👍 👎 Rate these papers"]);
+
+    const rate = await privateReply(discord.clickButton({ customId: "vote-rate:", messageId: post.id }));
+    const rateRows = buttonIds(rate);
+    expect(rateRows).toHaveLength(5);
+    for (const r of rateRows) expect(r).toEqual([expect.stringMatching(/^👍 \S/), "👎", expect.stringMatching(/^👍 \S/), "👎"]);
+    // A 👍 from there is recorded like one on the post, and offers ⭐ Save.
+    const up = await privateReply(discord.clickButton({ customId: `vote-up:${posted[9]}`, messageId: rate.id }));
+    expect(up.content).toMatch(/^👍 Noted/);
+    expect(buttonIds(up)).toEqual([["⭐ Save"]]);
+    expect((await privateReply(discord.clickButton({ customId: `vote-up:${posted[9]}`, messageId: rate.id }))).content).toMatch(/taken back/);
   });
 });
 

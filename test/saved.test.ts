@@ -8,6 +8,7 @@ import { loadConfig } from "../src/config/config.js";
 import { silentLogger } from "../src/config/logger.js";
 import type { DigestPost } from "../src/digest/digestPost.js";
 import { startBot, type RunningBot } from "../src/discord/bot.js";
+import { rateRows } from "../src/discord/format/voteButtons.js";
 import { digestComponents, digestPostProblems } from "../src/discord/digestMessage.js";
 import { registerCommands } from "../src/discord/registerCommands.js";
 import { FakeDiscord, MANAGER_PERMISSIONS, mentionsNobody, validateMessage, type FakeInteraction } from "./fakes/discord.js";
@@ -160,8 +161,10 @@ describe("⭐ Save on the daily post", () => {
     // The fake keeps only messages within Discord's limits (rows, labels, custom ids); one over them is a refusal.
     expect(t.discord.rejections).toEqual([]);
     const rows = post!.components as APIActionRowComponent<APIButtonComponentWithCustomId>[];
-    expect(rows.map((r) => r.components.length)).toEqual([5, 5]);
-    const buttons = buttonsOf(post!);
+    // Ten papers: the ⭐ buttons five to a row, then one button to rate them (three buttons each would pass Discord's 25).
+    expect(rows.map((r) => r.components.length)).toEqual([5, 5, 1]);
+    expect(rows[2]!.components[0]!.custom_id).toBe("vote-rate:");
+    const buttons = rows.slice(0, 2).flatMap((r) => r.components);
     // One button per embed, in the embeds' order, each labelled with the paper's short title.
     expect(buttons.map((b) => b.custom_id)).toEqual(post!.embeds.map((e) => `save:${e.url!.replace("https://huggingface.co/papers/", "")}`));
     for (const [i, b] of buttons.entries()) {
@@ -204,10 +207,15 @@ describe("⭐ Save on the daily post", () => {
       })),
     };
     const rows = digestComponents(post);
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
     const labels = rows.flatMap((r) => r.components.map((b) => ("label" in b ? b.label! : "")));
     expect(labels.every((l) => l.length <= 80)).toBe(true);
     expect(labels[1]).toBe("⭐ **Bold_Claims**");
+    expect(labels.at(-1)).toBe("👍 👎 Rate these papers");
+    // What "Rate these papers" answers with: 👍 Title 👎 for each of the ten, within the limits too.
+    const rate = rateRows(post.entries.map((e) => ({ paperId: e.paperId, title: e.title })));
+    expect(rate.map((r) => r.components.length)).toEqual([4, 4, 4, 4, 4]);
+    expect(validateMessage({ content: "rate", components: rate, flags: 64 })).toEqual([]);
     expect(digestPostProblems(post)).toEqual([]);
     expect(validateMessage({ content: post.content, components: rows, embeds: [] })).toEqual([]);
   });

@@ -16,29 +16,56 @@ function button(customId: string, label: string): APIButtonComponent | undefined
   return { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: customId, label: truncate(label, LIMITS.buttonLabel) };
 }
 
+/** The custom id of the "Rate these papers" button on a post of more than five papers. */
+export const RATE_BUTTON = "vote-rate";
+
 /**
  * The daily post's buttons. Up to five papers: a row each, `⭐ Title` `👍` `👎`. Six to ten (three
- * buttons each would pass Discord's 25): two papers a row, `👍 Title` `👎`, and a 👍 offers ⭐ Save in its reply.
+ * buttons each would pass Discord's 25): the ⭐ buttons five to a row, and one "👍 👎 Rate these
+ * papers" button that answers, only to the member, with `👍 Title` `👎` for each paper.
  */
 export function digestButtonRows(papers: readonly { paperId: string; title: string }[]): APIActionRowComponent<APIButtonComponent>[] {
-  const seen = new Set<string>();
-  const unique = papers.filter((p) => !seen.has(p.paperId) && seen.add(p.paperId));
-  const compact = unique.length > LIMITS.rows;
-  const groups = unique.map((p) => {
-    const up = `${VOTE_UP_BUTTON}:${p.paperId}`;
-    const down = `${VOTE_DOWN_BUTTON}:${p.paperId}`;
-    const save = saveCustomId(p.paperId);
-    const buttons = compact
-      ? [button(up, `👍 ${shortTitle(p.title)}`), button(down, "👎")]
-      : [save ? button(save, `⭐ ${shortTitle(p.title)}`) : undefined, button(up, "👍"), button(down, "👎")];
-    return buttons.filter((b): b is APIButtonComponent => !!b);
-  });
-  const perRow = compact ? 2 : 1;
-  const rows: APIActionRowComponent<APIButtonComponent>[] = [];
-  for (let i = 0; i < groups.length && rows.length < LIMITS.rows; i += perRow) {
-    const components = groups.slice(i, i + perRow).flat();
-    if (components.length) rows.push({ type: ComponentType.ActionRow, components });
+  const unique = uniquePapers(papers);
+  if (unique.length > LIMITS.rows) {
+    const saves = unique.flatMap((p) => {
+      const id = saveCustomId(p.paperId);
+      const b = id ? button(id, `⭐ ${shortTitle(p.title)}`) : undefined;
+      return b ? [b] : [];
+    });
+    return [
+      ...inRows(saves, LIMITS.buttonsPerRow),
+      { type: ComponentType.ActionRow, components: [button(`${RATE_BUTTON}:`, "👍 👎 Rate these papers")!] },
+    ];
   }
+  return unique.map((p) => {
+    const save = saveCustomId(p.paperId);
+    const buttons = [save ? button(save, `⭐ ${shortTitle(p.title)}`) : undefined, ...voteButtons(p.paperId)];
+    return { type: ComponentType.ActionRow, components: buttons.filter((b): b is APIButtonComponent => !!b) };
+  });
+}
+
+/** What "Rate these papers" answers with: `👍 Title` `👎` for each paper, two papers to a row (ten at most). */
+export function rateRows(papers: readonly { paperId: string; title: string }[]): APIActionRowComponent<APIButtonComponent>[] {
+  const buttons = uniquePapers(papers)
+    .slice(0, LIMITS.rows * 2)
+    .flatMap((p) => voteButtons(p.paperId, shortTitle(p.title)));
+  return inRows(buttons, 4);
+}
+
+function voteButtons(paperId: string, title?: string): APIButtonComponent[] {
+  const up = button(`${VOTE_UP_BUTTON}:${paperId}`, title ? `👍 ${title}` : "👍");
+  const down = button(`${VOTE_DOWN_BUTTON}:${paperId}`, "👎");
+  return up && down ? [up, down] : [];
+}
+
+function uniquePapers<T extends { paperId: string }>(papers: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return papers.filter((p) => !seen.has(p.paperId) && seen.add(p.paperId));
+}
+
+function inRows(buttons: APIButtonComponent[], perRow: number): APIActionRowComponent<APIButtonComponent>[] {
+  const rows: APIActionRowComponent<APIButtonComponent>[] = [];
+  for (let i = 0; i < buttons.length; i += perRow) rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + perRow) });
   return rows;
 }
 
