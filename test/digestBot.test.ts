@@ -663,6 +663,38 @@ describe("paperbot digest (command line)", () => {
     expect(w.discord.requestsTo("POST /channels/:channel/messages")).toHaveLength(1);
   });
 
+  it("leaves a claim held by another live process alone (its lease), and finishes the day once that process is gone", async () => {
+    const w = await startWorld();
+    const channel = papersOf(w, guildA(w));
+    const env = {
+      PAPERBOT_DB: w.dbFile,
+      HF_API_BASE: w.hf.url,
+      DISCORD_TOKEN: "test-token",
+      DISCORD_APP_ID: w.discord.applicationId,
+      DISCORD_API_BASE: w.discord.apiBase,
+    };
+    // The first process is mid-post: Discord has the message, its reply has not arrived.
+    w.discord.withholdReply((r) => r.method === "POST" && r.path === `/channels/${channel}/messages`);
+    const child = spawn(process.execPath, [path.resolve(import.meta.dirname, "../bin/paperbot.js"), "digest", "--date", DAY, "--channel", channel], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    });
+    const killed = new Promise((resolve) => child.on("close", (_code, signal) => resolve(signal)));
+    const first = await w.discord.waitFor(() => w.discord.messages(channel)[0], 20_000, "the digest post");
+
+    // Another process (this one) meanwhile: the claim is live, so it neither posts nor takes the day over.
+    const meanwhile = await runCli(["digest", "--date", DAY, "--channel", channel], env);
+    expect(meanwhile.code).toBe(1);
+    expect(meanwhile.stderr.trim()).toBe(`paperbot: another run is posting ${DAY} to channel ${channel} right now`);
+    expect(w.discord.requestsTo("POST /channels/:channel/messages")).toHaveLength(1);
+
+    child.kill("SIGKILL");
+    expect(await killed).toBe("SIGKILL");
+    const after = await runCli(["digest", "--date", DAY, "--channel", channel], env);
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stdout.trim()).toBe(`an earlier attempt had already posted ${DAY} to channel ${channel} (message ${first.id}); nothing sent`);
+    expect(w.discord.messages(channel)).toHaveLength(1);
+  });
+
   it("stops at once when Discord rejects the bot token (401), says so, and a run with a good token posts the day", async () => {
     const w = await startWorldBot();
     const g = guildA(w);

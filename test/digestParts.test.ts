@@ -3,7 +3,7 @@ import { UserError } from "../src/config/errors.js";
 import { DigestSettingsRepo, TIMEZONES, parseTerms, parseTime, suggestTimezones, validateTimezone } from "../src/digest/digestConfig.js";
 import { DISCORD_LIMITS, buildDigestPost, embedChars, formatAuthors, leadSentences, writeTldr } from "../src/digest/digestPost.js";
 import { escapeMarkdown, neutralizeMentions } from "../src/digest/discordText.js";
-import { DigestLedger } from "../src/digest/ledger.js";
+import { DigestLedger, LEASE_MS } from "../src/digest/ledger.js";
 import { addDays, lastScheduledDate, localDate, scheduledInstant } from "../src/digest/localTime.js";
 import { digestNonce } from "../src/digest/nonce.js";
 import { selectPapers, termMatcher } from "../src/digest/selectPapers.js";
@@ -188,6 +188,26 @@ describe("digest settings", () => {
 
 describe("the ledger", () => {
   const key = { guildId: "200000000000000001", channelId: "300000000000000001", date: "2026-02-10" };
+
+  it("leaves another machine's claim alone while its lease runs, and takes it over once the lease has run out", () => {
+    const { store } = tempStore();
+    const t0 = new Date("2026-02-10T09:00:00Z");
+    // A process on another host claimed the day a moment ago; whether it still runs cannot be seen from here.
+    store.db
+      .prepare(
+        `INSERT INTO digest_posts (guild_id, channel_id, date, state, nonce, attempts, claimed_at, lease_owner, lease_until)
+         VALUES (?, ?, ?, 'claimed', 'n', 1, ?, 'another-host:4242', ?)`,
+      )
+      .run(key.guildId, key.channelId, key.date, t0.toISOString(), new Date(t0.getTime() + LEASE_MS).toISOString());
+    const ledger = new DigestLedger(store.db, () => t0);
+    expect(ledger.claim(key, "n", new Date(t0.getTime() + LEASE_MS - 1000)).kind).toBe("busy");
+    const later = new Date(t0.getTime() + LEASE_MS + 1000);
+    expect(ledger.claim(key, "n", later)).toMatchObject({ kind: "owned", resumed: true, entry: { attempts: 2 } });
+    // Now this process holds it: busy until released, then a rerun resumes it.
+    expect(ledger.claim(key, "n", later).kind).toBe("busy");
+    ledger.release(key);
+    expect(ledger.claim(key, "n", later)).toMatchObject({ kind: "owned", resumed: true, entry: { attempts: 3 } });
+  });
 
   it("claims once; a claim left by another process is resumed, one in flight here is busy", () => {
     const { store } = tempStore();

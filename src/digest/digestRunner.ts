@@ -75,7 +75,7 @@ export type DigestOutcome = OutcomeBase &
     | { kind: "already-sent"; channelId: string; messageId?: string }
     /** Nothing to post that day (a weekend, or everything filtered); recorded as done, no message. */
     | { kind: "nothing-new"; channelId: string; newToday: number; stored: StoredCounts }
-    /** Another run in this process is posting this day right now. */
+    /** Another run (in this process, or in another one whose lease on the claim is live) is posting this day right now. */
     | { kind: "busy"; channelId: string }
     | { kind: "skipped"; reason: "not-configured" | "paused"; detail?: string }
     | { kind: "feed-failed"; channelId: string; error: string }

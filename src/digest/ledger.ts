@@ -1,4 +1,5 @@
 import { writeTransaction, type Db } from "../store/db.js";
+import { processGone, thisProcess } from "../store/processOwner.js";
 
 export type DigestPostState = "claimed" | "sent" | "failed";
 
@@ -25,7 +26,8 @@ export interface LedgerEntry extends LedgerKey {
 /**
  * - `owned`: this caller now sends. `resumed` means an earlier attempt may already have sent the
  *   message (a claim left by a crash, or a failed day): look for it before sending again.
- * - `sent`: done already. - `busy`: another run in this process is on it right now.
+ * - `sent`: done already. - `busy`: another run is on it right now, in this process or in another
+ *   one (on any machine) whose lease on the claim has not run out.
  */
 export type ClaimResult =
   | { kind: "owned"; entry: LedgerEntry; resumed: boolean }
@@ -44,6 +46,8 @@ interface PostRow {
   last_error: string | null;
   claimed_at: string;
   sent_at: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
 }
 
 function rowToEntry(r: PostRow): LedgerEntry {
@@ -67,46 +71,89 @@ const WHERE_KEY = "guild_id = @guild AND channel_id = @channel AND date = @date"
 
 /**
  * The `digest_posts` table: which (server, channel, date) posts were claimed, sent or failed.
- * Keep one instance per process: it also remembers which claims this process is working on, so a
- * claim found in the table but not in that memory is one a crash left behind.
+ * A claim is a lease: its process (`host:pid`) holds it until `lease_until` and renews it every
+ * LEASE_MS / 3 while it works, so another process, here or on another machine, leaves a live claim
+ * alone and takes over one whose process died (at once on this host, after the lease elsewhere).
+ * Keep one instance per process: it also remembers which claims this process is working on.
  */
-export class DigestLedger {
-  private readonly inFlight = new Set<string>();
+/** How long a claim stays another process's without a renewal. */
+export const LEASE_MS = 2 * 60_000;
 
-  constructor(private readonly db: Db) {}
+export class DigestLedger {
+  private readonly inFlight = new Map<string, NodeJS.Timeout>();
+  private readonly owner = thisProcess();
+
+  constructor(
+    private readonly db: Db,
+    /** The lease's clock (the runner's own `now` is used when claiming). */
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  private leaseUntil(now: Date): string {
+    return new Date(now.getTime() + LEASE_MS).toISOString();
+  }
+
+  /** Keeps renewing the lease on `key` until `release`. */
+  private hold(key: LedgerKey): void {
+    const renew = setInterval(() => {
+      try {
+        this.db
+          .prepare(`UPDATE digest_posts SET lease_until = @until WHERE ${WHERE_KEY} AND lease_owner = @owner AND state = 'claimed'`)
+          .run({ ...keyParams(key), until: this.leaseUntil(this.clock()), owner: this.owner });
+      } catch {
+        // A busy or closed database: the next renewal tries again, and the claim's own writes go on.
+      }
+    }, LEASE_MS / 3);
+    renew.unref();
+    this.inFlight.set(flightKey(key), renew);
+  }
+
+  /** Whether a claimed row is being worked on by a live process other than this one. */
+  private leasedElsewhere(row: PostRow, now: Date): boolean {
+    if (!row.lease_owner || row.lease_owner === this.owner) return false;
+    return (row.lease_until ?? "") > now.toISOString() && !processGone(row.lease_owner);
+  }
 
   /** Atomically takes the right to post for `key`, or says why not. Pair every `owned` with `release`. */
   claim(key: LedgerKey, nonce: string, now = new Date()): ClaimResult {
     return writeTransaction(this.db, (): ClaimResult => {
-      const at = now.toISOString();
+      const lease = { owner: this.owner, until: this.leaseUntil(now) };
       const inserted = this.db
         .prepare(
-          `INSERT INTO digest_posts (guild_id, channel_id, date, state, nonce, attempts, claimed_at)
-           VALUES (@guild, @channel, @date, 'claimed', @nonce, 1, @at) ON CONFLICT DO NOTHING`,
+          `INSERT INTO digest_posts (guild_id, channel_id, date, state, nonce, attempts, claimed_at, lease_owner, lease_until)
+           VALUES (@guild, @channel, @date, 'claimed', @nonce, 1, @at, @owner, @until) ON CONFLICT DO NOTHING`,
         )
-        .run({ ...keyParams(key), nonce, at });
+        .run({ ...keyParams(key), nonce, at: now.toISOString(), ...lease });
       if (inserted.changes === 1) {
-        this.inFlight.add(flightKey(key));
+        this.hold(key);
         return { kind: "owned", entry: this.get(key)!, resumed: false };
       }
       // The same channel and date under another server id would also conflict; it is that row that counts.
       const existing =
-        this.get(key) ??
+        this.row(key) ??
         this.rowByChannel(key.channelId, key.date) ??
         (() => {
           throw new Error(`digest ledger: conflicting row for ${key.channelId} ${key.date} vanished`);
         })();
-      if (existing.state === "sent") return { kind: "sent", entry: existing };
-      if (existing.state === "claimed" && this.inFlight.has(flightKey(existing))) return { kind: "busy", entry: existing };
-      this.db.prepare(`UPDATE digest_posts SET state = 'claimed', attempts = attempts + 1 WHERE ${WHERE_KEY}`).run(keyParams(existing));
-      this.inFlight.add(flightKey(existing));
-      return { kind: "owned", entry: this.get(existing)!, resumed: true };
+      const entry = rowToEntry(existing);
+      if (existing.state === "sent") return { kind: "sent", entry };
+      if (existing.state === "claimed" && (this.inFlight.has(flightKey(entry)) || this.leasedElsewhere(existing, now)))
+        return { kind: "busy", entry };
+      this.db
+        .prepare(`UPDATE digest_posts SET state = 'claimed', attempts = attempts + 1, lease_owner = @owner, lease_until = @until WHERE ${WHERE_KEY}`)
+        .run({ ...keyParams(entry), ...lease });
+      this.hold(entry);
+      return { kind: "owned", entry: this.get(entry)!, resumed: true };
     });
   }
 
-  /** Ends this process's work on `key` (whatever state it was left in). */
+  /** Ends this process's work on `key` (whatever state it was left in) and gives up its lease. */
   release(key: LedgerKey): void {
+    clearInterval(this.inFlight.get(flightKey(key)));
     this.inFlight.delete(flightKey(key));
+    this.db
+      .prepare(`UPDATE digest_posts SET lease_owner = NULL, lease_until = NULL WHERE ${WHERE_KEY} AND lease_owner = @owner`)
+      .run({ ...keyParams(key), owner: this.owner });
   }
 
   /** Records which papers are about to be posted, before the send. */
@@ -146,7 +193,7 @@ export class DigestLedger {
   }
 
   get(key: LedgerKey): LedgerEntry | undefined {
-    const row = this.db.prepare(`SELECT * FROM digest_posts WHERE ${WHERE_KEY}`).get(keyParams(key)) as PostRow | undefined;
+    const row = this.row(key);
     return row ? rowToEntry(row) : undefined;
   }
 
@@ -201,9 +248,12 @@ export class DigestLedger {
     return row ? rowToEntry(row) : undefined;
   }
 
-  private rowByChannel(channelId: string, date: string): LedgerEntry | undefined {
-    const row = this.db.prepare("SELECT * FROM digest_posts WHERE channel_id = ? AND date = ?").get(channelId, date) as PostRow | undefined;
-    return row ? rowToEntry(row) : undefined;
+  private row(key: LedgerKey): PostRow | undefined {
+    return this.db.prepare(`SELECT * FROM digest_posts WHERE ${WHERE_KEY}`).get(keyParams(key)) as PostRow | undefined;
+  }
+
+  private rowByChannel(channelId: string, date: string): PostRow | undefined {
+    return this.db.prepare("SELECT * FROM digest_posts WHERE channel_id = ? AND date = ?").get(channelId, date) as PostRow | undefined;
   }
 }
 

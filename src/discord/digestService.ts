@@ -57,7 +57,7 @@ export class DigestService {
     this.log = opts.log;
     this.now = opts.now ?? (() => new Date());
     this.settings = new DigestSettingsRepo(opts.store.db);
-    this.ledger = new DigestLedger(opts.store.db);
+    this.ledger = new DigestLedger(opts.store.db, this.now);
     this.follows = new FollowedAuthors(opts.store.db);
     const signal = this.stopping.signal;
     this.deps = {

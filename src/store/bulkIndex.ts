@@ -1,4 +1,4 @@
-import os from "node:os";
+import { processGone, thisProcess } from "./processOwner.js";
 import { writeTransaction, type Db } from "./db.js";
 
 /**
@@ -35,7 +35,7 @@ const SILENT_MS = 5 * 60_000;
 export function suspendIndexing(db: Db): void {
   db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES (?, (SELECT coalesce(max(rowid), 0) FROM papers))").run(MARK);
   const set = db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-  set.run(OWNER, `${os.hostname()}:${process.pid}`);
+  set.run(OWNER, thisProcess());
   set.run(BEAT, String(Date.now()));
 }
 
@@ -49,19 +49,7 @@ export function indexingStalled(db: Db): boolean {
   const get = db.prepare("SELECT value FROM meta WHERE key = ?").pluck();
   const owner = get.get(OWNER) as string | undefined;
   const beat = Number(get.get(BEAT) ?? 0);
-  if (!owner || Date.now() - beat > SILENT_MS) return true;
-  const [host, pid] = [owner.slice(0, owner.lastIndexOf(":")), Number(owner.slice(owner.lastIndexOf(":") + 1))];
-  return host === os.hostname() && pid !== process.pid && !processAlive(pid);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists, owned by another user.
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return !owner || Date.now() - beat > SILENT_MS || processGone(owner);
 }
 
 /**
