@@ -59,4 +59,32 @@ describe("paperbot health", () => {
     const never = await runCli(["health"], { PAPERBOT_DB: path.join(tempDir(), "q.db") });
     expect(never.code).toBe(1);
   });
+
+  it("reports every machine's shards when bots on several machines share the database", async () => {
+    const env = { PAPERBOT_DB: path.join(tempDir(), "p.db") };
+    expect((await runCli(["stats"], env)).code).toBe(0);
+    const db = new Database(env.PAPERBOT_DB);
+    const at = new Date().toISOString();
+    writeHeartbeat(db, { at, host: "bot-a", pid: 11, gateway: "ready", shards: [0, 1], shardCount: 4 });
+    writeHeartbeat(db, { at, host: "bot-b", pid: 12, gateway: "ready", shards: [2, 3], shardCount: 4 });
+    db.close();
+    const both = await runCli(["health", "--json"], env);
+    expect(both.code, both.stderr).toBe(0);
+    const json = JSON.parse(both.stdout) as { checks: { name: string; ok: boolean; detail: string }[] };
+    expect(json.checks.find((c) => c.name === "gateway")).toMatchObject({ ok: true, detail: "connected (4 shards on 2 machines: bot-a, bot-b)" });
+
+    const again = new Database(env.PAPERBOT_DB);
+    writeHeartbeat(again, {
+      at: new Date(Date.now() - 10 * 60_000).toISOString(),
+      host: "bot-b",
+      pid: 12,
+      gateway: "ready",
+      shards: [2, 3],
+      shardCount: 4,
+    });
+    again.close();
+    const oneSilent = await runCli(["health"], env);
+    expect(oneSilent.code).toBe(1);
+    expect(oneSilent.stderr).toMatch(/✗ gateway shard 2,3 on bot-b silent for \d+ s \(not running\?\)/);
+  });
 });

@@ -1,3 +1,4 @@
+import os from "node:os";
 import { Events, Status, type Client } from "discord.js";
 import { createAnswerEngine } from "../answer/answerEngine.js";
 import { Conversations } from "../answer/conversations.js";
@@ -45,6 +46,7 @@ function startHeartbeat(client: Client, store: PaperStore, log: Logger): { stop(
     try {
       writeHeartbeat(store.db, {
         at: new Date().toISOString(),
+        host: os.hostname(),
         pid: process.pid,
         gateway: gateway ?? (ready ? "ready" : "connecting"),
         shards: shards(),

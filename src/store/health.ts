@@ -52,16 +52,22 @@ function database(db: Database.Database, file: string): HealthCheck {
 function gateway(beats: Heartbeat[], staleAfterMs: number, now: Date): HealthCheck {
   if (!beats.length) return { name: "gateway", ok: false, detail: "no bot has run on this database" };
   const problems: string[] = [];
+  const hosts = new Set(beats.map((b) => b.host ?? "?"));
   for (const b of beats) {
     const age = Math.round((now.getTime() - Date.parse(b.at)) / 1000);
-    const shard = `shard ${b.shards.join(",")}`;
+    // With bots on several machines, each shard says where it runs.
+    const shard = `shard ${b.shards.join(",")}${hosts.size > 1 ? ` on ${b.host ?? "?"}` : ""}`;
     if (b.gateway === "stopped") problems.push(`${shard} stopped ${age} s ago`);
     else if (age * 1000 > staleAfterMs) problems.push(`${shard} silent for ${age} s (not running?)`);
     else if (b.gateway !== "ready") problems.push(`${shard} not connected to the gateway`);
   }
   return problems.length
     ? { name: "gateway", ok: false, detail: problems.join("; ") }
-    : { name: "gateway", ok: true, detail: `connected (${beats.length} shard${beats.length > 1 ? "s" : ""})` };
+    : {
+        name: "gateway",
+        ok: true,
+        detail: `connected (${beats.length} shard${beats.length > 1 ? "s" : ""}${hosts.size > 1 ? ` on ${hosts.size} machines: ${[...hosts].sort().join(", ")}` : ""})`,
+      };
 }
 
 function lastDigest(db: Database.Database): HealthCheck | undefined {

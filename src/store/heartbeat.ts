@@ -3,6 +3,8 @@ import { writeTransaction, type Db } from "./db.js";
 /** What a running bot last said about itself, for `paperbot health` in another process. */
 export interface Heartbeat {
   at: string;
+  /** The machine the process runs on (absent in beats of older versions). */
+  host?: string;
   pid: number;
   /** "ready" when every shard this process runs is connected to the gateway. */
   gateway: "ready" | "connecting" | "stopped";
