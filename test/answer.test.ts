@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AnswerCache } from "../src/answer/answerCache.js";
+import { AnswerCache } from "../src/store/answerCache.js";
 import { AnswerEngine, MAX_QUESTION_CHARS } from "../src/answer/answerEngine.js";
 import { Budgets } from "../src/answer/budgets.js";
 import { createChatModel } from "../src/answer/chatModel.js";

@@ -6,7 +6,7 @@ import { retrieveRewritten } from "../retrieval/multiQuery.js";
 import type { Retrieval, Retriever } from "../retrieval/retriever.js";
 import type { Paper } from "../store/paper.js";
 import type { PaperStore } from "../store/paperStore.js";
-import { AnswerCache } from "./answerCache.js";
+import { AnswerCache } from "../store/answerCache.js";
 import { FALLBACK_NOTICE, OFFLINE_NOTICE, type AskResult } from "./askResult.js";
 import { BudgetExceededError, Budgets } from "./budgets.js";
 import { createChatModel, type ChatModel } from "./chatModel.js";
@@ -21,7 +21,8 @@ import { failureReason, parseJson } from "./modelOutput.js";
 import { offlineCompare, type ComparedText } from "./offlineCompare.js";
 import { rewriteQuery } from "./queryRewrite.js";
 import { JUDGE_CANDIDATES, judgeRelevance } from "./relevanceJudge.js";
-import { askMessages, compareMessages, tldrMessages, type PromptPassage, type Turn } from "./prompts.js";
+import { askMessages, compareMessages, tldrMessages, type PromptPassage } from "./prompts.js";
+import type { Turn } from "../store/conversations.js";
 
 export const MAX_QUESTION_CHARS = 500;
 const SOURCES = 5;

@@ -2,6 +2,7 @@ import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messa
 import { ChatPromptTemplate, MessagesPlaceholder } from "@langchain/core/prompts";
 import type { Paper } from "../store/paper.js";
 import { paperYear } from "../store/paper.js";
+import type { Turn } from "../store/conversations.js";
 import { truncate } from "../retrieval/text.js";
 import type { ChatMessage } from "./chatModel.js";
 import { excerpt } from "./keySentences.js";
@@ -137,11 +138,6 @@ function recentTurns(history: Turn[]): Turn[] {
     out.unshift(turn);
   }
   return out;
-}
-
-export interface Turn {
-  question: string;
-  answer: string;
 }
 
 function toChat(messages: BaseMessage[]): ChatMessage[] {

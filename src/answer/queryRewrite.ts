@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Logger } from "../config/logger.js";
-import { AnswerCache } from "./answerCache.js";
+import { AnswerCache } from "../store/answerCache.js";
 import type { ChatModel } from "./chatModel.js";
 import { callHelper } from "./helperCall.js";
 import { rewriteMessages } from "./prompts.js";

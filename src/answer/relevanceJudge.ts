@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Logger } from "../config/logger.js";
 import type { Paper } from "../store/paper.js";
-import { AnswerCache } from "./answerCache.js";
+import { AnswerCache } from "../store/answerCache.js";
 import type { ChatModel } from "./chatModel.js";
 import { callHelper } from "./helperCall.js";
 import { judgeMessages } from "./prompts.js";

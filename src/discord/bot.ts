@@ -1,7 +1,7 @@
 import os from "node:os";
 import { Events, Status, type Client } from "discord.js";
 import { createAnswerEngine } from "../answer/answerEngine.js";
-import { Conversations } from "../answer/conversations.js";
+import { Conversations } from "../store/conversations.js";
 import type { Config } from "../config/config.js";
 import { UsageError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";

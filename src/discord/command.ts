@@ -6,7 +6,7 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
 import type { AnswerEngine } from "../answer/answerEngine.js";
-import type { Conversations } from "../answer/conversations.js";
+import type { Conversations } from "../store/conversations.js";
 import type { Config } from "../config/config.js";
 import type { Logger } from "../config/logger.js";
 import type { Retriever } from "../retrieval/retriever.js";

@@ -1,7 +1,11 @@
-import type { Db } from "../store/db.js";
-import type { Turn } from "./prompts.js";
+import type { Db } from "./db.js";
 
 const KEEP_TURNS = 20;
+
+export interface Turn {
+  question: string;
+  answer: string;
+}
 
 /**
  * Questions and answers of one conversation (an /ask answer, then the thread opened from it, or a
