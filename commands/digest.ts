@@ -6,7 +6,8 @@ import {
   SlashCommandBuilder,
   type ChatInputCommandInteraction,
 } from "discord.js";
-import { MAX_DIGEST_COUNT, parseTerms, suggestTimezones, type RankMode } from "../src/digest/digestConfig.js";
+import { MAX_DIGEST_COUNT, parseTerms, suggestTimezones } from "../src/digest/digestConfig.js";
+import type { RankMode } from "../src/store/digestSettings.js";
 import type { Command } from "../src/discord/command.js";
 import { UserError } from "../src/config/errors.js";
 import { digestChannelAccess } from "../src/discord/digestChannelAccess.js";

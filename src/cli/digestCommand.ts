@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { UsageError, UserError } from "../config/errors.js";
-import { DigestSettingsRepo, RANK_MODES, defaultDigestSettings, type DigestSettings, type RankMode } from "../digest/digestConfig.js";
+import { DigestSettingsRepo, defaultDigestSettings } from "../digest/digestConfig.js";
+import { RANK_MODES, type DigestSettings, type RankMode } from "../store/digestSettings.js";
 import { hfPaperUrl } from "../digest/digestPost.js";
 import { previewDigest, runDigest, type DigestDeps, type DigestOutcome, type DigestPreview } from "../digest/digestRunner.js";
 import { describeFeedRetry, INTERACTIVE_FEED_RETRY } from "../digest/feedRetry.js";

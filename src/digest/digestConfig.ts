@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { UserError } from "../config/errors.js";
-import { writeTransaction, type Db } from "../store/db.js";
+import type { Db } from "../store/db.js";
+import { DigestSettingsTable, RANK_MODES, type DigestSettings, type RankMode } from "../store/digestSettings.js";
 import { userText } from "../store/storedText.js";
 
 export const MAX_DIGEST_COUNT = 10;
@@ -10,10 +11,6 @@ const MAX_TERM_LENGTH = 100;
 export const MAX_INTERESTS = 10;
 const MAX_INTEREST_LENGTH = 100;
 
-/** How a server's post is ordered: closeness to the group's own papers (lifted by upvotes), or upvotes alone. */
-export const RANK_MODES = ["for-us", "trending"] as const;
-export type RankMode = (typeof RANK_MODES)[number];
-
 export const DIGEST_DEFAULTS = {
   time: "09:00",
   timezone: "UTC",
@@ -22,32 +19,6 @@ export const DIGEST_DEFAULTS = {
   catchUpDays: 0,
   rankMode: "for-us" as RankMode,
 } as const;
-
-/** One server's digest settings. No channel means the digest is not set up. */
-export interface DigestSettings {
-  guildId: string;
-  channelId?: string;
-  /** HH:MM, 24-hour, in `timezone`. */
-  time: string;
-  /** A canonical IANA name ("Europe/Berlin", "UTC"). */
-  timezone: string;
-  count: number;
-  /** Topic terms: a paper is posted when any include term matches (or there are none) and no exclude term does. */
-  include: string[];
-  exclude: string[];
-  minUpvotes: number;
-  /** for-us: ranked for the group's profile; trending: most upvoted. */
-  rankMode: RankMode;
-  /** Optional interest phrases ("LLM serving"), counted with the group's papers in for-us ranking. */
-  interests: string[];
-  paused: boolean;
-  pausedReason?: string;
-  /** Missed days before today that start-up catch-up still posts (0: only today). */
-  catchUpDays: number;
-  /** When the schedule last started to apply; catch-up never posts for an earlier scheduled time. */
-  activeSince: string;
-  updatedAt: string;
-}
 
 export function defaultDigestSettings(guildId: string, now = new Date()): DigestSettings {
   const at = now.toISOString();
@@ -223,71 +194,16 @@ export function parseDigestPatch(patch: unknown): z.output<typeof DigestSettings
   throw new UserError(message);
 }
 
-interface SettingsRow {
-  guild_id: string;
-  channel_id: string | null;
-  time: string;
-  timezone: string;
-  count: number;
-  include_terms: string;
-  exclude_terms: string;
-  min_upvotes: number;
-  rank_mode: RankMode;
-  interests: string;
-  paused: number;
-  paused_reason: string | null;
-  catch_up_days: number;
-  active_since: string;
-  updated_at: string;
-}
-
-function rowToSettings(r: SettingsRow): DigestSettings {
-  return {
-    guildId: r.guild_id,
-    channelId: r.channel_id ?? undefined,
-    time: r.time,
-    timezone: r.timezone,
-    count: r.count,
-    include: JSON.parse(r.include_terms) as string[],
-    exclude: JSON.parse(r.exclude_terms) as string[],
-    minUpvotes: r.min_upvotes,
-    rankMode: r.rank_mode,
-    interests: JSON.parse(r.interests) as string[],
-    paused: r.paused === 1,
-    pausedReason: r.paused_reason ?? undefined,
-    catchUpDays: r.catch_up_days,
-    activeSince: r.active_since,
-    updatedAt: r.updated_at,
-  };
-}
-
-function settingsToRow(s: DigestSettings): SettingsRow {
-  return {
-    guild_id: s.guildId,
-    channel_id: s.channelId ?? null,
-    time: s.time,
-    timezone: s.timezone,
-    count: s.count,
-    include_terms: JSON.stringify(s.include),
-    exclude_terms: JSON.stringify(s.exclude),
-    min_upvotes: s.minUpvotes,
-    rank_mode: s.rankMode,
-    interests: JSON.stringify(s.interests),
-    paused: s.paused ? 1 : 0,
-    paused_reason: s.pausedReason ?? null,
-    catch_up_days: s.catchUpDays,
-    active_since: s.activeSince,
-    updated_at: s.updatedAt,
-  };
-}
-
-/** The `digest_settings` table. Every write is validated; reads return defaults only through `getOrDefault`. */
+/** A server's digest settings as commands change them: every write is validated; reads return defaults only through `getOrDefault`. */
 export class DigestSettingsRepo {
-  constructor(private readonly db: Db) {}
+  private readonly table: DigestSettingsTable;
+
+  constructor(db: Db) {
+    this.table = new DigestSettingsTable(db);
+  }
 
   get(guildId: string): DigestSettings | undefined {
-    const row = this.db.prepare("SELECT * FROM digest_settings WHERE guild_id = ?").get(guildId) as SettingsRow | undefined;
-    return row ? rowToSettings(row) : undefined;
+    return this.table.get(guildId);
   }
 
   getOrDefault(guildId: string, now = new Date()): DigestSettings {
@@ -297,8 +213,8 @@ export class DigestSettingsRepo {
   /** Applies a checked patch (a `UserError` when a value is wrong) and returns the stored settings. */
   update(guildId: string, patch: DigestSettingsPatch, now = new Date()): DigestSettings {
     const p = parseDigestPatch(patch);
-    return writeTransaction(this.db, () => {
-      const before = this.getOrDefault(guildId, now);
+    return this.table.change(guildId, (stored) => {
+      const before = stored ?? defaultDigestSettings(guildId, now);
       const next: DigestSettings = { ...before, updatedAt: now.toISOString() };
       if (p.channelId !== undefined) next.channelId = p.channelId ?? undefined;
       if (p.time !== undefined) next.time = p.time;
@@ -312,58 +228,43 @@ export class DigestSettingsRepo {
       if (p.interests !== undefined) next.interests = p.interests;
       const rescheduled = next.channelId !== before.channelId || next.time !== before.time || next.timezone !== before.timezone;
       if (rescheduled) next.activeSince = now.toISOString();
-      this.write(next);
       return next;
     });
   }
 
   /** Stops the digest with a reason shown in status (a person's choice, or a channel that went away). */
   pause(guildId: string, reason: string, now = new Date()): DigestSettings {
-    return writeTransaction(this.db, () => {
-      const next = { ...this.getOrDefault(guildId, now), paused: true, pausedReason: reason, updatedAt: now.toISOString() };
-      this.write(next);
-      return next;
-    });
+    return this.table.change(guildId, (stored) => ({
+      ...(stored ?? defaultDigestSettings(guildId, now)),
+      paused: true,
+      pausedReason: reason,
+      updatedAt: now.toISOString(),
+    }));
   }
 
   /** Restarts the digest from now on: missed times while paused are not caught up. */
   resume(guildId: string, now = new Date()): DigestSettings {
-    return writeTransaction(this.db, () => {
-      const at = now.toISOString();
-      const next = { ...this.getOrDefault(guildId, now), paused: false, pausedReason: undefined, activeSince: at, updatedAt: at };
-      this.write(next);
-      return next;
-    });
+    const at = now.toISOString();
+    return this.table.change(guildId, (stored) => ({
+      ...(stored ?? defaultDigestSettings(guildId, now)),
+      paused: false,
+      pausedReason: undefined,
+      activeSince: at,
+      updatedAt: at,
+    }));
   }
 
   /** Forgets a server (the bot left it). */
   remove(guildId: string): boolean {
-    return this.db.prepare("DELETE FROM digest_settings WHERE guild_id = ?").run(guildId).changes > 0;
+    return this.table.remove(guildId);
   }
 
   all(): DigestSettings[] {
-    return (this.db.prepare("SELECT * FROM digest_settings ORDER BY guild_id").all() as SettingsRow[]).map(rowToSettings);
+    return this.table.all();
   }
 
   /** Servers whose digest should run: a channel is set and it is not paused. */
   active(): DigestSettings[] {
     return this.all().filter((s) => s.channelId && !s.paused);
-  }
-
-  private write(s: DigestSettings): void {
-    this.db
-      .prepare(
-        `INSERT INTO digest_settings (guild_id, channel_id, time, timezone, count, include_terms, exclude_terms,
-           min_upvotes, rank_mode, interests, paused, paused_reason, catch_up_days, active_since, updated_at)
-         VALUES (@guild_id, @channel_id, @time, @timezone, @count, @include_terms, @exclude_terms,
-           @min_upvotes, @rank_mode, @interests, @paused, @paused_reason, @catch_up_days, @active_since, @updated_at)
-         ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, time = excluded.time,
-           timezone = excluded.timezone, count = excluded.count, include_terms = excluded.include_terms,
-           exclude_terms = excluded.exclude_terms, min_upvotes = excluded.min_upvotes,
-           rank_mode = excluded.rank_mode, interests = excluded.interests, paused = excluded.paused,
-           paused_reason = excluded.paused_reason, catch_up_days = excluded.catch_up_days,
-           active_since = excluded.active_since, updated_at = excluded.updated_at`,
-      )
-      .run(settingsToRow(s));
   }
 }

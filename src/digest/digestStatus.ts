@@ -1,4 +1,5 @@
-import type { DigestSettings, DigestSettingsRepo } from "./digestConfig.js";
+import type { DigestSettingsRepo } from "./digestConfig.js";
+import type { DigestSettings } from "../store/digestSettings.js";
 import type { DigestLedger, LedgerEntry } from "./ledger.js";
 import { formatDuration, formatLocal, nextScheduledRun } from "./localTime.js";
 import type { PaperVotes } from "../store/paperVotes.js";

@@ -1,6 +1,7 @@
 import { Cron } from "croner";
 import type { Logger } from "../config/logger.js";
-import type { DigestSettings, DigestSettingsRepo } from "./digestConfig.js";
+import type { DigestSettingsRepo } from "./digestConfig.js";
+import type { DigestSettings } from "../store/digestSettings.js";
 import type { DigestOutcome } from "./digestRunner.js";
 import type { DigestLedger } from "./ledger.js";
 import { addDays, cronPattern, lastScheduledDate, localDate, scheduledInstant } from "./localTime.js";

@@ -1,7 +1,8 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { AnswerEngine } from "../answer/answerEngine.js";
 import type { Logger } from "../config/logger.js";
-import { DigestSettingsRepo, type DigestSettings, type DigestSettingsPatch } from "../digest/digestConfig.js";
+import { DigestSettingsRepo, type DigestSettingsPatch } from "../digest/digestConfig.js";
+import type { DigestSettings } from "../store/digestSettings.js";
 import type { TldrWriter } from "../digest/digestPost.js";
 import type { DigestPoster } from "../digest/digestPoster.js";
 import { previewDigest, runDigest, type DigestDeps, type DigestOutcome, type DigestPreview, type FeedRetryPolicy } from "../digest/digestRunner.js";

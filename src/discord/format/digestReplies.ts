@@ -1,5 +1,5 @@
 import type { APIEmbed } from "discord.js";
-import type { DigestSettings } from "../../digest/digestConfig.js";
+import type { DigestSettings } from "../../store/digestSettings.js";
 import type { DigestOutcome, DigestPreview } from "../../digest/digestRunner.js";
 import type { DigestStatus } from "../../digest/digestStatus.js";
 import { escapeMarkdown, neutralizeMentions } from "../../digest/discordText.js";
