@@ -1,3 +1,4 @@
+import { newestFeedPapers } from "../store/feedPapers.js";
 import type { GroupPapers } from "../store/groupPapers.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { PaperVotes } from "../store/paperVotes.js";
@@ -61,12 +62,9 @@ export function loadGroupProfile(args: {
     const d = n !== 0 ? doc(id) : undefined;
     if (d) (n > 0 ? liked : disliked).push({ ...d, weight: Math.abs(n) });
   }
-  const rows = store.db
-    .prepare("SELECT id, title, abstract, ai_keywords FROM papers WHERE source = 'hf' ORDER BY rowid DESC LIMIT ?")
-    .all(FEED_BACKGROUND + ids.size) as { id: string; title: string; abstract: string; ai_keywords: string }[];
-  const feed = rows
+  const feed = newestFeedPapers(store.db, FEED_BACKGROUND + ids.size)
     .filter((r) => !ids.has(r.id))
     .slice(0, FEED_BACKGROUND)
-    .map((r) => ({ paperId: r.id, title: r.title, abstract: r.abstract, keywords: JSON.parse(r.ai_keywords) as string[] }));
+    .map((r) => ({ paperId: r.id, title: r.title, abstract: r.abstract, keywords: r.aiKeywords }));
   return { papers, interests: [...(args.interests ?? [])], feed, liked, disliked };
 }
