@@ -5,7 +5,7 @@ import fs from "node:fs";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { parseSeedPage } from "../src/ingest/parseSeedPage.js";
 import { autocomplete, MAX_NAME_LENGTH, MAX_SUGGESTIONS } from "../src/retrieval/autocomplete.js";
-import { RANK_WINDOW } from "../src/retrieval/paperNames.js";
+import { RANK_WINDOW } from "../src/store/paperNames.js";
 import { MIN_CONFIDENCE, resolvePaper } from "../src/retrieval/resolvePaper.js";
 import { migrations } from "../src/store/migrations.js";
 import { openStore } from "../src/store/openStore.js";

@@ -1,7 +1,7 @@
 import { normalizeTitle } from "../store/paperId.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { nameKey } from "./nameKey.js";
-import { paperNames } from "./paperNames.js";
+import { paperNames } from "../store/paperNames.js";
 import { truncate } from "./text.js";
 
 export interface Suggestion {

@@ -16,8 +16,3 @@ export function shortName(title: string): string | undefined {
   const i = title.indexOf(":");
   return i >= 1 && i <= MAX_SHORT_NAME ? title.slice(0, i) : undefined;
 }
-
-/** The exclusive upper bound of the key range that holds every key starting with `prefix`. */
-export function prefixEnd(prefix: string): string {
-  return `${prefix}\uffff`;
-}

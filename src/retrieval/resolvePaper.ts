@@ -2,7 +2,7 @@ import type { Paper } from "../store/paper.js";
 import { findArxivId } from "../store/paperId.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { nameConfidence, nameQuery, WORD_SIMILARITY, type NameQuery } from "./nameConfidence.js";
-import { paperNames, type NameKind, type PaperNames } from "./paperNames.js";
+import { paperNames, type NameKind, type PaperNames } from "../store/paperNames.js";
 import { similarity } from "./similarity.js";
 
 export interface PaperMatch {

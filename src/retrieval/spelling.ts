@@ -1,4 +1,4 @@
-import type { Statement } from "better-sqlite3";
+import { paperNames, type PaperNames } from "../store/paperNames.js";
 import type { PaperStore } from "../store/paperStore.js";
 
 /** Shorter words have too many real neighbours one edit away ("ratio" for "radio", "locking" for "docking"). */
@@ -34,13 +34,11 @@ export function editDistance(a: string, b: string, max: number): number {
  * are indexed unstemmed.
  */
 export class Spelling {
-  private readonly terms: Statement<[string, string, number, number], { term: string; doc: number }>;
+  private readonly names: PaperNames;
   private readonly cache = new Map<string, string | null>();
 
   constructor(store: PaperStore) {
-    this.terms = store.db.prepare(
-      `SELECT term, doc FROM paper_title_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ? LIMIT ${SCAN_LIMIT}`,
-    );
+    this.names = paperNames(store);
   }
 
   /** The most common title word one edit from `word`, if `word` is long and alphabetic. */
@@ -50,8 +48,8 @@ export class Spelling {
     if (hit === undefined) {
       const head = word.slice(0, 2);
       const next = head.slice(0, -1) + String.fromCodePoint(head.codePointAt(1)! + 1);
-      const near = this.terms
-        .all(head, next, word.length - 1, word.length + 1)
+      const near = this.names
+        .termsBetween(head, next, word.length - 1, word.length + 1, SCAN_LIMIT)
         .filter((t) => t.term !== word && editDistance(word, t.term, 1) <= 1)
         .sort((a, b) => b.doc - a.doc || a.term.localeCompare(b.term));
       hit = near[0]?.term ?? null;

@@ -1,7 +1,6 @@
 import type { Statement } from "better-sqlite3";
-import type { Db } from "../store/db.js";
-import type { PaperStore } from "../store/paperStore.js";
-import { prefixEnd } from "./nameKey.js";
+import type { Db } from "./db.js";
+import type { PaperStore } from "./paperStore.js";
 
 export type NameKind = "short" | "title";
 
@@ -18,6 +17,11 @@ export const WORD_WINDOW = 200;
 export const DF_CAP = 1000;
 
 type Rowid = { paper_rowid: number };
+
+/** The exclusive upper bound of the key range that holds every key starting with `prefix`. */
+export function prefixEnd(prefix: string): string {
+  return `${prefix}\uffff`;
+}
 
 /**
  * Indexed look-ups in paper_names (compact keys of titles and short names), the unstemmed
@@ -78,6 +82,7 @@ export class PaperNames {
       // Capped: the vocabulary table would count every posting of a common word.
       df: st(`SELECT count(*) AS n FROM (SELECT 1 FROM paper_title_words WHERE paper_title_words MATCH ? LIMIT ${DF_CAP})`),
       terms: st("SELECT term, doc FROM paper_title_vocab WHERE term >= ? AND term < ? LIMIT ?"),
+      termsOfLength: st("SELECT term, doc FROM paper_title_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ? LIMIT ?"),
       titles: st("SELECT rowid, id, title, upvotes FROM papers WHERE rowid IN (SELECT value FROM json_each(?))"),
     };
   }
@@ -133,6 +138,11 @@ export class PaperNames {
   /** Title words starting with `prefix`, in order. */
   termsStartingWith(prefix: string, limit: number): { term: string; doc: number }[] {
     return this.s.terms!.all(prefix, prefixEnd(prefix), limit) as { term: string; doc: number }[];
+  }
+
+  /** Title words from `lo` (inclusive) to `hi` (exclusive) of `minLength` to `maxLength` characters, in order. */
+  termsBetween(lo: string, hi: string, minLength: number, maxLength: number, limit: number): { term: string; doc: number }[] {
+    return this.s.termsOfLength!.all(lo, hi, minLength, maxLength, limit) as { term: string; doc: number }[];
   }
 
   titles(rowids: number[]): { rowid: number; id: string; title: string; upvotes: number }[] {
