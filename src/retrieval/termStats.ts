@@ -1,3 +1,4 @@
+import { LexicalIndex } from "../store/lexicalIndex.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { ftsOrQuery, tokenize } from "./queryTerms.js";
 
@@ -13,20 +14,17 @@ const COUNT_CAP = 5_000;
 export class TermStats {
   private dfCache = new Map<string, number>();
   private totals?: { n: number; maxRowid: number; avgTitle: number; avgAbstract: number; at: number };
-  private readonly countStmt;
+  private readonly index: LexicalIndex;
 
-  constructor(private readonly store: PaperStore) {
-    this.countStmt = store.db.prepare(
-      `SELECT count(*) AS n, min(rowid) AS lo FROM
-         (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid DESC LIMIT ${COUNT_CAP})`,
-    );
+  constructor(store: PaperStore) {
+    this.index = new LexicalIndex(store.db);
   }
 
   df(word: string): number {
     this.fresh();
     let n = this.dfCache.get(word);
     if (n === undefined) {
-      const r = this.countStmt.get(ftsOrQuery([word])) as { n: number; lo: number | null };
+      const r = this.index.newestMatches(ftsOrQuery([word]), COUNT_CAP);
       // A common word's exact count would walk its whole posting list (25 ms for "model" at 1M papers).
       const { n: total, maxRowid } = this.collection();
       n = r.n < COUNT_CAP || r.lo === null ? r.n : Math.min(total, Math.round((r.n * maxRowid) / (maxRowid - r.lo + 1)));
@@ -46,15 +44,14 @@ export class TermStats {
   collection(): { n: number; maxRowid: number; avgTitle: number; avgAbstract: number } {
     this.fresh();
     if (!this.totals) {
-      const db = this.store.db;
-      const n = (db.prepare("SELECT count(*) AS n FROM papers").get() as { n: number }).n;
-      const maxRowid = (db.prepare("SELECT max(rowid) AS m FROM papers").get() as { m: number | null }).m ?? 0;
-      const pick = db.prepare("SELECT title, abstract FROM papers WHERE rowid >= ? ORDER BY rowid LIMIT 1");
+      const n = this.index.paperCount();
+      const maxRowid = this.index.maxRowid();
+      const pick = this.index.sampler();
       let title = 0;
       let abstract = 0;
       let seen = 0;
       for (let i = 0; i < Math.min(SAMPLE, n); i++) {
-        const row = pick.get(1 + Math.floor((maxRowid * i) / Math.min(SAMPLE, n))) as { title: string; abstract: string } | undefined;
+        const row = pick(1 + Math.floor((maxRowid * i) / Math.min(SAMPLE, n)));
         if (!row) continue;
         title += tokenize(row.title).length;
         abstract += tokenize(row.abstract).length;
