@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ingestArxivSnapshot } from "../src/ingest/ingestArxiv.js";
-import { createProgress } from "../src/ingest/progress.js";
+import { createProgress } from "../src/config/progress.js";
 import { openStore } from "../src/store/openStore.js";
 import { plainFtsLoad } from "./plainFts.js";
 import { corpusVocabulary, writeSnapshot } from "./synthetic.js";

@@ -2,7 +2,7 @@ import type { Config } from "../config/config.js";
 import type { DestinationStream, Logger } from "../config/logger.js";
 import { ensureSeeded } from "../ingest/ensureSeeded.js";
 import { addToCollection } from "../ingest/addToCollection.js";
-import { createProgress, type Progress, type ProgressStream } from "../ingest/progress.js";
+import { createProgress, type Progress, type ProgressStream } from "../config/progress.js";
 import { emptySummary, formatSummary, type IngestSummary } from "../ingest/summary.js";
 import { openStore } from "../store/openStore.js";
 import type { PaperStore } from "../store/paperStore.js";

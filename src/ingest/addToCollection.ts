@@ -3,7 +3,7 @@ import type { Logger } from "../config/logger.js";
 import { papersAdded } from "../metrics/metrics.js";
 import { embedBacklog, type EmbedSummary } from "../retrieval/embedBacklog.js";
 import type { PaperStore } from "../store/paperStore.js";
-import type { Progress } from "./progress.js";
+import type { Progress } from "../config/progress.js";
 import { CHANGED_IDS_KEPT, type IngestSummary } from "./summary.js";
 
 /** An ingest this large leaves the search index in many segments; merging them speeds up every search. */

@@ -3,7 +3,7 @@ import readline from "node:readline";
 import type { PaperInput } from "../store/paper.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { readArxivLine } from "./arxivLine.js";
-import { noProgress, type Progress } from "./progress.js";
+import { noProgress, type Progress } from "../config/progress.js";
 import { bulkLoad, countSkip, emptySummary, timed, upsertBatch, type IngestSummary } from "./summary.js";
 
 const BATCH = 2000;

@@ -1,6 +1,6 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Logger } from "../config/logger.js";
-import { noProgress, type Progress } from "../ingest/progress.js";
+import { noProgress, type Progress } from "../config/progress.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { countPendingEmbeddings, pendingEmbeddings, pendingEmbeddingsOf, saveEmbeddings } from "../store/vectors.js";
 import { embeddingText } from "./embeddings.js";
