@@ -11,7 +11,7 @@ import type { RankMode } from "../src/store/digestSettings.js";
 import type { Command } from "../src/discord/command.js";
 import { UserError } from "../src/config/errors.js";
 import { digestChannelAccess } from "../src/discord/digestChannelAccess.js";
-import type { DigestService } from "../src/discord/digestService.js";
+import type { DigestService } from "../src/digest/digestService.js";
 import { outcomeMessage, previewMessage, settingsChanged, statusMessage } from "../src/discord/format/digestReplies.js";
 import { LIMITS, NO_MENTIONS } from "../src/discord/limits.js";
 import { digestVoteHandlers } from "../src/discord/digestVoteHandlers.js";

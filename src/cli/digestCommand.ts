@@ -8,7 +8,7 @@ import { describeFeedRetry, INTERACTIVE_FEED_RETRY } from "../digest/feedRetry.j
 import { sharedDayFetcher } from "../digest/fetchDay.js";
 import { DigestLedger } from "../digest/ledger.js";
 import { localDate } from "../digest/localTime.js";
-import { engineTldr } from "../discord/digestService.js";
+import { engineTldr } from "../digest/digestService.js";
 import { outcomeText, whyPaper } from "../digest/digestWhy.js";
 import { restDigestPoster } from "../discord/restDigestPoster.js";
 import { REQUEST_TIMEOUT_MS } from "../ingest/retryingFetch.js";

@@ -15,7 +15,7 @@ import { gatewayConnected } from "../metrics/metrics.js";
 import { startMetricsServer, type MetricsServer } from "../metrics/metricsServer.js";
 import type { BotDeps, Command } from "./command.js";
 import { createClient } from "./client.js";
-import { DigestService, engineTldr, type DigestServiceOptions } from "./digestService.js";
+import { DigestService, engineTldr, type DigestServiceOptions } from "../digest/digestService.js";
 import { Dispatcher } from "./dispatcher.js";
 import { RestDigestPoster } from "./restDigestPoster.js";
 

@@ -11,7 +11,7 @@ import type { Config } from "../config/config.js";
 import type { Logger } from "../config/logger.js";
 import type { Retriever } from "../retrieval/retriever.js";
 import type { PaperStore } from "../store/paperStore.js";
-import type { DigestService } from "./digestService.js";
+import type { DigestService } from "../digest/digestService.js";
 
 /** What every command handler gets: the domain objects, built once at start-up. */
 export interface BotDeps {

@@ -1,20 +1,20 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
-import type { AnswerEngine } from "../answer/answerEngine.js";
 import type { Logger } from "../config/logger.js";
-import { DigestSettingsRepo, type DigestSettingsPatch } from "../digest/digestConfig.js";
+import { DigestSettingsRepo, type DigestSettingsPatch } from "./digestConfig.js";
 import type { DigestSettings } from "../store/digestSettings.js";
-import type { TldrWriter } from "../digest/digestPost.js";
-import type { DigestPoster } from "../digest/digestPoster.js";
-import { previewDigest, runDigest, type DigestDeps, type DigestOutcome, type DigestPreview, type FeedRetryPolicy } from "../digest/digestRunner.js";
-import { digestStatus, type DigestStatus } from "../digest/digestStatus.js";
-import { INTERACTIVE_FEED_RETRY } from "../digest/feedRetry.js";
-import type { FetchDay } from "../digest/fetchDay.js";
-import { DigestLedger } from "../digest/ledger.js";
-import { localDate } from "../digest/localTime.js";
-import { ChannelGoneError } from "../digest/posterErrors.js";
-import { DigestScheduler, type ScheduledRun } from "../digest/scheduler.js";
-import { whyPaper, type WhyAnswer } from "../digest/digestWhy.js";
-import { FollowedAuthors } from "../digest/follows.js";
+import type { TldrWriter } from "./digestPost.js";
+import type { DigestPoster } from "./digestPoster.js";
+import { previewDigest, runDigest, type DigestDeps, type DigestOutcome, type DigestPreview, type FeedRetryPolicy } from "./digestRunner.js";
+import { digestStatus, type DigestStatus } from "./digestStatus.js";
+import { INTERACTIVE_FEED_RETRY } from "./feedRetry.js";
+import type { FetchDay } from "./fetchDay.js";
+import { DigestLedger } from "./ledger.js";
+import { localDate } from "./localTime.js";
+import { ChannelGoneError } from "./posterErrors.js";
+import { DigestScheduler, type ScheduledRun } from "./scheduler.js";
+import { whyPaper, type WhyAnswer } from "./digestWhy.js";
+import { FollowedAuthors } from "./follows.js";
+import type { Paper } from "../store/paper.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { PaperVotes } from "../store/paperVotes.js";
 
@@ -195,11 +195,17 @@ export class DigestService {
   }
 }
 
+/** What the digest needs of the answer engine: its TL;DR of a paper. */
+export interface TldrEngine {
+  readonly hasModel: boolean;
+  tldr(paper: Paper): Promise<string | undefined>;
+}
+
 /**
  * The answer engine's TL;DR as the digest's `TldrWriter`: the digest stores a day's papers before
  * writing TL;DRs, so the full paper is looked up by its arXiv id. None without a model.
  */
-export function engineTldr(engine: AnswerEngine, store: PaperStore): TldrWriter | undefined {
+export function engineTldr(engine: TldrEngine, store: PaperStore): TldrWriter | undefined {
   if (!engine.hasModel) return undefined;
   return async ({ arxivId }) => {
     const paper = store.get(arxivId);
