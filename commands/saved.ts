@@ -5,7 +5,7 @@ import { SAVE_BUTTON } from "../src/discord/format/saveButtons.js";
 import { NOTHING_SAVED, SAVED_PAGE_BUTTON, saveReply, savedListMessage } from "../src/discord/format/savedList.js";
 import { plain } from "../src/discord/format/markdown.js";
 import { LIMITS, NO_MENTIONS } from "../src/discord/limits.js";
-import { truncate } from "../src/retrieval/text.js";
+import { truncate } from "../src/text/prose.js";
 
 const BIBTEX_FILE = "saved-papers.bib";
 

@@ -7,7 +7,7 @@ import { DigestLedger, LEASE_MS } from "../src/digest/ledger.js";
 import { addDays, lastScheduledDate, localDate, scheduledInstant } from "../src/digest/localTime.js";
 import { digestNonce } from "../src/digest/nonce.js";
 import { selectPapers, termMatcher } from "../src/digest/selectPapers.js";
-import { splitSentences } from "../src/retrieval/text.js";
+import { splitSentences } from "../src/text/prose.js";
 import { HfItemSchema, type HfItem } from "../src/ingest/hfItem.js";
 import { tempStore } from "./helpers/tmp.js";
 

@@ -1,5 +1,5 @@
 import { queryTerms, tokenize } from "../retrieval/queryTerms.js";
-import { splitSentences, truncate } from "../retrieval/text.js";
+import { splitSentences, truncate } from "../text/prose.js";
 import { stem } from "../retrieval/stem.js";
 
 const MAX_SENTENCE = 400;

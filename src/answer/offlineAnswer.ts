@@ -4,7 +4,7 @@ import type { Paper } from "../store/paper.js";
 import { pageLabel, passagePages, toCitation } from "./citations.js";
 import type { AskResult } from "./askResult.js";
 import { bestSentences } from "./keySentences.js";
-import { shortTitle } from "../retrieval/text.js";
+import { shortTitle } from "../text/prose.js";
 
 /** A quoted passage of an answer: from a paper's full text (with its page) or from its abstract. */
 export interface QuotedPassage {

@@ -6,7 +6,7 @@ import type { Paper } from "../store/paper.js";
 import type { Comparison } from "./comparison.js";
 import { cueSentence } from "./keySentences.js";
 import { pageLabel, passagePages } from "./citations.js";
-import { shortTitle } from "../retrieval/text.js";
+import { shortTitle } from "../text/prose.js";
 
 const PROBLEM = /\b(challeng|problem|bottleneck|struggl|suffer|costly|expensive|difficult|limited|however|lack|inefficien|overhead)/i;
 const APPROACH =

@@ -3,7 +3,7 @@ import { ChatPromptTemplate, MessagesPlaceholder } from "@langchain/core/prompts
 import type { Paper } from "../store/paper.js";
 import { paperYear } from "../store/paper.js";
 import type { Turn } from "../store/conversations.js";
-import { truncate } from "../retrieval/text.js";
+import { truncate } from "../text/prose.js";
 import type { ChatMessage } from "./chatModel.js";
 import { excerpt } from "./keySentences.js";
 

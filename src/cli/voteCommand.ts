@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { UsageError, UserError } from "../config/errors.js";
 import { resolvePaper } from "../retrieval/resolvePaper.js";
-import { shortTitle } from "../retrieval/text.js";
+import { shortTitle } from "../text/prose.js";
 import { EVERY_GROUP } from "../store/groupPapers.js";
 import { CLI_VOTER, PaperVotes, type Vote } from "../store/paperVotes.js";
 import type { CliContext } from "./context.js";

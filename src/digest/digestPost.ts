@@ -3,7 +3,7 @@ import type { Logger } from "../config/logger.js";
 import type { HfItem } from "../ingest/hfItem.js";
 import { escapeMarkdown, linkUrl, neutralizeMentions } from "../discord/discordText.js";
 import type { DigestFilter, Selection } from "./selectPapers.js";
-import { normalizeSpace, splitSentences, truncate } from "../retrieval/text.js";
+import { normalizeSpace, splitSentences, truncate } from "../text/prose.js";
 
 export { DISCORD_LIMITS };
 

@@ -3,7 +3,7 @@ import { UserError } from "../config/errors.js";
 import { DownloadError, downloadBytes } from "../ingest/download.js";
 import type { AttachedPdf, FullTextReader } from "../ingest/fullTextReader.js";
 import { PdfError } from "../ingest/pdf/pdfDocument.js";
-import { truncate } from "../retrieval/text.js";
+import { truncate } from "../text/prose.js";
 import { plain } from "./format/markdown.js";
 
 /** A slow CDN must not hold the reply for long; Discord's own links answer in well under a second. */

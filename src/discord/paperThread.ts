@@ -1,6 +1,6 @@
 import { MessageFlags, type ButtonInteraction } from "discord.js";
 import { UserError } from "../config/errors.js";
-import { truncate } from "../retrieval/text.js";
+import { truncate } from "../text/prose.js";
 import type { BotDeps } from "./command.js";
 import { plain } from "./format/markdown.js";
 import { shortTitle } from "./format/saveButtons.js";

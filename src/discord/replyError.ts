@@ -3,7 +3,7 @@ import { MessageFlags, type RepliableInteraction } from "discord.js";
 import { UserError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
 import { userErrors } from "../metrics/metrics.js";
-import { truncate } from "../retrieval/text.js";
+import { truncate } from "../text/prose.js";
 import { NO_MENTIONS } from "./limits.js";
 
 /** Replies with a short ephemeral message to the user only, replacing a public "thinking…" reply if there is one. */

@@ -1,5 +1,5 @@
 import type { AnyThreadChannel, Message } from "discord.js";
-import { truncate } from "../retrieval/text.js";
+import { truncate } from "../text/prose.js";
 import { LIMITS } from "./limits.js";
 
 /** The thread on `message`, started now if it has none. */

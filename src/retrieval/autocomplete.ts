@@ -2,7 +2,7 @@ import { normalizeTitle } from "../store/paperId.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { nameKey } from "./nameKey.js";
 import { paperNames } from "../store/paperNames.js";
-import { truncate } from "./text.js";
+import { truncate } from "../text/prose.js";
 
 export interface Suggestion {
   /** The paper's id: what the command receives when the user picks the suggestion. */

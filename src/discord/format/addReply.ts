@@ -2,7 +2,7 @@ import { embedLength, type EmbedBuilder } from "discord.js";
 import type { AddOutcome } from "../../ingest/addPapers.js";
 import { describeOutcome, type AttachedPdf } from "../../ingest/fullTextReader.js";
 import type { TextStatus } from "../../store/fullText.js";
-import { truncate } from "../../retrieval/text.js";
+import { truncate } from "../../text/prose.js";
 import { LIMITS } from "../limits.js";
 import { plain } from "./markdown.js";
 import { fullTextField, paperCard } from "./paperCard.js";

@@ -1,7 +1,7 @@
 import type { AskResult } from "../../answer/askResult.js";
 import { pageLabel, passagePages, type Citation } from "../../answer/citations.js";
 import type { QuotedPassage } from "../../answer/offlineAnswer.js";
-import { truncate } from "../../retrieval/text.js";
+import { truncate } from "../../text/prose.js";
 import { LIMITS } from "../limits.js";
 import { splitMessage } from "../splitMessage.js";
 import { link, plain } from "./markdown.js";

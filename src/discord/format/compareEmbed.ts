@@ -1,7 +1,7 @@
 import { EmbedBuilder } from "discord.js";
 import type { CompareResult } from "../../answer/answerEngine.js";
 import { paperUrl } from "../../store/paper.js";
-import { shortTitle, truncate } from "../../retrieval/text.js";
+import { shortTitle, truncate } from "../../text/prose.js";
 import { LIMITS } from "../limits.js";
 import { link, plain } from "./markdown.js";
 

@@ -3,7 +3,7 @@ import type { DigestSettings } from "../../store/digestSettings.js";
 import type { DigestOutcome, DigestPreview } from "../../digest/digestRunner.js";
 import type { DigestStatus } from "../../digest/digestStatus.js";
 import { escapeMarkdown, neutralizeMentions } from "../discordText.js";
-import { truncate } from "../../retrieval/text.js";
+import { truncate } from "../../text/prose.js";
 import { digestEmbeds } from "../digestMessage.js";
 import { LIMITS } from "../limits.js";
 

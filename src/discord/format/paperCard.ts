@@ -2,7 +2,7 @@ import { EmbedBuilder, type APIEmbedField } from "discord.js";
 import { pagesText } from "../../ingest/fullTextReader.js";
 import type { TextStatus } from "../../store/fullText.js";
 import { paperUrl, paperYear, type Paper } from "../../store/paper.js";
-import { truncate } from "../../retrieval/text.js";
+import { truncate } from "../../text/prose.js";
 import { LIMITS } from "../limits.js";
 import { link, plain } from "./markdown.js";
 

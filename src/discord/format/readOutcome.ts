@@ -1,6 +1,6 @@
 import { pagesText, type ReadOutcome } from "../../ingest/fullTextReader.js";
 import type { Paper } from "../../store/paper.js";
-import { truncate } from "../../retrieval/text.js";
+import { truncate } from "../../text/prose.js";
 import { plain } from "./markdown.js";
 
 /** What "Read full text" tells the user who pressed it. */

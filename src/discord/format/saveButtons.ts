@@ -1,5 +1,5 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from "discord.js";
-import { truncate } from "../../retrieval/text.js";
+import { truncate } from "../../text/prose.js";
 import { LIMITS } from "../limits.js";
 
 /** The custom id prefix of every ⭐ Save button: `save:<paperId>`. */

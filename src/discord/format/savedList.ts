@@ -1,7 +1,7 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from "discord.js";
 import type { SavedPage, SaveOutcome } from "../../answer/savedPapers.js";
 import { paperUrl } from "../../store/paper.js";
-import { truncate } from "../../retrieval/text.js";
+import { truncate } from "../../text/prose.js";
 import { LIMITS } from "../limits.js";
 import { link, plain } from "./markdown.js";
 

@@ -1,6 +1,6 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from "discord.js";
 import type { VoteOutcome } from "../../digest/paperVote.js";
-import { truncate } from "../../retrieval/text.js";
+import { truncate } from "../../text/prose.js";
 import { LIMITS } from "../limits.js";
 import { plain } from "./markdown.js";
 import { saveCustomId, shortTitle } from "./saveButtons.js";

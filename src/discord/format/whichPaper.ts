@@ -1,5 +1,5 @@
 import type { Resolved } from "../../answer/answerEngine.js";
-import { truncate } from "../../retrieval/text.js";
+import { truncate } from "../../text/prose.js";
 import { LIMITS } from "../limits.js";
 import { plain } from "./markdown.js";
 
