@@ -1,5 +1,5 @@
 import { paperUrl, type Paper } from "../store/paper.js";
-import { userText } from "../store/storedText.js";
+import { userText } from "../text/userText.js";
 import { latexName, latexText, urlText } from "./bibtexText.js";
 
 /** Words a citation key skips at the start of a title, as Google Scholar's keys do. */

@@ -4,7 +4,7 @@
  * its own. Every value written here has only the braces this module adds, each `{}` balanced.
  */
 
-import { userText } from "../store/storedText.js";
+import { userText } from "../text/userText.js";
 
 const LATEX_SPECIALS: Record<string, string> = {
   "\\": "\\textbackslash{}",

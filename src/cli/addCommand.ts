@@ -8,7 +8,7 @@ import { parsePaperRefs } from "../ingest/paperRefs.js";
 import { EVERY_GROUP } from "../store/groupPapers.js";
 import type { CliContext } from "./context.js";
 import { guildOption } from "./parsers.js";
-import { userText } from "../store/storedText.js";
+import { userText } from "../text/userText.js";
 
 /** Papers one `paperbot add` takes (the bot takes fewer: each gets a card). */
 const CLI_MAX_PAPERS = 50;

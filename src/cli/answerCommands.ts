@@ -3,7 +3,7 @@ import type { CompareResult, Resolved } from "../answer/answerEngine.js";
 import type { AskResult } from "../answer/askResult.js";
 import { pageLabel, type Citation } from "../answer/citations.js";
 import { UserError } from "../config/errors.js";
-import { userText } from "../store/storedText.js";
+import { userText } from "../text/userText.js";
 import type { CliContext } from "./context.js";
 
 export function addAnswerCommands(program: Command, ctx: CliContext): void {

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "commander";
 import { EVERY_GROUP } from "../store/groupPapers.js";
-import { userText } from "../store/storedText.js";
+import { userText } from "../text/userText.js";
 
 export function positiveInt(max: number) {
   return (value: string): number => {

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { UsageError, UserError } from "../config/errors.js";
 import { paperUrl, paperYear, type Paper } from "../store/paper.js";
-import { userText } from "../store/storedText.js";
+import { userText } from "../text/userText.js";
 import { resolvePaper } from "../retrieval/resolvePaper.js";
 import type { CliContext } from "./context.js";
 import { positiveInt, readLines } from "./parsers.js";

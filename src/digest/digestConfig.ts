@@ -2,7 +2,7 @@ import { z } from "zod";
 import { UserError } from "../config/errors.js";
 import type { Db } from "../store/db.js";
 import { DigestSettingsTable, RANK_MODES, type DigestSettings, type RankMode } from "../store/digestSettings.js";
-import { userText } from "../store/storedText.js";
+import { userText } from "../text/userText.js";
 
 export const MAX_DIGEST_COUNT = 10;
 export const MAX_CATCH_UP_DAYS = 7;

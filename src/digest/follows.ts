@@ -1,7 +1,7 @@
 import { UserError } from "../config/errors.js";
 import { writeTransaction, type Db } from "../store/db.js";
 import { FollowedAuthorsTable, knownAuthorLists, type FollowedAuthor } from "../store/followedAuthors.js";
-import { userText } from "../store/storedText.js";
+import { userText } from "../text/userText.js";
 import { nameKeyOf, nameWords, sameAuthor } from "./authorName.js";
 
 export const MAX_FOLLOWED = 100;

@@ -1,5 +1,5 @@
 import { MessageFlags, type ButtonInteraction, type CommandInteractionOption, type Interaction, type ModalSubmitInteraction } from "discord.js";
-import { userText } from "../store/storedText.js";
+import { userText } from "../text/userText.js";
 import type { BotDeps, Command } from "./command.js";
 import { Cooldowns } from "./cooldowns.js";
 import { NO_MENTIONS } from "./limits.js";

@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { z } from "zod";
 import type { PaperInput } from "../store/paper.js";
-import { userText } from "../store/storedText.js";
+import { userText } from "../text/userText.js";
 import { issueText, type Lookup } from "./paperLookup.js";
 import { describeFailure, getWithRetry, type LookupOptions } from "./upstreamFetch.js";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { PaperInput } from "../store/paper.js";
 import { parseArxivId } from "../store/paperId.js";
-import { sanitizeText } from "../store/storedText.js";
+import { sanitizeText } from "../text/userText.js";
 
 /** Feed text is sanitised here, so the digest shows (and the store keeps) no bidi overrides or lone surrogates. */
 const feedText = () => z.string().overwrite(sanitizeText);

@@ -1,5 +1,5 @@
 import type { Db } from "./db.js";
-import { clip, userText } from "./storedText.js";
+import { clip, userText } from "../text/userText.js";
 
 export type Vote = "up" | "down";
 

@@ -1,5 +1,5 @@
 import { writeTransaction, type Db } from "./db.js";
-import { sanitizeText } from "./storedText.js";
+import { sanitizeText } from "../text/userText.js";
 
 /** A passage of a paper's body with the pages it is on (what the PDF reader's chunks are). */
 export interface Chunk {

@@ -2,7 +2,8 @@ import type { PaperInput, PaperSource } from "./paper.js";
 import { arxivLinks } from "./paper.js";
 import { normalizeTitle } from "./paperId.js";
 import type { ContentColumns } from "./paperRow.js";
-import { clip, isTidyText, STORED_MAX, userText } from "./storedText.js";
+import { clip, isTidyText, userText } from "../text/userText.js";
+import { STORED_MAX } from "./storedText.js";
 
 /** The feed's text is the most complete, then the arXiv dump's, then the scraped seed page's. */
 const RANK: Record<PaperSource, number> = { seed: 0, arxiv: 1, hf: 2 };
