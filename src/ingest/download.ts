@@ -1,5 +1,5 @@
 import { requestedWaitMs } from "./retryingFetch.js";
-import { fetchSameOrigin, RedirectRefused } from "./sameOriginFetch.js";
+import { fetchSameOrigin, RedirectRefused } from "../http/sameOriginFetch.js";
 
 /** How paperbot names itself to the servers it downloads from. */
 export const USER_AGENT = "paperbot/0.1 (Discord bot for research groups; reads the papers its group asks about)";

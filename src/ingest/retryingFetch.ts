@@ -1,5 +1,5 @@
 import type { Logger } from "../config/logger.js";
-import { fetchSameOrigin, RedirectRefused } from "./sameOriginFetch.js";
+import { fetchSameOrigin, RedirectRefused } from "../http/sameOriginFetch.js";
 
 export interface RetryOptions {
   retries?: number;

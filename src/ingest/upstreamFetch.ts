@@ -1,6 +1,6 @@
 import type { Logger } from "../config/logger.js";
 import { realSleep, requestedWaitMs } from "./retryingFetch.js";
-import { fetchSameOrigin, RedirectRefused } from "./sameOriginFetch.js";
+import { fetchSameOrigin, RedirectRefused } from "../http/sameOriginFetch.js";
 
 /** Bounds for a lookup a user is waiting on: a short timeout, a retry or two, short waits. */
 export interface LookupOptions {

@@ -1,5 +1,5 @@
 import OpenAI from "openai";
-import { fetchSameOrigin } from "../ingest/sameOriginFetch.js";
+import { fetchSameOrigin } from "../http/sameOriginFetch.js";
 
 export { OpenAI };
 
