@@ -239,6 +239,15 @@ if (postgresUrl()) {
   });
 }
 
+describe("connectPostgres", () => {
+  it("fails at once, naming the server but not the password, when nothing listens there", async () => {
+    const err = await connectPostgres("postgres://bot:s3cret@127.0.0.1:1/paperbot").catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/^Cannot reach PostgreSQL at 127\.0\.0\.1:1\/paperbot: /);
+    expect((err as Error).message).not.toContain("s3cret");
+  });
+});
+
 describe("PostgreSQL migration files", () => {
   it("are numbered 001, 002, … without a gap", () => {
     const dir = tempDir();
