@@ -11,6 +11,15 @@ export interface FollowedAuthor {
   createdAt: string;
 }
 
+/** Followed authors in either store (SQLite or PostgreSQL); see `FollowedAuthorsTable` for what each does. */
+export interface FollowedAuthorStore {
+  add(guildId: string, name: string, key: string, userId?: string, now?: Date): Promise<boolean>;
+  remove(guildId: string, key: string): Promise<boolean>;
+  list(guildId: string): Promise<FollowedAuthor[]>;
+  forGroup(guildId?: string): Promise<FollowedAuthor[]>;
+  count(guildId: string): Promise<number>;
+}
+
 interface Row {
   guild_id: string;
   name: string;

@@ -6,10 +6,18 @@ export type Vote = "up" | "down";
 /** A member's vote after a click: what the paper now has from them. */
 export type VoteState = Vote | "none";
 
-const value = (v: Vote) => (v === "up" ? 1 : -1);
+export const voteValue = (v: Vote) => (v === "up" ? 1 : -1);
 
 /** The user id the command line votes as. */
 export const CLI_VOTER = "cli";
+
+/** Members' 👍 / 👎 on papers, per server, in either store (SQLite or PostgreSQL); see `PaperVotes` for what each does. */
+export interface PaperVoteStore {
+  toggle(guildId: string, paperId: string, userId: string, vote: Vote, now?: Date): Promise<VoteState>;
+  set(guildId: string, paperId: string, userId: string, vote: Vote, now?: Date): Promise<void>;
+  tally(guildId?: string): Promise<Map<string, number>>;
+  mine(guildId: string, userId: string, paperIds: readonly string[]): Promise<Map<string, Vote>>;
+}
 
 /** Members' 👍 / 👎 on papers, per server. */
 export class PaperVotes {
@@ -22,7 +30,7 @@ export class PaperVotes {
         .prepare("SELECT vote FROM paper_votes WHERE guild_id = ? AND paper_id = ? AND user_id = ?")
         .pluck()
         .get(guildId, paperId, userId) as number | undefined;
-      if (had === value(vote)) {
+      if (had === voteValue(vote)) {
         this.db.prepare("DELETE FROM paper_votes WHERE guild_id = ? AND paper_id = ? AND user_id = ?").run(guildId, paperId, userId);
         return "none";
       }
@@ -38,7 +46,7 @@ export class PaperVotes {
         `INSERT INTO paper_votes (guild_id, paper_id, user_id, vote, created_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (guild_id, paper_id, user_id) DO UPDATE SET vote = excluded.vote, created_at = excluded.created_at`,
       )
-      .run(guildId, paperId, userId, value(vote), now.toISOString());
+      .run(guildId, paperId, userId, voteValue(vote), now.toISOString());
   }
 
   /**

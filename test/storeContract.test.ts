@@ -1,0 +1,259 @@
+// The async stores' contract, run against SQLite and PostgreSQL alike.
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openDb } from "../src/store/db.js";
+import type { FollowedAuthorStore } from "../src/store/followedAuthors.js";
+import type { PaperVoteStore } from "../src/store/paperVotes.js";
+import { PostgresFollowedAuthorStore } from "../src/store/postgres/followedAuthors.js";
+import { loadMigrations, migratePostgres } from "../src/store/postgres/migrate.js";
+import { PostgresPaperVoteStore } from "../src/store/postgres/paperVotes.js";
+import { connectPostgres, type Pool } from "../src/store/postgres/pool.js";
+import { SqliteFollowedAuthorStore } from "../src/store/sqlite/followedAuthors.js";
+import { SqlitePaperVoteStore } from "../src/store/sqlite/paperVotes.js";
+import { freshSchema, havePostgres, postgresUrl } from "./helpers/postgres.js";
+import { tempDir } from "./helpers/tmp.js";
+
+interface Stores {
+  votes: PaperVoteStore;
+  follows: FollowedAuthorStore;
+  close: () => Promise<void>;
+}
+
+interface Backend {
+  name: string;
+  /** Empty stores for one test. */
+  open: () => Promise<Stores>;
+}
+
+const sqlite: Backend = {
+  name: "SQLite",
+  open: async () => {
+    const db = openDb(":memory:");
+    return { votes: new SqlitePaperVoteStore(db), follows: new SqliteFollowedAuthorStore(db), close: async () => void db.close() };
+  },
+};
+
+const backends: Backend[] = [sqlite];
+
+if (havePostgres()) {
+  // One fresh schema for this file, emptied before each test.
+  let pool: Pool | undefined;
+  let drop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const schema = await freshSchema(postgresUrl()!);
+    drop = schema.drop;
+    pool = await connectPostgres(schema.url);
+    await migratePostgres(pool);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await drop?.();
+  });
+  backends.push({
+    name: "PostgreSQL",
+    open: async () => {
+      await pool!.query("TRUNCATE paper_votes, followed_authors");
+      return { votes: new PostgresPaperVoteStore(pool!), follows: new PostgresFollowedAuthorStore(pool!), close: async () => {} };
+    },
+  });
+}
+
+let stores: Stores;
+afterEach(async () => {
+  await stores?.close();
+});
+
+const day = (n: number) => new Date(Date.UTC(2026, 2, n, 9));
+
+describe.each(backends)("paper votes in $name", (backend) => {
+  beforeEach(async () => {
+    stores = await backend.open();
+  });
+
+  it("a click sets the vote, the same click takes it back, the other vote replaces it", async () => {
+    const { votes } = stores;
+    expect(await votes.toggle("g1", "p1", "u1", "up")).toBe("up");
+    expect(await votes.mine("g1", "u1", ["p1"])).toEqual(new Map([["p1", "up"]]));
+    expect(await votes.toggle("g1", "p1", "u1", "up")).toBe("none");
+    expect(await votes.mine("g1", "u1", ["p1"])).toEqual(new Map());
+    expect(await votes.toggle("g1", "p1", "u1", "up")).toBe("up");
+    expect(await votes.toggle("g1", "p1", "u1", "down")).toBe("down");
+    expect(await votes.mine("g1", "u1", ["p1"])).toEqual(new Map([["p1", "down"]]));
+  });
+
+  it("set replaces a member's earlier vote and is not a toggle", async () => {
+    const { votes } = stores;
+    await votes.set("g1", "p1", "u1", "up");
+    await votes.set("g1", "p1", "u1", "up");
+    expect(await votes.mine("g1", "u1", ["p1"])).toEqual(new Map([["p1", "up"]]));
+    await votes.set("g1", "p1", "u1", "down");
+    expect(await votes.tally("g1")).toEqual(new Map([["p1", -1]]));
+  });
+
+  it("tally nets each paper's votes for a server with the installation's, leaves out other servers and papers at zero", async () => {
+    const { votes } = stores;
+    await votes.set("g1", "p1", "u1", "up");
+    await votes.set("g1", "p1", "u2", "up");
+    await votes.set("*", "p1", "cli", "up");
+    await votes.set("g1", "p2", "u1", "up");
+    await votes.set("g1", "p2", "u2", "down");
+    await votes.set("g1", "p3", "u1", "down");
+    await votes.set("g2", "p1", "u1", "down");
+    await votes.set("g2", "p4", "u1", "up");
+    expect(await votes.tally("g1")).toEqual(
+      new Map([
+        ["p1", 3],
+        ["p3", -1],
+      ]),
+    );
+    expect(await votes.tally("g2")).toEqual(new Map([["p4", 1]]));
+    expect(await votes.tally()).toEqual(
+      new Map([
+        ["p1", 2],
+        ["p3", -1],
+        ["p4", 1],
+      ]),
+    );
+  });
+
+  it("mine gives one member's votes in one server on the papers asked about, in their order", async () => {
+    const { votes } = stores;
+    await votes.set("g1", "p1", "u1", "up");
+    await votes.set("g1", "p2", "u1", "down");
+    await votes.set("g1", "p3", "u2", "up");
+    await votes.set("g2", "p3", "u1", "up");
+    const mine = await votes.mine("g1", "u1", ["p3", "p2", "p1", "p9"]);
+    expect([...mine]).toEqual([
+      ["p2", "down"],
+      ["p1", "up"],
+    ]);
+    expect(await votes.mine("g1", "u1", [])).toEqual(new Map());
+  });
+
+  it("clicks at once on the same vote take turns: an even number of them leaves no vote", async () => {
+    const { votes } = stores;
+    const states = await Promise.all(Array.from({ length: 6 }, () => votes.toggle("g1", "p1", "u1", "up")));
+    expect(states.filter((s) => s === "up")).toHaveLength(3);
+    expect(states.filter((s) => s === "none")).toHaveLength(3);
+    expect(await votes.mine("g1", "u1", ["p1"])).toEqual(new Map());
+    expect(await votes.tally()).toEqual(new Map());
+  });
+});
+
+describe.each(backends)("followed authors in $name", (backend) => {
+  beforeEach(async () => {
+    stores = await backend.open();
+  });
+
+  it("adds a follow once per server and key, and removes it once", async () => {
+    const { follows } = stores;
+    expect(await follows.add("g1", "Yann LeCun", "yann lecun", "u1", day(1))).toBe(true);
+    expect(await follows.add("g1", "YANN LECUN", "yann lecun", "u2", day(2))).toBe(false);
+    expect(await follows.add("g2", "Yann LeCun", "yann lecun", undefined, day(3))).toBe(true);
+    expect(await follows.count("g1")).toBe(1);
+    expect(await follows.list("g1")).toEqual([
+      { guildId: "g1", name: "Yann LeCun", key: "yann lecun", userId: "u1", createdAt: day(1).toISOString() },
+    ]);
+    expect(await follows.remove("g1", "yann lecun")).toBe(true);
+    expect(await follows.remove("g1", "yann lecun")).toBe(false);
+    expect(await follows.count("g1")).toBe(0);
+    expect(await follows.list("g2")).toEqual([
+      { guildId: "g2", name: "Yann LeCun", key: "yann lecun", userId: undefined, createdAt: day(3).toISOString() },
+    ]);
+  });
+
+  it("lists a server's follows in the order they were made, then by key byte for byte", async () => {
+    const { follows } = stores;
+    await follows.add("g1", "Zoe", "zoe", "u1", day(2));
+    await follows.add("g1", "Bob", "bob", "u1", day(5));
+    await follows.add("g1", "Ann", "ann", "u1", day(2));
+    await follows.add("g1", "Ümit", "umit", "u1", day(2));
+    await follows.add("g1", "Ben", "Ben", "u1", day(2));
+    expect((await follows.list("g1")).map((f) => f.key)).toEqual(["Ben", "ann", "umit", "zoe", "bob"]);
+  });
+
+  it("a server's digest follows its own and the installation's; without a server, every follow", async () => {
+    const { follows } = stores;
+    await follows.add("g1", "Ann", "ann", "u1", day(3));
+    await follows.add("*", "Cy", "cy", undefined, day(1));
+    await follows.add("g2", "Dee", "dee", "u2", day(2));
+    await follows.add("g1", "Bea", "bea", "u1", day(4));
+    expect((await follows.forGroup("g1")).map((f) => `${f.guildId}/${f.key}`)).toEqual(["*/cy", "g1/ann", "g1/bea"]);
+    expect((await follows.forGroup("g3")).map((f) => `${f.guildId}/${f.key}`)).toEqual(["*/cy"]);
+    expect((await follows.forGroup()).map((f) => `${f.guildId}/${f.key}`)).toEqual(["*/cy", "g1/ann", "g1/bea", "g2/dee"]);
+    expect(await follows.count("*")).toBe(1);
+  });
+});
+
+if (postgresUrl()) {
+  describe("PostgreSQL migrations", () => {
+    const schemas: (() => Promise<void>)[] = [];
+    const pools: Pool[] = [];
+    afterAll(async () => {
+      for (const p of pools.splice(0)) await p.end();
+      for (const drop of schemas.splice(0)) await drop();
+    });
+    const fresh = async (n: number) => {
+      const schema = await freshSchema(postgresUrl()!);
+      schemas.push(schema.drop);
+      const made = await Promise.all(Array.from({ length: n }, () => connectPostgres(schema.url, { max: 2 })));
+      pools.push(...made);
+      return made;
+    };
+
+    it("three pools migrating one fresh schema at once end with one schema, each migration applied once", async () => {
+      const [a, b, c] = await fresh(3);
+      const runs = await Promise.all([a!, b!, c!].map((p) => migratePostgres(p)));
+      const known = loadMigrations().length;
+      expect(runs.map((r) => r.from).sort()).toEqual([0, known, known]);
+      expect(runs.every((r) => r.to === known)).toBe(true);
+      const applied = await a!.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
+      expect(applied.rows.map((r) => r.version)).toEqual(Array.from({ length: known }, (_, i) => i + 1));
+      const tables = await a!.query<{ table_name: string }>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name",
+      );
+      expect(tables.rows.map((r) => r.table_name)).toEqual(["followed_authors", "paper_votes", "schema_migrations"]);
+      expect(await migratePostgres(b!)).toEqual({ from: known, to: known });
+    });
+
+    it("refuses a schema written by a newer paperbot", async () => {
+      const [a] = await fresh(1);
+      await migratePostgres(a!);
+      await a!.query("INSERT INTO schema_migrations (version, name) VALUES (99, 'from_the_future')");
+      await expect(migratePostgres(a!)).rejects.toThrow(/newer paperbot \(schema 99; this version knows \d+\)/);
+    });
+
+    it("a failing migration is rolled back and named, and the next run applies it", async () => {
+      const [a] = await fresh(1);
+      const good = loadMigrations();
+      const bad = [
+        ...good,
+        { version: good.length + 1, name: "broken", sql: "CREATE TABLE half_done (x int); SELECT no_such_column FROM half_done" },
+      ];
+      await expect(migratePostgres(a!, bad)).rejects.toThrow(`PostgreSQL migration ${good.length + 1} (broken) failed`);
+      const half = await a!.query("SELECT to_regclass('half_done') AS t");
+      expect(half.rows[0].t).toBeNull();
+      expect(await migratePostgres(a!, good)).toEqual({ from: good.length, to: good.length });
+    });
+  });
+}
+
+describe("connectPostgres", () => {
+  it("fails at once, naming the server but not the password, when nothing listens there", async () => {
+    const err = await connectPostgres("postgres://bot:s3cret@127.0.0.1:1/paperbot").catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/^Cannot reach PostgreSQL at 127\.0\.0\.1:1\/paperbot: /);
+    expect((err as Error).message).not.toContain("s3cret");
+  });
+});
+
+describe("PostgreSQL migration files", () => {
+  it("are numbered 001, 002, … without a gap", () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "001_a.sql"), "SELECT 1");
+    fs.writeFileSync(path.join(dir, "003_c.sql"), "SELECT 1");
+    expect(() => loadMigrations(dir)).toThrow("003_c.sql should be number 2");
+    expect(loadMigrations().map((m) => `${m.version} ${m.name}`)).toEqual(["1 paper_votes", "2 followed_authors"]);
+  });
+});
