@@ -1,5 +1,5 @@
 import type { HfItem } from "../ingest/hfItem.js";
-import { shortTitle } from "../retrieval/text.js";
+import { shortTitle } from "../text/prose.js";
 import type { GroupProfile, ProfileDoc } from "./groupProfile.js";
 import { FOR_US_SIGNALS } from "./signals/forUs.js";
 import { closest, type Candidate, type Embedded, type GroupState, type RankSignal } from "./signals/signal.js";
