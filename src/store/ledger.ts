@@ -69,6 +69,37 @@ function rowToEntry(r: PostRow): LedgerEntry {
 const keyParams = (k: LedgerKey) => ({ guild: k.guildId, channel: k.channelId, date: k.date });
 const WHERE_KEY = "guild_id = @guild AND channel_id = @channel AND date = @date";
 
+/** How long a claim stays another process's without a renewal. */
+export const LEASE_MS = 2 * 60_000;
+
+/**
+ * The digest ledger in either store (SQLite or PostgreSQL); see `DigestLedger` for what each operation does.
+ * Keep one per process: it remembers which claims this process is working on and renews their leases.
+ */
+export interface DigestLedgerStore {
+  claim(key: LedgerKey, nonce: string, now?: Date): Promise<ClaimResult>;
+  release(key: LedgerKey): Promise<void>;
+  recordPlan(key: LedgerKey, paperIds: readonly string[]): Promise<void>;
+  noteError(key: LedgerKey, error: string): Promise<void>;
+  markSent(key: LedgerKey, messageId: string | null, now?: Date, paperIds?: readonly string[]): Promise<void>;
+  markFailed(key: LedgerKey, error: string, opts: { posted: "no" | "unknown" }): Promise<void>;
+  get(key: LedgerKey): Promise<LedgerEntry | undefined>;
+  postedPaperIds(channelId: string, exceptDate?: string): Promise<Set<string>>;
+  lastSentAt(channelId: string, beforeDate: string): Promise<Date | undefined>;
+  /** The server's latest day that produced a message. */
+  lastPost(guildId: string): Promise<LedgerEntry | undefined>;
+  lastRun(guildId: string): Promise<LedgerEntry | undefined>;
+  lastError(guildId: string): Promise<LedgerEntry | undefined>;
+  history(guildId: string, limit?: number): Promise<LedgerEntry[]>;
+}
+
+export interface LedgerOptions {
+  /** The lease's clock for renewals (the runner's own `now` is used when claiming). */
+  clock?: () => Date;
+  /** Who holds this ledger's leases: this process (`host:pid`) unless a test plays another machine. */
+  owner?: string;
+}
+
 /**
  * The `digest_posts` table: which (server, channel, date) posts were claimed, sent or failed.
  * A claim is a lease: its process (`host:pid`) holds it until `lease_until` and renews it every
@@ -76,18 +107,20 @@ const WHERE_KEY = "guild_id = @guild AND channel_id = @channel AND date = @date"
  * alone and takes over one whose process died (at once on this host, after the lease elsewhere).
  * Keep one instance per process: it also remembers which claims this process is working on.
  */
-/** How long a claim stays another process's without a renewal. */
-export const LEASE_MS = 2 * 60_000;
-
 export class DigestLedger {
   private readonly inFlight = new Map<string, NodeJS.Timeout>();
-  private readonly owner = thisProcess();
+  private readonly clock: () => Date;
+  private readonly owner: string;
 
   constructor(
     private readonly db: Db,
-    /** The lease's clock (the runner's own `now` is used when claiming). */
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+    /** The lease's clock, or the ledger's options. */
+    options: (() => Date) | LedgerOptions = {},
+  ) {
+    const opts = typeof options === "function" ? { clock: options } : options;
+    this.clock = opts.clock ?? (() => new Date());
+    this.owner = opts.owner ?? thisProcess();
+  }
 
   private leaseUntil(now: Date): string {
     return new Date(now.getTime() + LEASE_MS).toISOString();
@@ -95,6 +128,8 @@ export class DigestLedger {
 
   /** Keeps renewing the lease on `key` until `release`. */
   private hold(key: LedgerKey): void {
+    // A failed day taken up again by this process: its earlier renewal stops.
+    clearInterval(this.inFlight.get(flightKey(key)));
     const renew = setInterval(() => {
       try {
         this.db
@@ -211,7 +246,6 @@ export class DigestLedger {
     return new Set(rows.map((r) => r.id));
   }
 
-  /** The server's latest day that produced a message. */
   /** When this channel's latest post before `date` was sent (empty days included), if any. */
   lastSentAt(channelId: string, beforeDate: string): Date | undefined {
     const r = this.db
@@ -220,6 +254,7 @@ export class DigestLedger {
     return r.at ? new Date(r.at) : undefined;
   }
 
+  /** The server's latest day that produced a message. */
   lastPost(guildId: string): LedgerEntry | undefined {
     return this.latest(guildId, "state = 'sent' AND message_id IS NOT NULL");
   }
@@ -257,6 +292,7 @@ export class DigestLedger {
   }
 }
 
-function flightKey(k: { channelId: string; date: string }): string {
+/** One claim's key among this process's claims in flight: the channel and date (the table's UNIQUE). */
+export function flightKey(k: { channelId: string; date: string }): string {
   return `${k.channelId}\n${k.date}`;
 }
