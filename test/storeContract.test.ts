@@ -213,7 +213,7 @@ if (postgresUrl()) {
       const tables = await a!.query<{ table_name: string }>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name",
       );
-      expect(tables.rows.map((r) => r.table_name)).toEqual(["followed_authors", "paper_votes", "schema_migrations"]);
+      expect(tables.rows.map((r) => r.table_name)).toEqual(["digest_posts", "followed_authors", "paper_votes", "schema_migrations"]);
       expect(await migratePostgres(b!)).toEqual({ from: known, to: known });
     });
 
@@ -254,6 +254,6 @@ describe("PostgreSQL migration files", () => {
     fs.writeFileSync(path.join(dir, "001_a.sql"), "SELECT 1");
     fs.writeFileSync(path.join(dir, "003_c.sql"), "SELECT 1");
     expect(() => loadMigrations(dir)).toThrow("003_c.sql should be number 2");
-    expect(loadMigrations().map((m) => `${m.version} ${m.name}`)).toEqual(["1 paper_votes", "2 followed_authors"]);
+    expect(loadMigrations().map((m) => `${m.version} ${m.name}`)).toEqual(["1 paper_votes", "2 followed_authors", "3 digest_posts"]);
   });
 });
