@@ -215,7 +215,16 @@ if (postgresUrl()) {
       const tables = await a!.query<{ table_name: string }>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name",
       );
-      expect(tables.rows.map((r) => r.table_name)).toEqual(["followed_authors", "paper_votes", "schema_migrations"]);
+      expect(tables.rows.map((r) => r.table_name)).toEqual([
+        "answer_usage",
+        "answer_votes",
+        "digest_settings",
+        "followed_authors",
+        "given_answers",
+        "group_papers",
+        "paper_votes",
+        "schema_migrations",
+      ]);
       expect(await migratePostgres(b!)).toEqual({ from: known, to: known, applied: [] });
     });
 
@@ -275,6 +284,13 @@ describe("PostgreSQL migration files", () => {
     const misnamed = tempDir();
     fs.writeFileSync(path.join(misnamed, "1_a.sql"), "SELECT 1");
     expect(() => loadMigrations(misnamed)).toThrow("1_a.sql is not named NNN_name.sql");
-    expect(loadMigrations().map((m) => `${m.version} ${m.name}`)).toEqual(["1 paper_votes", "2 followed_authors"]);
+    expect(loadMigrations().map((m) => `${m.version} ${m.name}`)).toEqual([
+      "1 paper_votes",
+      "2 followed_authors",
+      "10 digest_settings",
+      "11 group_papers",
+      "12 answer_feedback",
+      "13 answer_usage",
+    ]);
   });
 });
