@@ -205,16 +205,28 @@ if (postgresUrl()) {
     it("three pools migrating one fresh schema at once end with one schema, each migration applied once", async () => {
       const [a, b, c] = await fresh(3);
       const runs = await Promise.all([a!, b!, c!].map((p) => migratePostgres(p)));
-      const known = loadMigrations().length;
+      const versions = loadMigrations().map((m) => m.version);
+      const known = versions.at(-1)!;
       expect(runs.map((r) => r.from).sort()).toEqual([0, known, known]);
       expect(runs.every((r) => r.to === known)).toBe(true);
+      expect(runs.map((r) => r.applied).sort((x, y) => y.length - x.length)).toEqual([versions, [], []]);
       const applied = await a!.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
-      expect(applied.rows.map((r) => r.version)).toEqual(Array.from({ length: known }, (_, i) => i + 1));
+      expect(applied.rows.map((r) => r.version)).toEqual(versions);
       const tables = await a!.query<{ table_name: string }>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name",
       );
-      expect(tables.rows.map((r) => r.table_name)).toEqual(["digest_posts", "followed_authors", "paper_votes", "schema_migrations"]);
-      expect(await migratePostgres(b!)).toEqual({ from: known, to: known });
+      expect(tables.rows.map((r) => r.table_name)).toEqual([
+        "answer_usage",
+        "answer_votes",
+        "digest_posts",
+        "digest_settings",
+        "followed_authors",
+        "given_answers",
+        "group_papers",
+        "paper_votes",
+        "schema_migrations",
+      ]);
+      expect(await migratePostgres(b!)).toEqual({ from: known, to: known, applied: [] });
     });
 
     it("refuses a schema written by a newer paperbot", async () => {
@@ -227,14 +239,25 @@ if (postgresUrl()) {
     it("a failing migration is rolled back and named, and the next run applies it", async () => {
       const [a] = await fresh(1);
       const good = loadMigrations();
-      const bad = [
-        ...good,
-        { version: good.length + 1, name: "broken", sql: "CREATE TABLE half_done (x int); SELECT no_such_column FROM half_done" },
-      ];
-      await expect(migratePostgres(a!, bad)).rejects.toThrow(`PostgreSQL migration ${good.length + 1} (broken) failed`);
+      const last = good.at(-1)!.version;
+      const bad = [...good, { version: last + 1, name: "broken", sql: "CREATE TABLE half_done (x int); SELECT no_such_column FROM half_done" }];
+      await expect(migratePostgres(a!, bad)).rejects.toThrow(`PostgreSQL migration ${last + 1} (broken) failed`);
       const half = await a!.query("SELECT to_regclass('half_done') AS t");
       expect(half.rows[0].t).toBeNull();
-      expect(await migratePostgres(a!, good)).toEqual({ from: good.length, to: good.length });
+      expect(await migratePostgres(a!, good)).toEqual({ from: last, to: last, applied: [] });
+    });
+
+    it("a migration numbered below ones already applied (merged later from another branch) is applied on the next run", async () => {
+      const [a] = await fresh(1);
+      const one = { version: 1, name: "one", sql: "CREATE TABLE one (x int)" };
+      const three = { version: 3, name: "three", sql: "CREATE TABLE three (x int)" };
+      const ten = { version: 10, name: "ten", sql: "CREATE TABLE ten (x int)" };
+      expect(await migratePostgres(a!, [one, ten])).toEqual({ from: 0, to: 10, applied: [1, 10] });
+      expect(await migratePostgres(a!, [one, three, ten])).toEqual({ from: 10, to: 10, applied: [3] });
+      expect(await migratePostgres(a!, [one, three, ten])).toEqual({ from: 10, to: 10, applied: [] });
+      const tables = await a!.query<{ t: string | null }>("SELECT to_regclass('three')::text AS t");
+      expect(tables.rows[0]!.t).toBe("three");
+      await expect(migratePostgres(a!, [one, ten])).rejects.toThrow("migrations this paperbot does not know (3)");
     });
   });
 }
@@ -249,11 +272,27 @@ describe("connectPostgres", () => {
 });
 
 describe("PostgreSQL migration files", () => {
-  it("are numbered 001, 002, … without a gap", () => {
+  it("are numbered from 001 up, gaps allowed, no number twice", () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, "001_a.sql"), "SELECT 1");
     fs.writeFileSync(path.join(dir, "003_c.sql"), "SELECT 1");
-    expect(() => loadMigrations(dir)).toThrow("003_c.sql should be number 2");
-    expect(loadMigrations().map((m) => `${m.version} ${m.name}`)).toEqual(["1 paper_votes", "2 followed_authors", "3 digest_posts"]);
+    expect(loadMigrations(dir).map((m) => m.version)).toEqual([1, 3]);
+    fs.writeFileSync(path.join(dir, "003_d.sql"), "SELECT 1");
+    expect(() => loadMigrations(dir)).toThrow("003_d.sql reuses number 3");
+    const zero = tempDir();
+    fs.writeFileSync(path.join(zero, "000_a.sql"), "SELECT 1");
+    expect(() => loadMigrations(zero)).toThrow("000_a.sql: numbers start at 001");
+    const misnamed = tempDir();
+    fs.writeFileSync(path.join(misnamed, "1_a.sql"), "SELECT 1");
+    expect(() => loadMigrations(misnamed)).toThrow("1_a.sql is not named NNN_name.sql");
+    expect(loadMigrations().map((m) => `${m.version} ${m.name}`)).toEqual([
+      "1 paper_votes",
+      "2 followed_authors",
+      "3 digest_posts",
+      "10 digest_settings",
+      "11 group_papers",
+      "12 answer_feedback",
+      "13 answer_usage",
+    ]);
   });
 });

@@ -27,6 +27,16 @@ export interface AnswerVote {
   createdAt: string;
 }
 
+/** /ask answers and their votes in either store (SQLite or PostgreSQL); see `AnswerFeedback` for what each does. */
+export interface AnswerFeedbackStore {
+  record(answer: GivenAnswer, now?: Date): Promise<number>;
+  has(answerId: number): Promise<boolean>;
+  voteOf(answerId: number, userId: string): Promise<Vote | undefined>;
+  vote(answerId: number, userId: string, vote: Vote, reason?: string, now?: Date): Promise<boolean>;
+  takeBack(answerId: number, userId: string): Promise<boolean>;
+  votes(filter?: { since?: string; guildId?: string }): Promise<AnswerVote[]>;
+}
+
 interface VoteRow {
   answer_id: number;
   guild_id: string | null;

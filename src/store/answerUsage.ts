@@ -2,6 +2,13 @@ import type { Db } from "./db.js";
 
 export type UsageScope = "user" | "guild";
 
+/** Written answers per day, per user and per server, in either store (SQLite or PostgreSQL); see `AnswerUsage`. */
+export interface AnswerUsageStore {
+  /** Counts one more answer for each subject; counts made at once, from any process, all count. */
+  bump(day: string, subjects: { scope: UsageScope; subject: string }[]): Promise<void>;
+  answers(day: string, scope: UsageScope, subject: string): Promise<number>;
+}
+
 /** The `answer_usage` table: written answers per day, per user and per server. */
 export class AnswerUsage {
   constructor(private readonly db: Db) {}

@@ -30,6 +30,15 @@ export interface DigestSettings {
   updatedAt: string;
 }
 
+/** Servers' digest settings in either store (SQLite or PostgreSQL); see `DigestSettingsTable` for what each does. */
+export interface DigestSettingsStore {
+  get(guildId: string): Promise<DigestSettings | undefined>;
+  /** `change` runs while no other change to the same server can, so it sees the settings as they are when written. */
+  change(guildId: string, change: (stored: DigestSettings | undefined) => DigestSettings): Promise<DigestSettings>;
+  remove(guildId: string): Promise<boolean>;
+  all(): Promise<DigestSettings[]>;
+}
+
 interface SettingsRow {
   guild_id: string;
   channel_id: string | null;

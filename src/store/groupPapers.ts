@@ -14,6 +14,20 @@ export interface GroupPaper {
   createdAt: string;
 }
 
+/** The papers each group made its own, in either store (SQLite or PostgreSQL); see `GroupPapers` for what each does. */
+export interface GroupPaperStore {
+  add(guildId: string, paperId: string, via: GroupVia, userId?: string, now?: Date): Promise<boolean>;
+  addMany(guildId: string, paperIds: readonly string[], via: GroupVia, userId?: string, now?: Date): Promise<number>;
+  remove(guildId: string, paperId: string, via: GroupVia): Promise<boolean>;
+  has(guildId: string, paperId: string, via: GroupVia): Promise<boolean>;
+  list(guildId: string, via: GroupVia, page?: { limit: number; offset?: number }): Promise<GroupPaper[]>;
+  count(guildId: string, via: GroupVia): Promise<number>;
+  /** In no particular order. */
+  profileIds(guildId?: string): Promise<string[]>;
+  /** In no particular order. */
+  savedIds(guildId?: string): Promise<string[]>;
+}
+
 interface Row {
   guild_id: string;
   paper_id: string;
