@@ -7,6 +7,29 @@ export interface PaperText {
   abstract: string;
 }
 
+/** A paper's text as the lexical re-ranker reads it. */
+export interface IndexedText {
+  title: string;
+  abstract: string;
+}
+
+/**
+ * What the BM25F re-ranker (src/retrieval/lexicalRanker.ts) needs from a full-text index, in either store.
+ * Terms are Porter stems as `stem()` (src/retrieval/stem.ts) makes them of `tokenize()`'s words; a paper
+ * contains a stem when its title or abstract has a word of that stem.
+ */
+export interface LexicalIndexStore {
+  /** Ids of at most `limit` papers containing any of the stems, best first by the index's own cheap score (title weighted). */
+  candidates(stems: readonly string[], limit: number): Promise<string[]>;
+  /** How many papers contain each stem (0 for none), in one round trip. */
+  documentFrequencies(stems: readonly string[]): Promise<Map<string, number>>;
+  paperCount(): Promise<number>;
+  /** Average words per title and per abstract (`tokenize()`'s words), for BM25's length normalisation. */
+  averageLengths(): Promise<{ title: number; abstract: number }>;
+  /** Titles and abstracts of the papers of these ids that exist, in one query. */
+  texts(ids: readonly string[]): Promise<Map<string, IndexedText>>;
+}
+
 /** The FTS5 index over titles and abstracts (papers_fts) and the paper text lexical ranking scores. */
 export class LexicalIndex {
   private readonly countStmt: Statement<[string, number], { n: number; lo: number | null }>;

@@ -1,0 +1,32 @@
+import type { Paper, PaperInput } from "./paper.js";
+import type { UpsertOutcome } from "./paperStore.js";
+
+/**
+ * A paper as the async stores hand it out: identified by its `id` (or arXiv id), never by a row number,
+ * which is local to one database (SQLite's rowid) and means nothing to another machine.
+ */
+export type StoredPaper = Omit<Paper, "rowid">;
+
+/**
+ * The papers table in either store (SQLite or PostgreSQL). An upsert merges by the rules of `mergePaper`:
+ * by arXiv id, else by title into a paper without one; see `PaperStore` for what each method does.
+ */
+export interface PaperRecords {
+  upsert(input: PaperInput, now?: Date): Promise<{ outcome: UpsertOutcome; id: string }>;
+  /** By id, else by arXiv id. */
+  get(idOrArxivId: string): Promise<StoredPaper | undefined>;
+  getByTitle(title: string): Promise<StoredPaper | undefined>;
+  /** The papers of these ids that exist, in one query; ids not found are left out. */
+  getMany(ids: readonly string[]): Promise<Map<string, StoredPaper>>;
+  count(): Promise<number>;
+  /** Papers that entered the daily feed on `date` (YYYY-MM-DD), most upvoted first, then in the order they were added. */
+  byFeedDate(date: string): Promise<StoredPaper[]>;
+  /** Changes whenever a paper is added or changed: the answer cache's key. */
+  version(): Promise<string>;
+}
+
+/** `paper` without its row number. */
+export function withoutRowid(paper: Paper): StoredPaper {
+  const { rowid: _, ...rest } = paper;
+  return rest;
+}

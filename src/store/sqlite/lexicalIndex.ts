@@ -1,0 +1,71 @@
+import { ftsOrQuery, tokenize } from "../../retrieval/queryTerms.js";
+import { wordFor } from "../../retrieval/stem.js";
+import type { Db } from "../db.js";
+import { LexicalIndex, type IndexedText, type LexicalIndexStore } from "../lexicalIndex.js";
+
+/** Papers sampled for the average lengths, as `TermStats` samples them. */
+const SAMPLE = 2000;
+
+/**
+ * The async `LexicalIndexStore` over SQLite's FTS5 index (papers_fts, tokenizer `porter unicode61 remove_diacritics 2`).
+ * FTS5 stems what it is asked, so each stem is asked as a word that stems to it (`wordFor`).
+ */
+export class SqliteLexicalIndexStore implements LexicalIndexStore {
+  private readonly index: LexicalIndex;
+
+  constructor(
+    private readonly db: Db,
+    private readonly titleWeight = 2,
+  ) {
+    this.index = new LexicalIndex(db);
+  }
+
+  async candidates(stems: readonly string[], limit: number): Promise<string[]> {
+    if (stems.length === 0 || limit <= 0) return [];
+    const rowids = this.index.bestMatches(ftsOrQuery(stems.map(wordFor)), this.titleWeight, limit);
+    const ids = new Map(
+      (
+        this.db.prepare("SELECT rowid, id FROM papers WHERE rowid IN (SELECT value FROM json_each(?))").all(JSON.stringify(rowids)) as {
+          rowid: number;
+          id: string;
+        }[]
+      ).map((r) => [r.rowid, r.id]),
+    );
+    return rowids.flatMap((r) => ids.get(r) ?? []);
+  }
+
+  /** Exact counts, one FTS5 query per stem (in-process, so no round trips). */
+  async documentFrequencies(stems: readonly string[]): Promise<Map<string, number>> {
+    const count = this.db.prepare("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?").pluck();
+    return new Map(stems.map((s) => [s, count.get(ftsOrQuery([wordFor(s)])) as number]));
+  }
+
+  async paperCount(): Promise<number> {
+    return this.index.paperCount();
+  }
+
+  async averageLengths(): Promise<{ title: number; abstract: number }> {
+    const n = this.index.paperCount();
+    const maxRowid = this.index.maxRowid();
+    const pick = this.index.sampler();
+    const size = Math.min(SAMPLE, n);
+    let title = 0;
+    let abstract = 0;
+    let seen = 0;
+    for (let i = 0; i < size; i++) {
+      const row = pick(1 + Math.floor((maxRowid * i) / size));
+      if (!row) continue;
+      title += tokenize(row.title).length;
+      abstract += tokenize(row.abstract).length;
+      seen++;
+    }
+    return seen ? { title: title / seen, abstract: abstract / seen } : { title: 0, abstract: 0 };
+  }
+
+  async texts(ids: readonly string[]): Promise<Map<string, IndexedText>> {
+    const rows = this.db
+      .prepare("SELECT id, title, abstract FROM papers WHERE id IN (SELECT value FROM json_each(?))")
+      .all(JSON.stringify([...new Set(ids)])) as { id: string; title: string; abstract: string }[];
+    return new Map(rows.map((r) => [r.id, { title: r.title, abstract: r.abstract }]));
+  }
+}

@@ -1,0 +1,42 @@
+import type { PaperInput } from "../paper.js";
+import { withoutRowid, type PaperRecords, type StoredPaper } from "../paperRecords.js";
+import { rowToPaper, type PaperRow } from "../paperRow.js";
+import type { PaperStore, UpsertOutcome } from "../paperStore.js";
+
+/** The async `PaperRecords` over the synchronous SQLite `PaperStore`. */
+export class SqlitePaperRecords implements PaperRecords {
+  constructor(private readonly store: PaperStore) {}
+
+  async upsert(input: PaperInput, now = new Date()): Promise<{ outcome: UpsertOutcome; id: string }> {
+    return this.store.transaction(() => this.store.upsert(input, now.toISOString()));
+  }
+
+  async get(idOrArxivId: string): Promise<StoredPaper | undefined> {
+    const p = this.store.get(idOrArxivId);
+    return p && withoutRowid(p);
+  }
+
+  async getByTitle(title: string): Promise<StoredPaper | undefined> {
+    const p = this.store.getByTitle(title);
+    return p && withoutRowid(p);
+  }
+
+  async getMany(ids: readonly string[]): Promise<Map<string, StoredPaper>> {
+    const rows = this.store.db
+      .prepare("SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))")
+      .all(JSON.stringify([...new Set(ids)])) as PaperRow[];
+    return new Map(rows.map((r) => [r.id, withoutRowid(rowToPaper(r))]));
+  }
+
+  async count(): Promise<number> {
+    return this.store.count();
+  }
+
+  async byFeedDate(date: string): Promise<StoredPaper[]> {
+    return this.store.byFeedDate(date).map(withoutRowid);
+  }
+
+  async version(): Promise<string> {
+    return this.store.version();
+  }
+}
