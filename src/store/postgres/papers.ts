@@ -1,0 +1,180 @@
+import { mergePaper } from "../mergePaper.js";
+import type { PaperInput } from "../paper.js";
+import { normalizeTitle, slugify } from "../paperId.js";
+import { withoutRowid, type PaperRecords, type StoredPaper } from "../paperRecords.js";
+import { CONTENT_COLUMNS, rowToPaper, type ContentColumns, type PaperRow } from "../paperRow.js";
+import type { UpsertOutcome } from "../paperStore.js";
+import { paperWords } from "./lexicalIndex.js";
+import { inTransaction, type Pool, type PoolClient } from "./pool.js";
+
+type Row = Omit<PaperRow, "rowid" | "first_seen_at" | "updated_at"> & { seq: string; first_seen_at: Date; updated_at: Date };
+
+const COLUMNS = `seq, id, ${CONTENT_COLUMNS.join(", ")}, first_seen_at, updated_at`;
+const toPaper = (r: Row): StoredPaper =>
+  withoutRowid(rowToPaper({ ...r, rowid: Number(r.seq), first_seen_at: r.first_seen_at.toISOString(), updated_at: r.updated_at.toISOString() }));
+
+const INSERT = `INSERT INTO papers (id, ${CONTENT_COLUMNS.join(", ")}, first_seen_at, updated_at, lex)
+  VALUES ($1, ${CONTENT_COLUMNS.map((_, i) => `$${i + 2}`).join(", ")}, $${CONTENT_COLUMNS.length + 2}, $${CONTENT_COLUMNS.length + 2}, $${CONTENT_COLUMNS.length + 3}::tsvector)
+  ON CONFLICT (id) DO NOTHING`;
+const UPDATE = `UPDATE papers SET ${CONTENT_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(", ")}, updated_at = $${CONTENT_COLUMNS.length + 2},
+  lex = coalesce($${CONTENT_COLUMNS.length + 3}::tsvector, lex) WHERE id = $1`;
+
+/** A unique index said no: another process added the same paper (or took the same id) in between. */
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === "23505";
+
+/**
+ * The papers table in PostgreSQL, with the same merge rules as SQLite's `PaperStore` (`mergePaper`). An upsert is
+ * one transaction that also keeps the full-text index (papers.lex), the document frequencies (term_stats) and the
+ * version and counts (papers_meta) in step. Upserts of the same paper from several processes take turns on
+ * advisory locks on its arXiv id and title key, so they merge into one row instead of adding two.
+ */
+export class PostgresPaperRecords implements PaperRecords {
+  constructor(private readonly pool: Pool) {}
+
+  async upsert(input: PaperInput, now = new Date()): Promise<{ outcome: UpsertOutcome; id: string }> {
+    const key = normalizeTitle(input.title);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await inTransaction(this.pool, (c) => this.upsertIn(c, input, key, now));
+      } catch (err) {
+        // The locks leave one race: two different papers whose titles make the same slug. The retry picks the next free id.
+        if (attempt < 3 && isUniqueViolation(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  async get(idOrArxivId: string): Promise<StoredPaper | undefined> {
+    const { rows } = await this.pool.query<Row>(
+      `SELECT ${COLUMNS} FROM papers WHERE id = $1 UNION ALL (SELECT ${COLUMNS} FROM papers WHERE arxiv_id = $1) LIMIT 1`,
+      [idOrArxivId],
+    );
+    return rows[0] && toPaper(rows[0]);
+  }
+
+  async getByTitle(title: string): Promise<StoredPaper | undefined> {
+    const row = await byTitleKey(this.pool, normalizeTitle(title));
+    return row && toPaper(row);
+  }
+
+  async getMany(ids: readonly string[]): Promise<Map<string, StoredPaper>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM papers WHERE id = ANY($1)`, [[...new Set(ids)]]);
+    return new Map(rows.map((r) => [r.id, toPaper(r)]));
+  }
+
+  async count(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>("SELECT paper_count AS n FROM papers_meta");
+    return Number(rows[0]!.n);
+  }
+
+  async byFeedDate(date: string): Promise<StoredPaper[]> {
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM papers WHERE feed_date = $1 ORDER BY upvotes DESC, seq`, [date]);
+    return rows.map(toPaper);
+  }
+
+  async version(): Promise<string> {
+    const { rows } = await this.pool.query<{ version: string }>("SELECT version FROM papers_meta");
+    return rows[0]!.version;
+  }
+
+  private async upsertIn(c: PoolClient, input: PaperInput, key: string, now: Date): Promise<{ outcome: UpsertOutcome; id: string }> {
+    // Always the arXiv id's lock before the title's: two upserts never wait for each other in a circle.
+    if (input.arxivId) await c.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`paper arxiv ${input.arxivId}`]);
+    await c.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`paper title ${key}`]);
+    const existing = await findMatch(c, input, key);
+    const merged = mergePaper(input, existing, key);
+    const values = CONTENT_COLUMNS.map((col) => merged[col]);
+    const words = paperWords(merged.title, merged.abstract);
+    if (!existing) {
+      // No paper has this arXiv id (findMatch looked, under its lock), and no slug can be one: slugs have no '.' or '/'.
+      const id = input.arxivId ?? (await freshId(c, slugify(merged.title)));
+      const r = await c.query(INSERT, [id, ...values, now, words.vector]);
+      if (r.rowCount === 0) throw Object.assign(new Error(`paper id ${id} was taken meanwhile`), { code: "23505" });
+      await c.query("INSERT INTO paper_titles (title_key, paper_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [merged.title_key, id]);
+      await countWords(c, new Set(), words.stems);
+      await bumpMeta(c, 1, words.titleWords, words.abstractWords);
+      return { outcome: "added", id };
+    }
+    if (CONTENT_COLUMNS.every((col) => merged[col] === existing[col])) return { outcome: "unchanged", id: existing.id };
+    const textChanged = merged.title !== existing.title || merged.abstract !== existing.abstract;
+    await c.query(UPDATE, [existing.id, ...values, now, textChanged ? words.vector : null]);
+    if (merged.title_key !== existing.title_key) {
+      await c.query("INSERT INTO paper_titles (title_key, paper_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [merged.title_key, existing.id]);
+    }
+    if (textChanged) {
+      const before = paperWords(existing.title, existing.abstract);
+      await countWords(c, before.stems, words.stems);
+      await bumpMeta(c, 0, words.titleWords - before.titleWords, words.abstractWords - before.abstractWords);
+    } else {
+      await bumpMeta(c, 0, 0, 0);
+    }
+    return { outcome: "updated", id: existing.id };
+  }
+}
+
+/** The paper an input merges into: by arXiv id, else by title into a paper without an arXiv id (as `PaperStore.findMatch`). */
+async function findMatch(c: PoolClient, input: PaperInput, key: string): Promise<(ContentColumns & { id: string }) | undefined> {
+  if (input.arxivId) {
+    const { rows } = await c.query<Row>(`SELECT ${COLUMNS} FROM papers WHERE arxiv_id = $1`, [input.arxivId]);
+    if (rows[0]) return rows[0];
+    const byTitle = await c.query<Row>(
+      `SELECT ${COLUMNS.replace(/(\w+)/g, "p.$1")} FROM paper_titles t JOIN papers p ON p.id = t.paper_id
+       WHERE t.title_key = $1 AND p.arxiv_id IS NULL ORDER BY p.title_key = t.title_key DESC, p.seq LIMIT 1`,
+      [key],
+    );
+    return byTitle.rows[0];
+  }
+  return byTitleKey(c, key);
+}
+
+/** The paper known by this title key (now or before a rename): one without an arXiv id first, then one whose current key it is. */
+async function byTitleKey(db: Pool | PoolClient, key: string): Promise<Row | undefined> {
+  const { rows } = await db.query<Row>(
+    `SELECT ${COLUMNS.replace(/(\w+)/g, "p.$1")} FROM paper_titles t JOIN papers p ON p.id = t.paper_id
+     WHERE t.title_key = $1 ORDER BY p.arxiv_id IS NOT NULL, p.title_key = $1 DESC, p.seq LIMIT 1`,
+    [key],
+  );
+  return rows[0];
+}
+
+async function freshId(c: PoolClient, base: string): Promise<string> {
+  const root = base || "paper";
+  const { rows } = await c.query<{ id: string }>("SELECT id FROM papers WHERE id = $1 OR id LIKE $2", [root, `${root.replace(/[\\%_]/g, "\\$&")}-%`]);
+  const taken = new Set(rows.map((r) => r.id));
+  let id = root;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
+/** Moves the document frequencies from a paper's old stems to its new ones: one statement, rows locked in stem order. */
+async function countWords(c: PoolClient, before: Set<string>, after: Set<string>): Promise<void> {
+  const stems: string[] = [];
+  const deltas: number[] = [];
+  for (const s of after)
+    if (!before.has(s)) {
+      stems.push(s);
+      deltas.push(1);
+    }
+  for (const s of before)
+    if (!after.has(s)) {
+      stems.push(s);
+      deltas.push(-1);
+    }
+  if (stems.length === 0) return;
+  // In stem order, so two upserts sharing words lock their rows in the same order and never deadlock.
+  await c.query(
+    `INSERT INTO term_stats (stem, df)
+     SELECT stem, delta FROM unnest($1::text[], $2::int[]) AS d (stem, delta) ORDER BY stem COLLATE "C"
+     ON CONFLICT (stem) DO UPDATE SET df = term_stats.df + excluded.df`,
+    [stems, deltas],
+  );
+}
+
+function bumpMeta(c: PoolClient, papers: number, titleWords: number, abstractWords: number) {
+  return c.query(
+    `UPDATE papers_meta SET version = version + 1, paper_count = paper_count + $1,
+       title_words = title_words + $2, abstract_words = abstract_words + $3`,
+    [papers, titleWords, abstractWords],
+  );
+}
