@@ -1,0 +1,378 @@
+// The papers table and the lexical index behind their async interfaces, run against SQLite and PostgreSQL alike:
+// upserts with the merge rules, lookups, and what the BM25F re-ranker reads (candidates, df, counts, texts).
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { tokenize } from "../src/retrieval/queryTerms.js";
+import { stem } from "../src/retrieval/stem.js";
+import { openDb } from "../src/store/db.js";
+import type { LexicalIndexStore } from "../src/store/lexicalIndex.js";
+import type { PaperInput } from "../src/store/paper.js";
+import type { PaperRecords } from "../src/store/paperRecords.js";
+import { PaperStore } from "../src/store/paperStore.js";
+import { PostgresLexicalIndexStore } from "../src/store/postgres/lexicalIndex.js";
+import { migratePostgres } from "../src/store/postgres/migrate.js";
+import { PostgresPaperRecords } from "../src/store/postgres/papers.js";
+import { connectPostgres, type Pool } from "../src/store/postgres/pool.js";
+import { SqliteLexicalIndexStore } from "../src/store/sqlite/lexicalIndex.js";
+import { SqlitePaperRecords } from "../src/store/sqlite/papers.js";
+import { freshSchema, havePostgres, postgresUrl } from "./helpers/postgres.js";
+
+interface Stores {
+  papers: PaperRecords;
+  lexical: LexicalIndexStore;
+  /** Queries sent to the server so far; undefined in-process (SQLite has no round trips). */
+  roundTrips?: () => number;
+  close: () => Promise<void>;
+}
+
+interface Backend {
+  name: string;
+  open: () => Promise<Stores>;
+}
+
+const sqlite: Backend = {
+  name: "SQLite",
+  open: async () => {
+    const db = openDb(":memory:");
+    return {
+      papers: new SqlitePaperRecords(new PaperStore(db)),
+      lexical: new SqliteLexicalIndexStore(db),
+      close: async () => void db.close(),
+    };
+  },
+};
+
+/** A pool that counts the queries sent through it. */
+function counting(pool: Pool): { pool: Pool; count: () => number } {
+  let n = 0;
+  const proxy = new Proxy(pool, {
+    get(target, prop, receiver) {
+      if (prop === "query")
+        return (...args: unknown[]) => {
+          n++;
+          return (target.query as (...a: unknown[]) => unknown)(...args);
+        };
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+  return { pool: proxy, count: () => n };
+}
+
+const backends: Backend[] = [sqlite];
+
+// One fresh schema for this file, emptied before each test; `other` is a second pool on it, as a second machine.
+let pool: Pool | undefined;
+let other: Pool | undefined;
+const empty = async () => {
+  await pool!.query("TRUNCATE papers, paper_titles, term_stats");
+  await pool!.query("UPDATE papers_meta SET version = 0, paper_count = 0, title_words = 0, abstract_words = 0");
+};
+const withPostgres = havePostgres();
+if (withPostgres) {
+  let drop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const schema = await freshSchema(postgresUrl()!);
+    drop = schema.drop;
+    pool = await connectPostgres(schema.url);
+    other = await connectPostgres(schema.url);
+    await migratePostgres(pool);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await other?.end();
+    await drop?.();
+  });
+  backends.push({
+    name: "PostgreSQL",
+    open: async () => {
+      await empty();
+      const c = counting(pool!);
+      return { papers: new PostgresPaperRecords(c.pool), lexical: new PostgresLexicalIndexStore(c.pool), roundTrips: c.count, close: async () => {} };
+    },
+  });
+}
+
+let stores: Stores;
+afterEach(async () => {
+  await stores?.close();
+});
+
+const feedItem = (over: Partial<PaperInput> = {}): PaperInput => ({
+  arxivId: "2408.12757",
+  title: "NanoFlow: Towards Optimal Large Language Model Serving Throughput",
+  abstract: "The increasing usage of LLMs has resulted in a surging demand for planet-scale serving systems.",
+  authors: ["Kan Zhu", "Yilong Zhao"],
+  upvotes: 12,
+  feedDate: "2024-08-23",
+  links: { github: "https://github.com/efeslab/Nanoflow" },
+  source: "hf",
+  ...over,
+});
+
+const seedItem = (over: Partial<PaperInput> = {}): PaperInput => ({
+  title: "NanoFlow: Towards Optimal Large Language Model Serving Throughput",
+  abstract: "",
+  authors: ["Kan Zhu"],
+  organization: "University of Washington",
+  source: "seed",
+  ...over,
+});
+
+const at = (n: number) => new Date(Date.UTC(2026, 2, n, 9));
+const stems = (text: string) => [...new Set(tokenize(text).map(stem))];
+
+describe.each(backends)("papers in $name", (backend) => {
+  beforeEach(async () => {
+    stores = await backend.open();
+  });
+
+  it("a seed entry meets its feed twin by title: one record that gains the arXiv id and links; a seed entry after it only fills gaps", async () => {
+    const { papers } = stores;
+    const v0 = await papers.version();
+    const seed = await papers.upsert(seedItem(), at(1));
+    expect(seed).toEqual({ outcome: "added", id: "nanoflow-towards-optimal-large-language-model-serving-throughput" });
+    const v1 = await papers.version();
+    expect(v1).not.toBe(v0);
+
+    expect(await papers.upsert(feedItem(), at(2))).toEqual({ outcome: "updated", id: seed.id });
+    const v2 = await papers.version();
+    expect(v2).not.toBe(v1);
+    const merged = await papers.get("2408.12757");
+    expect(merged).toEqual(await papers.get(seed.id));
+    expect(merged).toMatchObject({
+      id: seed.id,
+      arxivId: "2408.12757",
+      abstract: feedItem().abstract,
+      authors: ["Kan Zhu", "Yilong Zhao"],
+      authorCount: 2,
+      organization: "University of Washington",
+      upvotes: 12,
+      feedDate: "2024-08-23",
+      source: "hf",
+      links: {
+        hf: "https://huggingface.co/papers/2408.12757",
+        arxiv: "https://arxiv.org/abs/2408.12757",
+        pdf: "https://arxiv.org/pdf/2408.12757",
+        github: "https://github.com/efeslab/Nanoflow",
+      },
+      firstSeenAt: at(1).toISOString(),
+      updatedAt: at(2).toISOString(),
+    });
+    expect(merged).not.toHaveProperty("rowid");
+
+    // The seed page again, with other text: a lower-ranked source never overwrites; nothing changes.
+    expect(await papers.upsert(seedItem({ abstract: "Another abstract.", authors: ["Someone Else"] }), at(3))).toEqual({
+      outcome: "unchanged",
+      id: seed.id,
+    });
+    expect(await papers.upsert(feedItem(), at(3))).toEqual({ outcome: "unchanged", id: seed.id });
+    expect(await papers.version()).toBe(v2);
+    expect(await papers.get(seed.id)).toEqual(merged);
+    expect(await papers.count()).toBe(1);
+
+    // New upvotes are a change.
+    expect(await papers.upsert(feedItem({ upvotes: 40 }), at(4))).toEqual({ outcome: "updated", id: seed.id });
+    expect(await papers.get(seed.id)).toMatchObject({ upvotes: 40, updatedAt: at(4).toISOString(), firstSeenAt: at(1).toISOString() });
+    expect(await papers.version()).not.toBe(v2);
+    expect(await papers.count()).toBe(1);
+  });
+
+  it("looks papers up by id, arXiv id and title, also by a title the paper had before a rename", async () => {
+    const { papers } = stores;
+    const seed = await papers.upsert(seedItem());
+    expect(await papers.upsert(feedItem())).toEqual({ outcome: "updated", id: seed.id });
+    // The feed renames it; it is still the same paper (by arXiv id).
+    expect(await papers.upsert(feedItem({ title: "NanoFlow: Optimal LLM Serving Throughput" }))).toEqual({ outcome: "updated", id: seed.id });
+    expect(await papers.get("2408.12757")).toMatchObject({ id: seed.id, title: "NanoFlow: Optimal LLM Serving Throughput" });
+    expect(await papers.getByTitle("nanoflow: optimal llm serving throughput")).toMatchObject({ id: seed.id });
+    expect(await papers.getByTitle(seedItem().title)).toMatchObject({ id: seed.id });
+    // The seed page still names it by its old title: it merges into the renamed paper, it is not added again.
+    expect((await papers.upsert(seedItem({ organization: "UW" }))).id).toBe(seed.id);
+    expect(await papers.count()).toBe(1);
+    expect(await papers.get("nope")).toBeUndefined();
+    expect(await papers.getByTitle("No Such Paper")).toBeUndefined();
+  });
+
+  it("two different papers whose titles make the same slug get different ids", async () => {
+    const { papers } = stores;
+    const common = "A Very Long Title About Efficient Serving Of Large Language Models On Many Accelerators At Once";
+    const a = await papers.upsert(seedItem({ title: `${common}: Part One`, organization: undefined }));
+    const b = await papers.upsert(seedItem({ title: `${common}: Part Two`, organization: undefined }));
+    expect(a.outcome).toBe("added");
+    expect(b.outcome).toBe("added");
+    expect(b.id).toBe(`${a.id}-2`);
+    expect(await papers.count()).toBe(2);
+  });
+
+  it("getMany returns the papers found whatever the order of the ids, in one query", async () => {
+    const { papers } = stores;
+    for (let i = 1; i <= 5; i++) await papers.upsert(feedItem({ arxivId: `2501.0000${i}`, title: `Paper number ${i}`, upvotes: i }));
+    const ids = ["2501.00003", "missing", "2501.00001", "2501.00005", "2501.00003"];
+    const before = stores.roundTrips?.();
+    const got = await papers.getMany(ids);
+    if (before !== undefined) expect(stores.roundTrips!() - before).toBe(1);
+    expect([...got.keys()].sort()).toEqual(["2501.00001", "2501.00003", "2501.00005"]);
+    const reversed = await papers.getMany([...ids].reverse());
+    expect(new Map([...reversed].sort())).toEqual(new Map([...got].sort()));
+    expect(got.get("2501.00005")).toEqual(await papers.get("2501.00005"));
+    expect((await papers.getMany([])).size).toBe(0);
+  });
+
+  it("lists a feed day's papers, most upvoted first, then in the order they came", async () => {
+    const { papers } = stores;
+    await papers.upsert(feedItem({ arxivId: "2501.00001", title: "First", upvotes: 3, feedDate: "2025-01-02" }));
+    await papers.upsert(feedItem({ arxivId: "2501.00002", title: "Second", upvotes: 9, feedDate: "2025-01-02" }));
+    await papers.upsert(feedItem({ arxivId: "2501.00003", title: "Third", upvotes: 3, feedDate: "2025-01-02" }));
+    await papers.upsert(feedItem({ arxivId: "2501.00004", title: "Other day", upvotes: 99, feedDate: "2025-01-03" }));
+    expect((await papers.byFeedDate("2025-01-02")).map((p) => p.id)).toEqual(["2501.00002", "2501.00001", "2501.00003"]);
+    expect(await papers.byFeedDate("2025-01-04")).toEqual([]);
+  });
+});
+
+describe.each(backends)("the lexical index in $name", (backend) => {
+  beforeEach(async () => {
+    stores = await backend.open();
+  });
+
+  const titled = {
+    arxivId: "2502.00001",
+    title: "Sparse attention kernels for transformers",
+    abstract: "We speed up inference on long documents.",
+  };
+  const abstracted = {
+    arxivId: "2502.00002",
+    title: "Efficient inference",
+    abstract: "A survey of pruning and quantization, with a note on sparse attention and its kernels among many other methods.",
+  };
+  const unrelated = { arxivId: "2502.00003", title: "Protein folding", abstract: "We fold proteins with diffusion models." };
+
+  it("finds candidates for stems in the title or the abstract, title matches first, at most `limit`", async () => {
+    const { papers, lexical } = stores;
+    for (const p of [abstracted, unrelated, titled]) await papers.upsert(feedItem(p));
+    expect(await lexical.candidates([stem("sparse")], 10)).toEqual(["2502.00001", "2502.00002"]);
+    // "kernel" stems as "kernels" does: the title's "kernels" and the abstract's "kernels" both count.
+    expect(await lexical.candidates([stem("kernel")], 10)).toEqual(["2502.00001", "2502.00002"]);
+    expect(await lexical.candidates([stem("quantization")], 10)).toEqual(["2502.00002"]);
+    expect(await lexical.candidates([stem("inference")], 10)).toEqual(["2502.00002", "2502.00001"]);
+    expect((await lexical.candidates([stem("proteins"), stem("quantization")], 10)).sort()).toEqual(["2502.00002", "2502.00003"]);
+    expect(await lexical.candidates([stem("sparse")], 1)).toEqual(["2502.00001"]);
+    expect(await lexical.candidates([stem("blockchain")], 10)).toEqual([]);
+    expect(await lexical.candidates([], 10)).toEqual([]);
+  });
+
+  it("counts document frequencies in one round trip; an update that drops a word lowers its df, one that adds a word raises it", async () => {
+    const { papers, lexical } = stores;
+    for (const p of [titled, abstracted, unrelated]) await papers.upsert(feedItem(p));
+    const ask = [stem("sparse"), stem("inference"), stem("we"), stem("proteins"), stem("blockchain"), stem("quantization")];
+    const before = stores.roundTrips?.();
+    const df = await lexical.documentFrequencies(ask);
+    if (before !== undefined) expect(stores.roundTrips!() - before).toBe(1);
+    expect(Object.fromEntries(df)).toEqual({
+      [stem("sparse")]: 2,
+      [stem("inference")]: 2,
+      [stem("we")]: 2,
+      [stem("proteins")]: 1,
+      [stem("blockchain")]: 0,
+      [stem("quantization")]: 1,
+    });
+    expect(await lexical.paperCount()).toBe(3);
+
+    // The survey's new abstract drops "sparse" and "quantization" and brings "blockchain".
+    expect((await papers.upsert(feedItem({ ...abstracted, abstract: "A survey of pruning for blockchain inference." }))).outcome).toBe("updated");
+    expect(Object.fromEntries(await lexical.documentFrequencies(ask))).toEqual({
+      [stem("sparse")]: 1,
+      [stem("inference")]: 2,
+      [stem("we")]: 2,
+      [stem("proteins")]: 1,
+      [stem("blockchain")]: 1,
+      [stem("quantization")]: 0,
+    });
+    expect(await lexical.candidates([stem("quantization")], 10)).toEqual([]);
+    expect(await lexical.candidates([stem("blockchain")], 10)).toEqual(["2502.00002"]);
+
+    // A change that leaves the words alone (upvotes) and an unchanged upsert leave the counts alone.
+    await papers.upsert(feedItem({ ...titled, upvotes: 99 }));
+    await papers.upsert(feedItem(unrelated));
+    expect(await lexical.documentFrequencies([stem("sparse"), stem("we")])).toEqual(
+      new Map([
+        [stem("sparse"), 1],
+        [stem("we"), 2],
+      ]),
+    );
+    expect(await lexical.paperCount()).toBe(3);
+  });
+
+  it("hands out the texts of many candidates in one call, and the average lengths of titles and abstracts", async () => {
+    const { papers, lexical } = stores;
+    for (const p of [titled, abstracted, unrelated]) await papers.upsert(feedItem(p));
+    const before = stores.roundTrips?.();
+    const texts = await lexical.texts(["2502.00003", "2502.00001", "missing"]);
+    if (before !== undefined) expect(stores.roundTrips!() - before).toBe(1);
+    expect(texts).toEqual(
+      new Map([
+        ["2502.00003", { title: unrelated.title, abstract: unrelated.abstract }],
+        ["2502.00001", { title: titled.title, abstract: titled.abstract }],
+      ]),
+    );
+    expect((await lexical.texts([])).size).toBe(0);
+    const words = (k: "title" | "abstract") => [titled, abstracted, unrelated].reduce((n, p) => n + tokenize(p[k]).length, 0) / 3;
+    const avg = await lexical.averageLengths();
+    expect(avg.title).toBeCloseTo(words("title"), 9);
+    expect(avg.abstract).toBeCloseTo(words("abstract"), 9);
+  });
+
+  it("finds stems of unusual words: digits, non-ASCII letters, and stems Porter changes", async () => {
+    const { papers, lexical } = stores;
+    await papers.upsert(feedItem({ arxivId: "2503.00001", title: "GPT-4o and Café Généralisation", abstract: "Generalization of 3D models." }));
+    for (const word of ["gpt", "4o", "café", "généralisation", "generalization", "3d", "models"]) {
+      expect(await lexical.candidates([stem(word)], 5), word).toEqual(["2503.00001"]);
+      expect((await lexical.documentFrequencies([stem(word)])).get(stem(word)), word).toBe(1);
+    }
+    expect(stems("Generalization of 3D models.")).toContain(stem("generalization"));
+  });
+});
+
+if (withPostgres) {
+  // Two pools on one database stand for two machines sharing it.
+  describe("PostgreSQL papers shared by two machines", () => {
+    beforeEach(async () => {
+      await empty();
+    });
+
+    it("two pools upserting the same paper at once end with one row and df counted once", async () => {
+      const [a, b] = [new PostgresPaperRecords(pool!), new PostgresPaperRecords(other!)];
+      const lexical = new PostgresLexicalIndexStore(pool!);
+      const outcomes = await Promise.all([
+        ...Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).upsert(seedItem())),
+        ...Array.from({ length: 6 }, (_, i) => (i % 2 ? b : a).upsert(feedItem())),
+      ]);
+      const ids = new Set(outcomes.map((o) => o.id));
+      expect(ids.size).toBe(1);
+      expect(outcomes.filter((o) => o.outcome === "added")).toHaveLength(1);
+      expect(await a.count()).toBe(1);
+      const { rows } = await pool!.query<{ n: number }>("SELECT count(*)::int AS n FROM papers");
+      expect(rows[0]!.n).toBe(1);
+      expect(await b.get("2408.12757")).toMatchObject({ arxivId: "2408.12757", organization: "University of Washington", source: "hf" });
+      const words = stems(`${feedItem().title} ${feedItem().abstract}`);
+      expect([...(await lexical.documentFrequencies(words)).values()]).toEqual(words.map(() => 1));
+      const { rows: stats } = await pool!.query<{ n: number }>("SELECT count(*)::int AS n FROM term_stats WHERE df <> 0");
+      expect(stats[0]!.n).toBe(words.length);
+    });
+
+    it("two pools adding many papers that share words at once lose no count", async () => {
+      const [a, b] = [new PostgresPaperRecords(pool!), new PostgresPaperRecords(other!)];
+      const lexical = new PostgresLexicalIndexStore(pool!);
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          (i % 2 ? a : b).upsert(
+            feedItem({ arxivId: `2504.${String(i).padStart(5, "0")}`, title: `Shared words paper ${i}`, abstract: `Common abstract ${i % 4}.` }),
+          ),
+        ),
+      );
+      expect(await lexical.paperCount()).toBe(40);
+      // "0": the ten abstracts of i % 4 = 0 (paper 0's title among them); "39": paper 39's title only.
+      const df = await lexical.documentFrequencies([stem("shared"), stem("common"), stem("0"), stem("3"), stem("39")]);
+      expect(Object.fromEntries(df)).toEqual({ [stem("shared")]: 40, [stem("common")]: 40, "0": 10, "3": 10, "39": 1 });
+    });
+  });
+}
