@@ -45,10 +45,9 @@ export class PostgresPaperRecords implements PaperRecords {
   }
 
   async get(idOrArxivId: string): Promise<StoredPaper | undefined> {
-    const { rows } = await this.pool.query<Row>(
-      `SELECT ${COLUMNS} FROM papers WHERE id = $1 UNION ALL (SELECT ${COLUMNS} FROM papers WHERE arxiv_id = $1) LIMIT 1`,
-      [idOrArxivId],
-    );
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM papers WHERE id = $1 OR arxiv_id = $1 ORDER BY id = $1 DESC LIMIT 1`, [
+      idOrArxivId,
+    ]);
     return rows[0] && toPaper(rows[0]);
   }
 
