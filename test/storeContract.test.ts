@@ -223,8 +223,12 @@ if (postgresUrl()) {
         "followed_authors",
         "given_answers",
         "group_papers",
+        "paper_titles",
         "paper_votes",
+        "papers",
+        "papers_meta",
         "schema_migrations",
+        "term_stats",
       ]);
       expect(await migratePostgres(b!)).toEqual({ from: known, to: known, applied: [] });
     });
@@ -293,6 +297,8 @@ describe("PostgreSQL migration files", () => {
       "11 group_papers",
       "12 answer_feedback",
       "13 answer_usage",
+      "20 papers",
+      "21 lexical",
     ]);
   });
 });
