@@ -1,6 +1,7 @@
 // The full-text passages' and vectors' contract, run against SQLite and PostgreSQL alike. On PostgreSQL the
 // vectors take the exact scan in Node: no test server has pgvector (its search SQL is only parse-checked).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createLogger } from "../src/config/logger.js";
 import { openDb } from "../src/store/db.js";
 import type { Chunk, FullTextChunks } from "../src/store/fullText.js";
 import type { GroupPaperStore } from "../src/store/groupPapers.js";
@@ -287,6 +288,10 @@ if (withPostgres) {
     it("without pgvector, search takes the exact scan; the pgvector search's SQL parses (it fails only for want of the type)", async () => {
       const path = await detectVectorSearch(pool!);
       expect(path).toEqual({ kind: "scan" });
+      const lines: string[] = [];
+      const store = await PostgresVectorStore.open(pool!, { logger: createLogger("info", { write: (line: string) => void lines.push(line) }) });
+      expect(store.path).toEqual({ kind: "scan" });
+      expect(lines.map((l) => JSON.parse(l) as { vectorSearch?: string }).map((l) => l.vectorSearch)).toEqual(["scan"]);
       const err = await pool!.query(pgvectorSearchSql("public"), ["[1,0]", "m", 2, 3]).catch((e: { code?: string }) => e);
       // 42601 would be a syntax error; 42704 is "type public.vector does not exist".
       expect((err as { code?: string }).code).toBe("42704");
