@@ -229,9 +229,39 @@ const vectorOf = (model: string, i: number, vector: number[]) => ({
   vector,
 });
 
+/** 40 more papers with fixed pseudo-random vectors of length 8 (no two at the same distance from the query below). */
+const many: PaperToEmbed[] = Array.from({ length: 40 }, (_, i) => ({ id: `2502.${String(i).padStart(5, "0")}`, title: `Many ${i}`, abstract: "" }));
+let seed = 7;
+const random = () => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed / 2 ** 31 - 0.5;
+};
+const manyVectors = many.map(() => Array.from({ length: 8 }, random));
+
 describe.each(backends)("vectors in $name", (backend) => {
   beforeEach(async () => {
-    stores = await backend.open(papers);
+    stores = await backend.open([...papers, ...many]);
+  });
+
+  it("finds the same nearest papers as an exact cosine ranking, across several batches", async () => {
+    const { vectors } = stores;
+    await vectors.save(
+      "m-a",
+      many.map((p, i) => ({ paperId: p.id, hash: contentHash("m-a", p.title, p.abstract), vector: manyVectors[i]! })),
+    );
+    const query = [0.3, -0.2, 0.1, 0.4, -0.5, 0.2, 0.05, -0.1];
+    const f32 = (v: number[]) => Array.from(Float32Array.from(v));
+    const cosine = (a: number[], b: number[]) => {
+      const dot = (x: number[], y: number[]) => x.reduce((n, xi, i) => n + xi * y[i]!, 0);
+      return 1 - dot(a, b) / Math.sqrt(dot(a, a) * dot(b, b));
+    };
+    const expected = many
+      .map((p, i) => ({ paperId: p.id, distance: cosine(f32(query), f32(manyVectors[i]!)) }))
+      .sort((a, b) => a.distance - b.distance)
+      .slice(0, 10);
+    const hits = await vectors.search("m-a", query, 10);
+    expect(hits.map((h) => h.paperId)).toEqual(expected.map((e) => e.paperId));
+    hits.forEach((h, i) => expect(h.distance).toBeCloseTo(expected[i]!.distance, 5));
   });
 
   it("saves vectors per model, finds the nearest first and lists the papers not embedded", async () => {
