@@ -22,6 +22,34 @@ export interface StoredChunk extends Chunk {
   seq: number;
 }
 
+/** A paper's text as the PDF reader gives it: its page count, its body as passages, and its references kept apart. */
+export interface ReadText {
+  pageCount: number;
+  chunks: readonly Chunk[];
+  references?: string;
+}
+
+/**
+ * Papers' full texts as passages, in either store (SQLite or PostgreSQL); see `FullTextStore` for what
+ * each operation does. `searchAll` takes the query's terms (any of them matches) rather than one
+ * backend's query syntax, and its scores are only comparable within one backend: callers use the order.
+ */
+export interface FullTextChunks {
+  status(paperId: string): Promise<TextStatus | undefined>;
+  withText(paperIds: readonly string[]): Promise<Set<string>>;
+  save(paperId: string, text: ReadText, source: TextSource, now?: Date): Promise<void>;
+  recordFailure(paperId: string, source: TextSource, problem: string, detail: string, now?: Date): Promise<void>;
+  /** In order of `seq`. */
+  chunks(paperId: string): Promise<StoredChunk[]>;
+  /** Passages matching any of `terms`, best first; empty for no terms. */
+  searchAll(terms: readonly string[], limit: number): Promise<(StoredChunk & { score: number })[]>;
+  touch(paperIds: readonly string[], now?: Date): Promise<void>;
+  totalChars(): Promise<number>;
+  /** The ids dropped, least recently used first (papers that are no group's own before the rest). */
+  enforceCap(maxChars: number, keep?: string): Promise<string[]>;
+  version(): Promise<string>;
+}
+
 interface TextRow {
   status: "read" | "failed";
   source: TextSource;
@@ -79,7 +107,7 @@ export class FullTextStore {
   }
 
   /** Stores what was read of a paper's PDF, replacing any earlier text of it. */
-  save(paperId: string, text: { pageCount: number; chunks: readonly Chunk[]; references?: string }, source: TextSource, now = new Date()): void {
+  save(paperId: string, text: ReadText, source: TextSource, now = new Date()): void {
     const at = now.toISOString();
     // A PDF's text is outside text like any other: no control, bidi or invisible characters reach answers.
     const chunks = text.chunks.map((c) => ({ ...c, text: sanitizeText(c.text), section: c.section && sanitizeText(c.section) }));

@@ -1,0 +1,156 @@
+import type { Logger } from "../../config/logger.js";
+import {
+  checkVectors,
+  contentHash,
+  MAX_K,
+  validDim,
+  type PaperToEmbed,
+  type PaperVector,
+  type PaperVectorHit,
+  type PendingPaper,
+  type VectorStore,
+} from "../vectors.js";
+import { inTransaction, type Pool } from "./pool.js";
+
+/** How search finds the nearest vectors: pgvector's `<=>` in the database, or an exact scan ranked in Node. */
+export type VectorSearchPath = { kind: "pgvector"; schema: string } | { kind: "scan" };
+
+/** Rows read per query of the scan: its memory is this many vectors plus the `k` best. */
+const SCAN_BATCH = 500;
+
+/**
+ * Whether the pgvector extension is there, installing it when this role may (`CREATE EXTENSION IF NOT
+ * EXISTS vector`); where its package is not installed on the server, or the role may not, the scan is used.
+ */
+export async function detectVectorSearch(pool: Pool): Promise<VectorSearchPath> {
+  try {
+    await pool.query("CREATE EXTENSION IF NOT EXISTS vector");
+  } catch {
+    // Not available on this server, or not allowed: look whether it is there anyway (an admin may have made it).
+  }
+  const { rows } = await pool.query<{ schema: string }>(
+    "SELECT extnamespace::regnamespace::text AS schema FROM pg_extension WHERE extname = 'vector'",
+  );
+  return rows[0] ? { kind: "pgvector", schema: rows[0].schema } : { kind: "scan" };
+}
+
+/**
+ * pgvector's exact k-NN by cosine distance (`<=>`, 1 − cosine similarity, as sqlite-vec's `distance_metric=cosine`),
+ * its type and operator named in the extension's schema. Not run by the tests (no server there has pgvector);
+ * they check only that PostgreSQL parses it. No index: an HNSW index per dimension is a later step.
+ */
+export function pgvectorSearchSql(schema: string): string {
+  return `SELECT paper_id, (embedding::${schema}.vector OPERATOR(${schema}.<=>) $1::${schema}.vector)::float8 AS distance
+    FROM paper_embeddings WHERE model = $2 AND dim = $3
+    ORDER BY distance, paper_id LIMIT $4`;
+}
+
+/**
+ * Papers' dense vectors in PostgreSQL (see `VectorStore`). Open it with `PostgresVectorStore.open`, which
+ * looks once for pgvector and logs which search is used. Papers are not in PostgreSQL yet, so nothing
+ * removes the vector of a deleted paper here (SQLite's rows go with their paper).
+ */
+export class PostgresVectorStore implements VectorStore {
+  constructor(
+    private readonly pool: Pool,
+    readonly path: VectorSearchPath,
+    private readonly batchSize = SCAN_BATCH,
+  ) {}
+
+  static async open(pool: Pool, options: { logger?: Logger; batchSize?: number } = {}): Promise<PostgresVectorStore> {
+    const path = await detectVectorSearch(pool);
+    if (path.kind === "pgvector") options.logger?.info({ vectorSearch: "pgvector", schema: path.schema }, "vector search: pgvector");
+    else options.logger?.info({ vectorSearch: "scan" }, "vector search: pgvector is not installed; exact scan in batches");
+    return new PostgresVectorStore(pool, path, options.batchSize);
+  }
+
+  async pending(model: string, papers: readonly PaperToEmbed[]): Promise<PendingPaper[]> {
+    if (!papers.length) return [];
+    const { rows } = await this.pool.query<{ paper_id: string; content_hash: string }>(
+      "SELECT paper_id, content_hash FROM paper_embeddings WHERE paper_id = ANY($1::text[])",
+      [papers.map((p) => p.id)],
+    );
+    const stored = new Map(rows.map((r) => [r.paper_id, r.content_hash]));
+    const out: PendingPaper[] = [];
+    for (const p of papers) {
+      // The hash covers the model too, so a paper embedded by another model is pending as well.
+      const hash = contentHash(model, p.title, p.abstract);
+      if (hash !== stored.get(p.id)) out.push({ id: p.id, title: p.title, abstract: p.abstract, hash });
+    }
+    return out;
+  }
+
+  async save(model: string, rows: readonly PaperVector[], now = new Date()): Promise<void> {
+    checkVectors(rows, (i) => rows[i]!.paperId);
+    if (!rows.length) return;
+    await inTransaction(this.pool, async (c) => {
+      for (const r of rows) {
+        // Stored as float32, as sqlite-vec stores them: a search ranks the same numbers on either backend.
+        const vector = Array.from(Float32Array.from(r.vector));
+        await c.query(
+          `INSERT INTO paper_embeddings (paper_id, model, dim, content_hash, embedded_at, embedding) VALUES ($1, $2, $3, $4, $5, $6::real[])
+           ON CONFLICT (paper_id) DO UPDATE SET model = excluded.model, dim = excluded.dim, content_hash = excluded.content_hash,
+             embedded_at = excluded.embedded_at, embedding = excluded.embedding`,
+          [r.paperId, model, vector.length, r.hash, now, vector],
+        );
+      }
+    });
+  }
+
+  async search(model: string, query: ArrayLike<number>, k: number): Promise<PaperVectorHit[]> {
+    const dim = query.length;
+    if (k < 1 || !validDim(dim)) return [];
+    const limit = Math.min(Math.floor(k), MAX_K);
+    const q = Float32Array.from(query);
+    if (this.path.kind === "pgvector") {
+      const { rows } = await this.pool.query<{ paper_id: string; distance: number }>(pgvectorSearchSql(this.path.schema), [
+        `[${q.join(",")}]`,
+        model,
+        dim,
+        limit,
+      ]);
+      return rows.map((r) => ({ paperId: r.paper_id, distance: r.distance }));
+    }
+    return this.scan(model, q, limit);
+  }
+
+  /** Exact k-NN: every vector of `model` with the query's length, read `batchSize` at a time in id order, keeping the `k` nearest. */
+  private async scan(model: string, q: Float32Array, k: number): Promise<PaperVectorHit[]> {
+    const qNorm = Math.sqrt(dot(q, q));
+    const best: PaperVectorHit[] = [];
+    let after = "";
+    for (;;) {
+      const { rows } = await this.pool.query<{ paper_id: string; embedding: number[] }>(
+        `SELECT paper_id, embedding FROM paper_embeddings WHERE model = $1 AND dim = $2 AND paper_id > $3 ORDER BY paper_id LIMIT $4`,
+        [model, q.length, after, this.batchSize],
+      );
+      for (const r of rows) {
+        const distance = 1 - dot(q, r.embedding) / (qNorm * Math.sqrt(dot(r.embedding, r.embedding)));
+        // A zero vector has no direction: no distance to rank it by.
+        if (Number.isNaN(distance)) continue;
+        if (best.length === k && !closer(distance, r.paper_id, best[k - 1]!)) continue;
+        let i = best.length;
+        while (i > 0 && closer(distance, r.paper_id, best[i - 1]!)) i--;
+        best.splice(i, 0, { paperId: r.paper_id, distance });
+        if (best.length > k) best.pop();
+      }
+      if (rows.length < this.batchSize) return best;
+      after = rows.at(-1)!.paper_id;
+    }
+  }
+
+  async hasVectors(model: string): Promise<boolean> {
+    const r = await this.pool.query("SELECT 1 FROM paper_embeddings WHERE model = $1 LIMIT 1", [model]);
+    return (r.rowCount ?? 0) > 0;
+  }
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/** Nearer first; at equal distance, the lower id (the order the scan reads in). */
+const closer = (distance: number, paperId: string, than: PaperVectorHit) =>
+  distance < than.distance || (distance === than.distance && paperId < than.paperId);
