@@ -221,8 +221,12 @@ if (postgresUrl()) {
         "digest_posts",
         "digest_settings",
         "followed_authors",
+        "full_text_version",
         "given_answers",
         "group_papers",
+        "paper_chunks",
+        "paper_embeddings",
+        "paper_texts",
         "paper_titles",
         "paper_votes",
         "papers",
@@ -299,6 +303,8 @@ describe("PostgreSQL migration files", () => {
       "13 answer_usage",
       "20 papers",
       "21 lexical",
+      "30 full_text",
+      "31 vectors",
     ]);
   });
 });
