@@ -1,18 +1,13 @@
+import { startSeededBot } from "./helpers/seededBot.js";
 import fs from "node:fs";
 import path from "node:path";
 import { MessageFlags } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { commands } from "../commands/index.js";
-import { loadConfig } from "../src/config/config.js";
-import { silentLogger } from "../src/config/logger.js";
-import { bundledSeedPage } from "../src/config/paths.js";
-import { startBot, type RunningBot } from "../src/discord/bot.js";
-import { registerCommands } from "../src/discord/registerCommands.js";
-import { loadSeedPage } from "../src/ingest/ingestSeed.js";
-import { FakeDiscord, MANAGER_PERMISSIONS, type CommandInput, type FakeInteraction } from "./fakes/discord.js";
+import type { RunningBot } from "../src/discord/bot.js";
+import { type FakeDiscord, MANAGER_PERMISSIONS, type CommandInput, type FakeInteraction } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { runCli } from "./helpers/runCli.js";
-import { corpusDir, tempDir, tempStore } from "./helpers/tmp.js";
+import { corpusDir, tempDir } from "./helpers/tmp.js";
 
 const DAY = "2026-02-10";
 const topIds = (n: number) =>
@@ -30,41 +25,17 @@ afterEach(async () => {
 });
 
 /** The real bot against the fakes, on a collection holding the seed page (every server's profile). */
-async function startSeededBot(): Promise<{ discord: FakeDiscord; bot: RunningBot; guildId: string; papers: string; general: string }> {
-  const discord = new FakeDiscord({ token: "test-token", guilds: [{ name: "Paper Lab" }] });
-  await discord.start();
-  const hf = FakeHuggingFace.fromCorpus(corpusDir);
-  await hf.start();
-  const { store } = tempStore();
-  loadSeedPage(store, bundledSeedPage);
-  const config = loadConfig({
-    DISCORD_TOKEN: "test-token",
-    DISCORD_APP_ID: discord.applicationId,
-    DISCORD_API_BASE: discord.apiBase,
-    HF_API_BASE: hf.url,
-  });
-  await registerCommands(
-    config,
-    commands.map((c) => c.data),
-  );
-  const bot = await startBot(config, store, commands, {
-    log: silentLogger,
-    now: () => new Date(`${DAY}T12:00:00Z`),
-    digest: { sleep: async () => undefined, sendRetryDelaysMs: [] },
-  });
-  await bot.digestCatchUp;
-  stop.push(
-    () => discord.stop(),
-    () => hf.stop(),
-    () => bot.stop(),
-  );
+async function startLabBot(): Promise<{ discord: FakeDiscord; bot: RunningBot; guildId: string; papers: string; general: string }> {
+  const seeded = await startSeededBot({ now: new Date(`${DAY}T12:00:00Z`) });
+  stop.push(() => seeded.stop());
+  const { discord, bot } = seeded;
   const guildId = discord.guild("Paper Lab").id;
   return { discord, bot, guildId, papers: discord.channelId("papers", guildId), general: discord.channelId("general", guildId) };
 }
 
 describe("/digest rank and /digest interests", () => {
   it("change what /digest preview shows, and /digest status says how the post is ranked", async () => {
-    const { discord, papers, general } = await startSeededBot();
+    const { discord, papers, general } = await startLabBot();
     const digest = async (subcommand: string, options: CommandInput["options"] = {}) => {
       const ix: FakeInteraction = discord.sendCommand({ name: "digest", subcommand, options, permissions: MANAGER_PERMISSIONS, channelId: general });
       const msg = await ix.reply(15_000);
@@ -107,7 +78,7 @@ describe("/digest rank and /digest interests", () => {
   });
 
   it("/digest interests keeps no invisible characters: hidden ones do not stop a phrase matching, and invisible phrases are none", async () => {
-    const { discord, papers, general } = await startSeededBot();
+    const { discord, papers, general } = await startLabBot();
     const digest = async (subcommand: string, options: CommandInput["options"] = {}) =>
       (await discord.sendCommand({ name: "digest", subcommand, options, permissions: MANAGER_PERMISSIONS, channelId: general }).reply(15_000))
         .content;

@@ -1,18 +1,13 @@
+import { startSeededBot } from "./helpers/seededBot.js";
 import path from "node:path";
 import type { APIMessage } from "discord.js";
 import { MessageFlags } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { commands } from "../commands/index.js";
-import { loadConfig } from "../src/config/config.js";
-import { silentLogger } from "../src/config/logger.js";
-import { bundledSeedPage } from "../src/config/paths.js";
-import { startBot, type RunningBot } from "../src/discord/bot.js";
-import { registerCommands } from "../src/discord/registerCommands.js";
-import { loadSeedPage } from "../src/ingest/ingestSeed.js";
-import { FakeDiscord, MANAGER_PERMISSIONS, type CommandInput, type FakeInteraction } from "./fakes/discord.js";
+import type { RunningBot } from "../src/discord/bot.js";
+import { type FakeDiscord, MANAGER_PERMISSIONS, type CommandInput, type FakeInteraction } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { runCli } from "./helpers/runCli.js";
-import { corpusDir, tempDir, tempStore } from "./helpers/tmp.js";
+import { corpusDir, tempDir } from "./helpers/tmp.js";
 
 // 👍 / 👎 on the daily post, through the real discord.js client against the local fake, and `paperbot vote`.
 
@@ -26,34 +21,10 @@ afterEach(async () => {
   stop = [];
 });
 
-async function startSeededBot(): Promise<{ discord: FakeDiscord; bot: RunningBot }> {
-  const discord = new FakeDiscord({ token: "test-token", guilds: [{ name: "Paper Lab" }, { name: "Other Lab" }] });
-  await discord.start();
-  const hf = FakeHuggingFace.fromCorpus(corpusDir);
-  await hf.start();
-  const { store } = tempStore();
-  loadSeedPage(store, bundledSeedPage);
-  const config = loadConfig({
-    DISCORD_TOKEN: "test-token",
-    DISCORD_APP_ID: discord.applicationId,
-    DISCORD_API_BASE: discord.apiBase,
-    HF_API_BASE: hf.url,
-  });
-  await registerCommands(
-    config,
-    commands.map((c) => c.data),
-  );
-  const bot = await startBot(config, store, commands, {
-    log: silentLogger,
-    now: () => new Date(`${NEXT}T12:00:00Z`),
-    digest: { sleep: async () => undefined, sendRetryDelaysMs: [] },
-  });
-  await bot.digestCatchUp;
-  stop.push(
-    () => discord.stop(),
-    () => hf.stop(),
-    () => bot.stop(),
-  );
+async function startLabBot(): Promise<{ discord: FakeDiscord; bot: RunningBot }> {
+  const seeded = await startSeededBot({ now: new Date(`${NEXT}T12:00:00Z`), guilds: ["Paper Lab", "Other Lab"] });
+  stop.push(() => seeded.stop());
+  const { discord, bot } = seeded;
   return { discord, bot };
 }
 
@@ -68,7 +39,7 @@ const buttonIds = (msg: { components?: unknown }) =>
 
 describe("👍 / 👎 on the daily post", () => {
   it("are recorded per member (again takes back, the other replaces) and change that server's next post, not another's", async () => {
-    const { discord, bot } = await startSeededBot();
+    const { discord, bot } = await startLabBot();
     const lab = discord.guild("Paper Lab").id;
     const other = discord.guild("Other Lab").id;
     const digest = (guildId: string, subcommand: string, options: CommandInput["options"] = {}) =>
@@ -121,7 +92,7 @@ describe("👍 / 👎 on the daily post", () => {
   });
 
   it("six to ten papers keep a ⭐ each, and one button answers a member with 👍 Title 👎 for every paper", async () => {
-    const { discord, bot } = await startSeededBot();
+    const { discord, bot } = await startLabBot();
     const lab = discord.guild("Paper Lab").id;
     const general = discord.channelId("general", lab);
     for (const [subcommand, options] of [

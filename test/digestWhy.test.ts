@@ -1,17 +1,11 @@
+import { startSeededBot } from "./helpers/seededBot.js";
 import path from "node:path";
 import { MessageFlags } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { commands } from "../commands/index.js";
-import { loadConfig } from "../src/config/config.js";
-import { silentLogger } from "../src/config/logger.js";
-import { bundledSeedPage } from "../src/config/paths.js";
-import { startBot } from "../src/discord/bot.js";
-import { registerCommands } from "../src/discord/registerCommands.js";
-import { loadSeedPage } from "../src/ingest/ingestSeed.js";
-import { FakeDiscord, MANAGER_PERMISSIONS, mentionsNobody, type CommandInput } from "./fakes/discord.js";
+import { MANAGER_PERMISSIONS, mentionsNobody, type CommandInput } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { runBin } from "./helpers/runBin.js";
-import { corpusDir, tempDir, tempStore } from "./helpers/tmp.js";
+import { corpusDir, tempDir } from "./helpers/tmp.js";
 
 const DAY = "2026-02-10";
 /** "SoulX-Singer: Towards High-Quality Zero-Shot Singing Voice Synthesis", 4 upvotes, ranked 39th for-us. */
@@ -26,33 +20,9 @@ afterEach(async () => {
 
 describe("/digest why", () => {
   it("says why a posted paper is there, which term filtered another, and that a paper was not in the day's feed", async () => {
-    const discord = new FakeDiscord({ token: "test-token", guilds: [{ name: "Paper Lab" }] });
-    await discord.start();
-    const hf = FakeHuggingFace.fromCorpus(corpusDir);
-    await hf.start();
-    const { store } = tempStore();
-    loadSeedPage(store, bundledSeedPage);
-    const config = loadConfig({
-      DISCORD_TOKEN: "test-token",
-      DISCORD_APP_ID: discord.applicationId,
-      DISCORD_API_BASE: discord.apiBase,
-      HF_API_BASE: hf.url,
-    });
-    await registerCommands(
-      config,
-      commands.map((c) => c.data),
-    );
-    const bot = await startBot(config, store, commands, {
-      log: silentLogger,
-      now: () => new Date(`${DAY}T12:00:00Z`),
-      digest: { sleep: async () => undefined, sendRetryDelaysMs: [] },
-    });
-    await bot.digestCatchUp;
-    stop.push(
-      () => discord.stop(),
-      () => hf.stop(),
-      () => bot.stop(),
-    );
+    const seeded = await startSeededBot({ now: new Date(`${DAY}T12:00:00Z`) });
+    stop.push(() => seeded.stop());
+    const { discord, store } = seeded;
     const guildId = discord.guild("Paper Lab").id;
     const papers = discord.channelId("papers", guildId);
     const general = discord.channelId("general", guildId);
