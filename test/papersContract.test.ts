@@ -1,6 +1,6 @@
 // The papers table and the lexical index behind their async interfaces, run against SQLite and PostgreSQL alike:
 // upserts with the merge rules, lookups, and what the BM25F re-ranker reads (candidates, df, counts, texts).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tokenize } from "../src/retrieval/queryTerms.js";
 import { stem } from "../src/retrieval/stem.js";
 import { openDb } from "../src/store/db.js";
@@ -9,12 +9,11 @@ import type { PaperInput } from "../src/store/paper.js";
 import type { PaperRecords } from "../src/store/paperRecords.js";
 import { PaperStore } from "../src/store/paperStore.js";
 import { PostgresLexicalIndexStore } from "../src/store/postgres/lexicalIndex.js";
-import { migratePostgres } from "../src/store/postgres/migrate.js";
 import { PostgresPaperRecords } from "../src/store/postgres/papers.js";
-import { connectPostgres, type Pool } from "../src/store/postgres/pool.js";
+import type { Pool } from "../src/store/postgres/pool.js";
 import { SqliteLexicalIndexStore } from "../src/store/sqlite/lexicalIndex.js";
 import { SqlitePaperRecords } from "../src/store/sqlite/papers.js";
-import { freshSchema, havePostgres, postgresUrl } from "./helpers/postgres.js";
+import { havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
 
 interface Stores {
   papers: PaperRecords;
@@ -61,32 +60,20 @@ function counting(pool: Pool): { pool: Pool; count: () => number } {
 const backends: Backend[] = [sqlite];
 
 // One fresh schema for this file, emptied before each test; `other` is a second pool on it, as a second machine.
-let pool: Pool | undefined;
-let other: Pool | undefined;
 const empty = async () => {
-  await pool!.query("TRUNCATE papers, paper_titles, term_stats");
-  await pool!.query("UPDATE papers_meta SET version = 0, paper_count = 0, title_words = 0, abstract_words = 0");
+  await pool().query("TRUNCATE papers, paper_titles, term_stats");
+  await pool().query("UPDATE papers_meta SET version = 0, paper_count = 0, title_words = 0, abstract_words = 0");
 };
 const withPostgres = havePostgres();
+const schema = withPostgres ? migratedSchemaForFile() : undefined;
+const pool = () => schema!.pool();
+const other = () => schema!.other();
 if (withPostgres) {
-  let drop: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    const schema = await freshSchema(postgresUrl()!);
-    drop = schema.drop;
-    pool = await connectPostgres(schema.url);
-    other = await connectPostgres(schema.url);
-    await migratePostgres(pool);
-  });
-  afterAll(async () => {
-    await pool?.end();
-    await other?.end();
-    await drop?.();
-  });
   backends.push({
     name: "PostgreSQL",
     open: async () => {
       await empty();
-      const c = counting(pool!);
+      const c = counting(pool());
       return { papers: new PostgresPaperRecords(c.pool), lexical: new PostgresLexicalIndexStore(c.pool), roundTrips: c.count, close: async () => {} };
     },
   });
@@ -340,8 +327,8 @@ if (withPostgres) {
     });
 
     it("two pools upserting the same paper at once end with one row and df counted once", async () => {
-      const [a, b] = [new PostgresPaperRecords(pool!), new PostgresPaperRecords(other!)];
-      const lexical = new PostgresLexicalIndexStore(pool!);
+      const [a, b] = [new PostgresPaperRecords(pool()), new PostgresPaperRecords(other())];
+      const lexical = new PostgresLexicalIndexStore(pool());
       const outcomes = await Promise.all([
         ...Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).upsert(seedItem())),
         ...Array.from({ length: 6 }, (_, i) => (i % 2 ? b : a).upsert(feedItem())),
@@ -350,18 +337,18 @@ if (withPostgres) {
       expect(ids.size).toBe(1);
       expect(outcomes.filter((o) => o.outcome === "added")).toHaveLength(1);
       expect(await a.count()).toBe(1);
-      const { rows } = await pool!.query<{ n: number }>("SELECT count(*)::int AS n FROM papers");
+      const { rows } = await pool().query<{ n: number }>("SELECT count(*)::int AS n FROM papers");
       expect(rows[0]!.n).toBe(1);
       expect(await b.get("2408.12757")).toMatchObject({ arxivId: "2408.12757", organization: "University of Washington", source: "hf" });
       const words = stems(`${feedItem().title} ${feedItem().abstract}`);
       expect([...(await lexical.documentFrequencies(words)).values()]).toEqual(words.map(() => 1));
-      const { rows: stats } = await pool!.query<{ n: number }>("SELECT count(*)::int AS n FROM term_stats WHERE df <> 0");
+      const { rows: stats } = await pool().query<{ n: number }>("SELECT count(*)::int AS n FROM term_stats WHERE df <> 0");
       expect(stats[0]!.n).toBe(words.length);
     });
 
     it("two pools adding many papers that share words at once lose no count", async () => {
-      const [a, b] = [new PostgresPaperRecords(pool!), new PostgresPaperRecords(other!)];
-      const lexical = new PostgresLexicalIndexStore(pool!);
+      const [a, b] = [new PostgresPaperRecords(pool()), new PostgresPaperRecords(other())];
+      const lexical = new PostgresLexicalIndexStore(pool());
       await Promise.all(
         Array.from({ length: 40 }, (_, i) =>
           (i % 2 ? a : b).upsert(

@@ -1,6 +1,6 @@
 // The async stores' contract, run against SQLite and PostgreSQL alike: digest settings, group papers,
 // answer feedback and answer usage (budgets).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MAX_REASON_CHARS, type AnswerFeedbackStore } from "../src/store/answerFeedback.js";
 import type { AnswerUsageStore } from "../src/store/answerUsage.js";
 import { openDb } from "../src/store/db.js";
@@ -10,13 +10,12 @@ import { PostgresAnswerFeedbackStore } from "../src/store/postgres/answerFeedbac
 import { PostgresAnswerUsageStore } from "../src/store/postgres/answerUsage.js";
 import { PostgresDigestSettingsStore } from "../src/store/postgres/digestSettings.js";
 import { PostgresGroupPaperStore } from "../src/store/postgres/groupPapers.js";
-import { migratePostgres } from "../src/store/postgres/migrate.js";
-import { connectPostgres, type Pool } from "../src/store/postgres/pool.js";
+import type { Pool } from "../src/store/postgres/pool.js";
 import { SqliteAnswerFeedbackStore } from "../src/store/sqlite/answerFeedback.js";
 import { SqliteAnswerUsageStore } from "../src/store/sqlite/answerUsage.js";
 import { SqliteDigestSettingsStore } from "../src/store/sqlite/digestSettings.js";
 import { SqliteGroupPaperStore } from "../src/store/sqlite/groupPapers.js";
-import { freshSchema, havePostgres, postgresUrl } from "./helpers/postgres.js";
+import { havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
 
 interface Stores {
   settings: DigestSettingsStore;
@@ -56,29 +55,17 @@ const postgresStores = (pool: Pool): Omit<Stores, "close"> => ({
 const backends: Backend[] = [sqlite];
 
 // One fresh schema for this file, emptied before each test; `other` is a second pool on it, as a second machine.
-let pool: Pool | undefined;
-let other: Pool | undefined;
-const empty = () => pool!.query("TRUNCATE digest_settings, group_papers, given_answers, answer_votes, answer_usage");
+const empty = () => pool().query("TRUNCATE digest_settings, group_papers, given_answers, answer_votes, answer_usage");
 const withPostgres = havePostgres();
+const schema = withPostgres ? migratedSchemaForFile() : undefined;
+const pool = () => schema!.pool();
+const other = () => schema!.other();
 if (withPostgres) {
-  let drop: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    const schema = await freshSchema(postgresUrl()!);
-    drop = schema.drop;
-    pool = await connectPostgres(schema.url);
-    other = await connectPostgres(schema.url);
-    await migratePostgres(pool);
-  });
-  afterAll(async () => {
-    await pool?.end();
-    await other?.end();
-    await drop?.();
-  });
   backends.push({
     name: "PostgreSQL",
     open: async () => {
       await empty();
-      return { ...postgresStores(pool!), close: async () => {} };
+      return { ...postgresStores(pool()), close: async () => {} };
     },
   });
 }
@@ -410,7 +397,7 @@ if (withPostgres) {
     });
 
     it("two pools bumping the same budget counters 50 times each at once end at exactly 100, in either order of counters", async () => {
-      const [a, b] = [new PostgresAnswerUsageStore(pool!), new PostgresAnswerUsageStore(other!)];
+      const [a, b] = [new PostgresAnswerUsageStore(pool()), new PostgresAnswerUsageStore(other())];
       const user = { scope: "user", subject: "u1" } as const;
       const guild = { scope: "guild", subject: "g1" } as const;
       await Promise.all([
@@ -422,7 +409,7 @@ if (withPostgres) {
     });
 
     it("two pools adding the same paper at once record it once, and one of them is told it added it", async () => {
-      const [a, b] = [new PostgresGroupPaperStore(pool!), new PostgresGroupPaperStore(other!)];
+      const [a, b] = [new PostgresGroupPaperStore(pool()), new PostgresGroupPaperStore(other())];
       for (let round = 0; round < 20; round++) {
         const added = await Promise.all([a.add("g1", `p${round}`, "save", "u1"), b.add("g1", `p${round}`, "save", "u2")]);
         expect(added.filter(Boolean)).toHaveLength(1);
@@ -434,14 +421,14 @@ if (withPostgres) {
     });
 
     it("two pools changing one server's settings at once take turns, even before the server has a row", async () => {
-      const [a, b] = [new PostgresDigestSettingsStore(pool!), new PostgresDigestSettingsStore(other!)];
+      const [a, b] = [new PostgresDigestSettingsStore(pool()), new PostgresDigestSettingsStore(other())];
       const step = (s: DigestSettings | undefined) => (s ? { ...s, catchUpDays: s.catchUpDays + 1 } : settingsOf("g1", { catchUpDays: 1 }));
       await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).change("g1", step)));
       expect((await a.get("g1"))!.catchUpDays).toBe(10);
     });
 
     it("two pools recording answers at once get distinct ids", async () => {
-      const [a, b] = [new PostgresAnswerFeedbackStore(pool!), new PostgresAnswerFeedbackStore(other!)];
+      const [a, b] = [new PostgresAnswerFeedbackStore(pool()), new PostgresAnswerFeedbackStore(other())];
       const given = { guildId: "g1", channelId: "c1", question: "q", sourceIds: [], mode: "llm" };
       const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).record(given)));
       expect(new Set(ids).size).toBe(20);

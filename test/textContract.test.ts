@@ -1,6 +1,6 @@
 // The full-text passages' and vectors' contract, run against SQLite and PostgreSQL alike. On PostgreSQL the
 // vectors take the exact scan in Node: no test server has pgvector (its search SQL is only parse-checked).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../src/config/logger.js";
 import { openDb } from "../src/store/db.js";
 import type { Chunk, FullTextChunks } from "../src/store/fullText.js";
@@ -8,14 +8,12 @@ import type { GroupPaperStore } from "../src/store/groupPapers.js";
 import { PaperStore } from "../src/store/paperStore.js";
 import { PostgresFullTextChunks } from "../src/store/postgres/fullTextChunks.js";
 import { PostgresGroupPaperStore } from "../src/store/postgres/groupPapers.js";
-import { migratePostgres } from "../src/store/postgres/migrate.js";
-import { connectPostgres, type Pool } from "../src/store/postgres/pool.js";
 import { detectVectorSearch, pgvectorSearchSql, PostgresVectorStore } from "../src/store/postgres/vectors.js";
 import { SqliteFullTextChunks } from "../src/store/sqlite/fullTextChunks.js";
 import { SqliteGroupPaperStore } from "../src/store/sqlite/groupPapers.js";
 import { SqliteVectorStore } from "../src/store/sqlite/vectors.js";
 import { contentHash, type PaperToEmbed, type VectorStore } from "../src/store/vectors.js";
-import { freshSchema, havePostgres, postgresUrl } from "./helpers/postgres.js";
+import { havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
 
 interface Stores {
   texts: FullTextChunks;
@@ -51,31 +49,19 @@ const sqlite: Backend = {
 const backends: Backend[] = [sqlite];
 
 // One fresh schema for this file, emptied before each test; `other` is a second pool on it, as a second machine.
-let pool: Pool | undefined;
-let other: Pool | undefined;
 const withPostgres = havePostgres();
+const schema = withPostgres ? migratedSchemaForFile() : undefined;
+const pool = () => schema!.pool();
+const other = () => schema!.other();
 if (withPostgres) {
-  let drop: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    const schema = await freshSchema(postgresUrl()!);
-    drop = schema.drop;
-    pool = await connectPostgres(schema.url);
-    other = await connectPostgres(schema.url);
-    await migratePostgres(pool);
-  });
-  afterAll(async () => {
-    await pool?.end();
-    await other?.end();
-    await drop?.();
-  });
   backends.push({
     name: "PostgreSQL",
     open: async () => {
-      await pool!.query("TRUNCATE paper_texts, paper_chunks, paper_embeddings, group_papers");
-      await pool!.query("UPDATE full_text_version SET version = 0");
+      await pool().query("TRUNCATE paper_texts, paper_chunks, paper_embeddings, group_papers");
+      await pool().query("UPDATE full_text_version SET version = 0");
       // A small batch, so the scan reads several.
-      const vectors = await PostgresVectorStore.open(pool!, { batchSize: 2 });
-      return { texts: new PostgresFullTextChunks(pool!), groups: new PostgresGroupPaperStore(pool!), vectors, close: async () => {} };
+      const vectors = await PostgresVectorStore.open(pool(), { batchSize: 2 });
+      return { texts: new PostgresFullTextChunks(pool()), groups: new PostgresGroupPaperStore(pool()), vectors, close: async () => {} };
     },
   });
 }
@@ -316,21 +302,23 @@ describe.each(backends)("vectors in $name", (backend) => {
 if (withPostgres) {
   describe("full text and vectors on PostgreSQL", () => {
     it("without pgvector, search takes the exact scan; the pgvector search's SQL parses (it fails only for want of the type)", async () => {
-      const path = await detectVectorSearch(pool!);
+      const path = await detectVectorSearch(pool());
       expect(path).toEqual({ kind: "scan" });
       const lines: string[] = [];
-      const store = await PostgresVectorStore.open(pool!, { logger: createLogger("info", { write: (line: string) => void lines.push(line) }) });
+      const store = await PostgresVectorStore.open(pool(), { logger: createLogger("info", { write: (line: string) => void lines.push(line) }) });
       expect(store.path).toEqual({ kind: "scan" });
       expect(lines.map((l) => JSON.parse(l) as { vectorSearch?: string }).map((l) => l.vectorSearch)).toEqual(["scan"]);
-      const err = await pool!.query(pgvectorSearchSql("public"), ["[1,0]", "m", 2, 3]).catch((e: { code?: string }) => e);
+      const err = await pool()
+        .query(pgvectorSearchSql("public"), ["[1,0]", "m", 2, 3])
+        .catch((e: { code?: string }) => e);
       // 42601 would be a syntax error; 42704 is "type public.vector does not exist".
       expect((err as { code?: string }).code).toBe("42704");
     });
 
     it("two machines saving one paper's text at once leave one whole text", async () => {
-      await pool!.query("TRUNCATE paper_texts, paper_chunks");
-      const mine = new PostgresFullTextChunks(pool!);
-      const theirs = new PostgresFullTextChunks(other!);
+      await pool().query("TRUNCATE paper_texts, paper_chunks");
+      const mine = new PostgresFullTextChunks(pool());
+      const theirs = new PostgresFullTextChunks(other());
       const text = (n: number) => ({ pageCount: n, chunks: Array.from({ length: n }, (_, i) => chunk(i + 1, `machine text ${n} part ${i}`)) });
       await Promise.all([1, 2, 3, 4, 5, 6].map((n) => (n % 2 ? mine : theirs).save("p1", text(n), "arxiv")));
       const status = await mine.status("p1");

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
-import { describe, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, inject, it } from "vitest";
+import { migratePostgres } from "../../src/store/postgres/migrate.js";
 import { connectPostgres, type Pool } from "../../src/store/postgres/pool.js";
 
 /** The test server's URL; undefined when there is none (then `describePostgres` says why). */
@@ -59,3 +60,27 @@ export async function freshSchema(url: string): Promise<{ url: string; drop: () 
 }
 
 export type { Pool };
+
+/**
+ * For a contract test file: a fresh, migrated schema with two pools on it (`other` stands for a
+ * second machine), made before the file's tests and ended and dropped after them. Read the pools
+ * inside tests, after `beforeAll`.
+ */
+export function migratedSchemaForFile(): { pool: () => Pool; other: () => Pool } {
+  let pool: Pool | undefined;
+  let other: Pool | undefined;
+  let drop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const schema = await freshSchema(postgresUrl()!);
+    drop = schema.drop;
+    pool = await connectPostgres(schema.url);
+    other = await connectPostgres(schema.url);
+    await migratePostgres(pool);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await other?.end();
+    await drop?.();
+  });
+  return { pool: () => pool!, other: () => other! };
+}
