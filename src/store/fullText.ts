@@ -60,7 +60,8 @@ interface TextRow {
   read_at: string;
 }
 
-interface ChunkRow {
+/** A `paper_chunks` row, on either backend. */
+export interface ChunkRow {
   paper_id: string;
   seq: number;
   page: number;
@@ -69,7 +70,7 @@ interface ChunkRow {
   text: string;
 }
 
-const toChunk = (r: ChunkRow): StoredChunk => ({
+export const toChunk = (r: ChunkRow): StoredChunk => ({
   paperId: r.paper_id,
   seq: r.seq,
   page: r.page,

@@ -1,5 +1,5 @@
 import { sanitizeText } from "../../text/userText.js";
-import type { FullTextChunks, ReadText, StoredChunk, TextSource, TextStatus } from "../fullText.js";
+import { toChunk, type ChunkRow, type FullTextChunks, type ReadText, type StoredChunk, type TextSource, type TextStatus } from "../fullText.js";
 import { inTransaction, type Pool, type PoolClient } from "./pool.js";
 
 interface TextRow {
@@ -11,24 +11,6 @@ interface TextRow {
   detail: string | null;
   read_at: Date;
 }
-
-interface ChunkRow {
-  paper_id: string;
-  seq: number;
-  page: number;
-  page_end: number;
-  section: string | null;
-  text: string;
-}
-
-const toChunk = (r: ChunkRow): StoredChunk => ({
-  paperId: r.paper_id,
-  seq: r.seq,
-  page: r.page,
-  pageEnd: r.page_end,
-  ...(r.section ? { section: r.section } : {}),
-  text: r.text,
-});
 
 const CHUNK_COLUMNS = "paper_id, seq, page, page_end, section, text";
 
