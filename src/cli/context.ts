@@ -7,8 +7,9 @@ import { emptySummary, formatSummary, type IngestSummary } from "../ingest/summa
 import { openStore } from "../store/openStore.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { createEmbeddings, type OpenAICompatibleEmbeddings } from "../retrieval/embeddings.js";
-import { Retriever } from "../retrieval/retriever.js";
-import { createAnswerEngine, type AnswerEngine } from "../answer/answerEngine.js";
+import type { Retriever } from "../retrieval/retriever.js";
+import type { AnswerEngine } from "../answer/answerEngine.js";
+import { buildServices, type Services } from "../app/services.js";
 
 /** Everything a run reads and writes besides its database and the network: the process's stdio, or a test's buffers. */
 export interface CliIo {
@@ -27,7 +28,7 @@ export interface CliIo {
 /** What every subcommand gets: config, a logger, output, and the store (opened, and seeded if empty, on first use). */
 export class CliContext {
   private store?: PaperStore;
-  private searcher?: Retriever;
+  private services?: Services;
 
   constructor(
     readonly config: Readonly<Config>,
@@ -64,17 +65,22 @@ export class CliContext {
   }
 
   async engine(): Promise<AnswerEngine> {
-    return createAnswerEngine(this.config, await this.papers(), await this.retriever(), this.log);
+    return (await this.built()).engine;
   }
 
   async retriever(): Promise<Retriever> {
-    this.searcher ??= new Retriever(await this.papers(), { embeddings: this.embeddings(), log: this.log });
-    return this.searcher;
+    return (await this.built()).retriever;
+  }
+
+  private async built(): Promise<Services> {
+    const store = await this.papers();
+    this.services ??= buildServices(this.config, store, this.log);
+    return this.services;
   }
 
   close(): void {
     this.store?.db.close();
     this.store = undefined;
-    this.searcher = undefined;
+    this.services = undefined;
   }
 }

@@ -1,12 +1,9 @@
 import os from "node:os";
 import { Events, Status, type Client } from "discord.js";
-import { createAnswerEngine } from "../answer/answerEngine.js";
 import { Conversations } from "../store/conversations.js";
 import type { Config } from "../config/config.js";
 import { UsageError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
-import { createEmbeddings } from "../retrieval/embeddings.js";
-import { Retriever } from "../retrieval/retriever.js";
 import type { PaperStore } from "../store/paperStore.js";
 import type { ScheduledRun } from "../digest/scheduler.js";
 import { sharedDayFetcher } from "../digest/fetchDay.js";
@@ -18,6 +15,7 @@ import { createClient } from "./client.js";
 import { DigestService, engineTldr, type DigestServiceOptions } from "../digest/digestService.js";
 import { Dispatcher } from "./dispatcher.js";
 import { RestDigestPoster } from "./restDigestPoster.js";
+import { buildServices } from "../app/services.js";
 
 export interface RunningBot {
   client: Client;
@@ -108,14 +106,13 @@ export async function startBot(
   const client = createClient(config);
   // A shard's lines say which shard wrote them (discord.js reads its ids from the launcher's environment).
   const log = client.shard ? opts.log.child({ shard: client.shard.ids }) : opts.log;
-  const embeddings = createEmbeddings(config);
-  const retriever = new Retriever(store, { embeddings, log });
+  const { embeddings, retriever, engine } = buildServices(config, store, log);
   const deps: BotDeps = {
     config,
     log,
     store,
     retriever,
-    engine: createAnswerEngine(config, store, retriever, log),
+    engine,
     conversations: new Conversations(store.db),
     now: opts.now ?? (() => new Date()),
   };
