@@ -366,7 +366,6 @@ export async function compareCounts(sqlite: Db, pool: Pool): Promise<CountCheck[
       sqlite: count(sqlite, "papers"),
       postgres: await new PostgresLexicalIndexStore(pool).paperCount(),
     }),
-    same("title keys", "paper_titles"),
     same("full texts", "paper_texts"),
     same("passages", "paper_chunks"),
     same("vectors", "paper_embeddings"),
