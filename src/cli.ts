@@ -17,6 +17,7 @@ import { addFollowCommands } from "./cli/followCommands.js";
 import { addHealthCommand } from "./cli/healthCommand.js";
 import { addIngestCommands } from "./cli/ingestCommands.js";
 import { addSearchCommands } from "./cli/searchCommands.js";
+import { addPostgresCommands } from "./cli/postgresCommands.js";
 
 /** The process's own stdio; log records go straight to fd 2, synchronously. */
 function processIo(): CliIo {
@@ -60,6 +61,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     addBotCommands(program, ctx);
     addHealthCommand(program, ctx);
     addFeedbackCommand(program, ctx);
+    addPostgresCommands(program, ctx);
     await program.parseAsync(argv, { from: "user" });
     return 0;
   } catch (err) {

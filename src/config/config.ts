@@ -22,6 +22,8 @@ const count = (fallback?: number) =>
 
 const ConfigSchema = z.object({
   PAPERBOT_DB: optional.transform((v) => v ?? "data/paperbot.db"),
+  /** A PostgreSQL database (postgres://…), for `paperbot migrate`; the bot and the other commands still use PAPERBOT_DB. */
+  DATABASE_URL: optional,
   DISCORD_TOKEN: optional,
   DISCORD_APP_ID: snowflake,
   DISCORD_GUILD_ID: snowflake,
@@ -47,6 +49,8 @@ const ConfigSchema = z.object({
 
 export interface Config {
   dbPath: string;
+  /** DATABASE_URL: a PostgreSQL database, used only by `paperbot migrate` so far. */
+  databaseUrl?: string;
   discord: { token?: string; appId?: string; guildId?: string; apiBase: string };
   openai: { apiKey?: string; baseUrl?: string; model?: string; embeddingModel?: string };
   hfApiBase: string;
@@ -77,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const e = parsed.data;
   return Object.freeze({
     dbPath: e.PAPERBOT_DB,
+    databaseUrl: e.DATABASE_URL,
     discord: Object.freeze({
       token: e.DISCORD_TOKEN,
       appId: e.DISCORD_APP_ID,

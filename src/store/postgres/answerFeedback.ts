@@ -1,6 +1,6 @@
 import { MAX_REASON_CHARS, type AnswerFeedbackStore, type AnswerVote, type GivenAnswer, type Vote } from "../answerFeedback.js";
 import { clip, userText } from "../../text/userText.js";
-import type { Pool } from "./pool.js";
+import { inTransaction, type Pool } from "./pool.js";
 
 interface VoteRow {
   answer_id: string;
@@ -80,6 +80,60 @@ export class PostgresAnswerFeedbackStore implements AnswerFeedbackStore {
       [answerId, userId, vote, text || null, now],
     );
     return (r.rowCount ?? 0) > 0;
+  }
+
+  /**
+   * Copies answers and votes from another store as they are, ids and times kept (old messages' buttons carry
+   * the ids), in one transaction; rows here already are left alone, and the id sequence is moved past the
+   * highest id so a new answer never takes a copied one's. For `paperbot copy` (`record` makes a new id).
+   */
+  async copyIn(
+    answers: readonly { id: number; answer: GivenAnswer; createdAt: string }[],
+    votes: readonly { answerId: number; userId: string; vote: Vote; reason?: string; createdAt: string }[],
+  ): Promise<{ answers: number; votes: number }> {
+    return inTransaction(this.pool, async (c) => {
+      let added = 0;
+      if (answers.length) {
+        const r = await c.query(
+          `INSERT INTO given_answers (id, guild_id, channel_id, question, source_ids, mode, created_at) OVERRIDING SYSTEM VALUE
+           SELECT id, guild_id, channel_id, question, ARRAY(SELECT jsonb_array_elements_text(source_ids)), mode, created_at
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::timestamptz[])
+             AS a (id, guild_id, channel_id, question, source_ids, mode, created_at)
+           ON CONFLICT DO NOTHING`,
+          [
+            answers.map((a) => a.id),
+            answers.map((a) => a.answer.guildId ?? null),
+            answers.map((a) => a.answer.channelId),
+            answers.map((a) => a.answer.question),
+            answers.map((a) => JSON.stringify(a.answer.sourceIds)),
+            answers.map((a) => a.answer.mode),
+            answers.map((a) => a.createdAt),
+          ],
+        );
+        added = r.rowCount ?? 0;
+        await c.query(
+          `SELECT setval(s, greatest((SELECT max(id) FROM given_answers), coalesce(pg_sequence_last_value(s::regclass), 1)))
+           FROM pg_get_serial_sequence('given_answers', 'id') AS s`,
+        );
+      }
+      let voted = 0;
+      if (votes.length) {
+        const r = await c.query(
+          `INSERT INTO answer_votes (answer_id, user_id, vote, reason, created_at)
+           SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+           ON CONFLICT DO NOTHING`,
+          [
+            votes.map((v) => v.answerId),
+            votes.map((v) => v.userId),
+            votes.map((v) => v.vote),
+            votes.map((v) => v.reason ?? null),
+            votes.map((v) => v.createdAt),
+          ],
+        );
+        voted = r.rowCount ?? 0;
+      }
+      return { answers: added, votes: voted };
+    });
   }
 
   async takeBack(answerId: number, userId: string): Promise<boolean> {

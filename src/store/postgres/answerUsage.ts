@@ -28,6 +28,17 @@ export class PostgresAnswerUsageStore implements AnswerUsageStore {
     );
   }
 
+  /** Copies counts from another store as they are; counts here already are left alone (`bump` would add). For `paperbot copy`. */
+  async copyIn(rows: readonly { day: string; scope: UsageScope; subject: string; answers: number }[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const r = await this.pool.query(
+      `INSERT INTO answer_usage (day, scope, subject, answers)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) ON CONFLICT DO NOTHING`,
+      [rows.map((x) => x.day), rows.map((x) => x.scope), rows.map((x) => x.subject), rows.map((x) => x.answers)],
+    );
+    return r.rowCount ?? 0;
+  }
+
   async answers(day: string, scope: UsageScope, subject: string): Promise<number> {
     const { rows } = await this.pool.query<{ answers: number }>("SELECT answers FROM answer_usage WHERE day = $1 AND scope = $2 AND subject = $3", [
       day,

@@ -168,6 +168,39 @@ export class PostgresDigestLedgerStore implements DigestLedgerStore {
     );
   }
 
+  /**
+   * Copies days from another store's ledger as they are (state, nonce, attempts, times and any lease kept), in
+   * one statement; a day here already (same server, channel and date, or same channel and date) is left alone.
+   * For `paperbot copy`: `claim` would start a new attempt. Returns how many were added.
+   */
+  async copyIn(entries: readonly (LedgerEntry & { leaseOwner?: string; leaseUntil?: string })[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    const col = <T>(f: (e: (typeof entries)[number]) => T) => entries.map(f);
+    const r = await this.pool.query(
+      `INSERT INTO digest_posts (guild_id, channel_id, date, state, message_id, paper_ids, nonce, attempts, last_error,
+         claimed_at, sent_at, lease_owner, lease_until)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::int[], $9::text[],
+         $10::timestamptz[], $11::timestamptz[], $12::text[], $13::timestamptz[])
+       ON CONFLICT DO NOTHING`,
+      [
+        col((e) => e.guildId),
+        col((e) => e.channelId),
+        col((e) => e.date),
+        col((e) => e.state),
+        col((e) => e.messageId ?? null),
+        col((e) => JSON.stringify(e.paperIds)),
+        col((e) => e.nonce),
+        col((e) => e.attempts),
+        col((e) => e.lastError ?? null),
+        col((e) => e.claimedAt),
+        col((e) => e.sentAt ?? null),
+        col((e) => e.leaseOwner ?? null),
+        col((e) => e.leaseUntil ?? null),
+      ],
+    );
+    return r.rowCount ?? 0;
+  }
+
   async get(key: LedgerKey): Promise<LedgerEntry | undefined> {
     const { rows } = await this.pool.query<PostRow>(`SELECT * FROM digest_posts WHERE ${KEY}`, keyParams(key));
     return rows[0] ? toEntry(rows[0]) : undefined;

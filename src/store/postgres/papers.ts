@@ -19,6 +19,9 @@ const INSERT = `INSERT INTO papers (id, ${CONTENT_COLUMNS.join(", ")}, first_see
 const UPDATE = `UPDATE papers SET ${CONTENT_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(", ")}, updated_at = $${CONTENT_COLUMNS.length + 2},
   lex = coalesce($${CONTENT_COLUMNS.length + 3}::tsvector, lex) WHERE id = $1`;
 
+/** A paper as another store holds it, for `copyIn`: its id, content columns and times, and every title key it has had. */
+export type PaperCopy = ContentColumns & { id: string; first_seen_at: string; updated_at: string; title_keys: readonly string[] };
+
 /** A unique index said no: another process added the same paper (or took the same id) in between. */
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === "23505";
 
@@ -75,6 +78,61 @@ export class PostgresPaperRecords implements PaperRecords {
   async version(): Promise<string> {
     const { rows } = await this.pool.query<{ version: string }>("SELECT version FROM papers_meta");
     return rows[0]!.version;
+  }
+
+  /**
+   * Copies papers from another store as they are (ids, times and merged content kept; no merging), in one
+   * transaction and one INSERT, keeping the index (lex, term_stats, papers_meta) in step as an upsert does. A
+   * paper whose id or arXiv id is here already is left alone. Returns the ids added. For `paperbot copy`:
+   * `upsert` would give a paper that gained an arXiv id after its slug a new id, and take a transaction each.
+   */
+  async copyIn(papers: readonly PaperCopy[]): Promise<string[]> {
+    if (papers.length === 0) return [];
+    const words = papers.map((p) => paperWords(p.title, p.abstract));
+    const width = CONTENT_COLUMNS.length + 4;
+    const params: unknown[] = [];
+    const tuples = papers.map((p, i) => {
+      params.push(p.id, ...CONTENT_COLUMNS.map((col) => p[col]), p.first_seen_at, p.updated_at, words[i]!.vector);
+      const at = (k: number) => `$${i * width + k}`;
+      return `(${Array.from({ length: width - 1 }, (_, k) => at(k + 1)).join(", ")}, ${at(width)}::tsvector)`;
+    });
+    return inTransaction(this.pool, async (c) => {
+      const { rows } = await c.query<{ id: string }>(
+        `INSERT INTO papers (id, ${CONTENT_COLUMNS.join(", ")}, first_seen_at, updated_at, lex) VALUES ${tuples.join(", ")}
+         ON CONFLICT DO NOTHING RETURNING id`,
+        params,
+      );
+      const added = new Set(rows.map((r) => r.id));
+      if (added.size === 0) return [];
+      const keys: string[] = [];
+      const owners: string[] = [];
+      const df = new Map<string, number>();
+      let titleWords = 0;
+      let abstractWords = 0;
+      papers.forEach((p, i) => {
+        if (!added.has(p.id)) return;
+        for (const k of new Set([p.title_key, ...p.title_keys])) {
+          keys.push(k);
+          owners.push(p.id);
+        }
+        for (const s of words[i]!.stems) df.set(s, (df.get(s) ?? 0) + 1);
+        titleWords += words[i]!.titleWords;
+        abstractWords += words[i]!.abstractWords;
+      });
+      await c.query("INSERT INTO paper_titles (title_key, paper_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING", [
+        keys,
+        owners,
+      ]);
+      // In stem order, as countWords: upserts running meanwhile lock the same rows in the same order.
+      await c.query(
+        `INSERT INTO term_stats (stem, df)
+         SELECT stem, delta FROM unnest($1::text[], $2::int[]) AS d (stem, delta) ORDER BY stem COLLATE "C"
+         ON CONFLICT (stem) DO UPDATE SET df = term_stats.df + excluded.df`,
+        [[...df.keys()], [...df.values()]],
+      );
+      await bumpMeta(c, added.size, titleWords, abstractWords);
+      return papers.filter((p) => added.has(p.id)).map((p) => p.id);
+    });
   }
 
   private async upsertIn(c: PoolClient, input: PaperInput, key: string, now: Date): Promise<{ outcome: UpsertOutcome; id: string }> {

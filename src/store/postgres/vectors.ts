@@ -64,6 +64,32 @@ export class PostgresVectorStore implements VectorStore {
     return new PostgresVectorStore(pool, path, options.batchSize);
   }
 
+  /**
+   * Copies vectors from another store as they are (model, content hash and time kept), in one statement; a
+   * paper that has a vector here already keeps it (`save` would replace it). For `paperbot copy`. Returns how
+   * many were added.
+   */
+  async copyIn(rows: readonly (PaperVector & { model: string; embeddedAt: string })[]): Promise<number> {
+    checkVectors(rows, (i) => rows[i]!.paperId);
+    if (rows.length === 0) return 0;
+    const r = await this.pool.query(
+      `INSERT INTO paper_embeddings (paper_id, model, dim, content_hash, embedded_at, embedding)
+       SELECT paper_id, model, dim, content_hash, embedded_at, ARRAY(SELECT jsonb_array_elements_text(v)::real)
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::jsonb[])
+         AS r (paper_id, model, dim, content_hash, embedded_at, v)
+       ON CONFLICT (paper_id) DO NOTHING`,
+      [
+        rows.map((x) => x.paperId),
+        rows.map((x) => x.model),
+        rows.map((x) => x.vector.length),
+        rows.map((x) => x.hash),
+        rows.map((x) => x.embeddedAt),
+        rows.map((x) => JSON.stringify(Array.from(x.vector))),
+      ],
+    );
+    return r.rowCount ?? 0;
+  }
+
   async pending(model: string, papers: readonly PaperToEmbed[]): Promise<PendingPaper[]> {
     if (!papers.length) return [];
     const { rows } = await this.pool.query<{ paper_id: string; content_hash: string }>(
