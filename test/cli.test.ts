@@ -32,6 +32,17 @@ describe("the paperbot command line", () => {
     expect(second.stdout.match(/^\s*\d+\. /gm)).toHaveLength(3);
   });
 
+  it("refuses to run on SQLite when DATABASE_URL asks for PostgreSQL, which the bot and commands do not use yet", async () => {
+    const e = { ...env(), DATABASE_URL: "postgres://paperbot:secret@db.example:5432/paperbot" };
+    for (const args of [["search", "KV cache"], ["ask", "What is KV cache reuse?"]]) {
+      const r = await runCli(args, e);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr.trim()).toMatch(/^paperbot: DATABASE_URL is set, but the bot and this command still run on SQLite/);
+      expect(r.stderr).not.toContain("secret");
+    }
+    expect(fs.existsSync(e.PAPERBOT_DB)).toBe(false);
+  });
+
   it("reads one query per line from stdin and prints one JSON object per query", async () => {
     const r = await runCli(["search", "--json", "-k", "2"], env(), "NanoFlow serving throughput\nlog compression\n");
     expect(r.code).toBe(0);

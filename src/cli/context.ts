@@ -1,3 +1,4 @@
+import { UsageError } from "../config/errors.js";
 import type { Config } from "../config/config.js";
 import type { DestinationStream, Logger } from "../config/logger.js";
 import { ensureSeeded } from "../ingest/ensureSeeded.js";
@@ -37,6 +38,12 @@ export class CliContext {
   ) {}
 
   async papers(opts: { seed?: boolean; embedSeed?: boolean } = {}): Promise<PaperStore> {
+    // Bots on several machines that set it expect one shared store: quietly running on a file of their own would split them.
+    if (this.config.databaseUrl)
+      throw new UsageError(
+        "DATABASE_URL is set, but the bot and this command still run on SQLite (PAPERBOT_DB): PostgreSQL is not wired in yet. " +
+          "Unset DATABASE_URL; `paperbot migrate` and `paperbot copy --to` are what use it today (see README).",
+      );
     if (!this.store) {
       this.store = openStore(this.config.dbPath);
       if (opts.seed !== false) {
