@@ -34,7 +34,10 @@ describe("the paperbot command line", () => {
 
   it("refuses to run on SQLite when DATABASE_URL asks for PostgreSQL, which the bot and commands do not use yet", async () => {
     const e = { ...env(), DATABASE_URL: "postgres://paperbot:secret@db.example:5432/paperbot" };
-    for (const args of [["search", "KV cache"], ["ask", "What is KV cache reuse?"]]) {
+    for (const args of [
+      ["search", "KV cache"],
+      ["ask", "What is KV cache reuse?"],
+    ]) {
       const r = await runCli(args, e);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr.trim()).toMatch(/^paperbot: DATABASE_URL is set, but the bot and this command still run on SQLite/);
