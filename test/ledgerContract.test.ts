@@ -1,7 +1,7 @@
 // The digest ledger's contract (DigestLedgerStore), run against SQLite and PostgreSQL alike; on PostgreSQL also
 // machines racing for the same day.
 import { execFileSync } from "node:child_process";
-import os from "node:os";
+import { thisProcess } from "../src/store/processOwner.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { openDb } from "../src/store/db.js";
 import { LEASE_MS, type DigestLedgerStore, type LedgerKey, type LedgerOptions } from "../src/store/ledger.js";
@@ -105,11 +105,30 @@ describe.each(backends)("the digest ledger in $name", (backend) => {
   });
 
   it("takes over at once a claim whose process is gone on this host", async () => {
-    const gone = ledger({ owner: `${os.hostname()}:${deadPid()}` });
+    // Another run of this host (same host and pid namespace) whose process has exited.
+    const host = thisProcess().split(":").slice(0, -2).join(":");
+    const gone = ledger({ owner: `${host}:${deadPid()}:0000` });
     expect(await gone.claim(key, "n", t0)).toMatchObject({ kind: "owned" });
     const me = ledger();
     expect(await me.claim(key, "n", at(1000))).toMatchObject({ kind: "owned", resumed: true, entry: { attempts: 2 } });
     await me.release(key);
+  });
+
+  it("a run that lost its claim to another process (its lease ran out) is told so and its writes change nothing", async () => {
+    const me = ledger();
+    await me.claim(key, "n", t0);
+    expect(await me.holds(key)).toBe(true);
+    const other = ledger({ owner: ELSEWHERE });
+    expect(await other.claim(key, "n", at(LEASE_MS + 1000))).toMatchObject({ kind: "owned", resumed: true });
+    expect(await me.holds(key)).toBe(false);
+    await me.recordPlan(key, ["2602.00009"]);
+    await me.markFailed(key, "stalled", { posted: "unknown" });
+    expect(await me.get(key)).toMatchObject({ state: "claimed", paperIds: [] });
+    await other.markSent(key, "777", at(LEASE_MS + 2000), ["2602.00001"]);
+    await me.markFailed(key, "stalled", { posted: "no" });
+    expect(await me.get(key)).toMatchObject({ state: "sent", messageId: "777", paperIds: ["2602.00001"] });
+    await me.release(key);
+    await other.release(key);
   });
 
   it("a sent day stays sent, with its message, papers and time, for every process", async () => {
@@ -149,7 +168,10 @@ describe.each(backends)("the digest ledger in $name", (backend) => {
     expect(await me.get(key)).toMatchObject({ state: "failed", lastError: "Discord said 500", paperIds: ["2602.00001"] });
     expect([...(await me.postedPaperIds(key.channelId))]).toEqual(["2602.00001"]);
     expect(await me.lastError(key.guildId)).toMatchObject({ ...key, lastError: "Discord said 500" });
-    // Failed, not claimed: resumable at once, even by this process before it released it, and by another process.
+    // Failed, not claimed: resumable at once by another run, but not while this run is still finishing up (not released):
+    // its release would strip the new run's lease.
+    expect((await me.claim(key, "n", at(1000))).kind).toBe("busy");
+    await me.release(key);
     expect(await me.claim(key, "n", at(1000))).toMatchObject({ kind: "owned", resumed: true, entry: { state: "claimed", attempts: 2 } });
     await me.markFailed(key, "no channel", { posted: "no" });
     await me.release(key);

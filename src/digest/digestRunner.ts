@@ -212,6 +212,11 @@ async function postDay(ctx: {
   }
 
   const post = await buildDigestPost({ selection, filter: settings, tldr: deps.tldr, log: deps.log });
+  // A run that stalled past its lease may have lost the day to another process, which posts it: this one must not.
+  if (!deps.ledger.holds(key)) {
+    deps.log.warn({ ...base }, "digest: another process took the day over; not sending");
+    return { ...base, kind: "busy" };
+  }
   deps.ledger.recordPlan(key, post.paperIds);
   const sent = await withRetries(
     deps,

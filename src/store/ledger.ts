@@ -67,6 +67,9 @@ function rowToEntry(r: PostRow): LedgerEntry {
 }
 
 const keyParams = (k: LedgerKey) => ({ guild: k.guildId, channel: k.channelId, date: k.date });
+/** A write of a claim's work: not once another process has taken the day over. */
+const MINE = " AND (lease_owner = @owner OR lease_owner IS NULL)";
+
 const WHERE_KEY = "guild_id = @guild AND channel_id = @channel AND date = @date";
 
 /** How long a claim stays another process's without a renewal. */
@@ -79,6 +82,8 @@ export const LEASE_MS = 2 * 60_000;
 export interface DigestLedgerStore {
   claim(key: LedgerKey, nonce: string, now?: Date): Promise<ClaimResult>;
   release(key: LedgerKey): Promise<void>;
+  /** Whether this process still holds the claim: no other process has taken the day over. */
+  holds(key: LedgerKey): Promise<boolean>;
   recordPlan(key: LedgerKey, paperIds: readonly string[]): Promise<void>;
   noteError(key: LedgerKey, error: string): Promise<void>;
   markSent(key: LedgerKey, messageId: string | null, now?: Date, paperIds?: readonly string[]): Promise<void>;
@@ -172,7 +177,8 @@ export class DigestLedger {
         })();
       const entry = rowToEntry(existing);
       if (existing.state === "sent") return { kind: "sent", entry };
-      if (existing.state === "claimed" && (this.inFlight.has(flightKey(entry)) || this.leasedElsewhere(existing, now)))
+      // A run of this process still on the day (even one that failed and is finishing up) is busy, whatever the row says.
+      if (this.inFlight.has(flightKey(entry)) || (existing.state === "claimed" && this.leasedElsewhere(existing, now)))
         return { kind: "busy", entry };
       this.db
         .prepare(`UPDATE digest_posts SET state = 'claimed', attempts = attempts + 1, lease_owner = @owner, lease_until = @until WHERE ${WHERE_KEY}`)
@@ -191,17 +197,23 @@ export class DigestLedger {
       .run({ ...keyParams(key), owner: this.owner });
   }
 
+  /** Whether this process still holds the claim on `key`: no other process has taken the day over (its lease having run out). */
+  holds(key: LedgerKey): boolean {
+    return this.row(key)?.lease_owner === this.owner;
+  }
+
   /** Records which papers are about to be posted, before the send. */
   recordPlan(key: LedgerKey, paperIds: readonly string[]): void {
-    this.db.prepare(`UPDATE digest_posts SET paper_ids = @ids WHERE ${WHERE_KEY}`).run({
+    this.db.prepare(`UPDATE digest_posts SET paper_ids = @ids WHERE ${WHERE_KEY}${MINE}`).run({
       ...keyParams(key),
+      owner: this.owner,
       ids: JSON.stringify(paperIds),
     });
   }
 
   /** Notes a problem while the claim is still being worked on (status shows it; e.g. the feed is being retried). */
   noteError(key: LedgerKey, error: string): void {
-    this.db.prepare(`UPDATE digest_posts SET last_error = @error WHERE ${WHERE_KEY}`).run({ ...keyParams(key), error });
+    this.db.prepare(`UPDATE digest_posts SET last_error = @error WHERE ${WHERE_KEY}${MINE}`).run({ ...keyParams(key), owner: this.owner, error });
   }
 
   /** The post went out as `messageId` (null: nothing new that day, no message). */
@@ -209,9 +221,9 @@ export class DigestLedger {
     this.db
       .prepare(
         `UPDATE digest_posts SET state = 'sent', message_id = @messageId, sent_at = @at, last_error = NULL,
-           paper_ids = coalesce(@ids, paper_ids) WHERE ${WHERE_KEY}`,
+           paper_ids = coalesce(@ids, paper_ids) WHERE ${WHERE_KEY}${MINE}`,
       )
-      .run({ ...keyParams(key), messageId, at: now.toISOString(), ids: paperIds ? JSON.stringify(paperIds) : null });
+      .run({ ...keyParams(key), owner: this.owner, messageId, at: now.toISOString(), ids: paperIds ? JSON.stringify(paperIds) : null });
   }
 
   /**
@@ -222,9 +234,9 @@ export class DigestLedger {
     this.db
       .prepare(
         `UPDATE digest_posts SET state = 'failed', last_error = @error,
-           paper_ids = CASE WHEN @clear THEN '[]' ELSE paper_ids END WHERE ${WHERE_KEY}`,
+           paper_ids = CASE WHEN @clear THEN '[]' ELSE paper_ids END WHERE ${WHERE_KEY}${MINE}`,
       )
-      .run({ ...keyParams(key), error, clear: opts.posted === "no" ? 1 : 0 });
+      .run({ ...keyParams(key), owner: this.owner, error, clear: opts.posted === "no" ? 1 : 0 });
   }
 
   get(key: LedgerKey): LedgerEntry | undefined {

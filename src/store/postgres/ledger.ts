@@ -42,6 +42,8 @@ const toEntry = (r: PostRow): LedgerEntry => ({
 });
 
 const KEY = "guild_id = $1 AND channel_id = $2 AND date = $3";
+/** A write of a claim's work ($4: this process): not once another process has taken the day over. */
+const MINE = " AND (lease_owner = $4 OR lease_owner IS NULL)";
 const keyParams = (k: LedgerKey) => [k.guildId, k.channelId, k.date];
 
 /**
@@ -120,7 +122,8 @@ export class PostgresDigestLedgerStore implements DigestLedgerStore {
         if (!existing) throw new Error(`digest ledger: conflicting row for ${key.channelId} ${key.date} vanished`);
         const entry = toEntry(existing);
         if (existing.state === "sent") return { kind: "sent", entry };
-        if (existing.state === "claimed" && (this.inFlight.has(flightKey(entry)) || this.leasedElsewhere(existing, now)))
+        // A run of this process still on the day (even one that failed and is finishing up) is busy, whatever the row says.
+        if (this.inFlight.has(flightKey(entry)) || (existing.state === "claimed" && this.leasedElsewhere(existing, now)))
           return { kind: "busy", entry };
         const taken = await c.query<PostRow>(
           `UPDATE digest_posts SET state = 'claimed', attempts = attempts + 1, lease_owner = $4, lease_until = $5 WHERE ${KEY} RETURNING *`,
@@ -145,26 +148,35 @@ export class PostgresDigestLedgerStore implements DigestLedgerStore {
   }
 
   async recordPlan(key: LedgerKey, paperIds: readonly string[]): Promise<void> {
-    await this.pool.query(`UPDATE digest_posts SET paper_ids = $4::jsonb WHERE ${KEY}`, [...keyParams(key), JSON.stringify(paperIds)]);
+    await this.pool.query(`UPDATE digest_posts SET paper_ids = $5::jsonb WHERE ${KEY}${MINE}`, [
+      ...keyParams(key),
+      this.owner,
+      JSON.stringify(paperIds),
+    ]);
+  }
+
+  async holds(key: LedgerKey): Promise<boolean> {
+    const { rows } = await this.pool.query<{ lease_owner: string | null }>(`SELECT lease_owner FROM digest_posts WHERE ${KEY}`, keyParams(key));
+    return rows[0]?.lease_owner === this.owner;
   }
 
   async noteError(key: LedgerKey, error: string): Promise<void> {
-    await this.pool.query(`UPDATE digest_posts SET last_error = $4 WHERE ${KEY}`, [...keyParams(key), error]);
+    await this.pool.query(`UPDATE digest_posts SET last_error = $5 WHERE ${KEY}${MINE}`, [...keyParams(key), this.owner, error]);
   }
 
   async markSent(key: LedgerKey, messageId: string | null, now = new Date(), paperIds?: readonly string[]): Promise<void> {
     await this.pool.query(
-      `UPDATE digest_posts SET state = 'sent', message_id = $4, sent_at = $5, last_error = NULL,
-         paper_ids = coalesce($6::jsonb, paper_ids) WHERE ${KEY}`,
-      [...keyParams(key), messageId, now, paperIds ? JSON.stringify(paperIds) : null],
+      `UPDATE digest_posts SET state = 'sent', message_id = $5, sent_at = $6, last_error = NULL,
+         paper_ids = coalesce($7::jsonb, paper_ids) WHERE ${KEY}${MINE}`,
+      [...keyParams(key), this.owner, messageId, now, paperIds ? JSON.stringify(paperIds) : null],
     );
   }
 
   async markFailed(key: LedgerKey, error: string, opts: { posted: "no" | "unknown" }): Promise<void> {
     await this.pool.query(
-      `UPDATE digest_posts SET state = 'failed', last_error = $4,
-         paper_ids = CASE WHEN $5 THEN '[]'::jsonb ELSE paper_ids END WHERE ${KEY}`,
-      [...keyParams(key), error, opts.posted === "no"],
+      `UPDATE digest_posts SET state = 'failed', last_error = $5,
+         paper_ids = CASE WHEN $6 THEN '[]'::jsonb ELSE paper_ids END WHERE ${KEY}${MINE}`,
+      [...keyParams(key), this.owner, error, opts.posted === "no"],
     );
   }
 

@@ -16,6 +16,10 @@ export class SqliteDigestLedgerStore implements DigestLedgerStore {
     return this.ledger.claim(key, nonce, now);
   }
 
+  async holds(key: LedgerKey): Promise<boolean> {
+    return this.ledger.holds(key);
+  }
+
   async release(key: LedgerKey): Promise<void> {
     this.ledger.release(key);
   }
