@@ -8,7 +8,7 @@ import { loadConfig } from "../src/config/config.js";
 import { silentLogger } from "../src/config/logger.js";
 import type { DigestPost } from "../src/digest/digestPost.js";
 import { startBot, type RunningBot } from "../src/discord/bot.js";
-import { rateRows } from "../src/discord/format/voteButtons.js";
+import { digestButtonRows, rateRows } from "../src/discord/format/voteButtons.js";
 import { digestComponents, digestPostProblems } from "../src/discord/digestMessage.js";
 import { registerCommands } from "../src/discord/registerCommands.js";
 import { FakeDiscord, MANAGER_PERMISSIONS, mentionsNobody, validateMessage, type FakeInteraction } from "./fakes/discord.js";
@@ -186,6 +186,16 @@ describe("⭐ Save on the daily post", () => {
 
     const list = await privateReply(t.discord.sendCommand({ name: "saved", subcommand: "list", channelId: t.discord.channelId("general", lab) }));
     expect(list.embeds[0]!.description).toMatch(new RegExp(`^1\\. \\[.+\\]\\(<https://huggingface\\.co/papers/${paperId.replace(".", "\\.")}>\\)`));
+  });
+
+  it("leaves out the buttons of a paper whose id cannot fit a custom id, and never passes five rows however many papers", () => {
+    const entry = (paperId: string) => ({ paperId, title: `Paper ${paperId}` });
+    const rows = digestButtonRows([entry("2602.10001"), entry("x".repeat(120)), entry("2602.10002")]);
+    expect(rows.map((r) => r.components.length)).toEqual([3, 3]);
+    expect(validateMessage({ content: "post", components: rows })).toEqual([]);
+    const many = digestButtonRows(Array.from({ length: 30 }, (_, i) => entry(`2602.${20000 + i}`)));
+    expect(many.map((r) => r.components.length)).toEqual([5, 5, 5, 5, 1]);
+    expect(validateMessage({ content: "post", components: many })).toEqual([]);
   });
 
   it("keeps ten papers with long, markdown-escaped titles within the button limits", () => {

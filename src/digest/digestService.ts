@@ -16,7 +16,8 @@ import { whyPaper, type WhyAnswer } from "./digestWhy.js";
 import { FollowedAuthors } from "./follows.js";
 import type { Paper } from "../store/paper.js";
 import type { PaperStore } from "../store/paperStore.js";
-import { PaperVotes } from "../store/paperVotes.js";
+import { netVotes } from "./groupProfile.js";
+import { GroupPapers } from "../store/groupPapers.js";
 
 export interface DigestServiceOptions {
   store: PaperStore;
@@ -109,7 +110,7 @@ export class DigestService {
       settings: this.settings,
       ledger: this.ledger,
       followed: this.follows.namesFor(guildId),
-      votes: new PaperVotes(this.deps.store.db),
+      votes: netVotes(this.deps.store, new GroupPapers(this.deps.store.db), guildId),
       now: this.now(),
     });
   }

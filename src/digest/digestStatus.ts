@@ -2,7 +2,6 @@ import type { DigestSettingsRepo } from "./digestConfig.js";
 import type { DigestSettings } from "../store/digestSettings.js";
 import type { DigestLedger, LedgerEntry } from "./ledger.js";
 import { formatDuration, formatLocal, nextScheduledRun } from "./localTime.js";
-import type { PaperVotes } from "../store/paperVotes.js";
 
 export interface DigestStatus {
   guildId: string;
@@ -24,7 +23,7 @@ export interface DigestStatus {
   lastError?: { date: string; error: string; state: LedgerEntry["state"] };
   /** Followed authors' names, the server's own and the installation's. */
   followed: string[];
-  /** What members taught the ranking: papers with a net 👍, with a net 👎. */
+  /** What members taught the ranking: papers with a net 👍 (⭐ counting), with a net 👎. */
   votes: { liked: number; disliked: number };
 }
 
@@ -38,7 +37,8 @@ export function digestStatus(args: {
   ledger: DigestLedger;
   /** The names the server's post follows; without them and the votes, the status names none. */
   followed?: string[];
-  votes?: PaperVotes;
+  /** Each voted paper's net votes for the server (`netVotes`). */
+  votes?: ReadonlyMap<string, number>;
   now?: Date;
 }): DigestStatus {
   const now = args.now ?? new Date();
@@ -52,7 +52,7 @@ export function digestStatus(args: {
     followed: args.followed ?? [],
     votes: { liked: 0, disliked: 0 },
   };
-  for (const net of args.votes?.tally(args.guildId).values() ?? []) {
+  for (const net of args.votes?.values() ?? []) {
     if (net > 0) status.votes.liked++;
     else status.votes.disliked++;
   }

@@ -37,6 +37,14 @@ export const SAVE_VOTES = 2;
 /** How many recent feed papers stand for "what the feed is like". */
 export const FEED_BACKGROUND = 300;
 
+/** Each voted paper's net 👍 minus 👎 for a server (and the installation), a ⭐ counting SAVE_VOTES; papers that cancel out left out. */
+export function netVotes(store: PaperStore, groupPapers: GroupPapers, guildId?: string): Map<string, number> {
+  const net = new PaperVotes(store.db).tally(guildId);
+  for (const id of groupPapers.savedIds(guildId)) net.set(id, (net.get(id) ?? 0) + SAVE_VOTES);
+  for (const [id, n] of net) if (n === 0) net.delete(id);
+  return net;
+}
+
 /**
  * A server's profile (the seed page plus what it added or saved); without a server, the
  * installation-wide one. Feed papers that merely arrived with a daily post are not in it.
@@ -54,8 +62,7 @@ export function loadGroupProfile(args: {
   };
   const ids = new Set(args.groupPapers.profileIds(args.guildId));
   const papers = [...ids].map(doc).filter((d): d is ProfileDoc => !!d);
-  const net = new PaperVotes(store.db).tally(args.guildId);
-  for (const id of args.groupPapers.savedIds(args.guildId)) net.set(id, (net.get(id) ?? 0) + SAVE_VOTES);
+  const net = netVotes(store, args.groupPapers, args.guildId);
   const liked: VotedDoc[] = [];
   const disliked: VotedDoc[] = [];
   for (const [id, n] of net) {

@@ -71,11 +71,13 @@ export function openSqliteToRead(file: string): Db {
     }
     if (version < migrations.length) {
       throw new UserError(
-        `${file} is at schema ${version}, this paperbot's is ${migrations.length}: run \`paperbot migrate\` first (copy only reads it)`,
+        `${file} is at schema ${version}, this paperbot's is ${migrations.length}: run \`paperbot migrate\` first, with DATABASE_URL unset (copy only reads it)`,
       );
     }
     if (indexedThrough(db) !== undefined) {
-      throw new UserError(`${file} has a bulk load that was not finished: run \`paperbot migrate\` first, which indexes the rest`);
+      throw new UserError(
+        `${file} has a bulk load that was not finished: run \`paperbot migrate\` first, with DATABASE_URL unset, which indexes the rest`,
+      );
     }
   } catch (err) {
     db.close();

@@ -241,7 +241,7 @@ export class PaperStore {
 
   private freshId(base: string): string {
     let id = base || "paper";
-    for (let n = 2; this.idTaken.get(id)!.n > 0; n++) id = `${base}-${n}`;
+    for (let n = 2; this.idTaken.get(id)!.n > 0; n++) id = `${base || "paper"}-${n}`;
     return id;
   }
 }

@@ -32,15 +32,17 @@ export function digestButtonRows(papers: readonly { paperId: string; title: stri
       const b = id ? button(id, `⭐ ${shortTitle(p.title)}`) : undefined;
       return b ? [b] : [];
     });
-    return [
-      ...inRows(saves, LIMITS.buttonsPerRow),
-      { type: ComponentType.ActionRow, components: [button(`${RATE_BUTTON}:`, "👍 👎 Rate these papers")!] },
-    ];
+    // The ⭐ rows leave one row for Rate, whatever the count.
+    const saveRows = inRows(saves.slice(0, (LIMITS.rows - 1) * LIMITS.buttonsPerRow), LIMITS.buttonsPerRow);
+    return [...saveRows, { type: ComponentType.ActionRow, components: [button(`${RATE_BUTTON}:`, "👍 👎 Rate these papers")!] }];
   }
-  return unique.map((p) => {
+  // A paper whose ids are too long for any button gets no row (Discord refuses an empty one).
+  return unique.flatMap((p) => {
     const save = saveCustomId(p.paperId);
-    const buttons = [save ? button(save, `⭐ ${shortTitle(p.title)}`) : undefined, ...voteButtons(p.paperId)];
-    return { type: ComponentType.ActionRow, components: buttons.filter((b): b is APIButtonComponent => !!b) };
+    const buttons = [save ? button(save, `⭐ ${shortTitle(p.title)}`) : undefined, ...voteButtons(p.paperId)].filter(
+      (b): b is APIButtonComponent => !!b,
+    );
+    return buttons.length ? [{ type: ComponentType.ActionRow as const, components: buttons }] : [];
   });
 }
 

@@ -200,7 +200,7 @@ async function freshId(c: PoolClient, base: string): Promise<string> {
   const { rows } = await c.query<{ id: string }>("SELECT id FROM papers WHERE id = $1 OR id LIKE $2", [root, `${root.replace(/[\\%_]/g, "\\$&")}-%`]);
   const taken = new Set(rows.map((r) => r.id));
   let id = root;
-  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  for (let n = 2; taken.has(id); n++) id = `${root}-${n}`;
   return id;
 }
 
