@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { tokenize } from "../src/retrieval/queryTerms.js";
+import { tokenize } from "../src/text/queryTerms.js";
 
 /** A small seeded PRNG (mulberry32) so every run generates the same collection. */
 export function rng(seed: number): () => number {

@@ -4,7 +4,7 @@ import { Document } from "@langchain/core/documents";
 import { BM25Retriever } from "@langchain/community/retrievers/bm25";
 import type { Paper } from "../src/store/paper.js";
 import type { PaperStore } from "../src/store/paperStore.js";
-import { tokenize, ftsOrQuery } from "../src/retrieval/queryTerms.js";
+import { tokenize, ftsOrQuery } from "../src/text/queryTerms.js";
 
 /** A search engine under test: returns paper ids, best first. */
 export interface Engine {

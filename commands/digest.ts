@@ -15,7 +15,7 @@ import type { DigestService } from "../src/digest/digestService.js";
 import { outcomeMessage, previewMessage, settingsChanged, statusMessage } from "../src/discord/format/digestReplies.js";
 import { LIMITS, NO_MENTIONS } from "../src/discord/limits.js";
 import { digestVoteHandlers } from "../src/discord/digestVoteHandlers.js";
-import { escapeMarkdown, neutralizeMentions } from "../src/discord/discordText.js";
+import { escapeMarkdown, neutralizeMentions } from "../src/text/discordText.js";
 import { outcomeText } from "../src/digest/digestWhy.js";
 import { MAX_AUTHOR_NAME } from "../src/digest/follows.js";
 import { nameKeyOf, sameAuthor } from "../src/digest/authorName.js";

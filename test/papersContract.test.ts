@@ -1,8 +1,8 @@
 // The papers table and the lexical index behind their async interfaces, run against SQLite and PostgreSQL alike:
 // upserts with the merge rules, lookups, and what the BM25F re-ranker reads (candidates, df, counts, texts).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tokenize } from "../src/retrieval/queryTerms.js";
-import { stem } from "../src/retrieval/stem.js";
+import { tokenize } from "../src/text/queryTerms.js";
+import { stem } from "../src/text/stem.js";
 import { openDb } from "../src/store/db.js";
 import type { LexicalIndexStore } from "../src/store/lexicalIndex.js";
 import type { PaperInput } from "../src/store/paper.js";

@@ -1,6 +1,6 @@
-import { queryTerms, tokenize } from "../retrieval/queryTerms.js";
+import { queryTerms, tokenize } from "../text/queryTerms.js";
 import { splitSentences, truncate } from "../text/prose.js";
-import { stem } from "../retrieval/stem.js";
+import { stem } from "../text/stem.js";
 
 const MAX_SENTENCE = 400;
 

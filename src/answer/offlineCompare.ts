@@ -1,7 +1,7 @@
 import type { FoundPassage } from "../retrieval/passages.js";
-import { tokenize } from "../retrieval/queryTerms.js";
-import { STOPWORDS } from "../retrieval/stopwords.js";
-import { stem } from "../retrieval/stem.js";
+import { tokenize } from "../text/queryTerms.js";
+import { STOPWORDS } from "../text/stopwords.js";
+import { stem } from "../text/stem.js";
 import type { Paper } from "../store/paper.js";
 import type { Comparison } from "./comparison.js";
 import { cueSentence } from "./keySentences.js";

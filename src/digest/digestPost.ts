@@ -1,7 +1,7 @@
 import { DISCORD_LIMITS } from "../config/discordLimits.js";
 import type { Logger } from "../config/logger.js";
 import type { HfItem } from "../ingest/hfItem.js";
-import { escapeMarkdown, linkUrl, neutralizeMentions } from "../discord/discordText.js";
+import { escapeMarkdown, linkUrl, neutralizeMentions } from "../text/discordText.js";
 import type { DigestFilter, Selection } from "./selectPapers.js";
 import { normalizeSpace, splitSentences, truncate } from "../text/prose.js";
 

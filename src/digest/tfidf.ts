@@ -1,6 +1,6 @@
-import { tokenize } from "../retrieval/queryTerms.js";
-import { stem } from "../retrieval/stem.js";
-import { STOPWORDS } from "../retrieval/stopwords.js";
+import { tokenize } from "../text/queryTerms.js";
+import { stem } from "../text/stem.js";
+import { STOPWORDS } from "../text/stopwords.js";
 
 /** A paper as sparse tf-idf weights by word stem, unit length. */
 export type Vector = Map<string, number>;

@@ -1,8 +1,8 @@
 import { LexicalIndex } from "../store/lexicalIndex.js";
 import type { PaperStore } from "../store/paperStore.js";
-import { STOPWORDS } from "./stopwords.js";
-import { ftsOrQuery, queryTerms, tokenize } from "./queryTerms.js";
-import { stem, wordFor } from "./stem.js";
+import { STOPWORDS } from "../text/stopwords.js";
+import { ftsOrQuery, queryTerms, tokenize } from "../text/queryTerms.js";
+import { stem, wordFor } from "../text/stem.js";
 import type { TermStats } from "./termStats.js";
 import { Spelling } from "./spelling.js";
 

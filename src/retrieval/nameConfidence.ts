@@ -1,7 +1,7 @@
 import { normalizeTitle } from "../store/paperId.js";
 import { nameKey, shortName } from "./nameKey.js";
 import { prefixDistance, similarity } from "./similarity.js";
-import { STOPWORDS } from "./stopwords.js";
+import { STOPWORDS } from "../text/stopwords.js";
 
 /** What a user typed, normalized once for every candidate it is compared with. */
 export interface NameQuery {

@@ -1,6 +1,6 @@
 import type { FullTextStore, StoredChunk } from "../store/fullText.js";
-import { ftsOrQuery, queryTerms, tokenize } from "./queryTerms.js";
-import { stem } from "./stem.js";
+import { ftsOrQuery, queryTerms, tokenize } from "../text/queryTerms.js";
+import { stem } from "../text/stem.js";
 
 /** A passage of a paper's full text found for a question. */
 export interface FoundPassage extends StoredChunk {

@@ -1,6 +1,6 @@
 import { LexicalIndex } from "../store/lexicalIndex.js";
 import type { PaperStore } from "../store/paperStore.js";
-import { ftsOrQuery, tokenize } from "./queryTerms.js";
+import { ftsOrQuery, tokenize } from "../text/queryTerms.js";
 
 const TTL_MS = 10 * 60_000;
 const SAMPLE = 2000;

@@ -2,7 +2,7 @@ import type { APIEmbed } from "discord.js";
 import type { DigestSettings } from "../../store/digestSettings.js";
 import type { DigestOutcome, DigestPreview } from "../../digest/digestRunner.js";
 import type { DigestStatus } from "../../digest/digestStatus.js";
-import { escapeMarkdown, neutralizeMentions } from "../discordText.js";
+import { escapeMarkdown, neutralizeMentions } from "../../text/discordText.js";
 import { truncate } from "../../text/prose.js";
 import { digestEmbeds } from "../digestMessage.js";
 import { LIMITS } from "../limits.js";

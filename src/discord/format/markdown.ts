@@ -1,4 +1,4 @@
-import { escapeMarkdown } from "../discordText.js";
+import { escapeMarkdown } from "../../text/discordText.js";
 
 /** Paper text shown as-is: no bold/italics/headings from stray characters, and no broken link syntax. */
 export const plain = escapeMarkdown;

@@ -1,5 +1,5 @@
-import { tokenize } from "../../retrieval/queryTerms.js";
-import { stem } from "../../retrieval/stem.js";
+import { tokenize } from "../../text/queryTerms.js";
+import { stem } from "../../text/stem.js";
 import type { IndexedText, LexicalIndexStore } from "../lexicalIndex.js";
 import type { Pool } from "./pool.js";
 

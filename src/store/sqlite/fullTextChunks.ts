@@ -1,4 +1,4 @@
-import { ftsOrQuery } from "../../retrieval/queryTerms.js";
+import { ftsOrQuery } from "../../text/queryTerms.js";
 import type { Db } from "../db.js";
 import { FullTextStore, type FullTextChunks, type ReadText, type StoredChunk, type TextSource, type TextStatus } from "../fullText.js";
 

@@ -1,5 +1,5 @@
-import { ftsOrQuery, tokenize } from "../../retrieval/queryTerms.js";
-import { wordFor } from "../../retrieval/stem.js";
+import { ftsOrQuery, tokenize } from "../../text/queryTerms.js";
+import { wordFor } from "../../text/stem.js";
 import type { Db } from "../db.js";
 import { LexicalIndex, type IndexedText, type LexicalIndexStore } from "../lexicalIndex.js";
 
