@@ -96,8 +96,11 @@ migrations are applied first. Nothing in PostgreSQL is overwritten: rows it has 
 the command again finishes a copy that was interrupted, and copies nothing twice. Exit 1 if any count differs.
 The bot and the other commands still run on SQLite.
 
+Leave the password out of the URL (a command line is visible to other users of the machine in \`ps\`): the
+client reads it from PGPASSWORD or ~/.pgpass.
+
 Example:
-  paperbot copy --to postgres://paperbot@db.example:5432/paperbot`,
+  PGPASSWORD=… paperbot copy --to postgres://paperbot@db.example:5432/paperbot`,
     )
     .action(async (opts: { to: string; batch: number }) => {
       const sqlite = openSqliteToRead(ctx.config.dbPath);
