@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { benchIngest } from "./ingest.js";
 import { benchRetrieval } from "./retrieval.js";
+import { benchPgRetrieval } from "./pgRetrieval.js";
 import { benchScale } from "./scale.js";
 import { benchCoverageTuning } from "./coverageTuning.js";
 import { benchDigestRank } from "./digestRank.js";
@@ -27,7 +28,11 @@ program
   .command("retrieval")
   .description("quality (R@1, R@5, MRR@10, multi recall@10) and speed of this project's retriever against other search engines")
   .option("--only <name>", "run only engines whose name contains this")
-  .action((o: { only?: string }) => benchRetrieval(o));
+  .option(
+    "--postgres",
+    "instead: the dev set through the shipped sync ranker on SQLite and the async ranker on SQLite and on PostgreSQL (PAPERBOT_TEST_DATABASE_URL, else a throw-away server)",
+  )
+  .action((o: { only?: string; postgres?: boolean }) => (o.postgres ? benchPgRetrieval() : benchRetrieval(o)));
 
 program
   .command("coverage")

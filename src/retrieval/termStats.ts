@@ -1,5 +1,6 @@
 import { LexicalIndex } from "../store/lexicalIndex.js";
 import type { PaperStore } from "../store/paperStore.js";
+import { idf } from "./bm25f.js";
 import { ftsOrQuery, tokenize } from "../text/queryTerms.js";
 
 const TTL_MS = 10 * 60_000;
@@ -36,9 +37,7 @@ export class TermStats {
 
   /** Robertson-Sparck Jones IDF, never negative. */
   idf(word: string): number {
-    const n = this.collection().n;
-    const df = this.df(word);
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    return idf(this.collection().n, this.df(word));
   }
 
   collection(): { n: number; maxRowid: number; avgTitle: number; avgAbstract: number } {

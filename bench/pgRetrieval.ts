@@ -1,0 +1,221 @@
+import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { AsyncLexicalRanker } from "../src/retrieval/asyncLexicalRanker.js";
+import type { LexicalOptions } from "../src/retrieval/bm25f.js";
+import { assessCoverage } from "../src/retrieval/coverage.js";
+import { LexicalRanker } from "../src/retrieval/lexicalRanker.js";
+import { TermStats } from "../src/retrieval/termStats.js";
+import type { LexicalIndexStore } from "../src/store/lexicalIndex.js";
+import { bundledSeedPage } from "../src/config/paths.js";
+import { hfItemToInput, parseHfItems } from "../src/ingest/hfItem.js";
+import { parseSeedPage } from "../src/ingest/parseSeedPage.js";
+import type { Paper, PaperInput } from "../src/store/paper.js";
+import type { PaperStore } from "../src/store/paperStore.js";
+import { PostgresLexicalIndexStore } from "../src/store/postgres/lexicalIndex.js";
+import { migratePostgres } from "../src/store/postgres/migrate.js";
+import { PostgresPaperRecords } from "../src/store/postgres/papers.js";
+import { connectPostgres, type Pool } from "../src/store/postgres/pool.js";
+import { SqliteLexicalIndexStore } from "../src/store/sqlite/lexicalIndex.js";
+import { DEV_KINDS, type DevQuestion, type DevRun, loadDevSet, type Recall, scoreDev, type DevScores } from "./devSet.js";
+import { corpusDir } from "./ingest.js";
+import { benchCollection } from "./retrieval.js";
+
+/** What the shipped search asks of the lexical ranker (`Retriever.retrieve` without vectors). */
+const OPTIONS: LexicalOptions = { k: 10, prf: true };
+const TIMING_PASSES = 3;
+
+interface RankEngine {
+  name: string;
+  /** Ranked ids and the `covered` flag the shipped search would report. */
+  search(q: string): Promise<DevRun>;
+}
+
+/** What `benchCollection` upserts into SQLite, in its order: the seed page's papers, then each feed file's items. */
+export function benchInputs(): PaperInput[] {
+  const inputs = [...parseSeedPage(fs.readFileSync(bundledSeedPage, "utf8")).papers];
+  for (const file of fs
+    .readdirSync(corpusDir)
+    .filter((f) => f.endsWith(".json"))
+    .sort())
+    inputs.push(...parseHfItems(JSON.parse(fs.readFileSync(path.join(corpusDir, file), "utf8"))).items.map(hfItemToInput));
+  return inputs;
+}
+
+/** A PostgreSQL server: PAPERBOT_TEST_DATABASE_URL, else a throw-away one from scripts/test-postgres.sh. */
+function postgresServer(): { url: string; stop: () => void } {
+  const given = process.env.PAPERBOT_TEST_DATABASE_URL;
+  if (given) return { url: given, stop: () => {} };
+  const script = path.resolve(import.meta.dirname, "../scripts/test-postgres.sh");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paperbot-bench-pg-"));
+  const started = spawnSync(script, ["start", dir], { encoding: "utf8" });
+  if (started.status !== 0) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`no PostgreSQL: set PAPERBOT_TEST_DATABASE_URL or install its binaries (${started.stderr.trim()})`);
+  }
+  return { url: started.stdout.trim(), stop: () => void spawnSync(script, ["stop", dir], { stdio: "inherit" }) };
+}
+
+/** A fresh schema with the migrations applied, and the bench collection upserted into it paper by paper. */
+async function loadPostgres(url: string, papers: Paper[]): Promise<{ pool: Pool; seconds: number; drop: () => Promise<void> }> {
+  const schema = `bench_${crypto.randomBytes(6).toString("hex")}`;
+  const admin = await connectPostgres(url, { max: 1 });
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const u = new URL(url);
+  u.searchParams.set("options", `-c search_path=${schema}`);
+  const pool = await connectPostgres(u.toString());
+  const drop = async () => {
+    await pool.end();
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  };
+  try {
+    await migratePostgres(pool);
+    const records = new PostgresPaperRecords(pool);
+    const t0 = performance.now();
+    for (const input of benchInputs()) await records.upsert(input);
+    await pool.query("ANALYZE");
+    // The same papers with the same ids and text, or the comparison means nothing.
+    const stored = await records.getMany(papers.map((p) => p.id));
+    const differs = papers.filter((p) => stored.get(p.id)?.title !== p.title || stored.get(p.id)?.abstract !== p.abstract);
+    if (differs.length || (await records.count()) !== papers.length)
+      throw new Error(`PostgreSQL holds other papers than SQLite (${differs.length} differ, e.g. ${differs[0]?.id})`);
+    return { pool, seconds: (performance.now() - t0) / 1000, drop };
+  } catch (err) {
+    await drop();
+    throw err;
+  }
+}
+
+function syncEngine(name: string, store: PaperStore, noSpelling = false): RankEngine {
+  const stats = new TermStats(store);
+  const ranker = new LexicalRanker(store, stats, { noSpelling });
+  return {
+    name,
+    async search(q) {
+      const r = ranker.rank(q, OPTIONS);
+      const papers = store.getByRowids(r.hits.map((h) => h.rowid));
+      const ids = r.hits.map((h) => papers.get(h.rowid)!.id);
+      return { ids, covered: assessCoverage(q, r, stats.collection().n).covered && ids.length > 0 };
+    },
+  };
+}
+
+function asyncEngine(name: string, index: LexicalIndexStore): RankEngine {
+  const ranker = new AsyncLexicalRanker(index);
+  let papers: number | undefined;
+  return {
+    name,
+    async search(q) {
+      const r = await ranker.rank(q, OPTIONS);
+      papers ??= await index.paperCount();
+      const ids = r.hits.map((h) => h.id);
+      return { ids, covered: assessCoverage(q, r, papers).covered && ids.length > 0 };
+    },
+  };
+}
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+
+interface Measured {
+  scores: DevScores;
+  runs: Map<string, DevRun>;
+  mean: number;
+  p95: number;
+}
+
+async function measure(engine: RankEngine, questions: DevQuestion[]): Promise<Measured> {
+  for (const q of questions.slice(0, 5)) await engine.search(q.q); // warm-up
+  const ms: number[] = [];
+  for (let pass = 0; pass < TIMING_PASSES; pass++)
+    for (const q of questions) {
+      const t0 = performance.now();
+      await engine.search(q.q);
+      ms.push(performance.now() - t0);
+    }
+  const runs = new Map<string, DevRun>();
+  for (const q of questions) runs.set(q.id, await engine.search(q.q));
+  return { scores: scoreDev(questions, runs), runs, mean: ms.reduce((a, b) => a + b, 0) / ms.length, p95: percentile(ms, 95) };
+}
+
+const f = (x: number) => x.toFixed(3);
+const recall = (r: Recall) => `${f(r.r1)} | ${f(r.r5)} | ${f(r.mrr)}`;
+
+/** The largest difference between two rows' figures, per kind. */
+function differences(a: DevScores, b: DevScores): string {
+  const d = (x: Recall, y: Recall) => Math.max(Math.abs(x.r1 - y.r1), Math.abs(x.r5 - y.r5), Math.abs(x.mrr - y.mrr));
+  return `single ${f(d(a.single, b.single))}, hard ${f(d(a.hard, b.hard))}, multi ${f(Math.abs(a.multi.recall10 - b.multi.recall10))}, none flagged ${a.noneFlagged.flagged - b.noneFlagged.flagged}`;
+}
+
+/** Questions whose top 10 differ between two engines. */
+function changed(questions: DevQuestion[], a: Map<string, DevRun>, b: Map<string, DevRun>): string[] {
+  return questions.filter((q) => a.get(q.id)!.ids.join() !== b.get(q.id)!.ids.join()).map((q) => q.id);
+}
+
+/**
+ * `npm run bench -- retrieval --postgres`: the bench collection in SQLite (as `benchCollection` loads it) and in a fresh
+ * PostgreSQL schema (through `PaperRecords.upsert`), the dev set through the shipped sync ranker and the async ranker on both.
+ */
+export async function benchPgRetrieval(): Promise<void> {
+  const { store, cleanup } = await benchCollection();
+  const server = postgresServer();
+  try {
+    const papers = store.all();
+    const pg = await loadPostgres(server.url, papers);
+    try {
+      const questions = loadDevSet(store);
+      console.log(
+        `lexical ranking on PostgreSQL: ${papers.length} papers (seed page + feed month) in SQLite and, upserted one by one (seed page, then the feed files, as there) in ${pg.seconds.toFixed(1)} s, in a fresh PostgreSQL schema`,
+      );
+      console.log(
+        `dev set: ${questions.length} questions (${DEV_KINDS.map((k) => `${questions.filter((q) => q.kind === k).length} ${k}`).join(", ")}); ranking options as shipped (k 10, RM3)`,
+      );
+      console.log(`ms/query: mean and p95 over ${TIMING_PASSES} passes of all questions after a 5-question warm-up, in this process\n`);
+      const engines = [
+        syncEngine("shipped sync LexicalRanker, SQLite", store),
+        syncEngine("sync LexicalRanker without spelling correction, SQLite", store, true),
+        asyncEngine("AsyncLexicalRanker, SQLite", new SqliteLexicalIndexStore(store.db)),
+        asyncEngine("AsyncLexicalRanker, PostgreSQL (candidates by BM25, the default)", new PostgresLexicalIndexStore(pg.pool)),
+        asyncEngine("AsyncLexicalRanker, PostgreSQL (candidates by ts_rank)", new PostgresLexicalIndexStore(pg.pool, 2, "ts_rank")),
+      ];
+      console.log(
+        "| engine | single R@1 | R@5 | MRR@10 | hard R@1 | R@5 | MRR@10 | multi R@10 | none flagged | answerable flagged | mean ms | p95 ms |",
+      );
+      console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+      const results: Measured[] = [];
+      for (const engine of engines) {
+        const r = await measure(engine, questions);
+        results.push(r);
+        const s = r.scores;
+        console.log(
+          `| ${engine.name} | ${recall(s.single)} | ${recall(s.hard)} | ${f(s.multi.recall10)} | ${s.noneFlagged.flagged}/${s.noneFlagged.n} | ${s.answerableFlagged.flagged}/${s.answerableFlagged.n} | ${r.mean.toFixed(2)} | ${r.p95.toFixed(2)} |`,
+        );
+      }
+      const [shipped, noSpelling, onSqlite, onPostgres, byTsRank] = results as [Measured, Measured, Measured, Measured, Measured];
+      console.log("\nlargest difference of R@1/R@5/MRR@10 (multi: R@10) per kind:");
+      console.log(`- async PostgreSQL vs async SQLite: ${differences(onPostgres.scores, onSqlite.scores)}`);
+      console.log(`- async PostgreSQL by ts_rank vs async SQLite: ${differences(byTsRank.scores, onSqlite.scores)}`);
+      console.log(`- async SQLite vs shipped sync: ${differences(onSqlite.scores, shipped.scores)}`);
+      console.log(`- async SQLite vs sync without spelling: ${differences(onSqlite.scores, noSpelling.scores)}`);
+      console.log(`\nquestions whose top 10 differ (ids or order):`);
+      console.log(`- async PostgreSQL vs async SQLite: ${changed(questions, onPostgres.runs, onSqlite.runs).join(", ") || "none"}`);
+      console.log(`- async PostgreSQL by ts_rank vs async SQLite: ${changed(questions, byTsRank.runs, onSqlite.runs).length} questions`);
+      console.log(`- async SQLite vs shipped sync: ${changed(questions, onSqlite.runs, shipped.runs).join(", ") || "none"}`);
+      console.log(`- async SQLite vs sync without spelling: ${changed(questions, onSqlite.runs, noSpelling.runs).join(", ") || "none"}`);
+      const ratio = (a: Measured, b: Measured) => `${(a.p95 / b.p95).toFixed(2)}x`;
+      console.log(
+        `\np95 ratio, async ranker PostgreSQL / SQLite: ${ratio(onPostgres, onSqlite)} (by ts_rank: ${ratio(byTsRank, onSqlite)}); PostgreSQL / shipped sync: ${ratio(onPostgres, shipped)} (by ts_rank: ${ratio(byTsRank, shipped)})`,
+      );
+    } finally {
+      await pg.drop();
+    }
+  } finally {
+    server.stop();
+    cleanup();
+  }
+}

@@ -1,0 +1,146 @@
+import type { LexicalIndexStore } from "../store/lexicalIndex.js";
+import {
+  candidatePool,
+  DEFAULTS,
+  type DocTerms,
+  docTerms,
+  expandedQuery,
+  expansionTerms,
+  idf,
+  type LexicalOptions,
+  matchedShare,
+  queryWords,
+  rarestTerms,
+  type RankerVariant,
+  relevanceModel,
+  scoreBm25f,
+  type WeightedTerm,
+  weighTerms,
+} from "./bm25f.js";
+import type { LexicalResult } from "./lexicalRanker.js";
+import { stem, wordFor } from "../text/stem.js";
+
+/** The ablation switches that apply here; there is no spelling correction (see `AsyncLexicalRanker`). */
+export type AsyncRankerVariant = Pick<RankerVariant, "keepStopWords" | "noStemming">;
+
+export interface AsyncLexicalHit {
+  id: string;
+  score: number;
+}
+
+export type AsyncLexicalResult = Omit<LexicalResult, "hits"> & { hits: AsyncLexicalHit[] };
+
+/** Collection totals are read again after this long (they drift slowly; `TermStats` keeps its own as long). */
+const TOTALS_TTL_MS = 10 * 60_000;
+const DOC_CACHE = 20_000;
+
+const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The two-stage BM25F + RM3 ranking of `LexicalRanker`, over any `LexicalIndexStore` (SQLite or PostgreSQL) and with
+ * papers known by id. The scoring is the same code (`bm25f.ts`); what differs is only how things are looked up, each
+ * batched: per search one `documentFrequencies` call for the question's stems, one `candidates` call, one `texts` call
+ * (only for papers not cached), and with RM3 one more `documentFrequencies` call for the expansion's stems. Paper
+ * count and average lengths are read once per ten minutes, beside the first of those calls.
+ *
+ * Not here: spelling correction. It needs the collection's title vocabulary near a word (`PaperNames.termsBetween`),
+ * which the interface does not offer; a misspelt word counts as absent. Ties are broken by paper id, not by rowid
+ * as `LexicalRanker` does, so the order is the same on every store.
+ *
+ * Papers' texts are cached by id: call `invalidate()` when papers change (the caller watches the version).
+ */
+export class AsyncLexicalRanker {
+  private readonly docCache = new Map<string, DocTerms>();
+  private readonly stemOf: (w: string) => string;
+  /** How a stem of `stemOf` is asked of the index, whose terms are always Porter stems. */
+  private readonly indexTerm: (s: string) => string;
+  private totals?: { at: number; value: Promise<{ n: number; avg: { title: number; abstract: number } }> };
+
+  constructor(
+    private readonly index: LexicalIndexStore,
+    private readonly variant: AsyncRankerVariant = {},
+  ) {
+    this.stemOf = variant.noStemming ? (w) => w : stem;
+    this.indexTerm = variant.noStemming ? stem : (s) => s;
+  }
+
+  async rank(query: string, opts: LexicalOptions): Promise<AsyncLexicalResult> {
+    const titleWeight = opts.titleWeight ?? DEFAULTS.titleWeight;
+    const words = queryWords(query, this.variant);
+    const [{ n, avg }, dfs] = await Promise.all([this.collection(), this.index.documentFrequencies([...new Set(words.map(stem))])]);
+    const terms = weighTerms(words, this.stemOf, (word) => {
+      const df = dfs.get(stem(word)) ?? 0;
+      return { word, df, idf: idf(n, df) };
+    });
+    const known = terms.filter((t) => t.df > 0);
+    if (!known.length) return { hits: [], terms, relevance: 0, matched: { best: 0, topThree: 0 } };
+
+    const chosen = rarestTerms(known, opts.postingBudget ?? DEFAULTS.postingBudget).map((t) => stem(t.word));
+    const ids = await this.index.candidates([...new Set(chosen)], candidatePool(n, opts));
+    const docs = await this.fetch(ids);
+
+    let scored = scoreBm25f(docs, known, titleWeight, avg, byId);
+    const relevance = (scored[0]?.score ?? 0) / Math.log(1 + n);
+    const papers = (hits: { key: string }[]) => hits.map((h) => docs.get(h.key)!);
+    const matched = { best: matchedShare(known, papers(scored.slice(0, 1))), topThree: matchedShare(known, papers(scored.slice(0, 3))) };
+    if (opts.prf && scored.length) {
+      const count = opts.expansionTerms ?? DEFAULTS.expansionTerms;
+      const feedback = scored.slice(0, opts.feedbackDocs ?? DEFAULTS.feedbackDocs).map((h) => ({ doc: docs.get(h.key)!, score: h.score }));
+      const rm = relevanceModel(feedback, known, count);
+      const rmDfs = rm.length ? await this.index.documentFrequencies([...new Set(rm.map(([s]) => this.indexTerm(s)))]) : new Map<string, number>();
+      const candidates = rm.map(([s, w]): WeightedTerm => {
+        const df = rmDfs.get(this.indexTerm(s)) ?? 0;
+        return { word: wordFor(s), stem: s, df, idf: idf(n, df), weight: w };
+      });
+      const expansion = expansionTerms(candidates, count);
+      if (expansion.length)
+        scored = scoreBm25f(docs, expandedQuery(known, expansion, opts.originalWeight ?? DEFAULTS.originalWeight), titleWeight, avg, byId);
+    }
+    return { hits: scored.slice(0, opts.k).map((h) => ({ id: h.key, score: h.score })), terms, relevance, matched };
+  }
+
+  /** Forget cached papers and collection totals (after papers were added or re-ingested with new text). */
+  invalidate(): void {
+    this.docCache.clear();
+    this.totals = undefined;
+  }
+
+  /** Paper count and average lengths, read in parallel and kept for `TOTALS_TTL_MS`. */
+  private collection(): Promise<{ n: number; avg: { title: number; abstract: number } }> {
+    if (this.totals && Date.now() - this.totals.at > TOTALS_TTL_MS) this.totals = undefined;
+    if (!this.totals) {
+      const value = Promise.all([this.index.paperCount(), this.index.averageLengths()]).then(([n, a]) => ({
+        n,
+        // As `TermStats`: an empty collection gets plausible lengths rather than a division by zero.
+        avg: { title: a.title || 10, abstract: a.abstract || 200 },
+      }));
+      const totals = { at: Date.now(), value };
+      this.totals = totals;
+      // A failed read is not kept.
+      value.catch(() => {
+        if (this.totals === totals) this.totals = undefined;
+      });
+    }
+    return this.totals.value;
+  }
+
+  /** The candidates' words in candidate order, from the cache or one `texts` call for the rest; ids without a paper left out. */
+  private async fetch(ids: string[]): Promise<Map<string, DocTerms>> {
+    const missing = ids.filter((id) => !this.docCache.has(id));
+    const texts = missing.length ? await this.index.texts(missing) : new Map();
+    const docs = new Map<string, DocTerms>();
+    for (const id of ids) {
+      if (docs.has(id)) continue;
+      let doc = this.docCache.get(id);
+      if (!doc) {
+        const text = texts.get(id);
+        if (!text) continue;
+        doc = docTerms(text.title, text.abstract, this.stemOf);
+        if (this.docCache.size >= DOC_CACHE) this.docCache.delete(this.docCache.keys().next().value!);
+        this.docCache.set(id, doc);
+      }
+      docs.set(id, doc);
+    }
+    return docs;
+  }
+}

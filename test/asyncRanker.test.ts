@@ -1,0 +1,246 @@
+// The async BM25F + RM3 ranker (src/retrieval/asyncLexicalRanker.ts) over the LexicalIndexStore of each backend: the same
+// ids in the same order on SQLite and PostgreSQL, the same order as the shipped sync ranker on SQLite, and every lookup batched.
+import { beforeAll, describe, expect, it } from "vitest";
+import { AsyncLexicalRanker } from "../src/retrieval/asyncLexicalRanker.js";
+import type { LexicalOptions } from "../src/retrieval/bm25f.js";
+import { LexicalRanker } from "../src/retrieval/lexicalRanker.js";
+import { TermStats } from "../src/retrieval/termStats.js";
+import { openDb } from "../src/store/db.js";
+import type { LexicalIndexStore } from "../src/store/lexicalIndex.js";
+import type { PaperInput } from "../src/store/paper.js";
+import { PaperStore } from "../src/store/paperStore.js";
+import { PostgresLexicalIndexStore } from "../src/store/postgres/lexicalIndex.js";
+import { PostgresPaperRecords } from "../src/store/postgres/papers.js";
+import { SqliteLexicalIndexStore } from "../src/store/sqlite/lexicalIndex.js";
+import { havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
+
+const paper = (n: number, title: string, abstract: string): PaperInput => ({
+  arxivId: `2504.${String(n).padStart(5, "0")}`,
+  title,
+  abstract,
+  authors: ["A. Author"],
+  source: "hf",
+});
+
+// Added in id order, so SQLite's rowid order (the sync ranker's tie-break) is the id order (the async ranker's).
+const PAPERS: PaperInput[] = [
+  paper(
+    1,
+    "Sparse attention kernels for long context language models",
+    "We write sparse attention kernels that let language models read long context windows. The kernels skip blocks of the attention matrix and keep accuracy on long document benchmarks while memory stays flat.",
+  ),
+  paper(
+    2,
+    "Speculative decoding with small draft models",
+    "A small draft model proposes tokens and a large language model verifies them in one pass. Speculative decoding doubles generation speed without changing the output distribution of the large model.",
+  ),
+  paper(
+    3,
+    "Retrieval augmented generation for open domain question answering",
+    "Retrieval augmented generation pairs a dense retriever with a generator. The retriever finds passages for each question and the generator writes the answer from them, which cuts hallucination on open domain question answering.",
+  ),
+  paper(
+    4,
+    "Protein structure prediction with diffusion models",
+    "We predict protein structure with a diffusion model over residue coordinates. The model denoises backbone frames and reaches high accuracy on folding benchmarks with far less compute than earlier protein models.",
+  ),
+  paper(
+    5,
+    "Memory for language model agents over long tasks",
+    "Agents built on language models forget earlier steps of long tasks. We give the agent a memory that stores, retrieves and summarises past observations, and long horizon task success rises on web and coding benchmarks.",
+  ),
+  paper(
+    6,
+    "Quantization of large language models to four bits",
+    "Post training quantization stores the weights of large language models in four bits. Outlier channels are kept in higher precision, so perplexity barely moves while inference memory drops by a factor of four.",
+  ),
+  paper(
+    7,
+    "Robot grasping from a single camera",
+    "A robot arm learns grasping of unseen objects from one camera image. The policy is trained in simulation with randomised textures and transfers to the real robot without fine tuning.",
+  ),
+  paper(
+    8,
+    "Code generation agents that run their own tests",
+    "Code generation agents write a program, run the unit tests and repair the code from the failures. Running tests in the loop lifts pass rates on coding benchmarks for every language model we try.",
+  ),
+  paper(
+    9,
+    "Graph neural networks for molecule property prediction",
+    "Graph neural networks read a molecule as atoms and bonds. Message passing with edge features predicts molecule properties such as solubility and toxicity better than fingerprints.",
+  ),
+  paper(
+    10,
+    "Speech recognition for low resource languages",
+    "Speech recognition for low resource languages suffers from little labelled audio. Self supervised pretraining on unlabelled speech and a small labelled set reaches usable word error rates in twelve languages.",
+  ),
+  paper(
+    11,
+    "Reward models and human feedback for aligning language models",
+    "Reinforcement learning from human feedback trains a reward model on human preferences and tunes the language model against it. We study reward hacking and how a larger reward model reduces it.",
+  ),
+  paper(
+    12,
+    "Long context retrieval benchmarks for language models",
+    "We build benchmarks that hide a fact in a long context and ask the language model to retrieve it. Accuracy falls as the context grows, and retrieval of facts in the middle of the document is hardest.",
+  ),
+];
+
+const QUESTIONS = [
+  "how do sparse attention kernels handle long context?",
+  "draft model speculative decoding speed",
+  "retrieval augmented generation hallucination",
+  "memory for agents on long tasks",
+  "language models benchmarks",
+  "four bit quantization of language model weights",
+  "aligning language models with human preferences",
+  "molecule property prediction with graphs",
+];
+
+/** What the shipped search asks of the lexical ranker (RM3 on). */
+const OPTIONS: LexicalOptions = { k: 10, prf: true };
+
+interface Calls {
+  candidates: number;
+  documentFrequencies: number;
+  texts: number;
+  totals: number;
+}
+
+/** The store with its calls counted. */
+function counted(index: LexicalIndexStore): { index: LexicalIndexStore; calls: Calls } {
+  const calls: Calls = { candidates: 0, documentFrequencies: 0, texts: 0, totals: 0 };
+  return {
+    calls,
+    index: {
+      candidates: (stems, limit) => {
+        calls.candidates++;
+        return index.candidates(stems, limit);
+      },
+      documentFrequencies: (stems) => {
+        calls.documentFrequencies++;
+        return index.documentFrequencies(stems);
+      },
+      paperCount: () => {
+        calls.totals++;
+        return index.paperCount();
+      },
+      averageLengths: () => {
+        calls.totals++;
+        return index.averageLengths();
+      },
+      texts: (ids) => {
+        calls.texts++;
+        return index.texts(ids);
+      },
+    },
+  };
+}
+
+interface Ranked {
+  ids: string[];
+  scores: number[];
+}
+
+async function rankAll(ranker: AsyncLexicalRanker): Promise<Ranked[]> {
+  const out: Ranked[] = [];
+  for (const q of QUESTIONS) {
+    const r = await ranker.rank(q, OPTIONS);
+    out.push({ ids: r.hits.map((h) => h.id), scores: r.hits.map((h) => h.score) });
+  }
+  return out;
+}
+
+const db = openDb(":memory:");
+const store = new PaperStore(db);
+for (const p of PAPERS) store.upsert(p);
+const sqlite = new SqliteLexicalIndexStore(db);
+
+describe("AsyncLexicalRanker on SQLite", () => {
+  it("ranks as the shipped sync ranker does: the same ids, order and scores", async () => {
+    const sync = new LexicalRanker(store, new TermStats(store));
+    const ranked = await rankAll(new AsyncLexicalRanker(sqlite));
+    for (const [i, q] of QUESTIONS.entries()) {
+      const r = sync.rank(q, OPTIONS);
+      const papers = store.getByRowids(r.hits.map((h) => h.rowid));
+      expect(ranked[i]!.ids, q).toEqual(r.hits.map((h) => papers.get(h.rowid)!.id));
+      expect(ranked[i]!.scores, q).toEqual(r.hits.map((h) => expect.closeTo(h.score, 9)));
+    }
+    // The questions are not trivial: each finds several papers, and they disagree on the first.
+    expect(ranked.every((r) => r.ids.length >= 2)).toBe(true);
+    expect(new Set(ranked.map((r) => r.ids[0])).size).toBeGreaterThanOrEqual(6);
+  });
+
+  it("batches its lookups: per search one candidates call, one texts call at most, one document-frequency call per round", async () => {
+    const { index, calls } = counted(sqlite);
+    const ranker = new AsyncLexicalRanker(index);
+    await ranker.rank(QUESTIONS[0]!, OPTIONS);
+    expect(calls).toEqual({ candidates: 1, documentFrequencies: 2, texts: 1, totals: 2 });
+    await ranker.rank(QUESTIONS[1]!, OPTIONS);
+    // The totals are kept; the second search's candidates are partly cached, so texts is called once or not at all.
+    expect(calls.candidates).toBe(2);
+    expect(calls.documentFrequencies).toBe(4);
+    expect(calls.texts).toBeLessThanOrEqual(2);
+    expect(calls.totals).toBe(2);
+    // Without RM3, one round: one document-frequency call.
+    await ranker.rank(QUESTIONS[2]!, { k: 10 });
+    expect(calls.documentFrequencies).toBe(5);
+  });
+
+  it("asks nothing more when no paper has a word of the question", async () => {
+    const { index, calls } = counted(sqlite);
+    const r = await new AsyncLexicalRanker(index).rank("blockchain consensus", OPTIONS);
+    expect(r.hits).toEqual([]);
+    expect(r.terms.map((t) => t.df)).toEqual([0, 0]);
+    expect(calls).toMatchObject({ candidates: 0, documentFrequencies: 1, texts: 0 });
+  });
+});
+
+if (havePostgres()) {
+  const schema = migratedSchemaForFile();
+  describe("AsyncLexicalRanker on PostgreSQL", () => {
+    beforeAll(async () => {
+      const records = new PostgresPaperRecords(schema.pool());
+      for (const p of PAPERS) await records.upsert(p);
+    });
+
+    it("returns the same ids in the same order, with the same scores, as on SQLite", async () => {
+      const onSqlite = await rankAll(new AsyncLexicalRanker(sqlite));
+      const onPostgres = await rankAll(new AsyncLexicalRanker(new PostgresLexicalIndexStore(schema.pool())));
+      for (const [i, q] of QUESTIONS.entries()) {
+        expect(onPostgres[i]!.ids, q).toEqual(onSqlite[i]!.ids);
+        expect(onPostgres[i]!.scores, q).toEqual(onSqlite[i]!.scores.map((s) => expect.closeTo(s, 9)));
+      }
+    });
+
+    it("hands the re-ranker the candidates SQLite's FTS5 does, in FTS5's BM25 order", async () => {
+      const pg = new PostgresLexicalIndexStore(schema.pool());
+      for (const stems of [["languag", "model"], ["context", "long", "retriev"], ["benchmark"], ["agent", "memori", "task"]]) {
+        expect(await pg.candidates(stems, 50), stems.join(" ")).toEqual(await sqlite.candidates(stems, 50));
+        expect(await pg.candidates(stems, 3), stems.join(" ")).toEqual(await sqlite.candidates(stems, 3));
+      }
+    });
+
+    it("makes at most four round trips per search once the totals are read", async () => {
+      const pool = schema.pool();
+      let queries = 0;
+      const countingPool = new Proxy(pool, {
+        get(target, prop, receiver) {
+          if (prop === "query")
+            return (...args: unknown[]) => {
+              queries++;
+              return (target.query as (...a: unknown[]) => unknown)(...args);
+            };
+          const v = Reflect.get(target, prop, receiver);
+          return typeof v === "function" ? v.bind(target) : v;
+        },
+      });
+      const ranker = new AsyncLexicalRanker(new PostgresLexicalIndexStore(countingPool));
+      await ranker.rank(QUESTIONS[3]!, OPTIONS);
+      expect(queries).toBe(6); // paper count and average lengths, then document frequencies, candidates, texts, RM3's frequencies
+      queries = 0;
+      await ranker.rank(QUESTIONS[4]!, OPTIONS);
+      expect(queries).toBeLessThanOrEqual(4);
+    });
+  });
+}
