@@ -10,7 +10,7 @@ import { indexedThrough } from "./bulkIndex.js";
 import type { Db } from "./db.js";
 import type { TextSource } from "./fullText.js";
 import type { GroupVia } from "./groupPapers.js";
-import type { DigestPostState } from "./ledger.js";
+import type { PostRow } from "./ledger.js";
 import { migrations } from "./migrations.js";
 import type { Vote } from "./paperVotes.js";
 import type { PaperRow } from "./paperRow.js";
@@ -225,21 +225,7 @@ export async function copyToPostgres(sqlite: Db, pool: Pool, opts: CopyOptions):
 
   const ledger = new PostgresDigestLedgerStore(pool);
   await run("ledger", count(sqlite, "digest_posts"), async (step) => {
-    type Row = {
-      guild_id: string;
-      channel_id: string;
-      date: string;
-      state: DigestPostState;
-      message_id: string | null;
-      paper_ids: string;
-      nonce: string;
-      attempts: number;
-      last_error: string | null;
-      claimed_at: string;
-      sent_at: string | null;
-      lease_owner: string | null;
-      lease_until: string | null;
-    };
+    type Row = PostRow;
     for (const rows of pages<Row>(sqlite, "SELECT * FROM digest_posts ORDER BY guild_id, channel_id, date LIMIT ? OFFSET ?", size)) {
       const added = await ledger.copyIn(
         rows.map((r) => ({

@@ -34,7 +34,8 @@ export type ClaimResult =
   | { kind: "sent"; entry: LedgerEntry }
   | { kind: "busy"; entry: LedgerEntry };
 
-interface PostRow {
+/** A `digest_posts` row as SQLite holds it. */
+export interface PostRow {
   guild_id: string;
   channel_id: string;
   date: string;
