@@ -89,6 +89,31 @@ async function loadPostgres(url: string, papers: Paper[]): Promise<{ pool: Pool;
   }
 }
 
+/**
+ * Whether spelling correction reads the same title vocabulary on both stores: SQLite's paper_title_vocab against
+ * PostgreSQL's title_words as the upserts kept it, and against what migration 023's SQL backfill makes of the titles.
+ */
+async function vocabularies(store: PaperStore, pool: Pool): Promise<string> {
+  const sqlite = new Map(
+    (store.db.prepare("SELECT term, doc FROM paper_title_vocab").all() as { term: string; doc: number }[]).map((r) => [r.term, r.doc]),
+  );
+  const differing = (rows: { word: string; doc: number }[]) => {
+    const pg = new Map(rows.map((r) => [r.word, Number(r.doc)]));
+    return [...new Set([...sqlite.keys(), ...pg.keys()])].filter((w) => sqlite.get(w) !== pg.get(w));
+  };
+  const kept = differing((await pool.query<{ word: string; doc: number }>("SELECT word, doc FROM title_words WHERE doc > 0")).rows);
+  const backfill = differing(
+    (
+      await pool.query<{ word: string; doc: number }>(
+        `SELECT word, count(DISTINCT p.id) AS doc
+         FROM papers p, regexp_split_to_table(lower(normalize(p.title, NFKC)), '[^[:alnum:]]+') AS word WHERE word <> '' GROUP BY word`,
+      )
+    ).rows,
+  );
+  const eg = (ws: string[]) => (ws.length ? ` (${ws.slice(0, 5).join(", ")})` : "");
+  return `title vocabulary: ${sqlite.size} words in SQLite; PostgreSQL's title_words differs on ${kept.length}${eg(kept)}; migration 023's SQL backfill would differ on ${backfill.length}${eg(backfill)}`;
+}
+
 function syncEngine(name: string, store: PaperStore, noSpelling = false): RankEngine {
   const stats = new TermStats(store);
   const ranker = new LexicalRanker(store, stats, { noSpelling });
@@ -103,8 +128,8 @@ function syncEngine(name: string, store: PaperStore, noSpelling = false): RankEn
   };
 }
 
-function asyncEngine(name: string, index: LexicalIndexStore): RankEngine {
-  const ranker = new AsyncLexicalRanker(index);
+function asyncEngine(name: string, index: LexicalIndexStore, noSpelling = false): RankEngine {
+  const ranker = new AsyncLexicalRanker(index, { noSpelling });
   let papers: number | undefined;
   return {
     name,
@@ -175,11 +200,13 @@ export async function benchPgRetrieval(): Promise<void> {
       console.log(
         `dev set: ${questions.length} questions (${DEV_KINDS.map((k) => `${questions.filter((q) => q.kind === k).length} ${k}`).join(", ")}); ranking options as shipped (k 10, RM3)`,
       );
+      console.log(await vocabularies(store, pg.pool));
       console.log(`ms/query: mean and p95 over ${TIMING_PASSES} passes of all questions after a 5-question warm-up, in this process\n`);
       const engines = [
         syncEngine("shipped sync LexicalRanker, SQLite", store),
         syncEngine("sync LexicalRanker without spelling correction, SQLite", store, true),
         asyncEngine("AsyncLexicalRanker, SQLite", new SqliteLexicalIndexStore(store.db)),
+        asyncEngine("AsyncLexicalRanker without spelling correction, SQLite", new SqliteLexicalIndexStore(store.db), true),
         asyncEngine("AsyncLexicalRanker, PostgreSQL (candidates by BM25, the default)", new PostgresLexicalIndexStore(pg.pool)),
         asyncEngine("AsyncLexicalRanker, PostgreSQL (candidates by ts_rank)", new PostgresLexicalIndexStore(pg.pool, 2, "ts_rank")),
       ];
@@ -196,17 +223,28 @@ export async function benchPgRetrieval(): Promise<void> {
           `| ${engine.name} | ${recall(s.single)} | ${recall(s.hard)} | ${f(s.multi.recall10)} | ${s.noneFlagged.flagged}/${s.noneFlagged.n} | ${s.answerableFlagged.flagged}/${s.answerableFlagged.n} | ${r.mean.toFixed(2)} | ${r.p95.toFixed(2)} |`,
         );
       }
-      const [shipped, noSpelling, onSqlite, onPostgres, byTsRank] = results as [Measured, Measured, Measured, Measured, Measured];
+      const [shipped, noSpelling, onSqlite, asyncNoSpelling, onPostgres, byTsRank] = results as [
+        Measured,
+        Measured,
+        Measured,
+        Measured,
+        Measured,
+        Measured,
+      ];
       console.log("\nlargest difference of R@1/R@5/MRR@10 (multi: R@10) per kind:");
       console.log(`- async PostgreSQL vs async SQLite: ${differences(onPostgres.scores, onSqlite.scores)}`);
       console.log(`- async PostgreSQL by ts_rank vs async SQLite: ${differences(byTsRank.scores, onSqlite.scores)}`);
       console.log(`- async SQLite vs shipped sync: ${differences(onSqlite.scores, shipped.scores)}`);
-      console.log(`- async SQLite vs sync without spelling: ${differences(onSqlite.scores, noSpelling.scores)}`);
+      console.log(`- async PostgreSQL vs shipped sync: ${differences(onPostgres.scores, shipped.scores)}`);
+      console.log(`- async SQLite without spelling vs sync without spelling: ${differences(asyncNoSpelling.scores, noSpelling.scores)}`);
       console.log(`\nquestions whose top 10 differ (ids or order):`);
       console.log(`- async PostgreSQL vs async SQLite: ${changed(questions, onPostgres.runs, onSqlite.runs).join(", ") || "none"}`);
       console.log(`- async PostgreSQL by ts_rank vs async SQLite: ${changed(questions, byTsRank.runs, onSqlite.runs).length} questions`);
       console.log(`- async SQLite vs shipped sync: ${changed(questions, onSqlite.runs, shipped.runs).join(", ") || "none"}`);
-      console.log(`- async SQLite vs sync without spelling: ${changed(questions, onSqlite.runs, noSpelling.runs).join(", ") || "none"}`);
+      console.log(`- async PostgreSQL vs shipped sync: ${changed(questions, onPostgres.runs, shipped.runs).join(", ") || "none"}`);
+      console.log(
+        `- async SQLite without spelling vs sync without spelling: ${changed(questions, asyncNoSpelling.runs, noSpelling.runs).join(", ") || "none"}`,
+      );
       const ratio = (a: Measured, b: Measured) => `${(a.p95 / b.p95).toFixed(2)}x`;
       console.log(
         `\np95 ratio, async ranker PostgreSQL / SQLite: ${ratio(onPostgres, onSqlite)} (by ts_rank: ${ratio(byTsRank, onSqlite)}); PostgreSQL / shipped sync: ${ratio(onPostgres, shipped)} (by ts_rank: ${ratio(byTsRank, shipped)})`,

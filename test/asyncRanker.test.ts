@@ -97,6 +97,14 @@ const QUESTIONS = [
   "molecule property prediction with graphs",
 ];
 
+/** Questions with a misspelt word of 8 or more letters, and the word each is corrected to (as the shipped ranker corrects it). */
+const MISSPELT: [question: string, typed: string, fixed: string][] = [
+  ["speculatve decoding with a draft model", "speculatve", "speculative"],
+  ["quantizaton of language model weights", "quantizaton", "quantization"],
+  ["retreival augmented generation", "retreival", "retrieval"],
+  ["recognitoin of speech in low resource languages", "recognitoin", "recognition"],
+];
+
 /** What the shipped search asks of the lexical ranker (RM3 on). */
 const OPTIONS: LexicalOptions = { k: 10, prf: true };
 
@@ -105,11 +113,12 @@ interface Calls {
   documentFrequencies: number;
   texts: number;
   totals: number;
+  titleTerms: number;
 }
 
 /** The store with its calls counted. */
 function counted(index: LexicalIndexStore): { index: LexicalIndexStore; calls: Calls } {
-  const calls: Calls = { candidates: 0, documentFrequencies: 0, texts: 0, totals: 0 };
+  const calls: Calls = { candidates: 0, documentFrequencies: 0, texts: 0, totals: 0, titleTerms: 0 };
   return {
     calls,
     index: {
@@ -132,6 +141,10 @@ function counted(index: LexicalIndexStore): { index: LexicalIndexStore; calls: C
       texts: (ids) => {
         calls.texts++;
         return index.texts(ids);
+      },
+      titleTerms: (ranges, limit) => {
+        calls.titleTerms++;
+        return index.titleTerms(ranges, limit);
       },
     },
   };
@@ -175,7 +188,7 @@ describe("AsyncLexicalRanker on SQLite", () => {
     const { index, calls } = counted(sqlite);
     const ranker = new AsyncLexicalRanker(index);
     await ranker.rank(QUESTIONS[0]!, OPTIONS);
-    expect(calls).toEqual({ candidates: 1, documentFrequencies: 2, texts: 1, totals: 2 });
+    expect(calls).toEqual({ candidates: 1, documentFrequencies: 2, texts: 1, totals: 2, titleTerms: 0 });
     await ranker.rank(QUESTIONS[1]!, OPTIONS);
     // The totals are kept; the second search's candidates are partly cached, so texts is called once or not at all.
     expect(calls.candidates).toBe(2);
@@ -187,12 +200,45 @@ describe("AsyncLexicalRanker on SQLite", () => {
     expect(calls.documentFrequencies).toBe(5);
   });
 
+  it("corrects a misspelt word of 8+ letters as the shipped ranker does: the same word, ids, order and scores", async () => {
+    const sync = new LexicalRanker(store, new TermStats(store));
+    const { index, calls } = counted(sqlite);
+    const ranker = new AsyncLexicalRanker(index);
+    for (const [q, typed, fixed] of MISSPELT) {
+      const r = sync.rank(q, OPTIONS);
+      const a = await ranker.rank(q, OPTIONS);
+      expect(r.terms.find((t) => t.typed === typed)?.word, q).toBe(fixed);
+      expect(a.terms, q).toEqual(r.terms);
+      const papers = store.getByRowids(r.hits.map((h) => h.rowid));
+      expect(
+        a.hits.map((h) => h.id),
+        q,
+      ).toEqual(r.hits.map((h) => papers.get(h.rowid)!.id));
+      expect(
+        a.hits.map((h) => h.score),
+        q,
+      ).toEqual(r.hits.map((h) => expect.closeTo(h.score, 9)));
+      expect(a.hits.length, q).toBeGreaterThan(0);
+    }
+    // One vocabulary call and one document-frequency call for the corrections per question; none once a word is known.
+    expect(calls).toMatchObject({ titleTerms: MISSPELT.length, documentFrequencies: 3 * MISSPELT.length });
+    await ranker.rank(MISSPELT[0]![0], OPTIONS);
+    expect(calls).toMatchObject({ titleTerms: MISSPELT.length, documentFrequencies: 3 * MISSPELT.length + 3 });
+    // Without spelling correction the typo counts as absent, as in the shipped ranker's ablation.
+    const off = await new AsyncLexicalRanker(sqlite, { noSpelling: true }).rank(MISSPELT[0]![0], OPTIONS);
+    const syncOff = new LexicalRanker(store, new TermStats(store), { noSpelling: true }).rank(MISSPELT[0]![0], OPTIONS);
+    expect(off.terms).toEqual(syncOff.terms);
+    expect(off.terms.find((t) => t.word === "speculatve")?.df).toBe(0);
+  });
+
   it("asks nothing more when no paper has a word of the question", async () => {
     const { index, calls } = counted(sqlite);
     const r = await new AsyncLexicalRanker(index).rank("blockchain consensus", OPTIONS);
     expect(r.hits).toEqual([]);
     expect(r.terms.map((t) => t.df)).toEqual([0, 0]);
-    expect(calls).toMatchObject({ candidates: 0, documentFrequencies: 1, texts: 0 });
+    // One look at the title vocabulary for both long words, which finds no correction.
+    expect(r.terms.map((t) => t.typed)).toEqual([undefined, undefined]);
+    expect(calls).toMatchObject({ candidates: 0, documentFrequencies: 1, texts: 0, titleTerms: 1 });
   });
 });
 
@@ -210,6 +256,25 @@ if (havePostgres()) {
       for (const [i, q] of QUESTIONS.entries()) {
         expect(onPostgres[i]!.ids, q).toEqual(onSqlite[i]!.ids);
         expect(onPostgres[i]!.scores, q).toEqual(onSqlite[i]!.scores.map((s) => expect.closeTo(s, 9)));
+      }
+    });
+
+    it("corrects misspelt words as on SQLite: the same words, ids, order and scores", async () => {
+      const onSqlite = new AsyncLexicalRanker(sqlite);
+      const onPostgres = new AsyncLexicalRanker(new PostgresLexicalIndexStore(schema.pool()));
+      for (const [q, typed, fixed] of MISSPELT) {
+        const s = await onSqlite.rank(q, OPTIONS);
+        const p = await onPostgres.rank(q, OPTIONS);
+        expect(p.terms.find((t) => t.typed === typed)?.word, q).toBe(fixed);
+        expect(p.terms, q).toEqual(s.terms);
+        expect(
+          p.hits.map((h) => h.id),
+          q,
+        ).toEqual(s.hits.map((h) => h.id));
+        expect(
+          p.hits.map((h) => h.score),
+          q,
+        ).toEqual(s.hits.map((h) => expect.closeTo(h.score, 9)));
       }
     });
 
@@ -241,6 +306,10 @@ if (havePostgres()) {
       queries = 0;
       await ranker.rank(QUESTIONS[4]!, OPTIONS);
       expect(queries).toBeLessThanOrEqual(4);
+      // A misspelt word adds two: the title vocabulary near it, and its correction's document frequency.
+      queries = 0;
+      await ranker.rank(MISSPELT[1]![0], OPTIONS);
+      expect(queries).toBeLessThanOrEqual(6);
     });
   });
 }

@@ -1,6 +1,7 @@
 // The papers table and the lexical index behind their async interfaces, run against SQLite and PostgreSQL alike:
 // upserts with the merge rules, lookups, and what the BM25F re-ranker reads (candidates, df, counts, texts).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bestCorrection, correctionRange, SCAN_LIMIT } from "../src/retrieval/spelling.js";
 import { tokenize } from "../src/text/queryTerms.js";
 import { stem } from "../src/text/stem.js";
 import { openDb } from "../src/store/db.js";
@@ -61,7 +62,7 @@ const backends: Backend[] = [sqlite];
 
 // One fresh schema for this file, emptied before each test; `other` is a second pool on it, as a second machine.
 const empty = async () => {
-  await pool().query("TRUNCATE papers, paper_titles, term_stats");
+  await pool().query("TRUNCATE papers, paper_titles, term_stats, title_words");
   await pool().query("UPDATE papers_meta SET version = 0, paper_count = 0, title_words = 0, abstract_words = 0");
 };
 const withPostgres = havePostgres();
@@ -306,6 +307,71 @@ describe.each(backends)("the lexical index in $name", (backend) => {
     const avg = await lexical.averageLengths();
     expect(avg.title).toBeCloseTo(words("title"), 9);
     expect(avg.abstract).toBeCloseTo(words("abstract"), 9);
+  });
+
+  it("lists the title vocabulary in ranges with title counts, all ranges in one round trip; a new title moves the counts", async () => {
+    const { papers, lexical } = stores;
+    await papers.upsert(feedItem({ arxivId: "2504.00001", title: "Speculative decoding for generalisation", abstract: "Speculation." }));
+    await papers.upsert(feedItem({ arxivId: "2504.00002", title: "SPECULATIVE sampling", abstract: "Generalisation of spectrograms." }));
+    await papers.upsert(feedItem({ arxivId: "2504.00003", title: "Café Généralisation: spectral GPT-4o methods", abstract: "" }));
+    const ranges = [
+      { lo: "sp", hi: "sq", minLength: 8, maxLength: 11 },
+      { lo: "ge", hi: "gf", minLength: 1, maxLength: 20 },
+      { lo: "4", hi: "5", minLength: 2, maxLength: 2 },
+      { lo: "zz", hi: "z{", minLength: 1, maxLength: 20 },
+    ];
+    const before = stores.roundTrips?.();
+    expect(await lexical.titleTerms(ranges, 10)).toEqual([
+      // Title words only ("speculation" and "spectrograms" are in abstracts), unstemmed, lower case, diacritics removed.
+      [
+        { term: "spectral", doc: 1 },
+        { term: "speculative", doc: 2 },
+      ],
+      [{ term: "generalisation", doc: 2 }],
+      [{ term: "4o", doc: 1 }],
+      [],
+    ]);
+    if (before !== undefined) expect(stores.roundTrips!() - before).toBe(1);
+    // At most `limit` words of each range, the first in order.
+    expect(await lexical.titleTerms(ranges.slice(0, 2), 1)).toEqual([[{ term: "spectral", doc: 1 }], [{ term: "generalisation", doc: 2 }]]);
+    expect(await lexical.titleTerms([], 10)).toEqual([]);
+
+    // A new title drops "sampling" and adds "decoding"; a new abstract leaves the title words alone.
+    await papers.upsert(feedItem({ arxivId: "2504.00002", title: "Speculative decoding", abstract: "Generalisation of spectrograms." }));
+    await papers.upsert(
+      feedItem({ arxivId: "2504.00003", title: "Café Généralisation: spectral GPT-4o methods", abstract: "Now with an abstract." }),
+    );
+    const near = [
+      { lo: "de", hi: "df", minLength: 1, maxLength: 20 },
+      { lo: "sa", hi: "sb", minLength: 1, maxLength: 20 },
+      { lo: "sp", hi: "sq", minLength: 1, maxLength: 20 },
+    ];
+    expect(await lexical.titleTerms(near, 10)).toEqual([
+      [{ term: "decoding", doc: 2 }],
+      [],
+      [
+        { term: "spectral", doc: 1 },
+        { term: "speculative", doc: 2 },
+      ],
+    ]);
+  });
+
+  it("gives spelling correction the same title words to correct a misspelt 8+-letter word to", async () => {
+    const { papers, lexical } = stores;
+    await papers.upsert(feedItem({ arxivId: "2504.00001", title: "Speculative decoding for generalisation", abstract: "Speculation." }));
+    await papers.upsert(feedItem({ arxivId: "2504.00002", title: "Speculation and specialist models", abstract: "" }));
+    await papers.upsert(feedItem({ arxivId: "2504.00003", title: "Café Généralisation: speculative GPT-4o methods", abstract: "" }));
+    await papers.upsert(feedItem({ arxivId: "2504.00004", title: "Modelling speech", abstract: "" }));
+    await papers.upsert(feedItem({ arxivId: "2504.00005", title: "Modeling speech", abstract: "" }));
+    await papers.upsert(feedItem({ arxivId: "2504.00006", title: "Modeling text", abstract: "" }));
+    const correct = async (word: string) => bestCorrection(word, (await lexical.titleTerms([correctionRange(word)!], SCAN_LIMIT))[0]!);
+    expect(await correct("speculatve")).toBe("speculative");
+    expect(await correct("speculatie")).toBe("speculative");
+    // Two words one edit away ("modelling", "modeling"): the one more titles have.
+    expect(await correct("modellng")).toBe("modeling");
+    expect(await correct("generalsation")).toBe("generalisation");
+    expect(await correct("specialst")).toBe("specialist");
+    expect(await correct("blockchain")).toBeUndefined();
   });
 
   it("finds stems of unusual words: digits, non-ASCII letters, and stems Porter changes", async () => {

@@ -233,6 +233,7 @@ if (postgresUrl()) {
         "papers_meta",
         "schema_migrations",
         "term_stats",
+        "title_words",
       ]);
       expect(await migratePostgres(b!)).toEqual({ from: known, to: known, applied: [] });
     });

@@ -18,10 +18,11 @@ import {
   weighTerms,
 } from "./bm25f.js";
 import type { LexicalResult } from "./lexicalRanker.js";
+import { bestCorrection, correctionRange, SCAN_LIMIT } from "./spelling.js";
 import { stem, wordFor } from "../text/stem.js";
 
-/** The ablation switches that apply here; there is no spelling correction (see `AsyncLexicalRanker`). */
-export type AsyncRankerVariant = Pick<RankerVariant, "keepStopWords" | "noStemming">;
+/** The ablation switches that apply here. */
+export type AsyncRankerVariant = Pick<RankerVariant, "keepStopWords" | "noStemming" | "noSpelling">;
 
 export interface AsyncLexicalHit {
   id: string;
@@ -33,6 +34,7 @@ export type AsyncLexicalResult = Omit<LexicalResult, "hits"> & { hits: AsyncLexi
 /** Collection totals are read again after this long (they drift slowly; `TermStats` keeps its own as long). */
 const TOTALS_TTL_MS = 10 * 60_000;
 const DOC_CACHE = 20_000;
+const SPELLING_CACHE = 10_000;
 
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -43,14 +45,18 @@ const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * (only for papers not cached), and with RM3 one more `documentFrequencies` call for the expansion's stems. Paper
  * count and average lengths are read once per ten minutes, beside the first of those calls.
  *
- * Not here: spelling correction. It needs the collection's title vocabulary near a word (`PaperNames.termsBetween`),
- * which the interface does not offer; a misspelt word counts as absent. Ties are broken by paper id, not by rowid
- * as `LexicalRanker` does, so the order is the same on every store.
+ * Spelling correction is `LexicalRanker`'s (`correctionRange` and `bestCorrection` of spelling.ts): a long word no paper
+ * has is replaced by the most common title word one edit away that some paper has. A question with such words costs
+ * one `titleTerms` call for all of them and one `documentFrequencies` call for their corrections (none for a word
+ * corrected before). Ties are broken by paper id, not by rowid as `LexicalRanker` does, so the order is the same on
+ * every store.
  *
- * Papers' texts are cached by id: call `invalidate()` when papers change (the caller watches the version).
+ * Papers' texts and corrections are cached: call `invalidate()` when papers change (the caller watches the version).
  */
 export class AsyncLexicalRanker {
   private readonly docCache = new Map<string, DocTerms>();
+  /** Each corrected word's correction, or null for none. */
+  private readonly spellingCache = new Map<string, string | null>();
   private readonly stemOf: (w: string) => string;
   /** How a stem of `stemOf` is asked of the index, whose terms are always Porter stems. */
   private readonly indexTerm: (s: string) => string;
@@ -68,7 +74,15 @@ export class AsyncLexicalRanker {
     const titleWeight = opts.titleWeight ?? DEFAULTS.titleWeight;
     const words = queryWords(query, this.variant);
     const [{ n, avg }, dfs] = await Promise.all([this.collection(), this.index.documentFrequencies([...new Set(words.map(stem))])]);
-    const terms = weighTerms(words, this.stemOf, (word) => {
+    const fixes = this.variant.noSpelling ? new Map<string, string>() : await this.corrections(words.filter((w) => !dfs.get(stem(w))));
+    if (fixes.size) {
+      const more = await this.index.documentFrequencies([...new Set([...fixes.values()].map(stem))].filter((s) => !dfs.has(s)));
+      for (const [s, df] of more) dfs.set(s, df);
+    }
+    const terms = weighTerms(words, this.stemOf, (typed) => {
+      // As `LexicalRanker.look`: the correction only if some paper has it.
+      const fixed = fixes.get(typed);
+      const word = fixed && dfs.get(stem(fixed)) ? fixed : typed;
       const df = dfs.get(stem(word)) ?? 0;
       return { word, df, idf: idf(n, df) };
     });
@@ -102,7 +116,27 @@ export class AsyncLexicalRanker {
   /** Forget cached papers and collection totals (after papers were added or re-ingested with new text). */
   invalidate(): void {
     this.docCache.clear();
+    this.spellingCache.clear();
     this.totals = undefined;
+  }
+
+  /** The corrections of the words that have one, from the cache or one `titleTerms` call for the rest. */
+  private async corrections(absent: string[]): Promise<Map<string, string>> {
+    const ask = [...new Set(absent)].filter((w) => !this.spellingCache.has(w) && correctionRange(w));
+    if (ask.length) {
+      const found = await this.index.titleTerms(
+        ask.map((w) => correctionRange(w)!),
+        SCAN_LIMIT,
+      );
+      if (this.spellingCache.size + ask.length > SPELLING_CACHE) this.spellingCache.clear();
+      ask.forEach((w, i) => this.spellingCache.set(w, bestCorrection(w, found[i]!) ?? null));
+    }
+    const fixes = new Map<string, string>();
+    for (const w of absent) {
+      const fixed = this.spellingCache.get(w);
+      if (fixed) fixes.set(w, fixed);
+    }
+    return fixes;
   }
 
   /** Paper count and average lengths, read in parallel and kept for `TOTALS_TTL_MS`. */

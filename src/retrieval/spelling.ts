@@ -1,9 +1,11 @@
 import { paperNames, type PaperNames } from "../store/paperNames.js";
+import type { TitleTerm, TitleTermRange } from "../store/lexicalIndex.js";
 import type { PaperStore } from "../store/paperStore.js";
 
 /** Shorter words have too many real neighbours one edit away ("ratio" for "radio", "locking" for "docking"). */
 const MIN_LENGTH = 8;
-const SCAN_LIMIT = 20_000;
+/** At most this many title words are read for one correction. */
+export const SCAN_LIMIT = 20_000;
 
 /** Optimal-string-alignment distance (an adjacent swap is one edit), or max + 1 once it exceeds `max`. */
 export function editDistance(a: string, b: string, max: number): number {
@@ -28,10 +30,30 @@ export function editDistance(a: string, b: string, max: number): number {
 }
 
 /**
+ * Where the corrections of `word` lie in the title vocabulary (its first letter, second letter or later, one letter
+ * shorter to one longer; its first `SCAN_LIMIT` words in order are the candidates), or undefined if `word` is too short or not alphabetic to be corrected at all.
+ */
+export function correctionRange(word: string): TitleTermRange | undefined {
+  if (word.length < MIN_LENGTH || !/^\p{L}+$/u.test(word)) return undefined;
+  const head = word.slice(0, 2);
+  const hi = head.slice(0, -1) + String.fromCodePoint(head.codePointAt(1)! + 1);
+  return { lo: head, hi, minLength: word.length - 1, maxLength: word.length + 1 };
+}
+
+/** The correction of `word` among the title words of its `correctionRange`: the most common one edit away, then the first in order. */
+export function bestCorrection(word: string, terms: readonly TitleTerm[]): string | undefined {
+  const near = terms
+    .filter((t) => t.term !== word && editDistance(word, t.term, 1) <= 1)
+    .sort((a, b) => b.doc - a.doc || a.term.localeCompare(b.term));
+  return near[0]?.term;
+}
+
+/**
  * Corrects a long query word that no paper contains to a title word one edit away ("serverles",
  * "speculatve", "smartphnoe"), so a typo neither loses the paper nor looks like a topic the
  * collection lacks. Title words are the vocabulary because they are the distinctive ones and
- * are indexed unstemmed.
+ * are indexed unstemmed. The decision is `correctionRange` and `bestCorrection`, which the async
+ * ranker (`AsyncLexicalRanker`) uses too, over `LexicalIndexStore.titleTerms`.
  */
 export class Spelling {
   private readonly names: PaperNames;
@@ -43,16 +65,11 @@ export class Spelling {
 
   /** The most common title word one edit from `word`, if `word` is long and alphabetic. */
   correct(word: string): string | undefined {
-    if (word.length < MIN_LENGTH || !/^\p{L}+$/u.test(word)) return undefined;
+    const range = correctionRange(word);
+    if (!range) return undefined;
     let hit = this.cache.get(word);
     if (hit === undefined) {
-      const head = word.slice(0, 2);
-      const next = head.slice(0, -1) + String.fromCodePoint(head.codePointAt(1)! + 1);
-      const near = this.names
-        .termsBetween(head, next, word.length - 1, word.length + 1, SCAN_LIMIT)
-        .filter((t) => t.term !== word && editDistance(word, t.term, 1) <= 1)
-        .sort((a, b) => b.doc - a.doc || a.term.localeCompare(b.term));
-      hit = near[0]?.term ?? null;
+      hit = bestCorrection(word, this.names.termsBetween(range.lo, range.hi, range.minLength, range.maxLength, SCAN_LIMIT)) ?? null;
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(word, hit);
     }

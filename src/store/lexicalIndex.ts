@@ -13,6 +13,20 @@ export interface IndexedText {
   abstract: string;
 }
 
+/** Title words from `lo` (inclusive) to `hi` (exclusive), by code point, of `minLength` to `maxLength` characters. */
+export interface TitleTermRange {
+  lo: string;
+  hi: string;
+  minLength: number;
+  maxLength: number;
+}
+
+/** A title word and in how many titles it occurs. */
+export interface TitleTerm {
+  term: string;
+  doc: number;
+}
+
 /**
  * What the BM25F re-ranker (src/retrieval/lexicalRanker.ts) needs from a full-text index, in either store.
  * Terms are Porter stems as `stem()` (src/text/stem.ts) makes them of `tokenize()`'s words; a paper
@@ -28,6 +42,13 @@ export interface LexicalIndexStore {
   averageLengths(): Promise<{ title: number; abstract: number }>;
   /** Titles and abstracts of the papers of these ids that exist, in one query. */
   texts(ids: readonly string[]): Promise<Map<string, IndexedText>>;
+  /**
+   * The title vocabulary in each range, for spelling correction (src/retrieval/spelling.ts): the first `limit` words of
+   * the range in code-point order, each with the number of titles that have it, in one round trip for all ranges. Title
+   * words are unstemmed: SQLite's paper_title_words tokens (`unicode61 remove_diacritics 2`: lower case, letters and
+   * digits, diacritics removed), as `titleWords()` (src/text/queryTerms.ts) makes them.
+   */
+  titleTerms(ranges: readonly TitleTermRange[], limit: number): Promise<TitleTerm[][]>;
 }
 
 /** The FTS5 index over titles and abstracts (papers_fts) and the paper text lexical ranking scores. */

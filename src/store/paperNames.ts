@@ -158,7 +158,12 @@ const cache = new WeakMap<Db, PaperNames>();
 
 /** The look-ups for a store, prepared once per connection. */
 export function paperNames(store: PaperStore): PaperNames {
-  let names = cache.get(store.db);
-  if (!names) cache.set(store.db, (names = new PaperNames(store.db)));
+  return paperNamesOf(store.db);
+}
+
+/** The look-ups on a connection, prepared once. */
+export function paperNamesOf(db: Db): PaperNames {
+  let names = cache.get(db);
+  if (!names) cache.set(db, (names = new PaperNames(db)));
   return names;
 }

@@ -10,6 +10,21 @@ export function tokenize(text: string): string[] {
   );
 }
 
+/**
+ * A title's distinct words as SQLite's title index (paper_title_words, `unicode61 remove_diacritics 2`) holds them:
+ * `tokenize`'s words with their diacritics removed ("généralisation" as "generalisation").
+ */
+export function titleWords(title: string): Set<string> {
+  return new Set(
+    tokenize(title).map((w) =>
+      w
+        .normalize("NFD")
+        .replace(/\p{Mn}/gu, "")
+        .normalize("NFC"),
+    ),
+  );
+}
+
 /** The distinct content words of a query; if every word is a stop word, all of them. */
 export function queryTerms(text: string): string[] {
   const words = [...new Set(tokenize(text))];

@@ -1,6 +1,6 @@
-import { tokenize } from "../../text/queryTerms.js";
+import { titleWords, tokenize } from "../../text/queryTerms.js";
 import { stem } from "../../text/stem.js";
-import type { IndexedText, LexicalIndexStore } from "../lexicalIndex.js";
+import type { IndexedText, LexicalIndexStore, TitleTerm, TitleTermRange } from "../lexicalIndex.js";
 import type { Pool } from "./pool.js";
 
 /** tsvector limits: a lexeme under 2 KB, positions up to 16383, at most 256 positions per lexeme. */
@@ -8,10 +8,12 @@ const MAX_LEXEME_BYTES = 2046;
 const MAX_POSITION = 16383;
 const MAX_POSITIONS = 256;
 
-/** What the index holds of one paper: its tsvector (as text), its distinct stems, and its word counts. */
+/** What the index holds of one paper: its tsvector (as text), its distinct stems and title words, and its word counts. */
 export interface PaperWords {
   vector: string;
   stems: Set<string>;
+  /** `titleWords(title)`: the title vocabulary's words (title_words). */
+  titleTerms: Set<string>;
   titleWords: number;
   abstractWords: number;
 }
@@ -44,7 +46,7 @@ export function paperWords(title: string, abstract: string): PaperWords {
     }
   }
   const vector = [...positions].map(([s, at]) => `${quote(s)}:${at.join(",")}`).join(" ");
-  return { vector, stems: new Set(positions.keys()), titleWords: counts[0]!, abstractWords: counts[1]! };
+  return { vector, stems: new Set(positions.keys()), titleTerms: titleWords(title), titleWords: counts[0]!, abstractWords: counts[1]! };
 }
 
 /**
@@ -165,5 +167,23 @@ export class PostgresLexicalIndexStore implements LexicalIndexStore {
       [[...new Set(ids)]],
     );
     return new Map(rows.map((r) => [r.id, { title: r.title, abstract: r.abstract }]));
+  }
+
+  /** Each range's words from title_words (rows at 0 left out), all ranges in one query. */
+  async titleTerms(ranges: readonly TitleTermRange[], limit: number): Promise<TitleTerm[][]> {
+    const out = ranges.map((): TitleTerm[] => []);
+    if (ranges.length === 0 || limit <= 0) return out;
+    const { rows } = await this.pool.query<{ i: string; word: string; doc: number }>(
+      `SELECT r.i, w.word, w.doc
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::int[]) WITH ORDINALITY AS r (lo, hi, min_length, max_length, i)
+       CROSS JOIN LATERAL (
+         SELECT word, doc FROM title_words
+         WHERE word >= r.lo COLLATE "C" AND word < r.hi COLLATE "C" AND length(word) BETWEEN r.min_length AND r.max_length AND doc > 0
+         ORDER BY word LIMIT $5) w
+       ORDER BY r.i, w.word`,
+      [ranges.map((r) => r.lo), ranges.map((r) => r.hi), ranges.map((r) => r.minLength), ranges.map((r) => r.maxLength), limit],
+    );
+    for (const r of rows) out[Number(r.i) - 1]!.push({ term: r.word, doc: r.doc });
+    return out;
   }
 }

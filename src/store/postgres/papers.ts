@@ -27,7 +27,8 @@ const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === 
 
 /**
  * The papers table in PostgreSQL, with the same merge rules as SQLite's `PaperStore` (`mergePaper`). An upsert is
- * one transaction that also keeps the full-text index (papers.lex), the document frequencies (term_stats) and the
+ * one transaction that also keeps the full-text index (papers.lex), the document frequencies (term_stats), the title
+ * vocabulary (title_words) and the
  * version and counts (papers_meta) in step. Upserts of the same paper from several processes take turns on
  * advisory locks on its arXiv id and title key, so they merge into one row instead of adding two.
  */
@@ -82,7 +83,7 @@ export class PostgresPaperRecords implements PaperRecords {
 
   /**
    * Copies papers from another store as they are (ids, times and merged content kept; no merging), in one
-   * transaction and one INSERT, keeping the index (lex, term_stats, papers_meta) in step as an upsert does. A
+   * transaction and one INSERT, keeping the index (lex, term_stats, title_words, papers_meta) in step as an upsert does. A
    * paper whose id or arXiv id is here already is left alone. Returns the ids added. For `paperbot copy`:
    * `upsert` would give a paper that gained an arXiv id after its slug a new id, and take a transaction each.
    */
@@ -107,6 +108,7 @@ export class PostgresPaperRecords implements PaperRecords {
       const keys: string[] = [];
       const owners: string[] = [];
       const df = new Map<string, number>();
+      const titleDoc = new Map<string, number>();
       let titleWords = 0;
       let abstractWords = 0;
       papers.forEach((p, i) => {
@@ -116,6 +118,7 @@ export class PostgresPaperRecords implements PaperRecords {
           owners.push(p.id);
         }
         for (const s of words[i]!.stems) df.set(s, (df.get(s) ?? 0) + 1);
+        for (const w of words[i]!.titleTerms) titleDoc.set(w, (titleDoc.get(w) ?? 0) + 1);
         titleWords += words[i]!.titleWords;
         abstractWords += words[i]!.abstractWords;
       });
@@ -123,13 +126,9 @@ export class PostgresPaperRecords implements PaperRecords {
         keys,
         owners,
       ]);
-      // In stem order, as countWords: upserts running meanwhile lock the same rows in the same order.
-      await c.query(
-        `INSERT INTO term_stats (stem, df)
-         SELECT stem, delta FROM unnest($1::text[], $2::int[]) AS d (stem, delta) ORDER BY stem COLLATE "C"
-         ON CONFLICT (stem) DO UPDATE SET df = term_stats.df + excluded.df`,
-        [[...df.keys()], [...df.values()]],
-      );
+      // In key order, as countWords: upserts running meanwhile lock the same rows in the same order.
+      await addCounts(c, COUNTS.stems, [...df.keys()], [...df.values()]);
+      await addCounts(c, COUNTS.titleWords, [...titleDoc.keys()], [...titleDoc.values()]);
       await bumpMeta(c, added.size, titleWords, abstractWords);
       return papers.filter((p) => added.has(p.id)).map((p) => p.id);
     });
@@ -149,7 +148,8 @@ export class PostgresPaperRecords implements PaperRecords {
       const r = await c.query(INSERT, [id, ...values, now, words.vector]);
       if (r.rowCount === 0) throw Object.assign(new Error(`paper id ${id} was taken meanwhile`), { code: "23505" });
       await c.query("INSERT INTO paper_titles (title_key, paper_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [merged.title_key, id]);
-      await countWords(c, new Set(), words.stems);
+      await countWords(c, COUNTS.stems, new Set(), words.stems);
+      await countWords(c, COUNTS.titleWords, new Set(), words.titleTerms);
       await bumpMeta(c, 1, words.titleWords, words.abstractWords);
       return { outcome: "added", id };
     }
@@ -161,7 +161,8 @@ export class PostgresPaperRecords implements PaperRecords {
     }
     if (textChanged) {
       const before = paperWords(existing.title, existing.abstract);
-      await countWords(c, before.stems, words.stems);
+      await countWords(c, COUNTS.stems, before.stems, words.stems);
+      await countWords(c, COUNTS.titleWords, before.titleTerms, words.titleTerms);
       await bumpMeta(c, 0, words.titleWords - before.titleWords, words.abstractWords - before.abstractWords);
     } else {
       await bumpMeta(c, 0, 0, 0);
@@ -204,28 +205,40 @@ async function freshId(c: PoolClient, base: string): Promise<string> {
   return id;
 }
 
-/** Moves the document frequencies from a paper's old stems to its new ones: one statement, rows locked in stem order. */
-async function countWords(c: PoolClient, before: Set<string>, after: Set<string>): Promise<void> {
-  const stems: string[] = [];
+/** The counts an upsert keeps: document frequencies of stems (term_stats) and title counts of title words (title_words). */
+const COUNTS = {
+  stems: { table: "term_stats", key: "stem", count: "df" },
+  titleWords: { table: "title_words", key: "word", count: "doc" },
+} as const;
+type Counts = (typeof COUNTS)[keyof typeof COUNTS];
+
+/** Adds `deltas` to the counts of `keys`: one statement, rows locked in key order. */
+function addCounts(c: PoolClient, { table, key, count }: Counts, keys: string[], deltas: number[]) {
+  // In key order, so two upserts sharing words lock their rows in the same order and never deadlock.
+  return c.query(
+    `INSERT INTO ${table} (${key}, ${count})
+     SELECT k, delta FROM unnest($1::text[], $2::int[]) AS d (k, delta) ORDER BY k COLLATE "C"
+     ON CONFLICT (${key}) DO UPDATE SET ${count} = ${table}.${count} + excluded.${count}`,
+    [keys, deltas],
+  );
+}
+
+/** Moves a paper's counts from its old words (stems or title words) to its new ones. */
+async function countWords(c: PoolClient, counts: Counts, before: Set<string>, after: Set<string>): Promise<void> {
+  const keys: string[] = [];
   const deltas: number[] = [];
   for (const s of after)
     if (!before.has(s)) {
-      stems.push(s);
+      keys.push(s);
       deltas.push(1);
     }
   for (const s of before)
     if (!after.has(s)) {
-      stems.push(s);
+      keys.push(s);
       deltas.push(-1);
     }
-  if (stems.length === 0) return;
-  // In stem order, so two upserts sharing words lock their rows in the same order and never deadlock.
-  await c.query(
-    `INSERT INTO term_stats (stem, df)
-     SELECT stem, delta FROM unnest($1::text[], $2::int[]) AS d (stem, delta) ORDER BY stem COLLATE "C"
-     ON CONFLICT (stem) DO UPDATE SET df = term_stats.df + excluded.df`,
-    [stems, deltas],
-  );
+  if (keys.length === 0) return;
+  await addCounts(c, counts, keys, deltas);
 }
 
 function bumpMeta(c: PoolClient, papers: number, titleWords: number, abstractWords: number) {

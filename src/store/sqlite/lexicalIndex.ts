@@ -1,7 +1,8 @@
 import { ftsOrQuery, tokenize } from "../../text/queryTerms.js";
 import { wordFor } from "../../text/stem.js";
 import type { Db } from "../db.js";
-import { LexicalIndex, type IndexedText, type LexicalIndexStore } from "../lexicalIndex.js";
+import { LexicalIndex, type IndexedText, type LexicalIndexStore, type TitleTerm, type TitleTermRange } from "../lexicalIndex.js";
+import { paperNamesOf } from "../paperNames.js";
 
 /** Papers sampled for the average lengths, as `TermStats` samples them. */
 const SAMPLE = 2000;
@@ -67,5 +68,11 @@ export class SqliteLexicalIndexStore implements LexicalIndexStore {
       .prepare("SELECT id, title, abstract FROM papers WHERE id IN (SELECT value FROM json_each(?))")
       .all(JSON.stringify([...new Set(ids)])) as { id: string; title: string; abstract: string }[];
     return new Map(rows.map((r) => [r.id, { title: r.title, abstract: r.abstract }]));
+  }
+
+  /** The title vocabulary (paper_title_vocab) by `PaperNames.termsBetween`, as the sync ranker's spelling correction reads it. */
+  async titleTerms(ranges: readonly TitleTermRange[], limit: number): Promise<TitleTerm[][]> {
+    const names = paperNamesOf(this.db);
+    return ranges.map((r) => names.termsBetween(r.lo, r.hi, r.minLength, r.maxLength, limit));
   }
 }
