@@ -1,3 +1,4 @@
+import { loadMigrations } from "../src/store/postgres/migrate.js";
 // `paperbot migrate` and `paperbot copy --to`, through the real CLI: a small installation moved from SQLite
 // to a fresh PostgreSQL schema, checked kind by kind through the PostgreSQL stores; copied again (nothing twice);
 // a copy killed part way and finished by a re-run; migrations on both backends; a server that cannot be reached.
@@ -203,12 +204,15 @@ if (havePostgres()) {
       const e = env();
       const first = await runCli(["migrate", "--database-url", schema.url], e);
       expect(first.code).toBe(0);
-      expect(first.stdout).toMatch(/^PostgreSQL 127\.0\.0\.1:\d+\/\w+: schema 31 \(applied 1, 2, 3, 10, 11, 12, 13, 20, 21, 30, 31\)\n$/);
+      // A fresh database gets every migration, each once.
+      const versions = loadMigrations().map((m) => m.version);
+      const last = versions.at(-1)!;
+      expect(first.stdout).toMatch(new RegExp(`^PostgreSQL 127\\.0\\.0\\.1:\\d+/\\w+: schema ${last} \\(applied ${versions.join(", ")}\\)\n$`));
       const again = await runCli(["migrate"], { ...e, DATABASE_URL: schema.url });
       expect(again.code).toBe(0);
-      expect(again.stdout).toMatch(/^PostgreSQL .*: schema 31, already up to date\n$/);
+      expect(again.stdout).toMatch(new RegExp(`^PostgreSQL .*: schema ${last}, already up to date\n$`));
       pool = await connectPostgres(schema.url);
-      expect((await pool.query("SELECT count(*)::int AS n FROM schema_migrations")).rows[0].n).toBe(11);
+      expect((await pool.query("SELECT count(*)::int AS n FROM schema_migrations")).rows[0].n).toBe(versions.length);
     });
 
     it("copies every kind, equal in count and content; a second run copies nothing", async () => {

@@ -304,6 +304,7 @@ describe("PostgreSQL migration files", () => {
       "13 answer_usage",
       "20 papers",
       "21 lexical",
+      "23 title_words",
       "30 full_text",
       "31 vectors",
     ]);
