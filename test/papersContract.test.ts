@@ -61,7 +61,7 @@ const backends: Backend[] = [sqlite];
 
 // One fresh schema for this file, emptied before each test; `other` is a second pool on it, as a second machine.
 const empty = async () => {
-  await pool().query("TRUNCATE papers, paper_titles, term_stats");
+  await pool().query("TRUNCATE papers, paper_titles, term_stats, paper_terms");
   await pool().query("UPDATE papers_meta SET version = 0, paper_count = 0, title_words = 0, abstract_words = 0");
 };
 const withPostgres = havePostgres();
