@@ -32,7 +32,10 @@ program
     "--postgres",
     "instead: the dev set through the shipped sync ranker on SQLite and the async ranker on SQLite and on PostgreSQL (PAPERBOT_TEST_DATABASE_URL, else a throw-away server)",
   )
-  .action((o: { only?: string; postgres?: boolean }) => (o.postgres ? benchPgRetrieval() : benchRetrieval(o)));
+  .option("--papers <n>", "with --postgres: also load this many synthetic papers into both stores (bench/synthetic.ts)", (v) =>
+    Number.parseInt(v, 10),
+  )
+  .action((o: { only?: string; postgres?: boolean; papers?: number }) => (o.postgres ? benchPgRetrieval({ papers: o.papers }) : benchRetrieval(o)));
 
 program
   .command("coverage")

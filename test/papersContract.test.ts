@@ -10,6 +10,7 @@ import type { PaperInput } from "../src/store/paper.js";
 import type { PaperRecords } from "../src/store/paperRecords.js";
 import { PaperStore } from "../src/store/paperStore.js";
 import { PostgresLexicalIndexStore } from "../src/store/postgres/lexicalIndex.js";
+import { CONTENT_COLUMNS } from "../src/store/paperRow.js";
 import { PostgresPaperRecords } from "../src/store/postgres/papers.js";
 import type { Pool } from "../src/store/postgres/pool.js";
 import { SqliteLexicalIndexStore } from "../src/store/sqlite/lexicalIndex.js";
@@ -62,7 +63,7 @@ const backends: Backend[] = [sqlite];
 
 // One fresh schema for this file, emptied before each test; `other` is a second pool on it, as a second machine.
 const empty = async () => {
-  await pool().query("TRUNCATE papers, paper_titles, term_stats, title_words");
+  await pool().query("TRUNCATE papers, paper_titles, term_stats, title_words, paper_terms");
   await pool().query("UPDATE papers_meta SET version = 0, paper_count = 0, title_words = 0, abstract_words = 0");
 };
 const withPostgres = havePostgres();
@@ -426,6 +427,46 @@ if (withPostgres) {
       // "0": the ten abstracts of i % 4 = 0 (paper 0's title among them); "39": paper 39's title only.
       const df = await lexical.documentFrequencies([stem("shared"), stem("common"), stem("0"), stem("3"), stem("39")]);
       expect(Object.fromEntries(df)).toEqual({ [stem("shared")]: 40, [stem("common")]: 40, "0": 10, "3": 10, "39": 1 });
+    });
+  });
+
+  describe("PostgreSQL postings (paper_terms)", () => {
+    beforeEach(async () => {
+      await empty();
+    });
+
+    const postings = async () =>
+      (
+        await pool().query(
+          `SELECT p.id, t.stem, t.tf_title, t.tf_abstract, t.words FROM paper_terms t JOIN papers p ON p.seq = t.paper_seq
+           ORDER BY p.id, t.stem`,
+        )
+      ).rows;
+
+    it("copyIn writes the postings upsert writes, and a text change rewrites a paper's postings", async () => {
+      const records = new PostgresPaperRecords(pool());
+      const texts = [
+        { arxivId: "2504.00001", title: "Sparse sparse attention", abstract: "Attention kernels: sparse ones, dense ones." },
+        { arxivId: "2504.00002", title: "Kernels", abstract: "Fast kernels for sparse attention." },
+      ];
+      for (const t of texts) await records.upsert(feedItem(t));
+      const upserted = await postings();
+      expect(upserted).toContainEqual({ id: "2504.00001", stem: stem("sparse"), tf_title: 2, tf_abstract: 1, words: 9 });
+      const { rows } = await pool().query(
+        `SELECT id, ${CONTENT_COLUMNS.join(", ")}, first_seen_at::text, updated_at::text, ARRAY[title_key] AS title_keys FROM papers ORDER BY seq`,
+      );
+      await empty();
+      expect(await postings()).toEqual([]);
+      await records.copyIn(rows);
+      expect(await postings()).toEqual(upserted);
+
+      await records.upsert(feedItem({ ...texts[1]!, abstract: "Slow kernels." }));
+      const after = (await postings()).filter((r) => r.id === "2504.00002");
+      expect(after).toEqual(
+        [stem("kernels"), stem("slow")]
+          .sort()
+          .map((s) => ({ id: "2504.00002", stem: s, tf_title: s === stem("kernels") ? 1 : 0, tf_abstract: 1, words: 3 })),
+      );
     });
   });
 }

@@ -4,7 +4,7 @@ import { normalizeTitle, slugify } from "../paperId.js";
 import { withoutRowid, type PaperRecords, type StoredPaper } from "../paperRecords.js";
 import { CONTENT_COLUMNS, rowToPaper, type ContentColumns, type PaperRow } from "../paperRow.js";
 import type { UpsertOutcome } from "../paperStore.js";
-import { paperWords } from "./lexicalIndex.js";
+import { type PaperWords, paperWords } from "./lexicalIndex.js";
 import { inTransaction, type Pool, type PoolClient } from "./pool.js";
 
 type Row = Omit<PaperRow, "rowid" | "first_seen_at" | "updated_at"> & { seq: string; first_seen_at: Date; updated_at: Date };
@@ -15,9 +15,9 @@ const toPaper = (r: Row): StoredPaper =>
 
 const INSERT = `INSERT INTO papers (id, ${CONTENT_COLUMNS.join(", ")}, first_seen_at, updated_at, lex)
   VALUES ($1, ${CONTENT_COLUMNS.map((_, i) => `$${i + 2}`).join(", ")}, $${CONTENT_COLUMNS.length + 2}, $${CONTENT_COLUMNS.length + 2}, $${CONTENT_COLUMNS.length + 3}::tsvector)
-  ON CONFLICT (id) DO NOTHING`;
+  ON CONFLICT (id) DO NOTHING RETURNING seq`;
 const UPDATE = `UPDATE papers SET ${CONTENT_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(", ")}, updated_at = $${CONTENT_COLUMNS.length + 2},
-  lex = coalesce($${CONTENT_COLUMNS.length + 3}::tsvector, lex) WHERE id = $1`;
+  lex = coalesce($${CONTENT_COLUMNS.length + 3}::tsvector, lex) WHERE id = $1 RETURNING seq`;
 
 /** A paper as another store holds it, for `copyIn`: its id, content columns and times, and every title key it has had. */
 export type PaperCopy = ContentColumns & { id: string; first_seen_at: string; updated_at: string; title_keys: readonly string[] };
@@ -27,8 +27,8 @@ const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === 
 
 /**
  * The papers table in PostgreSQL, with the same merge rules as SQLite's `PaperStore` (`mergePaper`). An upsert is
- * one transaction that also keeps the full-text index (papers.lex), the document frequencies (term_stats), the title
- * vocabulary (title_words) and the
+ * one transaction that also keeps the full-text index (papers.lex and its postings, paper_terms), the document
+ * frequencies (term_stats), the title vocabulary (title_words) and the
  * version and counts (papers_meta) in step. Upserts of the same paper from several processes take turns on
  * advisory locks on its arXiv id and title key, so they merge into one row instead of adding two.
  */
@@ -83,7 +83,7 @@ export class PostgresPaperRecords implements PaperRecords {
 
   /**
    * Copies papers from another store as they are (ids, times and merged content kept; no merging), in one
-   * transaction and one INSERT, keeping the index (lex, term_stats, title_words, papers_meta) in step as an upsert does. A
+   * transaction and one INSERT, keeping the index (lex, paper_terms, term_stats, title_words, papers_meta) in step as an upsert does. A
    * paper whose id or arXiv id is here already is left alone. Returns the ids added. For `paperbot copy`:
    * `upsert` would give a paper that gained an arXiv id after its slug a new id, and take a transaction each.
    */
@@ -98,12 +98,12 @@ export class PostgresPaperRecords implements PaperRecords {
       return `(${Array.from({ length: width - 1 }, (_, k) => at(k + 1)).join(", ")}, ${at(width)}::tsvector)`;
     });
     return inTransaction(this.pool, async (c) => {
-      const { rows } = await c.query<{ id: string }>(
+      const { rows } = await c.query<{ id: string; seq: string }>(
         `INSERT INTO papers (id, ${CONTENT_COLUMNS.join(", ")}, first_seen_at, updated_at, lex) VALUES ${tuples.join(", ")}
-         ON CONFLICT DO NOTHING RETURNING id`,
+         ON CONFLICT DO NOTHING RETURNING id, seq`,
         params,
       );
-      const added = new Set(rows.map((r) => r.id));
+      const added = new Map(rows.map((r) => [r.id, r.seq]));
       if (added.size === 0) return [];
       const keys: string[] = [];
       const owners: string[] = [];
@@ -111,6 +111,7 @@ export class PostgresPaperRecords implements PaperRecords {
       const titleDoc = new Map<string, number>();
       let titleWords = 0;
       let abstractWords = 0;
+      const postings: [string, PaperWords][] = [];
       papers.forEach((p, i) => {
         if (!added.has(p.id)) return;
         for (const k of new Set([p.title_key, ...p.title_keys])) {
@@ -119,6 +120,7 @@ export class PostgresPaperRecords implements PaperRecords {
         }
         for (const s of words[i]!.stems) df.set(s, (df.get(s) ?? 0) + 1);
         for (const w of words[i]!.titleTerms) titleDoc.set(w, (titleDoc.get(w) ?? 0) + 1);
+        postings.push([added.get(p.id)!, words[i]!]);
         titleWords += words[i]!.titleWords;
         abstractWords += words[i]!.abstractWords;
       });
@@ -129,6 +131,7 @@ export class PostgresPaperRecords implements PaperRecords {
       // In key order, as countWords: upserts running meanwhile lock the same rows in the same order.
       await addCounts(c, COUNTS.stems, [...df.keys()], [...df.values()]);
       await addCounts(c, COUNTS.titleWords, [...titleDoc.keys()], [...titleDoc.values()]);
+      await writePostings(c, postings);
       await bumpMeta(c, added.size, titleWords, abstractWords);
       return papers.filter((p) => added.has(p.id)).map((p) => p.id);
     });
@@ -145,17 +148,18 @@ export class PostgresPaperRecords implements PaperRecords {
     if (!existing) {
       // No paper has this arXiv id (findMatch looked, under its lock), and no slug can be one: slugs have no '.' or '/'.
       const id = input.arxivId ?? (await freshId(c, slugify(merged.title)));
-      const r = await c.query(INSERT, [id, ...values, now, words.vector]);
-      if (r.rowCount === 0) throw Object.assign(new Error(`paper id ${id} was taken meanwhile`), { code: "23505" });
+      const r = await c.query<{ seq: string }>(INSERT, [id, ...values, now, words.vector]);
+      if (!r.rows[0]) throw Object.assign(new Error(`paper id ${id} was taken meanwhile`), { code: "23505" });
       await c.query("INSERT INTO paper_titles (title_key, paper_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [merged.title_key, id]);
       await countWords(c, COUNTS.stems, new Set(), words.stems);
       await countWords(c, COUNTS.titleWords, new Set(), words.titleTerms);
+      await writePostings(c, [[r.rows[0].seq, words]]);
       await bumpMeta(c, 1, words.titleWords, words.abstractWords);
       return { outcome: "added", id };
     }
     if (CONTENT_COLUMNS.every((col) => merged[col] === existing[col])) return { outcome: "unchanged", id: existing.id };
     const textChanged = merged.title !== existing.title || merged.abstract !== existing.abstract;
-    await c.query(UPDATE, [existing.id, ...values, now, textChanged ? words.vector : null]);
+    const updated = await c.query<{ seq: string }>(UPDATE, [existing.id, ...values, now, textChanged ? words.vector : null]);
     if (merged.title_key !== existing.title_key) {
       await c.query("INSERT INTO paper_titles (title_key, paper_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [merged.title_key, existing.id]);
     }
@@ -163,6 +167,9 @@ export class PostgresPaperRecords implements PaperRecords {
       const before = paperWords(existing.title, existing.abstract);
       await countWords(c, COUNTS.stems, before.stems, words.stems);
       await countWords(c, COUNTS.titleWords, before.titleTerms, words.titleTerms);
+      const seq = updated.rows[0]!.seq;
+      await c.query("DELETE FROM paper_terms WHERE stem = ANY($1) AND paper_seq = $2", [[...before.stems], seq]);
+      await writePostings(c, [[seq, words]]);
       await bumpMeta(c, 0, words.titleWords - before.titleWords, words.abstractWords - before.abstractWords);
     } else {
       await bumpMeta(c, 0, 0, 0);
@@ -239,6 +246,25 @@ async function countWords(c: PoolClient, counts: Counts, before: Set<string>, af
     }
   if (keys.length === 0) return;
   await addCounts(c, counts, keys, deltas);
+}
+
+/** The postings of papers (by seq) whose postings are not there (new papers, or a changed text's old postings deleted). */
+async function writePostings(c: PoolClient, papers: readonly [seq: string, words: PaperWords][]): Promise<void> {
+  const cols: [string[], string[], number[], number[], number[]] = [[], [], [], [], []];
+  for (const [seq, words] of papers)
+    for (const [s, n] of words.counts) {
+      cols[0].push(s);
+      cols[1].push(seq);
+      cols[2].push(n.title);
+      cols[3].push(n.abstract);
+      cols[4].push(words.length);
+    }
+  if (cols[0].length === 0) return;
+  await c.query(
+    `INSERT INTO paper_terms (stem, paper_seq, tf_title, tf_abstract, words)
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::int[], $5::int[])`,
+    cols,
+  );
 }
 
 function bumpMeta(c: PoolClient, papers: number, titleWords: number, abstractWords: number) {
