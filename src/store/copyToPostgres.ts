@@ -10,7 +10,7 @@ import { indexedThrough } from "./bulkIndex.js";
 import type { Db } from "./db.js";
 import type { TextSource } from "./fullText.js";
 import type { GroupVia } from "./groupPapers.js";
-import type { PostRow } from "./ledger.js";
+import { rowToEntry, type PostRow } from "./ledger.js";
 import { migrations } from "./migrations.js";
 import type { Vote } from "./paperVotes.js";
 import type { PaperRow } from "./paperRow.js";
@@ -225,24 +225,9 @@ export async function copyToPostgres(sqlite: Db, pool: Pool, opts: CopyOptions):
 
   const ledger = new PostgresDigestLedgerStore(pool);
   await run("ledger", count(sqlite, "digest_posts"), async (step) => {
-    type Row = PostRow;
-    for (const rows of pages<Row>(sqlite, "SELECT * FROM digest_posts ORDER BY guild_id, channel_id, date LIMIT ? OFFSET ?", size)) {
+    for (const rows of pages<PostRow>(sqlite, "SELECT * FROM digest_posts ORDER BY guild_id, channel_id, date LIMIT ? OFFSET ?", size)) {
       const added = await ledger.copyIn(
-        rows.map((r) => ({
-          guildId: r.guild_id,
-          channelId: r.channel_id,
-          date: r.date,
-          state: r.state,
-          messageId: r.message_id ?? undefined,
-          paperIds: JSON.parse(r.paper_ids) as string[],
-          nonce: r.nonce,
-          attempts: r.attempts,
-          lastError: r.last_error ?? undefined,
-          claimedAt: r.claimed_at,
-          sentAt: r.sent_at ?? undefined,
-          leaseOwner: r.lease_owner ?? undefined,
-          leaseUntil: r.lease_until ?? undefined,
-        })),
+        rows.map((r) => ({ ...rowToEntry(r), leaseOwner: r.lease_owner ?? undefined, leaseUntil: r.lease_until ?? undefined })),
       );
       step(added, rows.length);
     }

@@ -51,7 +51,7 @@ export interface PostRow {
   lease_until: string | null;
 }
 
-function rowToEntry(r: PostRow): LedgerEntry {
+export function rowToEntry(r: PostRow): LedgerEntry {
   return {
     guildId: r.guild_id,
     channelId: r.channel_id,
