@@ -2,14 +2,12 @@
 // machines racing for the same day.
 import { execFileSync } from "node:child_process";
 import { thisProcess } from "../src/store/processOwner.js";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { openDb } from "../src/store/db.js";
 import { LEASE_MS, type DigestLedgerStore, type LedgerKey, type LedgerOptions } from "../src/store/ledger.js";
 import { PostgresDigestLedgerStore } from "../src/store/postgres/ledger.js";
-import { migratePostgres } from "../src/store/postgres/migrate.js";
-import { connectPostgres, type Pool } from "../src/store/postgres/pool.js";
 import { SqliteDigestLedgerStore } from "../src/store/sqlite/ledger.js";
-import { freshSchema, havePostgres, postgresUrl } from "./helpers/postgres.js";
+import { havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
 
 interface Backend {
   name: string;
@@ -28,27 +26,16 @@ const backends: Backend[] = [
 ];
 
 // One fresh schema for this file, emptied before each test; a second pool plays a second machine.
-let pool: Pool | undefined;
-let otherPool: Pool | undefined;
-if (havePostgres()) {
-  let drop: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    const schema = await freshSchema(postgresUrl()!);
-    drop = schema.drop;
-    pool = await connectPostgres(schema.url);
-    otherPool = await connectPostgres(schema.url);
-    await migratePostgres(pool);
-  });
-  afterAll(async () => {
-    await pool?.end();
-    await otherPool?.end();
-    await drop?.();
-  });
+const withPostgres = havePostgres();
+const schema = withPostgres ? migratedSchemaForFile() : undefined;
+const pool = () => schema!.pool();
+const otherPool = () => schema!.other();
+if (withPostgres) {
   backends.push({
     name: "PostgreSQL",
     open: async () => {
-      await pool!.query("TRUNCATE digest_posts");
-      return (options) => new PostgresDigestLedgerStore(pool!, options);
+      await pool().query("TRUNCATE digest_posts");
+      return (options) => new PostgresDigestLedgerStore(pool(), options);
     },
   });
 }
@@ -237,21 +224,21 @@ describe.each(backends)("the digest ledger in $name", (backend) => {
   });
 });
 
-if (postgresUrl()) {
+if (withPostgres) {
   describe("the digest ledger in PostgreSQL, machines racing", () => {
     beforeEach(async () => {
-      await pool!.query("TRUNCATE digest_posts");
+      await pool().query("TRUNCATE digest_posts");
     });
 
     it("two machines (two claims each) claiming the same day at once, 20 times: exactly one owns it each time", async () => {
-      const a = new PostgresDigestLedgerStore(pool!, { owner: "machine-a:1" });
-      const b = new PostgresDigestLedgerStore(otherPool!, { owner: "machine-b:2" });
+      const a = new PostgresDigestLedgerStore(pool(), { owner: "machine-a:1" });
+      const b = new PostgresDigestLedgerStore(otherPool(), { owner: "machine-b:2" });
       for (let i = 0; i < 20; i++) {
         const k = { ...key, date: `2026-03-${String(i + 1).padStart(2, "0")}` };
         const expired = i % 2 === 1;
         if (expired) {
           // A day claimed by a third machine that died: its lease ran out a second ago, and both take it over at once.
-          await pool!.query(
+          await pool().query(
             `INSERT INTO digest_posts (guild_id, channel_id, date, state, nonce, attempts, claimed_at, lease_owner, lease_until)
              VALUES ($1, $2, $3, 'claimed', 'n', 1, $4, 'machine-c:3', $5)`,
             [k.guildId, k.channelId, k.date, new Date(Date.now() - LEASE_MS - 1000), new Date(Date.now() - 1000)],
@@ -263,7 +250,7 @@ if (postgresUrl()) {
         expect(results.filter((r) => r.kind === "busy")).toHaveLength(3);
         expect(owned[0]).toMatchObject({ resumed: expired, entry: { attempts: expired ? 2 : 1 } });
         const winner = results.indexOf(owned[0]!) % 2 === 0 ? "machine-a:1" : "machine-b:2";
-        const row = await pool!.query<{ lease_owner: string; attempts: number }>(
+        const row = await pool().query<{ lease_owner: string; attempts: number }>(
           "SELECT lease_owner, attempts FROM digest_posts WHERE channel_id = $1 AND date = $2",
           [k.channelId, k.date],
         );
@@ -275,9 +262,9 @@ if (postgresUrl()) {
 
     it("renews the lease while it works and gives it up on release", async () => {
       let now = t0;
-      const a = new PostgresDigestLedgerStore(pool!, { owner: "machine-a:1", clock: () => now });
+      const a = new PostgresDigestLedgerStore(pool(), { owner: "machine-a:1", clock: () => now });
       const lease = async () =>
-        (await pool!.query<{ lease_owner: string | null; lease_until: Date | null }>("SELECT lease_owner, lease_until FROM digest_posts")).rows[0];
+        (await pool().query<{ lease_owner: string | null; lease_until: Date | null }>("SELECT lease_owner, lease_until FROM digest_posts")).rows[0];
       vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
       try {
         await a.claim(key, "n", t0);

@@ -1,7 +1,7 @@
 // The async stores' contract, run against SQLite and PostgreSQL alike.
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDb } from "../src/store/db.js";
 import type { FollowedAuthorStore } from "../src/store/followedAuthors.js";
 import type { PaperVoteStore } from "../src/store/paperVotes.js";
@@ -11,7 +11,7 @@ import { PostgresPaperVoteStore } from "../src/store/postgres/paperVotes.js";
 import { connectPostgres, type Pool } from "../src/store/postgres/pool.js";
 import { SqliteFollowedAuthorStore } from "../src/store/sqlite/followedAuthors.js";
 import { SqlitePaperVoteStore } from "../src/store/sqlite/paperVotes.js";
-import { freshSchema, havePostgres, postgresUrl } from "./helpers/postgres.js";
+import { freshSchema, havePostgres, migratedSchemaForFile, postgresUrl } from "./helpers/postgres.js";
 import { tempDir } from "./helpers/tmp.js";
 
 interface Stores {
@@ -36,25 +36,16 @@ const sqlite: Backend = {
 
 const backends: Backend[] = [sqlite];
 
-if (havePostgres()) {
-  // One fresh schema for this file, emptied before each test.
-  let pool: Pool | undefined;
-  let drop: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    const schema = await freshSchema(postgresUrl()!);
-    drop = schema.drop;
-    pool = await connectPostgres(schema.url);
-    await migratePostgres(pool);
-  });
-  afterAll(async () => {
-    await pool?.end();
-    await drop?.();
-  });
+// One fresh schema for this file, emptied before each test.
+const withPostgres = havePostgres();
+const schema = withPostgres ? migratedSchemaForFile() : undefined;
+const pool = () => schema!.pool();
+if (withPostgres) {
   backends.push({
     name: "PostgreSQL",
     open: async () => {
-      await pool!.query("TRUNCATE paper_votes, followed_authors");
-      return { votes: new PostgresPaperVoteStore(pool!), follows: new PostgresFollowedAuthorStore(pool!), close: async () => {} };
+      await pool().query("TRUNCATE paper_votes, followed_authors");
+      return { votes: new PostgresPaperVoteStore(pool()), follows: new PostgresFollowedAuthorStore(pool()), close: async () => {} };
     },
   });
 }
@@ -186,7 +177,7 @@ describe.each(backends)("followed authors in $name", (backend) => {
   });
 });
 
-if (postgresUrl()) {
+if (withPostgres) {
   describe("PostgreSQL migrations", () => {
     const schemas: (() => Promise<void>)[] = [];
     const pools: Pool[] = [];
