@@ -633,7 +633,8 @@ describe("paperbot digest (command line)", () => {
     expect(gone.stderr).toMatch(/cannot post in channel \d+: The digest channel \(\d+\) was deleted/);
   });
 
-  it("after a crash between sending and recording, a rerun finds the post behind 150 later messages and posts nothing", async () => {
+  /** A `paperbot digest` process mid-post: Discord creates its message but withholds the reply. */
+  async function digestMidPost() {
     const w = await startWorld();
     const channel = papersOf(w, guildA(w));
     const env = {
@@ -643,12 +644,17 @@ describe("paperbot digest (command line)", () => {
       DISCORD_APP_ID: w.discord.applicationId,
       DISCORD_API_BASE: w.discord.apiBase,
     };
-    // Discord creates the post; the process is killed before the reply reaches it.
     w.discord.withholdReply((r) => r.method === "POST" && r.path === `/channels/${channel}/messages`);
     const child = spawn(process.execPath, [path.resolve(import.meta.dirname, "../bin/paperbot.js"), "digest", "--date", DAY, "--channel", channel], {
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     });
     const killed = new Promise((resolve) => child.on("close", (_code, signal) => resolve(signal)));
+    return { w, channel, env, child, killed };
+  }
+
+  it("after a crash between sending and recording, a rerun finds the post behind 150 later messages and posts nothing", async () => {
+    const { w, channel, env, child, killed } = await digestMidPost();
+    // Discord creates the post; the process is killed before the reply reaches it.
     const lost = await w.discord.waitFor(() => w.discord.messages(channel)[0], 20_000, "the digest post");
     child.kill("SIGKILL");
     expect(await killed).toBe("SIGKILL");
@@ -664,21 +670,7 @@ describe("paperbot digest (command line)", () => {
   });
 
   it("leaves a claim held by another live process alone (its lease), and finishes the day once that process is gone", async () => {
-    const w = await startWorld();
-    const channel = papersOf(w, guildA(w));
-    const env = {
-      PAPERBOT_DB: w.dbFile,
-      HF_API_BASE: w.hf.url,
-      DISCORD_TOKEN: "test-token",
-      DISCORD_APP_ID: w.discord.applicationId,
-      DISCORD_API_BASE: w.discord.apiBase,
-    };
-    // The first process is mid-post: Discord has the message, its reply has not arrived.
-    w.discord.withholdReply((r) => r.method === "POST" && r.path === `/channels/${channel}/messages`);
-    const child = spawn(process.execPath, [path.resolve(import.meta.dirname, "../bin/paperbot.js"), "digest", "--date", DAY, "--channel", channel], {
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-    });
-    const killed = new Promise((resolve) => child.on("close", (_code, signal) => resolve(signal)));
+    const { w, channel, env, child, killed } = await digestMidPost();
     const first = await w.discord.waitFor(() => w.discord.messages(channel)[0], 20_000, "the digest post");
 
     // Another process (this one) meanwhile: the claim is live, so it neither posts nor takes the day over.
