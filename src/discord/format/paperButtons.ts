@@ -1,4 +1,5 @@
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from "discord.js";
+import { ComponentType, type APIActionRowComponent, type APIButtonComponent } from "discord.js";
+import { secondaryButton } from "./button.js";
 import { paperSaveRow } from "./saveButtons.js";
 
 /** `paper-ask:<paperId>`: opens a thread on the card in which questions are answered from that paper. */
@@ -6,11 +7,9 @@ export const ASK_PAPER_BUTTON = "paper-ask";
 /** `paper-read:<paperId>`: fetches and reads the paper's PDF now. */
 export const READ_PAPER_BUTTON = "paper-read";
 
-const MAX_CUSTOM_ID = 100;
-
 function button(prefix: string, paperId: string, label: string): APIButtonComponent[] {
-  const customId = `${prefix}:${paperId}`;
-  return customId.length <= MAX_CUSTOM_ID ? [{ type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: customId, label }] : [];
+  const b = secondaryButton(`${prefix}:${paperId}`, label);
+  return b ? [b] : [];
 }
 
 /** The /paper card's one row: ⭐ Save, "Ask about this paper" (in a server) and "Read full text" (when it is not in). */

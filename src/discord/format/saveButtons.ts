@@ -1,18 +1,18 @@
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from "discord.js";
+import { ComponentType, type APIActionRowComponent, type APIButtonComponent } from "discord.js";
 import { truncate } from "../../text/prose.js";
 import { LIMITS } from "../limits.js";
+import { secondaryButton } from "./button.js";
 
 /** The custom id prefix of every ⭐ Save button: `save:<paperId>`. */
 export const SAVE_BUTTON = "save";
 
-const MAX_CUSTOM_ID = 100;
 /** Short enough that five labels share a row on a laptop screen. */
 const SHORT_TITLE = 32;
 
 /** The button's custom id, or undefined when the id would not fit in Discord's 100 characters. */
 export function saveCustomId(paperId: string): string | undefined {
   const id = `${SAVE_BUTTON}:${paperId}`;
-  return id.length <= MAX_CUSTOM_ID ? id : undefined;
+  return id.length <= LIMITS.customId ? id : undefined;
 }
 
 /** "NanoFlow" from "NanoFlow: Towards Optimal …"; otherwise the title, cut short. */
@@ -24,8 +24,7 @@ export function shortTitle(title: string): string {
 
 function saveButton(paperId: string, label: string): APIButtonComponent | undefined {
   const customId = saveCustomId(paperId);
-  if (!customId) return undefined;
-  return { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: customId, label: truncate(label, LIMITS.buttonLabel) };
+  return customId ? secondaryButton(customId, label) : undefined;
 }
 
 /** The single ⭐ Save row of a /paper card. */

@@ -1,20 +1,14 @@
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from "discord.js";
+import { ComponentType, type APIActionRowComponent, type APIButtonComponent } from "discord.js";
 import type { VoteOutcome } from "../../digest/paperVote.js";
 import { truncate } from "../../text/prose.js";
 import { LIMITS } from "../limits.js";
+import { secondaryButton } from "./button.js";
 import { plain } from "./markdown.js";
 import { saveCustomId, shortTitle } from "./saveButtons.js";
 
 /** Custom id prefixes of the 👍 / 👎 buttons on the daily post: `vote-up:<paperId>`. */
 export const VOTE_UP_BUTTON = "vote-up";
 export const VOTE_DOWN_BUTTON = "vote-down";
-
-const MAX_CUSTOM_ID = 100;
-
-function button(customId: string, label: string): APIButtonComponent | undefined {
-  if (customId.length > MAX_CUSTOM_ID) return undefined;
-  return { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: customId, label: truncate(label, LIMITS.buttonLabel) };
-}
 
 /** The custom id of the "Rate these papers" button on a post of more than five papers. */
 export const RATE_BUTTON = "vote-rate";
@@ -29,17 +23,17 @@ export function digestButtonRows(papers: readonly { paperId: string; title: stri
   if (unique.length > LIMITS.rows) {
     const saves = unique.flatMap((p) => {
       const id = saveCustomId(p.paperId);
-      const b = id ? button(id, `⭐ ${shortTitle(p.title)}`) : undefined;
+      const b = id ? secondaryButton(id, `⭐ ${shortTitle(p.title)}`) : undefined;
       return b ? [b] : [];
     });
     // The ⭐ rows leave one row for Rate, whatever the count.
     const saveRows = inRows(saves.slice(0, (LIMITS.rows - 1) * LIMITS.buttonsPerRow), LIMITS.buttonsPerRow);
-    return [...saveRows, { type: ComponentType.ActionRow, components: [button(`${RATE_BUTTON}:`, "👍 👎 Rate these papers")!] }];
+    return [...saveRows, { type: ComponentType.ActionRow, components: [secondaryButton(`${RATE_BUTTON}:`, "👍 👎 Rate these papers")!] }];
   }
   // A paper whose ids are too long for any button gets no row (Discord refuses an empty one).
   return unique.flatMap((p) => {
     const save = saveCustomId(p.paperId);
-    const buttons = [save ? button(save, `⭐ ${shortTitle(p.title)}`) : undefined, ...voteButtons(p.paperId)].filter(
+    const buttons = [save ? secondaryButton(save, `⭐ ${shortTitle(p.title)}`) : undefined, ...voteButtons(p.paperId)].filter(
       (b): b is APIButtonComponent => !!b,
     );
     return buttons.length ? [{ type: ComponentType.ActionRow as const, components: buttons }] : [];
@@ -55,8 +49,8 @@ export function rateRows(papers: readonly { paperId: string; title: string }[]):
 }
 
 function voteButtons(paperId: string, title?: string): APIButtonComponent[] {
-  const up = button(`${VOTE_UP_BUTTON}:${paperId}`, title ? `👍 ${title}` : "👍");
-  const down = button(`${VOTE_DOWN_BUTTON}:${paperId}`, "👎");
+  const up = secondaryButton(`${VOTE_UP_BUTTON}:${paperId}`, title ? `👍 ${title}` : "👍");
+  const down = secondaryButton(`${VOTE_DOWN_BUTTON}:${paperId}`, "👎");
   return up && down ? [up, down] : [];
 }
 
