@@ -7,6 +7,7 @@ import { createProgress, type Progress, type ProgressStream } from "../config/pr
 import { emptySummary, formatSummary, type IngestSummary } from "../ingest/summary.js";
 import { openStore } from "../store/openStore.js";
 import type { PaperStore } from "../store/paperStore.js";
+import { sqliteStores, type Stores } from "../store/stores.js";
 import { createEmbeddings, type OpenAICompatibleEmbeddings } from "../retrieval/embeddings.js";
 import type { Retriever } from "../retrieval/retriever.js";
 import type { AnswerEngine } from "../answer/answerEngine.js";
@@ -30,6 +31,7 @@ export interface CliIo {
 export class CliContext {
   private store?: PaperStore;
   private services?: Services;
+  private opened?: Stores;
 
   constructor(
     readonly config: Readonly<Config>,
@@ -61,6 +63,13 @@ export class CliContext {
     return this.store;
   }
 
+  /** Every kind of data behind its async interface, over the same collection as `papers()` (seeded alike). */
+  async stores(opts: { seed?: boolean; embedSeed?: boolean } = {}): Promise<Stores> {
+    const store = await this.papers(opts);
+    this.opened ??= sqliteStores(store);
+    return this.opened;
+  }
+
   /** A progress report on this run's progress stream. */
   progress(label: string, total: number): Progress {
     return createProgress(label, total, this.io.progress);
@@ -89,5 +98,6 @@ export class CliContext {
     this.store?.db.close();
     this.store = undefined;
     this.services = undefined;
+    this.opened = undefined;
   }
 }

@@ -5,6 +5,7 @@ import type { Config } from "../config/config.js";
 import { UsageError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
 import type { PaperStore } from "../store/paperStore.js";
+import { sqliteStores } from "../store/stores.js";
 import type { ScheduledRun } from "../digest/scheduler.js";
 import { sharedDayFetcher } from "../digest/fetchDay.js";
 import { writeHeartbeat, type Heartbeat } from "../store/heartbeat.js";
@@ -111,6 +112,8 @@ export async function startBot(
     config,
     log,
     store,
+    // One per process: its ledger remembers the claims this process is working on.
+    stores: sqliteStores(store),
     retriever,
     engine,
     conversations: new Conversations(store.db),
