@@ -182,6 +182,22 @@ describe.each(backends)("papers in $name", (backend) => {
     expect(await papers.getByTitle("No Such Paper")).toBeUndefined();
   });
 
+  it("a batch upserts in order by the same rules, and a bulk load's papers are searchable once it is finished", async () => {
+    const { papers } = stores;
+    await papers.startBulkLoad();
+    const out = await papers.upsertMany(
+      [seedItem(), feedItem(), feedItem({ arxivId: "2501.00001", title: "Speculative decoding for tiny drafts" })],
+      {
+        bulk: true,
+      },
+    );
+    await papers.finishBulkLoad();
+    expect(out.map((o) => o.outcome)).toEqual(["added", "updated", "added"]);
+    expect(out[1]!.id).toBe(out[0]!.id);
+    expect(await papers.count()).toBe(2);
+    expect(await stores.lexical.candidates(stems("speculative drafts"), 5)).toEqual(["2501.00001"]);
+  });
+
   it("two different papers whose titles make the same slug get different ids", async () => {
     const { papers } = stores;
     const common = "A Very Long Title About Efficient Serving Of Large Language Models On Many Accelerators At Once";

@@ -13,6 +13,15 @@ export type StoredPaper = Omit<Paper, "rowid">;
  */
 export interface PaperRecords {
   upsert(input: PaperInput, now?: Date): Promise<{ outcome: UpsertOutcome; id: string }>;
+  /**
+   * Upserts a batch in one transaction, in order, by the rules of `upsert`. With `bulk` (between `startBulkLoad`
+   * and `finishBulkLoad`), the store may leave indexing the new papers to `finishBulkLoad`.
+   */
+  upsertMany(inputs: readonly PaperInput[], opts?: { bulk?: boolean; now?: Date }): Promise<{ outcome: UpsertOutcome; id: string }[]>;
+  /** Before a bulk load's batches (arXiv dumps, feed folders). */
+  startBulkLoad(): Promise<void>;
+  /** After a bulk load, also one that failed half way: every paper it added is searchable and resolvable by name. */
+  finishBulkLoad(): Promise<void>;
   /** By id, else by arXiv id. */
   get(idOrArxivId: string): Promise<StoredPaper | undefined>;
   getByTitle(title: string): Promise<StoredPaper | undefined>;

@@ -48,6 +48,27 @@ export class PostgresPaperRecords implements PaperRecords {
     }
   }
 
+  async upsertMany(inputs: readonly PaperInput[], opts: { now?: Date } = {}): Promise<{ outcome: UpsertOutcome; id: string }[]> {
+    const now = opts.now ?? new Date();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await inTransaction(this.pool, async (c) => {
+          const out: { outcome: UpsertOutcome; id: string }[] = [];
+          for (const input of inputs) out.push(await this.upsertIn(c, input, normalizeTitle(input.title), now));
+          return out;
+        });
+      } catch (err) {
+        if (attempt < 3 && isUniqueViolation(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** Every upsert keeps the index in step: nothing waits for the end of a load. */
+  async startBulkLoad(): Promise<void> {}
+
+  async finishBulkLoad(): Promise<void> {}
+
   async get(idOrArxivId: string): Promise<StoredPaper | undefined> {
     const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM papers WHERE id = $1 OR arxiv_id = $1 ORDER BY id = $1 DESC LIMIT 1`, [
       idOrArxivId,

@@ -11,6 +11,20 @@ export class SqlitePaperRecords implements PaperRecords {
     return this.store.transaction(() => this.store.upsert(input, now.toISOString()));
   }
 
+  async upsertMany(inputs: readonly PaperInput[], opts: { bulk?: boolean; now?: Date } = {}): Promise<{ outcome: UpsertOutcome; id: string }[]> {
+    const now = (opts.now ?? new Date()).toISOString();
+    const run = opts.bulk ? this.store.bulkTransaction.bind(this.store) : this.store.transaction.bind(this.store);
+    return run(() => inputs.map((input) => this.store.upsert(input, now)));
+  }
+
+  async startBulkLoad(): Promise<void> {
+    this.store.startBulkLoad();
+  }
+
+  async finishBulkLoad(): Promise<void> {
+    this.store.finishBulkLoad();
+  }
+
   async get(idOrArxivId: string): Promise<StoredPaper | undefined> {
     const p = this.store.get(idOrArxivId);
     return p && withoutRowid(p);
