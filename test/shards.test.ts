@@ -253,10 +253,40 @@ describe("paperbot start --shards", () => {
     expect(readHeartbeatsOf(file)[0]!.gateway).toBe("stopped");
   }, 120_000);
 
-  it("rejects a shard count that is not a whole number or auto", async () => {
-    const r = await runCli(["start", "--shards", "0"], { DISCORD_TOKEN: "t", PAPERBOT_DB: path.join(tempDir(), "p.db") });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/expected "auto" or a whole number from 1 to 1024/);
+  it("runs only the shards it is given when other machines run the rest (--shards 1 --shard-count 2)", async () => {
+    discord = new FakeDiscord({ token: "test-token", shards: 2 });
+    await discord.start();
+    const fake = discord;
+    const { file } = tempStore();
+    const bot = launchBot(["--shards", "1", "--shard-count", "2"], {
+      DISCORD_TOKEN: "test-token",
+      DISCORD_APP_ID: fake.applicationId,
+      DISCORD_API_BASE: fake.apiBase,
+      PAPERBOT_DB: file,
+    });
+    await waitUntil(() => readHeartbeatsOf(file)[0]?.gateway === "ready", START_WAIT_MS);
+    pids.push(...readHeartbeatsOf(file).map((b) => b.pid));
+    expect(fake.identifies.map((i) => i.shard)).toEqual([[1, 2]]);
+    expect(readHeartbeatsOf(file).map((b) => b.shards)).toEqual([[1]]);
+    expect(bot.stderr()).toContain("paperbot: starting shard 1 of 2.");
+    expect(await terminate(bot, EXIT_WAIT_MS), bot.stderr()).toEqual({ code: 0, signal: null });
+  }, 120_000);
+
+  it("rejects a shard count that is not a whole number or auto, and shard ids that do not fit --shard-count", async () => {
+    const env = { DISCORD_TOKEN: "t", PAPERBOT_DB: path.join(tempDir(), "p.db") };
+    for (const [args, message] of [
+      [["--shards", "0"], /--shards 0: expected "auto", a whole number from 1 to 1024, or this machine's shard ids/],
+      [["--shards", "two"], /expected "auto", a whole number from 1 to 1024/],
+      [["--shards", "0,1"], /--shards 0,1 needs --shard-count/],
+      [["--shards", "2,4", "--shard-count", "4"], /shard 4 is not below --shard-count 4/],
+      [["--shards", "1,1", "--shard-count", "4"], /lists a shard twice/],
+      [["--shard-count", "4"], /--shard-count goes with --shards/],
+      [["--shards", "auto", "--shard-count", "4"], /--shards auto cannot go with --shard-count/],
+    ] as const) {
+      const r = await runCli(["start", ...args], env);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
   });
 });
 

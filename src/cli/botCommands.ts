@@ -5,7 +5,7 @@ import { UsageError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
 import { startBot, type RunningBot } from "../discord/bot.js";
 import { registerCommands } from "../discord/registerCommands.js";
-import { isShardProcess, runShards, type ShardCount } from "../discord/shardLauncher.js";
+import { isShardProcess, runShards, type ShardCount, type ShardPlan } from "../discord/shardLauncher.js";
 import type { CliContext } from "./context.js";
 import { positiveInt } from "./parsers.js";
 
@@ -37,12 +37,15 @@ export function addBotCommands(program: Command, ctx: CliContext): void {
     .command("start")
     .description("run the Discord bot until SIGINT/SIGTERM")
     .option(
-      "--shards <count>",
-      `run the bot as this many shard processes (1-${MAX_SHARDS}) under one launcher, or "auto" for as many as Discord recommends`,
-      shardCount,
+      "--shards <count|ids>",
+      `run the bot as this many shard processes (1-${MAX_SHARDS}) under one launcher, "auto" for as many as Discord recommends, ` +
+        "or only the shards listed (0,1) of --shard-count, the others running on other machines",
+      shardsOption,
     )
-    .action(async (opts: { shards?: ShardCount }) => {
-      if (opts.shards !== undefined) return launchShards(ctx, opts.shards);
+    .option("--shard-count <total>", "how many shards all machines run together (with --shards 0,1)", positiveInt(MAX_SHARDS))
+    .action(async (opts: { shards?: ShardCount | number[]; shardCount?: number }) => {
+      const plan = shardPlan(opts);
+      if (plan !== undefined) return launchShards(ctx, plan);
       // From here on a signal stops the bot, even while it is still logging in.
       const stop = stopOnSignals(ctx.log, { shard: isShardProcess() });
       // One request's forgotten promise must not end a bot that serves every server's replies and posts.
@@ -70,17 +73,39 @@ export function addBotCommands(program: Command, ctx: CliContext): void {
     });
 }
 
-function shardCount(value: string): ShardCount {
+const SHARDS_EXPECTED = `expected "auto", a whole number from 1 to ${MAX_SHARDS}, or this machine's shard ids such as 0,1 (with --shard-count)`;
+
+/** "auto", a number (a count, or with --shard-count one shard's id), or a list of shard ids. */
+function shardsOption(value: string): ShardCount | number[] {
   if (value === "auto") return "auto";
-  try {
-    return positiveInt(MAX_SHARDS)(value);
-  } catch {
-    throw new InvalidArgumentError(`expected "auto" or a whole number from 1 to ${MAX_SHARDS}`);
+  const parts = value.split(",").map((v) => v.trim());
+  if (!parts.every((v) => /^\d{1,4}$/.test(v))) throw new InvalidArgumentError(SHARDS_EXPECTED);
+  return parts.length === 1 ? Number(parts[0]) : parts.map(Number);
+}
+
+/** What `--shards` and `--shard-count` ask for; a UsageError when they do not fit together. */
+function shardPlan(opts: { shards?: ShardCount | number[]; shardCount?: number }): ShardPlan | undefined {
+  const { shards, shardCount } = opts;
+  if (shards === undefined) {
+    if (shardCount !== undefined)
+      throw new UsageError("--shard-count goes with --shards: name this machine's shards, e.g. --shards 0,1 --shard-count 4");
+    return undefined;
   }
+  if (shardCount === undefined) {
+    if (Array.isArray(shards)) throw new UsageError(`--shards ${shards.join(",")} needs --shard-count: how many shards all machines run together`);
+    if (shards !== "auto" && (shards < 1 || shards > MAX_SHARDS)) throw new UsageError(`--shards ${shards}: ${SHARDS_EXPECTED}`);
+    return shards;
+  }
+  const ids = Array.isArray(shards) ? shards : typeof shards === "number" ? [shards] : undefined;
+  if (!ids) throw new UsageError("--shards auto cannot go with --shard-count: list this machine's shards, e.g. --shards 0,1");
+  const wrong = ids.find((id) => id >= shardCount);
+  if (wrong !== undefined) throw new UsageError(`shard ${wrong} is not below --shard-count ${shardCount} (shards are numbered from 0)`);
+  if (new Set(ids).size !== ids.length) throw new UsageError(`--shards lists a shard twice: ${ids.join(",")}`);
+  return { ids: [...ids].sort((a, b) => a - b), total: shardCount };
 }
 
 /** `start --shards`: the launcher. It runs no bot itself; each shard process runs `start`. */
-async function launchShards(ctx: CliContext, count: ShardCount): Promise<void> {
+async function launchShards(ctx: CliContext, plan: ShardPlan): Promise<void> {
   if (isShardProcess()) throw new UsageError("--shards is for the launcher, not for a shard it started");
   if (!ctx.config.discord.token) throw new UsageError("DISCORD_TOKEN is not set: create a bot in the Discord Developer Portal (see README).");
   const stop = stopOnSignals(ctx.log, { shard: false });
@@ -89,12 +114,18 @@ async function launchShards(ctx: CliContext, count: ShardCount): Promise<void> {
     await ctx.papers();
     ctx.close();
     if (stop.signal.aborted) return;
-    ctx.io.err(`paperbot: starting ${count === "auto" ? "the shards Discord recommends" : `${count} shard${count > 1 ? "s" : ""}`}. Ctrl+C stops.`);
-    await runShards(ctx.config, count, { file: BIN, args: ["start"], log: ctx.log, signal: stop.signal });
+    ctx.io.err(`paperbot: starting ${describePlan(plan)}. Ctrl+C stops.`);
+    await runShards(ctx.config, plan, { file: BIN, args: ["start"], log: ctx.log, signal: stop.signal });
   } finally {
     stop.dispose();
     setTimeout(() => process.exit(), EXIT_BACKSTOP_MS).unref();
   }
+}
+
+function describePlan(plan: ShardPlan): string {
+  if (plan === "auto") return "the shards Discord recommends";
+  if (typeof plan === "number") return `${plan} shard${plan > 1 ? "s" : ""}`;
+  return `shard${plan.ids.length > 1 ? "s" : ""} ${plan.ids.join(", ")} of ${plan.total}`;
 }
 
 /**

@@ -8,6 +8,9 @@ import type { Logger } from "../config/logger.js";
 
 export type ShardCount = number | "auto";
 
+/** Which shards this launcher runs: a count of them all, or some of them (`ids` of `total`), the others running elsewhere. */
+export type ShardPlan = ShardCount | { ids: readonly number[]; total: number };
+
 /** How long stopped shards get to finish their replies and log out before they are killed. */
 export const SHARD_STOP_GRACE_MS = 10_000;
 /** After a kill, how long to wait for the kernel to report the exits. */
@@ -41,28 +44,30 @@ export async function recommendedShardCount(config: Readonly<Config>, signal?: A
  */
 export async function runShards(
   config: Readonly<Config>,
-  count: ShardCount,
+  plan: ShardPlan,
   opts: { file: string; args: string[]; log: Logger; signal: AbortSignal },
 ): Promise<void> {
   const { log, signal } = opts;
   if (!config.discord.token) throw new UsageError("DISCORD_TOKEN is not set: create a bot in the Discord Developer Portal (see README).");
   let total: number;
   try {
-    total = count === "auto" ? await recommendedShardCount(config, signal) : count;
+    total = typeof plan === "object" ? plan.total : plan === "auto" ? await recommendedShardCount(config, signal) : plan;
   } catch (err) {
     if (signal.aborted) return;
     throw err;
   }
   if (signal.aborted) return;
+  const ids = typeof plan === "object" ? [...plan.ids] : Array.from({ length: total }, (_, i) => i);
   const manager = new ShardingManager(opts.file, {
     totalShards: total,
+    shardList: ids,
     shardArgs: opts.args,
     token: config.discord.token,
     mode: "process",
     // Respawning is done here, with a wait; discord.js's own respawn starts a crashing shard again at once, forever.
     respawn: false,
   });
-  log.info({ shards: total }, count === "auto" ? "starting the shards Discord recommends" : "starting shards");
+  log.info({ shards: total, ids }, plan === "auto" ? "starting the shards Discord recommends" : "starting shards");
 
   const live = new Set<ChildProcess>();
   const respawns = new Set<NodeJS.Timeout>();
@@ -104,13 +109,14 @@ export async function runShards(
   };
 
   const started = (async () => {
-    for (let id = 0; id < total && !stopping(); id++) {
+    for (const [i, id] of ids.entries()) {
+      if (stopping()) break;
       const shard = manager.createShard(id);
       watch(shard);
-      const spacing = id + 1 < total ? sleep(SPAWN_SPACING_MS, undefined, { signal }).catch(() => undefined) : undefined;
+      const spacing = i + 1 < ids.length ? sleep(SPAWN_SPACING_MS, undefined, { signal }).catch(() => undefined) : undefined;
       await Promise.all([spawn(shard), spacing]);
     }
-    if (!stopping()) log.info({ shards: total }, "all shards started");
+    if (!stopping()) log.info({ shards: total, ids }, "all shards started");
   })();
 
   await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
