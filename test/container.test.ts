@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { runBin } from "./helpers/runBin.js";
 import { tempDir } from "./helpers/tmp.js";
 
@@ -64,5 +65,34 @@ describe("the container image", () => {
     }
     // The probe really probes: without a running bot it reports unhealthy.
     expect((await runBin(probe.slice(2), dbEnv)).code).toBe(1);
+  });
+
+  it("composes several bots on one PostgreSQL: each runs its own shards, together all of them once", async () => {
+    type Service = { profiles?: string[]; image?: string; environment?: Record<string, string>; command?: string[]; depends_on?: object };
+    const compose = parseYaml(read("compose.yaml"), { merge: true }) as { services: Record<string, Service> };
+    const pg = Object.entries(compose.services).find(([, s]) => s.image?.startsWith("postgres:"));
+    expect(pg, "a PostgreSQL service").toBeDefined();
+    const [pgName, pgService] = pg!;
+    const bots = Object.values(compose.services).filter((s) => s.environment?.DATABASE_URL);
+    expect(bots.length).toBeGreaterThanOrEqual(2);
+    const shards: number[] = [];
+    const totals = new Set<string>();
+    for (const bot of bots) {
+      const url = new URL(bot.environment!.DATABASE_URL!);
+      expect(url.hostname).toBe(pgName);
+      expect(url.username).toBe(pgService.environment!.POSTGRES_USER);
+      expect(url.pathname).toBe(`/${pgService.environment!.POSTGRES_DB}`);
+      expect(bot.depends_on).toHaveProperty(pgName);
+      const cmd = bot.command!;
+      expect(cmd.slice(0, 3)).toEqual(["node", "bin/paperbot.js", "start"]);
+      shards.push(...cmd[cmd.indexOf("--shards") + 1]!.split(",").map(Number));
+      totals.add(cmd[cmd.indexOf("--shard-count") + 1]!);
+      // The CLI takes the shard options: what stops it is the missing token, not them.
+      const r = await runBin(cmd.slice(2), { PAPERBOT_DB: path.join(tempDir(), "p.db") });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/DISCORD_TOKEN is not set/);
+    }
+    expect(totals.size).toBe(1);
+    expect(shards.sort((a, b) => a - b)).toEqual(Array.from({ length: Number([...totals][0]) }, (_, i) => i));
   });
 });
