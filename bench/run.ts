@@ -8,6 +8,7 @@ import { benchDigestRank } from "./digestRank.js";
 import { benchDigestFeedback } from "./digestFeedback.js";
 import { benchFulltextAnswers } from "./fulltextAnswers.js";
 import { benchFulltextExtraction } from "./fulltextExtraction.js";
+import { benchFailover } from "./failover.js";
 
 const program = new Command("bench").description("paperbot benchmarks: they print figures and never gate CI");
 const count = (v: string) => Number(v.replace(/_/g, ""));
@@ -54,6 +55,13 @@ program
     if (!o.feedback) await benchDigestRank(o);
     await benchDigestFeedback(o);
   });
+
+program
+  .command("failover")
+  .description("exactly once across processes: two bots race for the same posts, one killed with SIGKILL at a random moment and restarted, N times")
+  .option("--trials <n>", "how many trials", count, 50)
+  .option("--postgres", "the bots share a PostgreSQL (PAPERBOT_TEST_DATABASE_URL, else a throw-away server) instead of a SQLite file")
+  .action((o: { trials: number; postgres?: boolean }) => benchFailover(o));
 
 program
   .command("scale")

@@ -1,0 +1,65 @@
+// Exactly once across processes: two bots on one database race for the same servers' posts, one is killed
+// with SIGKILL at a random moment and started again. The many-trial run is `npm run bench -- failover`.
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openStores, type Stores } from "../src/store/stores.js";
+import { FakeHuggingFace } from "./fakes/huggingface.js";
+import { failoverTrial, type TrialResult } from "./helpers/failover.js";
+import { runCli } from "./helpers/runCli.js";
+import { corpusDir, tempDir } from "./helpers/tmp.js";
+
+/** `npm run bench -- failover` asks for more, and for the results in a file. */
+const TRIALS = Number(process.env.PAPERBOT_FAILOVER_TRIALS ?? 3);
+const REPORT = process.env.PAPERBOT_FAILOVER_REPORT;
+/** The first trial's kill window; later ones take 1.2 times the median time to a first post so far. */
+const FIRST_WINDOW_MS = 6_000;
+
+let hf: FakeHuggingFace;
+let stores: Stores;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  hf = FakeHuggingFace.fromCorpus(corpusDir);
+  const today = new Date().toISOString().slice(0, 10);
+  const submitted = new Date(Date.parse(`${today}T00:00:00Z`) - 3_600_000).toISOString();
+  hf.days.set(
+    today,
+    (hf.days.get("2026-02-10") as { paper: Record<string, unknown> }[]).map((i) => ({ ...i, paper: { ...i.paper, submittedOnDailyAt: submitted } })),
+  );
+  await hf.start();
+  env = { PAPERBOT_DB: path.join(tempDir(), "paperbot.db") };
+  // Seeded once, before the bots: each trial's servers are new, so earlier posts do not count.
+  const seeded = await runCli(["stats"], env);
+  expect(seeded.code, seeded.stderr).toBe(0);
+  stores = await openStores({ dbPath: env.PAPERBOT_DB! });
+});
+
+afterAll(async () => {
+  await stores?.close();
+  await hf?.stop();
+});
+
+function killWindow(done: TrialResult[]): number {
+  const seen = done
+    .map((r) => r.firstPostAfterMs)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  return seen.length ? 1.2 * seen[Math.floor(seen.length / 2)]! : FIRST_WINDOW_MS;
+}
+
+describe("two bots on one SQLite file", () => {
+  it(
+    `post every channel's digest exactly once when one is killed at a random moment (${TRIALS} trials)`,
+    async () => {
+      const results: TrialResult[] = [];
+      for (let t = 0; t < TRIALS; t++) {
+        const r = await failoverTrial({ env, stores }, { hfUrl: hf.url, killWindowMs: killWindow(results) });
+        results.push(r);
+        if (REPORT) fs.writeFileSync(REPORT, JSON.stringify(results.map(({ logs: _, ...rest }) => rest)));
+        expect(r.postsPerChannel, `trial ${t}: killed bot ${r.killed} after ${r.killAfterMs} ms (${r.stateAtKill})\n${r.logs}`).toEqual([1, 1]);
+      }
+    },
+    TRIALS * 100_000,
+  );
+});
