@@ -5,6 +5,7 @@ import { loadMigrations } from "../src/store/postgres/migrate.js";
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore } from "../src/store/openStore.js";
@@ -174,6 +175,24 @@ describe("paperbot migrate and copy: without a server", () => {
     expect(viaEnv.code).toBe(1);
     expect(viaEnv.stderr).toMatch(/Cannot reach PostgreSQL at 127\.0\.0\.1:1\/paperbot/);
     expect(viaEnv.stderr).not.toContain("s3cret");
+  });
+
+  it("gives up on a server that accepts but never answers after DATABASE_TIMEOUT_MS, in one line, and exits 1", async () => {
+    const silent = net.createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = silent.address() as net.AddressInfo;
+      const r = await runCli(["migrate"], {
+        ...env(),
+        DATABASE_URL: `postgres://paperbot:pw@127.0.0.1:${port}/paperbot`,
+        DATABASE_TIMEOUT_MS: "1000",
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(new RegExp(`^paperbot: Cannot reach PostgreSQL at 127\\.0\\.0\\.1:${port}/paperbot: .*timeout`, "i"));
+    } finally {
+      silent.close();
+    }
   });
 
   it("brings the SQLite database up to date and says at which schema it is", async () => {

@@ -22,10 +22,10 @@ function withoutPassword(text: string, url: string): string {
 }
 
 /** A pool on `url`, or one line saying which server could not be reached (exit 1), without the URL's user or password. */
-async function connect(url: string): Promise<Pool> {
+async function connect(url: string, timeoutMs: number): Promise<Pool> {
   if (!/^postgres(ql)?:\/\//i.test(url)) throw new UsageError(`expected a postgres:// URL, not ${JSON.stringify(whereIs(url))}`);
   try {
-    return await connectPostgres(url, { max: 4 });
+    return await connectPostgres(url, { max: 4, timeoutMs });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw new UserError(
@@ -58,7 +58,7 @@ Examples:
     .action(async (opts: { databaseUrl?: string }) => {
       const url = opts.databaseUrl ?? ctx.config.databaseUrl;
       if (url) {
-        const pool = await connect(url);
+        const pool = await connect(url, ctx.config.databaseTimeoutMs);
         try {
           await migrateAndSay(ctx, pool, url);
         } finally {
@@ -105,7 +105,7 @@ Example:
     .action(async (opts: { to: string; batch: number }) => {
       const sqlite = openSqliteToRead(ctx.config.dbPath);
       try {
-        const pool = await connect(opts.to);
+        const pool = await connect(opts.to, ctx.config.databaseTimeoutMs);
         try {
           await migrateAndSay(ctx, pool, opts.to);
           let copied = 0;

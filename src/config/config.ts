@@ -24,6 +24,7 @@ const ConfigSchema = z.object({
   PAPERBOT_DB: optional.transform((v) => v ?? "data/paperbot.db"),
   /** A PostgreSQL database (postgres://…), for `paperbot migrate`; the bot and the other commands still use PAPERBOT_DB. */
   DATABASE_URL: optional,
+  DATABASE_TIMEOUT_MS: count(30_000),
   DISCORD_TOKEN: optional,
   DISCORD_APP_ID: snowflake,
   DISCORD_GUILD_ID: snowflake,
@@ -51,6 +52,8 @@ export interface Config {
   dbPath: string;
   /** DATABASE_URL: a PostgreSQL database, used only by `paperbot migrate` so far. */
   databaseUrl?: string;
+  /** How long one PostgreSQL connect or query may take before it fails with a clear error (a slow or unreachable database). */
+  databaseTimeoutMs: number;
   discord: { token?: string; appId?: string; guildId?: string; apiBase: string };
   openai: { apiKey?: string; baseUrl?: string; model?: string; embeddingModel?: string };
   hfApiBase: string;
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   return Object.freeze({
     dbPath: e.PAPERBOT_DB,
     databaseUrl: e.DATABASE_URL,
+    databaseTimeoutMs: e.DATABASE_TIMEOUT_MS ?? 30_000,
     discord: Object.freeze({
       token: e.DISCORD_TOKEN,
       appId: e.DISCORD_APP_ID,

@@ -112,9 +112,12 @@ export async function postgresStores(pool: Pool, where: string, options: StoresO
  * The one place the backend is chosen: PostgreSQL at `databaseUrl` when it is set (migrated first, safely
  * when several processes start at once), else the SQLite file at `dbPath` (migrated on open, as always).
  */
-export async function openStores(config: { dbPath: string; databaseUrl?: string }, options: StoresOptions = {}): Promise<Stores> {
+export async function openStores(
+  config: { dbPath: string; databaseUrl?: string; databaseTimeoutMs?: number },
+  options: StoresOptions = {},
+): Promise<Stores> {
   if (!config.databaseUrl) return sqliteStores(openStore(config.dbPath), options);
-  const pool = await connectPostgres(config.databaseUrl);
+  const pool = await connectPostgres(config.databaseUrl, { timeoutMs: config.databaseTimeoutMs });
   try {
     await migratePostgres(pool);
   } catch (err) {

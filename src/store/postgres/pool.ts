@@ -7,13 +7,21 @@ export type PoolClient = pg.PoolClient;
 export interface PostgresOptions {
   /** Most connections the pool opens at once. */
   max?: number;
+  /** How long a connect or a query may take before it fails (default: no limit). */
+  timeoutMs?: number;
   /** Called when an idle pooled connection fails (the server restarted); the pool replaces it on the next query. */
   onIdleError?: (err: Error) => void;
 }
 
 /** A connection pool to the database at `url`, checked with one query: a server that cannot be reached fails here. */
 export async function connectPostgres(url: string, options: PostgresOptions = {}): Promise<Pool> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    // A database that does not answer fails the call (a clear error) instead of hanging it.
+    connectionTimeoutMillis: options.timeoutMs,
+    query_timeout: options.timeoutMs,
+  });
   // Without a listener, an idle connection's error would end the process.
   pool.on("error", options.onIdleError ?? (() => {}));
   try {
