@@ -1,7 +1,15 @@
 import { createHash } from "node:crypto";
 import type { Db } from "./db.js";
 
-const MAX_AGE_DAYS = 30;
+/** How long a cached answer is kept. */
+export const MAX_AGE_DAYS = 30;
+
+/** Answers already given, in either store (SQLite or PostgreSQL); see `AnswerCache`. */
+export interface AnswerCacheStore {
+  get<T>(key: string): Promise<T | undefined>;
+  /** Keeps `value` under `key` (replacing what was there), and forgets entries older than `MAX_AGE_DAYS`. */
+  set(key: string, value: unknown, now?: Date): Promise<void>;
+}
 
 /** Answers already given, keyed by everything that shapes them (the collection's version among them). */
 export class AnswerCache {
