@@ -11,6 +11,7 @@ import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { DEFAULT_PDF_LIMITS } from "../src/ingest/pdf/pdfDocument.js";
 import { Retriever } from "../src/retrieval/retriever.js";
+import { sqliteStores } from "../src/store/stores.js";
 import { openStore } from "../src/store/openStore.js";
 import type { PaperStore } from "../src/store/paperStore.js";
 import { FakeOpenAI } from "../test/fakes/openai.js";
@@ -81,7 +82,7 @@ export async function benchFulltextAnswers(): Promise<void> {
 
   // Offline: which passages the answer quotes, and whether it cites the paper.
   const config = loadConfig({ PAPERBOT_DB: path.join(dir, "bench.db") });
-  const engine = createAnswerEngine(config, store, new Retriever(store));
+  const engine = createAnswerEngine(config, store, new Retriever(store), sqliteStores(store));
   const rows: { q: Question; cited: boolean; pageHit: boolean; evidenceInPrompt?: boolean; promptChars?: number }[] = [];
   for (const q of questions) {
     const r = await engine.ask(q.q);
@@ -99,6 +100,7 @@ export async function benchFulltextAnswers(): Promise<void> {
     loadConfig({ PAPERBOT_DB: path.join(dir, "bench.db"), OPENAI_BASE_URL: model.url, OPENAI_MODEL: "fake" }),
     store,
     new Retriever(store),
+    sqliteStores(store),
   );
   for (const row of rows) {
     const answers = () => model.writingRequests.filter((r) => !r.response_format);

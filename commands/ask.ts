@@ -39,12 +39,13 @@ export const ask = {
     const sinceAsked = () => (Date.now() - interaction.createdTimestamp) / 1000;
     askAcknowledged.observe(sinceAsked());
     // Inside a thread opened from an answer or a paper card, earlier turns are the context (and the card's paper the source).
-    const conversation = interaction.channel?.isThread() && deps.conversations.has(interaction.channelId) ? interaction.channelId : undefined;
-    const paperId = named?.paper?.id ?? (conversation ? deps.conversations.paper(conversation) : undefined);
+    const { conversations } = deps.stores;
+    const conversation = interaction.channel?.isThread() && (await conversations.has(interaction.channelId)) ? interaction.channelId : undefined;
+    const paperId = named?.paper?.id ?? (conversation ? await conversations.paper(conversation) : undefined);
     const progress = new ThrottledEditor((content) => interaction.editReply({ content, allowedMentions: NO_MENTIONS }));
     const result = await deps.engine
       .ask(question, {
-        history: conversation ? deps.conversations.history(conversation) : [],
+        history: conversation ? await conversations.history(conversation) : [],
         onPartial: (text) => progress.push(askProgress(text)),
         // Only a model makes the search take long enough to be worth saying so.
         onStage: (stage, count) => {
@@ -88,9 +89,9 @@ export const ask = {
         flags: isPrivate ? MessageFlags.Ephemeral : undefined,
       });
     askReplied.observe(sinceAsked());
-    deps.conversations.append(conversation ?? last.id, { question, answer: result.answer });
+    await conversations.append(conversation ?? last.id, { question, answer: result.answer });
     // A thread opened from an answer about one paper stays on it.
-    if (paperId && !conversation) deps.conversations.keepToPaper(last.id, paperId);
+    if (paperId && !conversation) await conversations.keepToPaper(last.id, paperId);
   },
 
   autocomplete: respondWithPapers,
@@ -99,13 +100,14 @@ export const ask = {
     ...answerVoteButtons,
     async [THREAD_BUTTON](interaction, deps) {
       const message = interaction.message;
-      if (!deps.conversations.has(message.id)) {
+      const { conversations } = deps.stores;
+      if (!(await conversations.has(message.id))) {
         await interaction.reply({ content: "That answer is too old to continue; ask again with /ask.", flags: MessageFlags.Ephemeral });
         return;
       }
-      const question = deps.conversations.history(message.id)[0]?.question ?? "Follow-up questions";
+      const question = (await conversations.history(message.id))[0]?.question ?? "Follow-up questions";
       const thread = await threadOn(message, question);
-      deps.conversations.copy(message.id, thread.id);
+      await conversations.copy(message.id, thread.id);
       await interaction.reply({
         content: `Ask follow-up questions with /ask in <#${thread.id}>: I will remember this conversation there.`,
         flags: MessageFlags.Ephemeral,

@@ -41,17 +41,17 @@ export const saved = {
     }
     const sub = interaction.options.getSubcommand(true);
     if (sub === "list") {
-      const page = savedPage(deps.store, guildId, interaction.options.getInteger("page") ?? 1);
+      const page = await savedPage(deps.stores, guildId, interaction.options.getInteger("page") ?? 1);
       await interaction.reply({ ...savedListMessage(page, SAVED_PER_PAGE), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
     } else if (sub === "remove") {
-      const paper = removeSaved(deps.store, guildId, interaction.options.getString("paper", true));
+      const paper = await removeSaved(deps.stores, guildId, interaction.options.getString("paper", true));
       await interaction.reply({
         content: `Removed **${plain(truncate(paper.title, 300))}** from this server's saved list.`,
         flags: MessageFlags.Ephemeral,
         allowedMentions: NO_MENTIONS,
       });
     } else {
-      const { bibtex, count } = savedBibtex(deps.store, guildId);
+      const { bibtex, count } = await savedBibtex(deps.stores, guildId);
       if (!count) {
         await interaction.reply({ content: NOTHING_SAVED, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
         return;
@@ -67,7 +67,7 @@ export const saved = {
 
   async autocomplete(interaction, deps) {
     if (!interaction.guildId) return;
-    const papers = matchSaved(deps.store, interaction.guildId, interaction.options.getFocused(), LIMITS.choices);
+    const papers = await matchSaved(deps.stores, interaction.guildId, interaction.options.getFocused(), LIMITS.choices);
     await interaction.respond(papers.map((p) => ({ name: truncate(p.title, LIMITS.choiceName), value: p.id.slice(0, 100) })));
   },
 
@@ -81,7 +81,7 @@ export const saved = {
         });
         return;
       }
-      const outcome = savePaper(deps.store, interaction.guildId, paperId, interaction.user.id, deps.now());
+      const outcome = await savePaper(deps.stores, interaction.guildId, paperId, interaction.user.id, deps.now());
       deps.log.info({ guildId: interaction.guildId, paper: outcome.paper.id, saved: outcome.saved }, "save button");
       // A saved paper is one the group cares about: its full text is read in the background.
       if (outcome.saved) deps.engine.fullText?.readLater([outcome.paper.id]);
@@ -90,7 +90,7 @@ export const saved = {
 
     async [SAVED_PAGE_BUTTON](interaction, deps, arg) {
       if (!interaction.guildId) return;
-      const page = savedPage(deps.store, interaction.guildId, Number(arg) || 1);
+      const page = await savedPage(deps.stores, interaction.guildId, Number(arg) || 1);
       await interaction.update({ ...savedListMessage(page, SAVED_PER_PAGE), allowedMentions: NO_MENTIONS });
     },
   },

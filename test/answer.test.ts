@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AnswerCache } from "../src/store/answerCache.js";
 import { AnswerEngine, MAX_QUESTION_CHARS } from "../src/answer/answerEngine.js";
 import { Budgets } from "../src/answer/budgets.js";
 import { createChatModel } from "../src/answer/chatModel.js";
@@ -8,6 +7,7 @@ import { excerpt } from "../src/answer/keySentences.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import type { PaperStore } from "../src/store/paperStore.js";
+import { sqliteStores } from "../src/store/stores.js";
 import { FakeOpenAI } from "./fakes/openai.js";
 import { seedPage, tempStore } from "./helpers/tmp.js";
 
@@ -18,12 +18,14 @@ let store: PaperStore;
 
 async function engine(opts: { budgets?: { userDaily?: number; guildDaily?: number }; model?: boolean } = {}) {
   const baseUrl = fake.url;
+  const stores = sqliteStores(store);
   return new AnswerEngine({
     store,
+    papers: stores.papers,
     retriever: new Retriever(store),
     model: opts.model === false ? undefined : createChatModel({ openai: { baseUrl, model: "fake-chat" } }, { timeoutMs: 1000, maxRetries: 0 }),
-    cache: new AnswerCache(store.db),
-    budgets: new Budgets(store.db, opts.budgets ?? {}),
+    cache: stores.answerCache,
+    budgets: new Budgets(stores.answerUsage, opts.budgets ?? {}),
   });
 }
 

@@ -1,6 +1,5 @@
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AnswerCache } from "../src/store/answerCache.js";
 import { AnswerEngine } from "../src/answer/answerEngine.js";
 import { Budgets } from "../src/answer/budgets.js";
 import { createChatModel } from "../src/answer/chatModel.js";
@@ -9,6 +8,7 @@ import { answers, modelCalls, modelFailures } from "../src/metrics/metrics.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import type { PaperStore } from "../src/store/paperStore.js";
+import { sqliteStores } from "../src/store/stores.js";
 import { FakeOpenAI } from "./fakes/openai.js";
 import { readRecordedRewrites, replayRewrites } from "./fakes/recordedRewrites.js";
 import { runCli } from "./helpers/runCli.js";
@@ -24,12 +24,14 @@ let fake: FakeOpenAI;
 let store: PaperStore;
 
 function engine(opts: { budgets?: { userDaily?: number } } = {}) {
+  const stores = sqliteStores(store);
   return new AnswerEngine({
     store,
+    papers: stores.papers,
     retriever: new Retriever(store),
     model: createChatModel({ openai: { baseUrl: fake.url, model: "fake-chat" } }, { timeoutMs: 1000, maxRetries: 0 }),
-    cache: new AnswerCache(store.db),
-    budgets: new Budgets(store.db, opts.budgets ?? {}),
+    cache: stores.answerCache,
+    budgets: new Budgets(stores.answerUsage, opts.budgets ?? {}),
   });
 }
 

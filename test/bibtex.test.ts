@@ -6,6 +6,7 @@ import { savedBibtex } from "../src/answer/savedPapers.js";
 import { GroupPapers } from "../src/store/groupPapers.js";
 import type { PaperInput } from "../src/store/paper.js";
 import type { PaperStore } from "../src/store/paperStore.js";
+import { sqliteStores } from "../src/store/stores.js";
 import { fromLatex, readAuthors, readBibtex, splitNames } from "./helpers/bibtexReader.js";
 import { tempDir, tempStore } from "./helpers/tmp.js";
 
@@ -69,19 +70,19 @@ const base = (n: number): PaperInput => ({
 });
 
 /** Saves the papers on a server of their own, oldest first, and returns its export (newest first). */
-function exportOf(store: PaperStore, guildId: string, inputs: PaperInput[]): string {
+async function exportOf(store: PaperStore, guildId: string, inputs: PaperInput[]): Promise<string> {
   const groups = new GroupPapers(store.db);
   inputs.forEach((input, i) => {
     groups.add(guildId, store.upsert(input).id, "save", "1", new Date(Date.UTC(2026, 1, 10, 0, i)));
   });
-  return savedBibtex(store, guildId).bibtex;
+  return (await savedBibtex(sqliteStores(store), guildId)).bibtex;
 }
 
 describe("/saved export as BibTeX, read the way BibTeX reads it", () => {
-  it.each(CASES.map((c, n) => ({ ...c, n })))("keeps every field of a paper with $why", ({ n, input: overrides, ...want }) => {
+  it.each(CASES.map((c, n) => ({ ...c, n })))("keeps every field of a paper with $why", async ({ n, input: overrides, ...want }) => {
     const { store } = tempStore();
     const input = { ...base(n), ...overrides };
-    const file = readBibtex(exportOf(store, "guild", [input]));
+    const file = readBibtex(await exportOf(store, "guild", [input]));
     const paper = store.all()[0]!;
 
     expect(file.skipped).toEqual([]);
@@ -103,12 +104,12 @@ describe("/saved export as BibTeX, read the way BibTeX reads it", () => {
     }
   });
 
-  it("gives every paper of a hostile list its own entry and key, newest first", () => {
+  it("gives every paper of a hostile list its own entry and key, newest first", async () => {
     const { store } = tempStore();
     const inputs = CASES.map((c, n) => ({ ...base(n), ...c.input }));
     // Three papers whose keys meet: two share lovelace2026scaling, one's own key is lovelace2026scalinga.
     inputs.push({ ...base(90), title: "Scaling laws" }, { ...base(91), title: "Scaling again" }, { ...base(92), title: "Scalinga" });
-    const file = readBibtex(exportOf(store, "guild", inputs));
+    const file = readBibtex(await exportOf(store, "guild", inputs));
 
     expect(file.skipped).toEqual([]);
     expect(file.entries.map((e) => fromLatex(e.fields.title!))).toEqual(inputs.map((p) => p.title).reverse());
@@ -171,9 +172,9 @@ ITERATE {call.type$}
 `;
 
 describe.skipIf(!hasBibtex)("the real bibtex", () => {
-  it("reads the hostile export as the test's reader does", () => {
+  it("reads the hostile export as the test's reader does", async () => {
     const { store } = tempStore();
-    const bib = exportOf(
+    const bib = await exportOf(
       store,
       "guild",
       CASES.map((c, n) => ({ ...base(n), ...c.input })),

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore } from "../src/store/openStore.js";
 import { PostgresAnswerFeedbackStore } from "../src/store/postgres/answerFeedback.js";
 import { PostgresAnswerUsageStore } from "../src/store/postgres/answerUsage.js";
+import { PostgresConversationStore } from "../src/store/postgres/conversations.js";
 import { PostgresDigestSettingsStore } from "../src/store/postgres/digestSettings.js";
 import { PostgresFollowedAuthorStore } from "../src/store/postgres/followedAuthors.js";
 import { PostgresFullTextChunks } from "../src/store/postgres/fullTextChunks.js";
@@ -23,6 +24,7 @@ import { connectPostgres, type Pool } from "../src/store/postgres/pool.js";
 import { PostgresVectorStore } from "../src/store/postgres/vectors.js";
 import { SqliteAnswerFeedbackStore } from "../src/store/sqlite/answerFeedback.js";
 import { SqliteAnswerUsageStore } from "../src/store/sqlite/answerUsage.js";
+import { SqliteConversationStore } from "../src/store/sqlite/conversations.js";
 import { SqliteDigestSettingsStore } from "../src/store/sqlite/digestSettings.js";
 import { SqliteFullTextChunks } from "../src/store/sqlite/fullTextChunks.js";
 import { SqliteGroupPaperStore } from "../src/store/sqlite/groupPapers.js";
@@ -55,6 +57,8 @@ const KINDS = [
   "answers",
   "answer votes",
   "answer usage",
+  "conversation turns",
+  "conversation papers",
 ];
 
 /** The `kind N = M` lines of a copy's output. */
@@ -68,7 +72,7 @@ function counts(stdout: string): Map<string, [number, number]> {
  * A small installation: the bundled seed page and one day of the feed (through the CLI), a 👍 and a followed
  * author (CLI), and, written through the SQLite stores as the bot writes them, a saved paper, a server's digest
  * settings, a sent day in the ledger, a full text with passages and a failed one, three vectors, an answer with a
- * 👎 and its reason, and a day's answer usage.
+ * 👎 and its reason, a day's answer usage, and a conversation (an answer about one paper, continued in a thread).
  */
 async function install(env: Record<string, string>): Promise<void> {
   expect((await runCli(["ingest", "hf", "--file", FEED], env)).code).toBe(0);
@@ -132,6 +136,19 @@ async function install(env: Record<string, string>): Promise<void> {
       { scope: "user", subject: "user-9" },
       { scope: "guild", subject: GUILD },
     ]);
+    const conversations = new SqliteConversationStore(db);
+    await conversations.append(
+      "answer-1",
+      { question: "Which GPUs did NanoFlow use?", answer: "Eight A100s [1]." },
+      new Date("2026-02-04T09:00:00Z"),
+    );
+    await conversations.keepToPaper("answer-1", TEXT, new Date("2026-02-04T09:00:00Z"));
+    await conversations.copy("answer-1", "thread-1");
+    await conversations.append(
+      "thread-1",
+      { question: "And the baselines?", answer: "vLLM and TensorRT-LLM [1, p. 2]." },
+      new Date("2026-02-04T09:05:00Z"),
+    );
   } finally {
     store.db.close();
   }
@@ -242,12 +259,21 @@ if (havePostgres()) {
       expect(fileHash(e.PAPERBOT_DB)).toBe(before);
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^PostgreSQL .*: schema 31 \(applied/);
+      expect(r.stdout).toMatch(new RegExp(`^PostgreSQL .*: schema ${loadMigrations().at(-1)!.version} \\(applied`));
       const first = counts(r.stdout);
       expect([...first.keys()]).toEqual(KINDS);
       for (const [kind, [sqlite, postgres]] of first) expect(postgres, kind).toBe(sqlite);
       expect(first.get("papers")![0]).toBe(56 + 41);
-      for (const kind of ["full texts", "digest settings", "ledger", "paper votes", "followed authors", "answers", "answer votes"])
+      for (const kind of [
+        "full texts",
+        "digest settings",
+        "ledger",
+        "paper votes",
+        "followed authors",
+        "answers",
+        "answer votes",
+        "conversation turns",
+      ])
         expect(first.get(kind)![0], kind).toBeGreaterThan(0);
       expect(first.get("passages")![0]).toBe(3);
 
@@ -291,13 +317,30 @@ if (havePostgres()) {
         expect(await feedback.record({ channelId: "c", question: "q", sourceIds: [], mode: "offline" })).toBeGreaterThan(sqliteVotes[0]!.answerId);
         await pool.query("DELETE FROM given_answers WHERE question = 'q'");
         expect(await new PostgresAnswerUsageStore(pool).answers("2026-02-04", "guild", GUILD)).toBe(1);
+        const conversations = new PostgresConversationStore(pool);
+        expect(first.get("conversation turns")![0]).toBe(3);
+        expect(first.get("conversation papers")![0]).toBe(2);
+        expect(await conversations.history("thread-1")).toEqual([
+          { question: "Which GPUs did NanoFlow use?", answer: "Eight A100s [1]." },
+          { question: "And the baselines?", answer: "vLLM and TensorRT-LLM [1, p. 2]." },
+        ]);
+        expect(await conversations.history("answer-1")).toEqual(await new SqliteConversationStore(sqliteStore.db).history("answer-1"));
+        expect(await conversations.paper("thread-1")).toBe(TEXT);
+        // Copied turns are numbered as in SQLite: the thread's next turn comes after them.
+        await conversations.append("thread-1", { question: "q3", answer: "a3" });
+        expect((await conversations.history("thread-1")).map((t) => t.question)).toEqual([
+          "Which GPUs did NanoFlow use?",
+          "And the baselines?",
+          "q3",
+        ]);
+        await pool.query("DELETE FROM ask_turns WHERE question = 'q3'");
       } finally {
         sqliteStore.db.close();
       }
 
       const again = await runCli(["copy", "--to", schema.url], e);
       expect(again.code).toBe(0);
-      expect(again.stdout).toMatch(/^PostgreSQL .*: schema 31, already up to date$/m);
+      expect(again.stdout).toMatch(new RegExp(`^PostgreSQL .*: schema ${loadMigrations().at(-1)!.version}, already up to date$`, "m"));
       expect(again.stdout).toMatch(/^nothing to copy: PostgreSQL had every row already/m);
       expect(again.stdout).not.toMatch(/: [1-9]\d* copied/);
       expect(again.stdout).toMatch(/^papers: 0 copied, 97 already there$/m);

@@ -1,7 +1,10 @@
 import Database from "better-sqlite3";
+import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { writeHeartbeat } from "../src/store/heartbeat.js";
+import { PostgresHeartbeatStore } from "../src/store/postgres/heartbeats.js";
+import { freshSchema, havePostgres, migratedSchemaForFile, postgresUrl, urlInSchema } from "./helpers/postgres.js";
 import { startTestBot, type TestBot } from "./helpers/bot.js";
 import { runCli } from "./helpers/runCli.js";
 import { tempDir } from "./helpers/tmp.js";
@@ -88,3 +91,51 @@ describe("paperbot health", () => {
     expect(oneSilent.stderr).toMatch(/✗ gateway shard 2,3 on bot-b silent for \d+ s \(not running\?\)/);
   });
 });
+
+if (havePostgres()) {
+  describe("paperbot health with DATABASE_URL", () => {
+    const schema = migratedSchemaForFile();
+
+    it("reports the bots of every machine that beat into the shared PostgreSQL, and notices one gone silent", async () => {
+      const { rows } = await schema.pool().query<{ name: string }>("SELECT current_schema() AS name");
+      const env = { PAPERBOT_DB: path.join(tempDir(), "unused.db"), DATABASE_URL: urlInSchema(postgresUrl()!, rows[0]!.name) };
+      const at = new Date().toISOString();
+      await new PostgresHeartbeatStore(schema.pool()).write({ at, host: "bot-a", pid: 11, gateway: "ready", shards: [0, 1], shardCount: 4 });
+      await new PostgresHeartbeatStore(schema.other()).write({ at, host: "bot-b", pid: 12, gateway: "ready", shards: [2, 3], shardCount: 4 });
+      const both = await runCli(["health", "--json"], env);
+      expect(both.code, both.stderr).toBe(0);
+      const json = JSON.parse(both.stdout) as { healthy: boolean; checks: { name: string; ok: boolean; detail: string }[] };
+      expect(json.healthy).toBe(true);
+      expect(json.checks.find((c) => c.name === "database")!.detail).toMatch(/^127\.0\.0\.1:\d+\/\w+ writable, schema \d+, 0 papers$/);
+      expect(json.checks.find((c) => c.name === "gateway")).toMatchObject({ ok: true, detail: "connected (4 shards on 2 machines: bot-a, bot-b)" });
+
+      const silent = new Date(Date.now() - 10 * 60_000).toISOString();
+      await new PostgresHeartbeatStore(schema.other()).write({ at: silent, host: "bot-b", pid: 12, gateway: "ready", shards: [2, 3], shardCount: 4 });
+      const oneSilent = await runCli(["health"], env);
+      expect(oneSilent.code).toBe(1);
+      expect(oneSilent.stderr).toMatch(/✗ gateway shard 2,3 on bot-b silent for \d+ s \(not running\?\)/);
+      expect(fs.existsSync(env.PAPERBOT_DB)).toBe(false);
+      const dbOnly = await runCli(["health", "--no-bot"], env);
+      expect(dbOnly.code, dbOnly.stderr).toBe(0);
+      expect(dbOnly.stdout).toMatch(/^healthy: database 127\.0\.0\.1:\d+\/\w+ writable, schema \d+, 0 papers$/m);
+    });
+
+    it("is unhealthy on a schema that was not migrated, or a server it cannot reach (naming no password)", async () => {
+      const fresh = await freshSchema(postgresUrl()!);
+      try {
+        const bare = await runCli(["health", "--no-bot"], { PAPERBOT_DB: path.join(tempDir(), "unused.db"), DATABASE_URL: fresh.url });
+        expect(bare.code).toBe(1);
+        expect(bare.stderr).toMatch(/^paperbot: unhealthy: ✗ database 127\.0\.0\.1:\d+\/\w+ is at schema 0, this paperbot wants \d+/);
+      } finally {
+        await fresh.drop();
+      }
+      const away = await runCli(["health"], {
+        PAPERBOT_DB: path.join(tempDir(), "unused.db"),
+        DATABASE_URL: "postgres://bot:s3cret@127.0.0.1:1/paperbot",
+      });
+      expect(away.code).toBe(1);
+      expect(away.stderr).toMatch(/^paperbot: unhealthy: ✗ database Cannot reach PostgreSQL at 127\.0\.0\.1:1\/paperbot/);
+      expect(away.stderr).not.toContain("s3cret");
+    });
+  });
+}

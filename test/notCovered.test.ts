@@ -6,6 +6,7 @@ import { AnswerEngine } from "../src/answer/answerEngine.js";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
+import { sqliteStores } from "../src/store/stores.js";
 import { corpusDir, seedPage, tempStore } from "./helpers/tmp.js";
 import { runCli } from "./helpers/runCli.js";
 
@@ -56,7 +57,7 @@ describe("offline answers on the seed page", () => {
   it("quote several papers when several are about the question, but do not pad one answer with unrelated ones", async () => {
     const { store } = tempStore();
     await ingestSeedPage(store, seedPage);
-    const engine = new AnswerEngine({ store, retriever: new Retriever(store) });
+    const engine = new AnswerEngine({ store, papers: sqliteStores(store).papers, retriever: new Retriever(store) });
     const one = await engine.ask("what causes cold starts on a serverless platform?");
     expect(one.covered).toBe(true);
     expect(one.citations.map((c) => c.title)).toEqual(["Serverless Cold Starts and Where to Find Them"]);

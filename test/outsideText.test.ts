@@ -10,6 +10,7 @@ import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { DEFAULT_PDF_LIMITS } from "../src/ingest/pdf/pdfDocument.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import { openStore } from "../src/store/openStore.js";
+import { sqliteStores } from "../src/store/stores.js";
 import { STORED_MAX } from "../src/store/storedText.js";
 import { FakeDiscord } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
@@ -101,6 +102,7 @@ describe("a runaway abstract (1 MB) from the feed", () => {
     update.run(b!.title, hugeAbstract(), b!.id);
     const engine = new AnswerEngine({
       store,
+      papers: sqliteStores(store).papers,
       retriever: new Retriever(store),
       model: createChatModel({ openai: { baseUrl: model.url, model: "fake-chat" } }),
     });
@@ -137,6 +139,7 @@ describe("a runaway abstract (1 MB) from the feed", () => {
     for (const p of [a!, b!]) reader.texts.save(p.id, { pageCount: 40, chunks: Array.from({ length: 40 }, (_, i) => passage(i + 1)) }, "file");
     const engine = new AnswerEngine({
       store,
+      papers: sqliteStores(store).papers,
       retriever: new Retriever(store),
       fullText: reader,
       model: createChatModel({ openai: { baseUrl: model.url, model: "fake-chat" } }),

@@ -207,8 +207,13 @@ if (withPostgres) {
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name",
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual([
+        "answer_cache",
         "answer_usage",
         "answer_votes",
+        "ask_turns",
+        "bot_heartbeats",
+        "conversation_papers",
+        "cooldowns",
         "digest_posts",
         "digest_settings",
         "followed_authors",
@@ -300,6 +305,10 @@ describe("PostgreSQL migration files", () => {
       "23 title_words",
       "30 full_text",
       "31 vectors",
+      "50 answer_cache",
+      "51 conversations",
+      "52 bot_heartbeats",
+      "53 cooldowns",
     ]);
   });
 });

@@ -6,7 +6,9 @@ import { retrieveRewritten } from "../retrieval/multiQuery.js";
 import type { Retrieval, Retriever } from "../retrieval/retriever.js";
 import type { Paper } from "../store/paper.js";
 import type { PaperStore } from "../store/paperStore.js";
-import { AnswerCache } from "../store/answerCache.js";
+import { answerCacheKey, type AnswerCacheStore } from "../store/answerCache.js";
+import type { PaperRecords } from "../store/paperRecords.js";
+import type { Stores } from "../store/stores.js";
 import { FALLBACK_NOTICE, OFFLINE_NOTICE, type AskResult } from "./askResult.js";
 import { BudgetExceededError, Budgets } from "./budgets.js";
 import { createChatModel, type ChatModel } from "./chatModel.js";
@@ -61,7 +63,10 @@ export interface Resolved {
 }
 
 export interface AnswerDeps {
+  /** Names resolved and papers looked up for the search's hits (retrieval's, moving onto `papers`). */
   store: PaperStore;
+  /** The papers: their version is part of an answer's cache key. */
+  papers: PaperRecords;
   /** Papers' full texts: passages with pages for answers, and (with a model) PDFs read on the spot. */
   fullText?: FullTextReader;
   /** How long an answer may wait for PDFs read on the spot before answering from abstracts. */
@@ -69,7 +74,7 @@ export interface AnswerDeps {
   retriever: Retriever;
   model?: ChatModel;
   budgets?: Budgets;
-  cache?: AnswerCache;
+  cache?: AnswerCacheStore;
   maxAnswerTokens?: number;
   log?: Logger;
 }
@@ -106,11 +111,11 @@ export class AnswerEngine {
     const only = opts.paperId === undefined ? undefined : this.deps.store.get(opts.paperId);
     if (opts.paperId !== undefined && !only) throw new UserError("That paper is not in the collection any more.");
     const key =
-      model && AnswerCache.key(["ask", q.toLowerCase(), history, model.name, this.deps.store.version(), fullText?.texts.version(), only?.id]);
-    const hit = key ? cache?.get<AskResult>(key) : undefined;
+      model && answerCacheKey(["ask", q.toLowerCase(), history, model.name, await this.deps.papers.version(), fullText?.texts.version(), only?.id]);
+    const hit = key ? await cache?.get<AskResult>(key) : undefined;
     if (hit) return { ...hit, cached: true };
     // The rewrite and the relevance judgement are part of the one written answer: a spent budget skips them too.
-    const spent = model ? budgetSpent(budgets, opts) : undefined;
+    const spent = model ? await budgetSpent(budgets, opts) : undefined;
     const helper = spent ? undefined : model;
     opts.onStage?.("searching");
     const found: Pick<Retrieval, "hits" | "covered"> = only
@@ -138,7 +143,7 @@ export class AnswerEngine {
     const fallbackHits = judged ? papers.map((paper) => ({ paper, score: 0, relevant: true })) : found.hits.slice(0, SOURCES);
     if (judged ? !judged.length : !found.covered) {
       const result = notCoveredAnswer(candidates.slice(0, 3), "llm");
-      if (judged) cache?.set(key!, result);
+      if (judged) await cache?.set(key!, result);
       return result;
     }
     await this.readOnTheSpot(papers.slice(0, ON_THE_SPOT), opts);
@@ -149,7 +154,7 @@ export class AnswerEngine {
       const { onPartial } = opts;
       const onDelta = onPartial && ((soFar: string) => onPartial(partialCitations(soFar, papers.length, evidence.pages)));
       const text = await helper.complete(messages, { maxTokens: this.deps.maxAnswerTokens ?? 400, onDelta });
-      budgets?.record(opts);
+      await budgets?.record(opts);
       const checked = checkCitations(text, papers.length, evidence.pages);
       if (checked.invalid) log?.warn({ invalid: checked.invalid }, "removed citations of sources or pages that were not given");
       const result: AskResult = {
@@ -160,7 +165,7 @@ export class AnswerEngine {
         cached: false,
         invalidCitations: checked.invalid,
       };
-      cache?.set(key!, result);
+      await cache?.set(key!, result);
       return result;
     } catch (err) {
       log?.warn({ err: failureReason(err), model: helper.name }, "model failed; answering offline");
@@ -270,7 +275,7 @@ export class AnswerEngine {
     const { model, cache, log, retriever, budgets } = this.deps;
     const text = searchText(question, history);
     // A search of its own (/search) spends the written-answer budget; within /ask the answer does.
-    const allowed = opts.assist && model && !(opts.who && budgetSpent(budgets, opts.who));
+    const allowed = opts.assist && model && !(opts.who && (await budgetSpent(budgets, opts.who)));
     const rewrites = allowed
       ? await rewriteQuery(
           { model, cache, log },
@@ -278,7 +283,7 @@ export class AnswerEngine {
           history.map((t) => t.question),
         )
       : undefined;
-    if (rewrites && opts.who) budgets?.record(opts.who);
+    if (rewrites && opts.who) await budgets?.record(opts.who);
     if (!rewrites) return { ...(await retriever.retrieve(text, { k: opts.k })), queries: [text] };
     return { ...(await retrieveRewritten(retriever, text, rewrites, { k: opts.k })), queries: [text, ...rewrites] };
   }
@@ -305,10 +310,10 @@ export class AnswerEngine {
     const offline = () => offlineCompare(pa, pb, text);
     if (!model) return { kind: "comparison", a: pa, b: pb, comparison: offline(), mode: "offline", notice: OFFLINE_NOTICE };
 
-    const key = AnswerCache.key(["compare", pa.id, pb.id, model.name, pa.updatedAt, pb.updatedAt, this.deps.fullText?.texts.version()]);
-    const hit = cache?.get<Comparison>(key);
+    const key = answerCacheKey(["compare", pa.id, pb.id, model.name, pa.updatedAt, pb.updatedAt, this.deps.fullText?.texts.version()]);
+    const hit = await cache?.get<Comparison>(key);
     if (hit) return { kind: "comparison", a: pa, b: pb, comparison: hit, mode: "llm" };
-    const spent = budgetSpent(budgets, opts);
+    const spent = await budgetSpent(budgets, opts);
     if (spent) return { kind: "comparison", a: pa, b: pb, comparison: offline(), mode: "offline", notice: spent };
     let reason = "invalid output";
     const given = (t?: ComparedText) => t && [...t.setup, ...t.limits];
@@ -324,10 +329,10 @@ export class AnswerEngine {
         });
         const parsed = ComparisonSchema.safeParse(parseJson(out));
         if (parsed.success) {
-          budgets?.record(opts);
+          await budgets?.record(opts);
           const { comparison, invalid } = checkComparisonPages(parsed.data, { A: pagesOf(text.A), B: pagesOf(text.B) });
           if (invalid) log?.warn({ invalid }, "removed page citations that were not given");
-          cache?.set(key, comparison);
+          await cache?.set(key, comparison);
           return { kind: "comparison", a: pa, b: pb, comparison, mode: "llm" };
         }
         reason = "invalid output";
@@ -362,13 +367,13 @@ export class AnswerEngine {
   async tldr(paper: Paper): Promise<string | undefined> {
     const { model, cache, log } = this.deps;
     if (!model) return undefined;
-    const key = AnswerCache.key(["tldr", paper.id, paper.updatedAt, model.name]);
-    const hit = cache?.get<string>(key);
+    const key = answerCacheKey(["tldr", paper.id, paper.updatedAt, model.name]);
+    const hit = await cache?.get<string>(key);
     if (hit) return hit;
     try {
       const text = (await model.complete(await tldrMessages(paper), { maxTokens: 120 })).replace(/\s+/g, " ").trim();
       if (!text) return undefined;
-      cache?.set(key, text);
+      await cache?.set(key, text);
       return text;
     } catch (err) {
       log?.warn({ err: failureReason(err) }, "TL;DR failed");
@@ -391,9 +396,9 @@ function searchText(question: string, history: Turn[]): string {
 }
 
 /** The budget message when a written answer would exceed a daily budget; the offline answer is given instead. */
-function budgetSpent(budgets: Budgets | undefined, who: { userId?: string; guildId?: string }): string | undefined {
+async function budgetSpent(budgets: Budgets | undefined, who: { userId?: string; guildId?: string }): Promise<string | undefined> {
   try {
-    budgets?.check(who);
+    await budgets?.check(who);
     return undefined;
   } catch (err) {
     if (err instanceof BudgetExceededError) return err.message;
@@ -401,14 +406,21 @@ function budgetSpent(budgets: Budgets | undefined, who: { userId?: string; guild
   }
 }
 
-export function createAnswerEngine(config: Readonly<Config>, store: PaperStore, retriever: Retriever, log?: Logger): AnswerEngine {
+export function createAnswerEngine(
+  config: Readonly<Config>,
+  store: PaperStore,
+  retriever: Retriever,
+  stores: Pick<Stores, "papers" | "answerCache" | "answerUsage">,
+  log?: Logger,
+): AnswerEngine {
   return new AnswerEngine({
     store,
+    papers: stores.papers,
     fullText: createFullTextReader(config, store, log),
     retriever,
     model: createChatModel(config),
-    budgets: new Budgets(store.db, config.budgets),
-    cache: new AnswerCache(store.db),
+    budgets: new Budgets(stores.answerUsage, config.budgets),
+    cache: stores.answerCache,
     maxAnswerTokens: config.maxAnswerTokens,
     log,
   });

@@ -1,4 +1,5 @@
-import { paperUrl, type Paper } from "../store/paper.js";
+import { paperUrl } from "../store/paper.js";
+import type { StoredPaper as Paper } from "../store/paperRecords.js";
 import { userText } from "../text/userText.js";
 import { latexName, latexText, urlText } from "./bibtexText.js";
 

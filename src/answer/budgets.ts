@@ -1,6 +1,5 @@
 import { UserError } from "../config/errors.js";
-import { AnswerUsage, type UsageScope } from "../store/answerUsage.js";
-import type { Db } from "../store/db.js";
+import type { AnswerUsageStore, UsageScope } from "../store/answerUsage.js";
 
 export class BudgetExceededError extends UserError {
   override name = "BudgetExceededError";
@@ -11,32 +10,28 @@ export interface BudgetLimits {
   guildDaily?: number;
 }
 
-/** Optional daily caps on written (model) answers, per user and per server, counted in SQLite. */
+/** Optional daily caps on written (model) answers, per user and per server, counted in the store (shared by every machine on it). */
 export class Budgets {
-  private readonly usage: AnswerUsage;
-
   constructor(
-    db: Db,
+    private readonly usage: AnswerUsageStore,
     private readonly limits: BudgetLimits,
-  ) {
-    this.usage = new AnswerUsage(db);
-  }
+  ) {}
 
   /** Throws a friendly error when either budget for today is spent. */
-  check(who: { userId?: string; guildId?: string }, now = new Date()): void {
+  async check(who: { userId?: string; guildId?: string }, now = new Date()): Promise<void> {
     const day = now.toISOString().slice(0, 10);
     const { userDaily, guildDaily } = this.limits;
-    if (userDaily !== undefined && who.userId && this.usage.answers(day, "user", who.userId) >= userDaily)
+    if (userDaily !== undefined && who.userId && (await this.usage.answers(day, "user", who.userId)) >= userDaily)
       throw new BudgetExceededError(`You have used your ${userDaily} written answers for today; the budget resets at 00:00 UTC.`);
-    if (guildDaily !== undefined && who.guildId && this.usage.answers(day, "guild", who.guildId) >= guildDaily)
+    if (guildDaily !== undefined && who.guildId && (await this.usage.answers(day, "guild", who.guildId)) >= guildDaily)
       throw new BudgetExceededError(`This server has used its ${guildDaily} written answers for today. The budget resets at 00:00 UTC.`);
   }
 
-  record(who: { userId?: string; guildId?: string }, now = new Date()): void {
+  async record(who: { userId?: string; guildId?: string }, now = new Date()): Promise<void> {
     const day = now.toISOString().slice(0, 10);
     const subjects: { scope: UsageScope; subject: string }[] = [];
     if (who.userId) subjects.push({ scope: "user", subject: who.userId });
     if (who.guildId) subjects.push({ scope: "guild", subject: who.guildId });
-    this.usage.bump(day, subjects);
+    await this.usage.bump(day, subjects);
   }
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Logger } from "../config/logger.js";
-import { AnswerCache } from "../store/answerCache.js";
+import { answerCacheKey, type AnswerCacheStore } from "../store/answerCache.js";
 import type { ChatModel } from "./chatModel.js";
 import { callHelper } from "./helperCall.js";
 import { evidenceMessages } from "./prompts.js";
@@ -48,14 +48,14 @@ export interface EvidencePassage {
  * given; undefined when the call failed or its output was not valid (the caller keeps every passage).
  */
 export async function gatherEvidence(
-  deps: { model: ChatModel; cache?: AnswerCache; log?: Logger },
+  deps: { model: ChatModel; cache?: AnswerCacheStore; log?: Logger },
   question: string,
   passages: EvidencePassage[],
 ): Promise<{ index: number; summary: string }[] | undefined> {
   const shown = passages.slice(0, EVIDENCE_CANDIDATES);
   if (!shown.length) return [];
-  const key = AnswerCache.key(["evidence", question.toLowerCase(), shown.map((p) => [p.key, p.page, p.text]), deps.model.name]);
-  const hit = deps.cache?.get<{ index: number; summary: string }[]>(key);
+  const key = answerCacheKey(["evidence", question.toLowerCase(), shown.map((p) => [p.key, p.page, p.text]), deps.model.name]);
+  const hit = await deps.cache?.get<{ index: number; summary: string }[]>(key);
   if (hit) return hit;
   const out = await callHelper(
     deps.model,
@@ -76,6 +76,6 @@ export async function gatherEvidence(
     .filter((e) => e.passage >= 1 && e.passage <= shown.length && !seen.has(e.passage) && seen.add(e.passage))
     .sort((a, b) => a.passage - b.passage)
     .map((e) => ({ index: e.passage - 1, summary: e.summary.replace(/\s+/g, " ").trim() }));
-  deps.cache?.set(key, kept);
+  await deps.cache?.set(key, kept);
   return kept;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Logger } from "../config/logger.js";
-import { AnswerCache } from "../store/answerCache.js";
+import { answerCacheKey, type AnswerCacheStore } from "../store/answerCache.js";
 import type { ChatModel } from "./chatModel.js";
 import { callHelper } from "./helperCall.js";
 import { rewriteMessages } from "./prompts.js";
@@ -31,7 +31,7 @@ const REWRITE_CALL = {
 
 export interface RewriteDeps {
   model: ChatModel;
-  cache?: AnswerCache;
+  cache?: AnswerCacheStore;
   log?: Logger;
   timeoutMs?: number;
 }
@@ -42,14 +42,14 @@ export interface RewriteDeps {
  */
 export async function rewriteQuery(deps: RewriteDeps, question: string, earlierQuestions: string[] = []): Promise<string[] | undefined> {
   const { model, cache, log } = deps;
-  const key = AnswerCache.key(["rewrite", question.toLowerCase(), earlierQuestions, model.name]);
-  const hit = cache?.get<string[]>(key);
+  const key = answerCacheKey(["rewrite", question.toLowerCase(), earlierQuestions, model.name]);
+  const hit = await cache?.get<string[]>(key);
   if (hit) return hit;
   const call = { ...REWRITE_CALL, timeoutMs: deps.timeoutMs ?? REWRITE_TIMEOUT_MS };
   const out = await callHelper(model, rewriteMessages(question, earlierQuestions), call, log);
   const queries = out && cleanQueries(out.queries, question);
   if (!queries?.length) return undefined;
-  cache?.set(key, queries);
+  await cache?.set(key, queries);
   return queries;
 }
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Logger } from "../config/logger.js";
 import type { Paper } from "../store/paper.js";
-import { AnswerCache } from "../store/answerCache.js";
+import { answerCacheKey, type AnswerCacheStore } from "../store/answerCache.js";
 import type { ChatModel } from "./chatModel.js";
 import { callHelper } from "./helperCall.js";
 import { judgeMessages } from "./prompts.js";
@@ -31,7 +31,7 @@ const JUDGE_CALL = {
 
 export interface JudgeDeps {
   model: ChatModel;
-  cache?: AnswerCache;
+  cache?: AnswerCacheStore;
   log?: Logger;
   timeoutMs?: number;
 }
@@ -46,14 +46,14 @@ export async function judgeRelevance(deps: JudgeDeps, question: string, candidat
   const { model, cache, log } = deps;
   const shown = candidates.slice(0, JUDGE_CANDIDATES);
   if (!shown.length) return [];
-  const key = AnswerCache.key(["judge", question.toLowerCase(), shown.map((p) => [p.id, p.updatedAt]), model.name]);
-  const hit = cache?.get<number[]>(key);
+  const key = answerCacheKey(["judge", question.toLowerCase(), shown.map((p) => [p.id, p.updatedAt]), model.name]);
+  const hit = await cache?.get<number[]>(key);
   if (hit) return pick(shown, hit);
   const call = { ...JUDGE_CALL, timeoutMs: deps.timeoutMs ?? JUDGE_TIMEOUT_MS };
   const out = await callHelper(model, judgeMessages(question, shown, JUDGE_ABSTRACT_CHARS), call, log);
   if (!out) return undefined;
   const numbers = [...new Set(out.relevant.filter((n) => n >= 1 && n <= shown.length))].sort((a, b) => a - b);
-  cache?.set(key, numbers);
+  await cache?.set(key, numbers);
   return pick(shown, numbers);
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from "../config/logger.js";
 import { createEmbeddings, type OpenAICompatibleEmbeddings } from "../retrieval/embeddings.js";
 import { Retriever } from "../retrieval/retriever.js";
 import type { PaperStore } from "../store/paperStore.js";
+import type { Stores } from "../store/stores.js";
 
 /** What answers questions over a collection: the one place the bot and the command line build it from the config. */
 export interface Services {
@@ -12,8 +13,8 @@ export interface Services {
   engine: AnswerEngine;
 }
 
-export function buildServices(config: Readonly<Config>, store: PaperStore, log: Logger): Services {
+export function buildServices(config: Readonly<Config>, store: PaperStore, log: Logger, stores: Stores): Services {
   const embeddings = createEmbeddings(config);
   const retriever = new Retriever(store, { embeddings, log });
-  return { embeddings, retriever, engine: createAnswerEngine(config, store, retriever, log) };
+  return { embeddings, retriever, engine: createAnswerEngine(config, store, retriever, stores, log) };
 }

@@ -90,7 +90,7 @@ export class CliContext {
 
   private async built(): Promise<Services> {
     const store = await this.papers();
-    this.services ??= buildServices(this.config, store, this.log);
+    this.services ??= buildServices(this.config, store, this.log, await this.stores());
     return this.services;
   }
 

@@ -91,9 +91,10 @@ Examples:
       "after",
       `
 Copies papers with their search index, full texts, vectors, digest settings, the daily post's ledger, group
-papers (seed, added, saved), paper votes, followed authors, answer feedback and answer usage. PostgreSQL's
-migrations are applied first. Nothing in PostgreSQL is overwritten: rows it has already are skipped, so running
-the command again finishes a copy that was interrupted, and copies nothing twice. Exit 1 if any count differs.
+papers (seed, added, saved), paper votes, followed authors, answer feedback and usage, and conversations (not
+the answer cache: answers are written again as they are asked). PostgreSQL's migrations are applied first.
+Nothing in PostgreSQL is overwritten: rows it has already are skipped, so running the command again finishes a
+copy that was interrupted, and copies nothing twice. Exit 1 if any count differs.
 The bot and the other commands still run on SQLite.
 
 Leave the password out of the URL (a command line is visible to other users of the machine in \`ps\`): the

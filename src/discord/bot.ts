@@ -1,14 +1,13 @@
 import os from "node:os";
 import { Events, Status, type Client } from "discord.js";
-import { Conversations } from "../store/conversations.js";
 import type { Config } from "../config/config.js";
 import { UsageError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
 import type { PaperStore } from "../store/paperStore.js";
-import { sqliteStores } from "../store/stores.js";
+import { sqliteStores, type Stores } from "../store/stores.js";
 import type { ScheduledRun } from "../digest/scheduler.js";
 import { sharedDayFetcher } from "../digest/fetchDay.js";
-import { writeHeartbeat, type Heartbeat } from "../store/heartbeat.js";
+import type { Heartbeat, HeartbeatStore } from "../store/heartbeat.js";
 import { gatewayConnected } from "../metrics/metrics.js";
 import { startMetricsServer, type MetricsServer } from "../metrics/metricsServer.js";
 import type { BotDeps, Command } from "./command.js";
@@ -36,14 +35,14 @@ export interface RunningBot {
 /** How often a running bot records that it is alive, for `paperbot health` (which allows three missed beats). */
 export const HEARTBEAT_MS = 30_000;
 
-/** Records the gateway's state in the database now, every `HEARTBEAT_MS`, and once more as "stopped". */
-function startHeartbeat(client: Client, store: PaperStore, log: Logger): { stop(): void } {
+/** Records the gateway's state in the database now, every `HEARTBEAT_MS`, and once more as "stopped" (awaited by `stop`). */
+function startHeartbeat(client: Client, heartbeats: HeartbeatStore, log: Logger): { stop(): Promise<void> } {
   const shards = () => client.shard?.ids ?? [0];
-  const beat = (gateway?: Heartbeat["gateway"]) => {
+  const beat = async (gateway?: Heartbeat["gateway"]) => {
     const ready = client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
     gatewayConnected.set(ready && gateway !== "stopped" ? 1 : 0);
     try {
-      writeHeartbeat(store.db, {
+      await heartbeats.write({
         at: new Date().toISOString(),
         host: os.hostname(),
         pid: process.pid,
@@ -55,13 +54,13 @@ function startHeartbeat(client: Client, store: PaperStore, log: Logger): { stop(
       log.warn({ err }, "could not record the heartbeat");
     }
   };
-  beat();
-  client.on(Events.ClientReady, () => beat());
-  const timer = setInterval(() => beat(), HEARTBEAT_MS).unref();
+  void beat();
+  client.on(Events.ClientReady, () => void beat());
+  const timer = setInterval(() => void beat(), HEARTBEAT_MS).unref();
   return {
-    stop() {
+    async stop() {
       clearInterval(timer);
-      if (store.db.open) beat("stopped");
+      await beat("stopped");
     },
   };
 }
@@ -101,22 +100,24 @@ export async function startBot(
     digest?: Pick<DigestServiceOptions, "sleep" | "feedRetry" | "sendRetryDelaysMs">;
     /** Aborted while logging in: gives up and rejects with the abort reason; the half-connected client is left to the process exit. */
     signal?: AbortSignal;
+    /** The stores (default: SQLite's, over `store`); the caller closes them. */
+    stores?: Stores;
   },
 ): Promise<RunningBot> {
   if (!config.discord.token) throw new UsageError("DISCORD_TOKEN is not set: create a bot in the Discord Developer Portal (see README).");
   const client = createClient(config);
   // A shard's lines say which shard wrote them (discord.js reads its ids from the launcher's environment).
   const log = client.shard ? opts.log.child({ shard: client.shard.ids }) : opts.log;
-  const { embeddings, retriever, engine } = buildServices(config, store, log);
+  // One per process: its ledger remembers the claims this process is working on.
+  const stores = opts.stores ?? sqliteStores(store);
+  const { embeddings, retriever, engine } = buildServices(config, store, log, stores);
   const deps: BotDeps = {
     config,
     log,
     store,
-    // One per process: its ledger remembers the claims this process is working on.
-    stores: sqliteStores(store),
+    stores,
     retriever,
     engine,
-    conversations: new Conversations(store.db),
     now: opts.now ?? (() => new Date()),
   };
   const dispatcher = new Dispatcher(commands, deps);
@@ -124,7 +125,7 @@ export async function startBot(
   const stopping = new AbortController();
   const fetchUntilStopped = ((input, init) =>
     fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, stopping.signal]) : stopping.signal })) as typeof fetch;
-  const heartbeat = startHeartbeat(client, store, log);
+  const heartbeat = startHeartbeat(client, stores.heartbeats, log);
   let accepting = true;
   client.on(Events.InteractionCreate, (interaction) => {
     if (accepting) dispatcher.handle(interaction);
@@ -182,7 +183,7 @@ export async function startBot(
   try {
     await logIn(client, config.discord.token, ready, opts.signal);
   } catch (err) {
-    heartbeat.stop();
+    await heartbeat.stop();
     await metrics?.stop();
     throw err;
   }
@@ -197,7 +198,7 @@ export async function startBot(
       accepting = false;
       stopping.abort();
       deps.engine.fullText?.stop();
-      heartbeat.stop();
+      await heartbeat.stop();
       await metrics?.stop();
       await deps.digest?.stop();
       await dispatcher.drain();

@@ -6,7 +6,6 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
 import type { AnswerEngine } from "../answer/answerEngine.js";
-import type { Conversations } from "../store/conversations.js";
 import type { Config } from "../config/config.js";
 import type { Logger } from "../config/logger.js";
 import type { Retriever } from "../retrieval/retriever.js";
@@ -24,7 +23,6 @@ export interface BotDeps {
   stores: Stores;
   retriever: Retriever;
   engine: AnswerEngine;
-  conversations: Conversations;
   now: () => Date;
   /** The daily digest; set once the bot is logged in (undefined before, or if it could not start). */
   digest?: DigestService;

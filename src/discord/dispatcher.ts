@@ -1,14 +1,12 @@
 import { MessageFlags, type ButtonInteraction, type CommandInteractionOption, type Interaction, type ModalSubmitInteraction } from "discord.js";
 import { userText } from "../text/userText.js";
 import type { BotDeps, Command } from "./command.js";
-import { Cooldowns } from "./cooldowns.js";
 import { NO_MENTIONS } from "./limits.js";
 import { replyError } from "./replyError.js";
 
-/** Routes every interaction to its command, with cooldowns, and tracks replies still in flight for a clean shutdown. */
+/** Routes every interaction to its command, with cooldowns (in the store, shared by every process on it), and tracks replies still in flight for a clean shutdown. */
 export class Dispatcher {
   private readonly byName: Map<string, Command>;
-  private readonly cooldowns = new Cooldowns();
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -59,7 +57,9 @@ export class Dispatcher {
         .catch(() => undefined);
       return;
     }
-    const wait = command.cooldownSeconds ? this.cooldowns.take(command.data.name, interaction.user.id, command.cooldownSeconds) : 0;
+    const wait = command.cooldownSeconds
+      ? await this.deps.stores.cooldowns.take(`${command.data.name}:${interaction.user.id}`, command.cooldownSeconds)
+      : 0;
     if (wait) {
       await interaction.reply({
         content: `Please wait ${wait} s before using /${command.data.name} again.`,

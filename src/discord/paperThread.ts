@@ -9,7 +9,7 @@ import { threadOn } from "./threads.js";
 
 /** "Ask about this paper": a thread on the card whose /ask questions are answered from that paper alone. */
 export async function openPaperThread(interaction: ButtonInteraction, deps: BotDeps, paperId: string): Promise<void> {
-  const paper = deps.store.get(paperId);
+  const paper = await deps.stores.papers.get(paperId);
   if (!paper) throw new UserError("That paper is not in the collection any more.");
   const title = `**${plain(truncate(paper.title, 200))}**`;
   if (!interaction.inGuild() || interaction.channel?.isThread()) {
@@ -21,7 +21,7 @@ export async function openPaperThread(interaction: ButtonInteraction, deps: BotD
     return;
   }
   const thread = await threadOn(interaction.message, `Questions: ${shortTitle(paper.title)}`);
-  deps.conversations.keepToPaper(thread.id, paper.id);
+  await deps.stores.conversations.keepToPaper(thread.id, paper.id);
   await interaction.reply({
     content: `Ask about ${title} with /ask in <#${thread.id}>: the answers there come from this paper alone.`,
     flags: MessageFlags.Ephemeral,

@@ -16,6 +16,7 @@ import type { Vote } from "./paperVotes.js";
 import type { PaperRow } from "./paperRow.js";
 import { PostgresAnswerFeedbackStore } from "./postgres/answerFeedback.js";
 import { PostgresAnswerUsageStore } from "./postgres/answerUsage.js";
+import { PostgresConversationStore } from "./postgres/conversations.js";
 import { PostgresDigestSettingsStore } from "./postgres/digestSettings.js";
 import { PostgresFollowedAuthorStore } from "./postgres/followedAuthors.js";
 import { PostgresFullTextChunks } from "./postgres/fullTextChunks.js";
@@ -319,6 +320,26 @@ export async function copyToPostgres(sqlite: Db, pool: Pool, opts: CopyOptions):
       step(await usage.copyIn(rows), rows.length);
     }
   });
+
+  // Conversations: a thread's follow-ups go on on PostgreSQL. The answer cache is left behind: it is derived
+  // (answers recomputed on demand), its keys hold SQLite's papers version, which PostgreSQL's never equals, so
+  // no copied entry could be found again.
+  const conversations = new PostgresConversationStore(pool);
+  await run("conversation turns", count(sqlite, "ask_turns"), async (step) => {
+    type Row = { conversation: string; turn: number; question: string; answer: string; created_at: string };
+    for (const rows of pages<Row>(sqlite, "SELECT * FROM ask_turns ORDER BY conversation, turn LIMIT ? OFFSET ?", size)) {
+      step(await conversations.copyTurnsIn(rows.map((r) => ({ ...r, createdAt: r.created_at }))), rows.length);
+    }
+  });
+  await run("conversation papers", count(sqlite, "conversation_papers"), async (step) => {
+    type Row = { conversation: string; paper_id: string; created_at: string };
+    for (const rows of pages<Row>(sqlite, "SELECT * FROM conversation_papers ORDER BY conversation LIMIT ? OFFSET ?", size)) {
+      step(
+        await conversations.copyPapersIn(rows.map((r) => ({ conversation: r.conversation, paperId: r.paper_id, createdAt: r.created_at }))),
+        rows.length,
+      );
+    }
+  });
   return results;
 }
 
@@ -350,6 +371,8 @@ export async function compareCounts(sqlite: Db, pool: Pool): Promise<CountCheck[
     same("answers", "given_answers"),
     same("answer votes", "answer_votes"),
     same("answer usage", "answer_usage"),
+    same("conversation turns", "ask_turns"),
+    same("conversation papers", "conversation_papers"),
   ];
   const out: CountCheck[] = [];
   for (const check of checks) out.push(await check());

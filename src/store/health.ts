@@ -28,7 +28,7 @@ export function checkHealth(file: string, opts: HealthOptions): HealthCheck[] {
   try {
     db = new Database(file, { fileMustExist: true, timeout: 5_000 });
     const checks = [database(db, file)];
-    if (opts.bot) checks.push(gateway(readHeartbeats(db), opts.staleAfterMs, opts.now ?? new Date()));
+    if (opts.bot) checks.push(gatewayCheck(readHeartbeats(db), opts.staleAfterMs, opts.now ?? new Date()));
     const digest = lastDigest(db);
     if (digest) checks.push(digest);
     return checks;
@@ -49,7 +49,8 @@ function database(db: Database.Database, file: string): HealthCheck {
   return { name: "database", ok: true, detail: `${file} writable, schema ${version}, ${papers} papers` };
 }
 
-function gateway(beats: Heartbeat[], staleAfterMs: number, now: Date): HealthCheck {
+/** Whether every shard's bot is running and connected, from their heartbeats (of every machine). */
+export function gatewayCheck(beats: Heartbeat[], staleAfterMs: number, now: Date): HealthCheck {
   if (!beats.length) return { name: "gateway", ok: false, detail: "no bot has run on this database" };
   const problems: string[] = [];
   const hosts = new Set(beats.map((b) => b.host ?? "?"));
@@ -70,10 +71,23 @@ function gateway(beats: Heartbeat[], staleAfterMs: number, now: Date): HealthChe
       };
 }
 
+/** The ledger's last post, as the health check reads it. */
+export interface LastPost {
+  date: string;
+  state: string;
+  last_error: string | null;
+  message_id: string | null;
+}
+
+/** The ledger's last post, newest by when it was sent or claimed. */
+export const LAST_POST_SQL = "SELECT date, state, last_error, message_id FROM digest_posts ORDER BY coalesce(sent_at, claimed_at) DESC LIMIT 1";
+
 function lastDigest(db: Database.Database): HealthCheck | undefined {
-  const row = db.prepare("SELECT date, state, last_error, message_id FROM digest_posts ORDER BY coalesce(sent_at, claimed_at) DESC LIMIT 1").get() as
-    | { date: string; state: string; last_error: string | null; message_id: string | null }
-    | undefined;
+  return digestCheck(db.prepare(LAST_POST_SQL).get() as LastPost | undefined);
+}
+
+/** How the last digest run ended (reported; never unhealthy). */
+export function digestCheck(row: LastPost | undefined): HealthCheck | undefined {
   if (!row) return undefined;
   const what =
     row.state === "sent"

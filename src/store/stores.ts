@@ -36,6 +36,18 @@ import { SqlitePaperRecords } from "./sqlite/papers.js";
 import { SqlitePaperVoteStore } from "./sqlite/paperVotes.js";
 import { SqliteVectorStore } from "./sqlite/vectors.js";
 import type { VectorStore } from "./vectors.js";
+import type { AnswerCacheStore } from "./answerCache.js";
+import type { ConversationStore } from "./conversations.js";
+import type { CooldownStore } from "./cooldowns.js";
+import type { HeartbeatStore } from "./heartbeat.js";
+import { PostgresAnswerCacheStore } from "./postgres/answerCache.js";
+import { PostgresConversationStore } from "./postgres/conversations.js";
+import { PostgresCooldownStore } from "./postgres/cooldowns.js";
+import { PostgresHeartbeatStore } from "./postgres/heartbeats.js";
+import { SqliteAnswerCacheStore } from "./sqlite/answerCache.js";
+import { SqliteConversationStore } from "./sqlite/conversations.js";
+import { SqliteCooldownStore } from "./sqlite/cooldowns.js";
+import { SqliteHeartbeatStore } from "./sqlite/heartbeats.js";
 
 /**
  * Every kind of data the domain keeps, each behind its async interface: what `answer`, `digest`,
@@ -57,6 +69,11 @@ export interface Stores {
   follows: FollowedAuthorStore;
   answerFeedback: AnswerFeedbackStore;
   answerUsage: AnswerUsageStore;
+  /** The answer side: answers already given, conversations in threads, bots' heartbeats, per-user cooldowns. */
+  answerCache: AnswerCacheStore;
+  conversations: ConversationStore;
+  heartbeats: HeartbeatStore;
+  cooldowns: CooldownStore;
   /** Ends the process's claims and closes the database. */
   close(): Promise<void>;
 }
@@ -81,6 +98,11 @@ export function sqliteStores(store: PaperStore, options: StoresOptions = {}): St
     follows: new SqliteFollowedAuthorStore(db),
     answerFeedback: new SqliteAnswerFeedbackStore(db),
     answerUsage: new SqliteAnswerUsageStore(db),
+    // The answer side's stores.
+    answerCache: new SqliteAnswerCacheStore(db),
+    conversations: new SqliteConversationStore(db),
+    heartbeats: new SqliteHeartbeatStore(db),
+    cooldowns: new SqliteCooldownStore(db),
     close: async () => {
       if (db.open) db.close();
     },
@@ -104,6 +126,11 @@ export async function postgresStores(pool: Pool, where: string, options: StoresO
     follows: new PostgresFollowedAuthorStore(pool),
     answerFeedback: new PostgresAnswerFeedbackStore(pool),
     answerUsage: new PostgresAnswerUsageStore(pool),
+    // The answer side's stores.
+    answerCache: new PostgresAnswerCacheStore(pool),
+    conversations: new PostgresConversationStore(pool),
+    heartbeats: new PostgresHeartbeatStore(pool),
+    cooldowns: new PostgresCooldownStore(pool),
     close: () => pool.end(),
   };
 }

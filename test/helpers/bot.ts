@@ -5,6 +5,7 @@ import { startBot, type RunningBot } from "../../src/discord/bot.js";
 import { registerCommands } from "../../src/discord/registerCommands.js";
 import { ingestSeedPage } from "../../src/ingest/ingestSeed.js";
 import type { PaperStore } from "../../src/store/paperStore.js";
+import type { Stores } from "../../src/store/stores.js";
 import { FakeDiscord } from "../fakes/discord.js";
 import type { FakeOpenAI } from "../fakes/openai.js";
 import { seedPage, tempStore } from "./tmp.js";
@@ -22,7 +23,9 @@ export interface TestBot {
 }
 
 /** The real bot (real discord.js client) against the Discord fake, on the seed collection, commands registered. */
-export async function startTestBot(opts: { model?: FakeOpenAI; env?: Record<string, string> } = {}): Promise<TestBot> {
+export async function startTestBot(
+  opts: { model?: FakeOpenAI; env?: Record<string, string>; stores?: (store: PaperStore) => Stores } = {},
+): Promise<TestBot> {
   const discord = new FakeDiscord();
   await discord.start();
   const { store } = tempStore();
@@ -43,7 +46,7 @@ export async function startTestBot(opts: { model?: FakeOpenAI; env?: Record<stri
     config,
     commands.map((c) => c.data),
   );
-  const bot = await startBot(config, store, commands, { log });
+  const bot = await startBot(config, store, commands, { log, stores: opts.stores?.(store) });
   return {
     discord,
     store,

@@ -1,0 +1,89 @@
+// Two bots on one database, as two machines: a member's cooldown and the daily budgets are the
+// database's, not a process's. On SQLite, two stores over one file; on PostgreSQL, two pools on one schema.
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { BudgetExceededError, Budgets } from "../src/answer/budgets.js";
+import { openStore } from "../src/store/openStore.js";
+import { postgresStores, sqliteStores, type Stores } from "../src/store/stores.js";
+import { startTestBot, type TestBot } from "./helpers/bot.js";
+import { havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
+import { tempDir } from "./helpers/tmp.js";
+
+const QUESTION = "Which papers reduce KV cache memory in LLM serving?";
+
+interface Backend {
+  name: string;
+  /** Two machines' stores on one empty database. */
+  machines: () => Promise<[Stores, Stores]>;
+}
+
+const closing: Stores[] = [];
+const backends: Backend[] = [
+  {
+    name: "SQLite",
+    machines: async () => {
+      const file = path.join(tempDir(), "shared.db");
+      const both: [Stores, Stores] = [sqliteStores(openStore(file)), sqliteStores(openStore(file))];
+      closing.push(...both);
+      return both;
+    },
+  },
+];
+const withPostgres = havePostgres();
+const schema = withPostgres ? migratedSchemaForFile() : undefined;
+if (withPostgres) {
+  backends.push({
+    name: "PostgreSQL",
+    machines: async () => {
+      await schema!.pool().query("TRUNCATE cooldowns, answer_usage");
+      // The pools are the file's: ended after its tests, not with the stores.
+      return [await postgresStores(schema!.pool(), "test"), await postgresStores(schema!.other(), "test")];
+    },
+  });
+}
+
+const bots: TestBot[] = [];
+afterEach(async () => {
+  for (const bot of bots.splice(0)) await bot.stop();
+  for (const stores of closing.splice(0)) await stores.close();
+});
+
+const sources = (content?: string) => Boolean(content?.includes("**Sources**"));
+
+describe.each(backends)("two machines on $name", (backend) => {
+  it("share a member's cooldown: after /ask on one, the same member waits on the other; another member does not", async () => {
+    const [one, two] = await backend.machines();
+    const a = await startTestBot({ stores: () => one });
+    bots.push(a);
+    const b = await startTestBot({ stores: () => two });
+    bots.push(b);
+    const member = { id: a.discord.defaultUser.id, username: "alice" };
+    const first = a.discord.sendCommand({ name: "ask", user: member, options: { question: QUESTION } });
+    await first.waitFor((i) => [i.original, ...i.followUps].some((m) => sources(m?.content)));
+    const again = await b.discord.sendCommand({ name: "ask", user: member, options: { question: QUESTION } }).reply();
+    expect(again.content).toMatch(/^Please wait [1-5] s before using \/ask again\.$/);
+    expect(again.flags! & 64).toBe(64);
+    const other = b.discord.sendCommand({ name: "ask", user: { username: "colleague" }, options: { question: QUESTION } });
+    await other.waitFor((i) => [i.original, ...i.followUps].some((m) => sources(m?.content)));
+    expect([other.original!, ...other.followUps].some((m) => m.content.startsWith("Please wait"))).toBe(false);
+  });
+
+  it("count one daily budget: answers recorded on either machine, also at once, all count", async () => {
+    const [one, two] = await backend.machines();
+    const limits = { userDaily: 2, guildDaily: 13 };
+    const [a, b] = [new Budgets(one.answerUsage, limits), new Budgets(two.answerUsage, limits)];
+    const now = new Date(Date.UTC(2026, 2, 1, 12));
+    await a.record({ userId: "u1", guildId: "g1" }, now);
+    await b.check({ userId: "u1", guildId: "g1" }, now);
+    await b.record({ userId: "u1", guildId: "g1" }, now);
+    await expect(a.check({ userId: "u1", guildId: "g1" }, now)).rejects.toThrow(BudgetExceededError);
+    await expect(b.check({ userId: "u1" }, now)).rejects.toThrow("You have used your 2 written answers for today");
+    // Ten members at once, half on each machine: the server's count is 2 + 10.
+    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).record({ userId: `m${i}`, guildId: "g1" }, now)));
+    await a.check({ userId: "new", guildId: "g1" }, now);
+    await b.record({ userId: "new", guildId: "g1" }, now);
+    await expect(a.check({ userId: "newer", guildId: "g1" }, now)).rejects.toThrow("This server has used its 13 written answers for today");
+    // A new day starts over.
+    await a.check({ userId: "u1", guildId: "g1" }, new Date(Date.UTC(2026, 2, 2, 0, 0, 1)));
+  });
+});
