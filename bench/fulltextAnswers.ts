@@ -12,6 +12,7 @@ import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { DEFAULT_PDF_LIMITS } from "../src/ingest/pdf/pdfDocument.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import { openStore } from "../src/store/openStore.js";
+import { sqliteStores } from "../src/store/stores.js";
 import type { PaperStore } from "../src/store/paperStore.js";
 import { FakeOpenAI } from "../test/fakes/openai.js";
 import { FULLTEXT_DIR, norm, TUNE_PAPERS } from "./fulltextExtraction.js";
@@ -44,8 +45,8 @@ const repo = path.resolve(import.meta.dirname, "..");
 /** The seed page, the feed month and the dev papers (title and abstract), each dev PDF read as `add --pdf` reads one. */
 async function buildCollection(file: string): Promise<{ store: PaperStore; ids: Map<string, string> }> {
   const store = openStore(file);
-  await ingestSeedPage(store, path.join(repo, "data/daily-papers-page.txt"));
-  await ingestHfFiles(store, path.join(repo, "test/fixtures/hf-daily-2026-02"));
+  await ingestSeedPage(sqliteStores(store), path.join(repo, "data/daily-papers-page.txt"));
+  await ingestHfFiles(sqliteStores(store).papers, path.join(repo, "test/fixtures/hf-daily-2026-02"));
   const papers = jsonl<DevPaper>("papers.jsonl");
   store.transaction(() => {
     for (const p of papers)
@@ -58,7 +59,7 @@ async function buildCollection(file: string): Promise<{ store: PaperStore; ids: 
         source: "arxiv",
       });
   });
-  const reader = new FullTextReader({ store, limits: DEFAULT_PDF_LIMITS, maxStoredChars: 500 * 1024 * 1024 });
+  const reader = new FullTextReader({ stores: sqliteStores(store), limits: DEFAULT_PDF_LIMITS, maxStoredChars: 500 * 1024 * 1024 });
   const ids = new Map<string, string>();
   for (const p of papers) {
     const { paper, created } = await reader.attach(fs.readFileSync(path.join(FULLTEXT_DIR, p.file)), "file", { guildId: "*" });

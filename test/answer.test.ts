@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sqliteStores } from "../src/store/stores.js";
 import { AnswerCache } from "../src/store/answerCache.js";
 import { AnswerEngine, MAX_QUESTION_CHARS } from "../src/answer/answerEngine.js";
 import { Budgets } from "../src/answer/budgets.js";
@@ -31,7 +32,7 @@ beforeEach(async () => {
   fake = new FakeOpenAI();
   await fake.start();
   ({ store } = tempStore());
-  await ingestSeedPage(store, seedPage);
+  await ingestSeedPage(sqliteStores(store), seedPage);
 });
 afterEach(() => fake.stop());
 

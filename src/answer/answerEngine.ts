@@ -7,6 +7,8 @@ import type { Retrieval, Retriever } from "../retrieval/retriever.js";
 import type { Paper } from "../store/paper.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { AnswerCache } from "../store/answerCache.js";
+import { FullTextStore } from "../store/fullText.js";
+import { sqliteStores } from "../store/stores.js";
 import { FALLBACK_NOTICE, OFFLINE_NOTICE, type AskResult } from "./askResult.js";
 import { BudgetExceededError, Budgets } from "./budgets.js";
 import { createChatModel, type ChatModel } from "./chatModel.js";
@@ -79,7 +81,12 @@ export interface AnswerDeps {
  * the offline answer when there is no model or it fails. Returns data; formatting is the caller's.
  */
 export class AnswerEngine {
-  constructor(private readonly deps: AnswerDeps) {}
+  /** The SQLite full texts, read synchronously here (until answers move onto `Stores.fullText`); none without a reader. */
+  private readonly texts?: FullTextStore;
+
+  constructor(private readonly deps: AnswerDeps) {
+    this.texts = deps.fullText && new FullTextStore(deps.store.db);
+  }
 
   get hasModel(): boolean {
     return Boolean(this.deps.model);
@@ -102,11 +109,10 @@ export class AnswerEngine {
     if (q.length > MAX_QUESTION_CHARS)
       throw new UserError(`Questions can be at most ${MAX_QUESTION_CHARS} characters (this one has ${q.length}). Please shorten it.`);
     const history = (opts.history ?? []).slice(-HISTORY_TURNS);
-    const { model, cache, budgets, log, fullText } = this.deps;
+    const { model, cache, budgets, log } = this.deps;
     const only = opts.paperId === undefined ? undefined : this.deps.store.get(opts.paperId);
     if (opts.paperId !== undefined && !only) throw new UserError("That paper is not in the collection any more.");
-    const key =
-      model && AnswerCache.key(["ask", q.toLowerCase(), history, model.name, this.deps.store.version(), fullText?.texts.version(), only?.id]);
+    const key = model && AnswerCache.key(["ask", q.toLowerCase(), history, model.name, this.deps.store.version(), this.texts?.version(), only?.id]);
     const hit = key ? cache?.get<AskResult>(key) : undefined;
     if (hit) return { ...hit, cached: true };
     // The rewrite and the relevance judgement are part of the one written answer: a spent budget skips them too.
@@ -174,7 +180,7 @@ export class AnswerEngine {
    * in a paper's body still finds it, and counts as covered.
    */
   private withTextPapers(question: string, found: Retrieval): Pick<Retrieval, "hits" | "covered"> {
-    const texts = this.deps.fullText?.texts;
+    const { texts } = this;
     if (!texts) return found;
     const strong = findTextPapers(texts, question).filter((t) => t.share >= TEXT_MATCH_SHARE);
     const extra = strong
@@ -190,7 +196,7 @@ export class AnswerEngine {
 
   /** The passages of these papers' full texts that bear on the question (none without full text). */
   private passages(question: string, papers: Paper[], k = SOURCES): FoundPassage[] {
-    const texts = this.deps.fullText?.texts;
+    const { texts } = this;
     if (!texts) return [];
     const ids = papers.map((p) => p.id);
     const read = texts.withText(ids);
@@ -211,7 +217,7 @@ export class AnswerEngine {
   private async readOnTheSpot(papers: Paper[], opts: AskOptions): Promise<void> {
     const reader = this.deps.fullText;
     if (!reader?.canFetch) return;
-    const todo = papers.filter((p) => p.arxivId && !reader.texts.status(p.id));
+    const todo = papers.filter((p) => p.arxivId && !this.texts?.status(p.id));
     if (!todo.length) return;
     opts.onStage?.("reading", todo.length);
     const signal = AbortSignal.timeout(this.deps.readOnTheSpotMs ?? READ_ON_THE_SPOT_MS);
@@ -305,7 +311,7 @@ export class AnswerEngine {
     const offline = () => offlineCompare(pa, pb, text);
     if (!model) return { kind: "comparison", a: pa, b: pb, comparison: offline(), mode: "offline", notice: OFFLINE_NOTICE };
 
-    const key = AnswerCache.key(["compare", pa.id, pb.id, model.name, pa.updatedAt, pb.updatedAt, this.deps.fullText?.texts.version()]);
+    const key = AnswerCache.key(["compare", pa.id, pb.id, model.name, pa.updatedAt, pb.updatedAt, this.texts?.version()]);
     const hit = cache?.get<Comparison>(key);
     if (hit) return { kind: "comparison", a: pa, b: pb, comparison: hit, mode: "llm" };
     const spent = budgetSpent(budgets, opts);
@@ -343,7 +349,7 @@ export class AnswerEngine {
 
   /** For each paper whose full text is in: its passages on how it was evaluated and on what it admits. */
   private comparedText(a: Paper, b: Paper): { A?: ComparedText; B?: ComparedText } {
-    const texts = this.deps.fullText?.texts;
+    const { texts } = this;
     if (!texts) return {};
     const has = texts.withText([a.id, b.id]);
     const of = (p: Paper): ComparedText | undefined =>
@@ -404,7 +410,7 @@ function budgetSpent(budgets: Budgets | undefined, who: { userId?: string; guild
 export function createAnswerEngine(config: Readonly<Config>, store: PaperStore, retriever: Retriever, log?: Logger): AnswerEngine {
   return new AnswerEngine({
     store,
-    fullText: createFullTextReader(config, store, log),
+    fullText: createFullTextReader(config, sqliteStores(store), log),
     retriever,
     model: createChatModel(config),
     budgets: new Budgets(store.db, config.budgets),
