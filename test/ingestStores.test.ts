@@ -1,12 +1,15 @@
 // The ingests through the async stores, on SQLite and PostgreSQL alike: the bundled seed page into an empty
 // collection, then the feed month as a bulk load, give the same summaries and leave the same papers on both.
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { addToCollection } from "../src/ingest/addToCollection.js";
 import { ensureSeeded } from "../src/ingest/ensureSeeded.js";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import type { IngestSummary } from "../src/ingest/summary.js";
+import { createEmbeddings } from "../src/retrieval/embeddings.js";
 import { EVERY_GROUP } from "../src/store/groupPapers.js";
 import { postgresStores, sqliteStores, type Stores } from "../src/store/stores.js";
+import { FakeOpenAI } from "./fakes/openai.js";
 import { havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
 import { corpusDir, seedPage, tempStore } from "./helpers/tmp.js";
 
@@ -55,4 +58,19 @@ describe("ingesting through the stores", () => {
       expect(pg.merged).toMatchObject(merged);
       expect({ ...pg, merged: undefined }).toEqual({ ...sqlite, merged: undefined });
     }, 120_000);
+
+  it("on SQLite with an embedding model: the papers a load adds get their vectors at once", async () => {
+    const fake = new FakeOpenAI();
+    try {
+      const embeddings = createEmbeddings({ openai: { baseUrl: await fake.start(), embeddingModel: "fake-embed" } }, { maxRetries: 0 })!;
+      const stores = sqliteStores(tempStore().store);
+      const added = await addToCollection({ stores, embeddings }, () => ingestHfFiles(stores.papers, path.join(corpusDir, "2026-02-02.json")));
+      expect(added.embedError).toBeUndefined();
+      expect(added.summary.added).toBeGreaterThan(0);
+      expect(added.embedded).toMatchObject({ embedded: added.summary.added, remaining: 0 });
+      expect(await stores.vectors.hasVectors("fake-embed")).toBe(true);
+    } finally {
+      await fake.stop();
+    }
+  });
 });
