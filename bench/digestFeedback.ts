@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { sqliteStores } from "../src/store/stores.js";
 import os from "node:os";
 import path from "node:path";
 import { bundledSeedPage } from "../src/config/paths.js";
@@ -40,11 +41,11 @@ export async function simulate(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paperbot-feedback-"));
   const store = openStore(path.join(dir, "sim.db"));
   try {
-    await ingestSeedPage(store, bundledSeedPage);
+    await ingestSeedPage(sqliteStores(store), bundledSeedPage);
     const votes = new PaperVotes(store.db);
     const out: DayScore[] = [];
     for (const day of days) {
-      await ingestHfFiles(store, path.join(corpusDir, `${day.date}.json`));
+      await ingestHfFiles(sqliteStores(store).papers, path.join(corpusDir, `${day.date}.json`));
       let rank: PaperRanker | undefined;
       if (method !== "trending") {
         const profile = loadGroupProfile({ store, groupPapers: new GroupPapers(store.db) });

@@ -45,8 +45,8 @@ const repo = path.resolve(import.meta.dirname, "..");
 /** The seed page, the feed month and the dev papers (title and abstract), each dev PDF read as `add --pdf` reads one. */
 async function buildCollection(file: string): Promise<{ store: PaperStore; ids: Map<string, string> }> {
   const store = openStore(file);
-  await ingestSeedPage(store, path.join(repo, "data/daily-papers-page.txt"));
-  await ingestHfFiles(store, path.join(repo, "test/fixtures/hf-daily-2026-02"));
+  await ingestSeedPage(sqliteStores(store), path.join(repo, "data/daily-papers-page.txt"));
+  await ingestHfFiles(sqliteStores(store).papers, path.join(repo, "test/fixtures/hf-daily-2026-02"));
   const papers = jsonl<DevPaper>("papers.jsonl");
   store.transaction(() => {
     for (const p of papers)
@@ -59,7 +59,7 @@ async function buildCollection(file: string): Promise<{ store: PaperStore; ids: 
         source: "arxiv",
       });
   });
-  const reader = new FullTextReader({ store, limits: DEFAULT_PDF_LIMITS, maxStoredChars: 500 * 1024 * 1024 });
+  const reader = new FullTextReader({ stores: sqliteStores(store), limits: DEFAULT_PDF_LIMITS, maxStoredChars: 500 * 1024 * 1024 });
   const ids = new Map<string, string>();
   for (const p of papers) {
     const { paper, created } = await reader.attach(fs.readFileSync(path.join(FULLTEXT_DIR, p.file)), "file", { guildId: "*" });

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { sqliteStores } from "../src/store/stores.js";
 import os from "node:os";
 import path from "node:path";
 import { ingestArxivSnapshot } from "../src/ingest/ingestArxiv.js";
@@ -46,7 +47,7 @@ export async function benchIngest(n: number, opts: { keep?: string; snapshot?: s
   const store = openStore(dbFile);
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const s = await ingestArxivSnapshot(store, snapshot, { progress: (total) => createProgress("ingest", total) });
+  const s = await ingestArxivSnapshot(sqliteStores(store).papers, snapshot, { progress: (total) => createProgress("ingest", total) });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds(c0);
   const optimizeSeconds = store.optimizeIndexes();

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { sqliteStores } from "../src/store/stores.js";
 import os from "node:os";
 import path from "node:path";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
@@ -33,8 +34,8 @@ export function loadQuestions(store: PaperStore): Question[] {
 export async function benchCollection(): Promise<{ store: PaperStore; cleanup: () => void }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paperbot-retrieval-"));
   const store = openStore(path.join(dir, "bench.db"));
-  await ingestSeedPage(store, bundledSeedPage);
-  await ingestHfFiles(store, corpusDir);
+  await ingestSeedPage(sqliteStores(store), bundledSeedPage);
+  await ingestHfFiles(sqliteStores(store).papers, corpusDir);
   const cleanup = () => {
     store.db.close();
     fs.rmSync(dir, { recursive: true, force: true });

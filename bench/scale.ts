@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { sqliteStores } from "../src/store/stores.js";
 import path from "node:path";
 import { bundledSeedPage } from "../src/config/paths.js";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
@@ -27,8 +28,8 @@ export async function benchScale(n: number, opts: { db?: string } = {}): Promise
     await benchIngest(n, { keep: dbFile });
   }
   const store = openStore(dbFile);
-  await ingestSeedPage(store, bundledSeedPage);
-  await ingestHfFiles(store, corpusDir);
+  await ingestSeedPage(sqliteStores(store), bundledSeedPage);
+  await ingestHfFiles(sqliteStores(store).papers, corpusDir);
   const total = store.count();
   const questions = loadQuestions(store);
   const answerable = questions.filter((q) => q.type !== "none");

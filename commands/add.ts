@@ -30,14 +30,14 @@ export const add = {
     if (!papers && !file) throw new UserError("Give arXiv ids or links in `papers`, or attach a paper's PDF in `file`.");
     if (file && !reader) throw new UserError("This bot does not read PDFs; add the paper by its arXiv id instead.");
     const refs = papers ? parsePaperRefs(papers) : [];
-    const { config, store, log } = deps;
+    const { config, stores, log } = deps;
     if (file) checkPdfAttachment(file, config.fulltext.maxPdfMb);
     // Looking papers up and reading a PDF can take longer than the 3 s Discord waits for a first answer.
     await interaction.deferReply();
     const who = { guildId: interaction.guildId, userId: interaction.user.id };
     const outcomes = refs.length
       ? await addPapers(
-          { store, embeddings: createEmbeddings(config), log },
+          { stores, embeddings: createEmbeddings(config), log },
           { hfApiBase: config.hfApiBase, arxivApiBase: config.arxivApiBase, lookup: { log } },
           refs,
           who,
@@ -48,7 +48,7 @@ export const add = {
     let attached: AttachedFile | undefined;
     if (file && reader)
       attached = await readAttachedPdf(reader, file, who, config.fulltext.maxPdfMb).then(
-        (a) => ({ name: file.name, attached: a, fullText: reader.texts.status(a.paper.id) }),
+        async (a) => ({ name: file.name, attached: a, fullText: await reader.texts.status(a.paper.id) }),
         (err: unknown) => {
           if (err instanceof UserError) return { name: file.name, problem: err.message };
           throw err;

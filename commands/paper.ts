@@ -32,7 +32,7 @@ export const paper = {
       .filter((s) => s.id !== p.id)
       .slice(0, 3);
     const reader = deps.engine.fullText;
-    const text = reader?.texts.status(p.id);
+    const text = await reader?.texts.status(p.id);
     // Offered while there is something to fetch: not for a text that is in, nor for a paper arXiv has no PDF of.
     const canRead = Boolean(reader?.canFetch && p.arxivId && text?.status !== "read" && !(text?.status === "failed" && text.problem === "no-pdf"));
     await interaction.editReply({
@@ -54,7 +54,7 @@ export const paper = {
       if (!reader?.canFetch) throw new UserError("This bot does not fetch PDFs.");
       // Fetching waits its turn behind other PDFs (arXiv asks for a pause between them).
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const before = reader.texts.status(p.id);
+      const before = await reader.texts.status(p.id);
       const outcome = await reader.readPaper(p.id, { retry: before?.status === "failed" && before.problem !== "no-pdf" });
       await interaction.editReply({ content: readOutcomeMessage(p, outcome), allowedMentions: NO_MENTIONS });
     },

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sqliteStores } from "../src/store/stores.js";
 import { AnswerEngine, MAX_QUESTION_CHARS } from "../src/answer/answerEngine.js";
 import { Budgets } from "../src/answer/budgets.js";
 import { createChatModel } from "../src/answer/chatModel.js";
@@ -7,7 +8,6 @@ import { excerpt } from "../src/answer/keySentences.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import type { PaperStore } from "../src/store/paperStore.js";
-import { sqliteStores } from "../src/store/stores.js";
 import { FakeOpenAI } from "./fakes/openai.js";
 import { seedPage, tempStore } from "./helpers/tmp.js";
 
@@ -33,7 +33,7 @@ beforeEach(async () => {
   fake = new FakeOpenAI();
   await fake.start();
   ({ store } = tempStore());
-  await ingestSeedPage(store, seedPage);
+  await ingestSeedPage(sqliteStores(store), seedPage);
 });
 afterEach(() => fake.stop());
 

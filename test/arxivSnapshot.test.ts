@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { sqliteStores } from "../src/store/stores.js";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ingestArxivSnapshot } from "../src/ingest/ingestArxiv.js";
@@ -38,7 +39,7 @@ describe("arXiv metadata snapshots", () => {
       ].join("\n"),
     );
     const { store } = tempStore();
-    const s = await ingestArxivSnapshot(store, file);
+    const s = await ingestArxivSnapshot(sqliteStores(store).papers, file);
     expect(s).toMatchObject({ read: 6, added: 3, skipped: 3 });
     expect(s.reasons).toEqual({ "not JSON": 1, "missing title, abstract or id": 1, "bad arXiv id": 1 });
     const p = store.get("0704.0001")!;
@@ -52,7 +53,7 @@ describe("arXiv metadata snapshots", () => {
     expect(store.get("hep-th/9901001")).toBeDefined();
     expect((await new Retriever(store).retrieve("gossip membership")).hits[0]?.paper.id).toBe("0704.0001");
 
-    const again = await ingestArxivSnapshot(store, file);
+    const again = await ingestArxivSnapshot(sqliteStores(store).papers, file);
     expect(again).toMatchObject({ added: 0, unchanged: 3 });
   });
 
@@ -60,7 +61,7 @@ describe("arXiv metadata snapshots", () => {
     const file = path.join(tempDir(), "snapshot.json");
     fs.writeFileSync(file, [line("0704.0001", "A"), line("0704.0002", "B", "hep-th math.CO")].join("\n"));
     const { store } = tempStore();
-    await ingestArxivSnapshot(store, file, { category: "cs.DC" });
+    await ingestArxivSnapshot(sqliteStores(store).papers, file, { category: "cs.DC" });
     expect(store.count()).toBe(1);
   });
 });

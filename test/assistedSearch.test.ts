@@ -1,4 +1,5 @@
 import path from "node:path";
+import { sqliteStores } from "../src/store/stores.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AnswerEngine } from "../src/answer/answerEngine.js";
 import { Budgets } from "../src/answer/budgets.js";
@@ -8,7 +9,6 @@ import { answers, modelCalls, modelFailures } from "../src/metrics/metrics.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import type { PaperStore } from "../src/store/paperStore.js";
-import { sqliteStores } from "../src/store/stores.js";
 import { FakeOpenAI } from "./fakes/openai.js";
 import { readRecordedRewrites, replayRewrites } from "./fakes/recordedRewrites.js";
 import { runCli } from "./helpers/runCli.js";
@@ -45,14 +45,14 @@ beforeEach(async () => {
   fake = new FakeOpenAI();
   await fake.start();
   ({ store } = tempStore());
-  await ingestSeedPage(store, seedPage);
+  await ingestSeedPage(sqliteStores(store), seedPage);
 });
 afterEach(() => fake.stop());
 
 describe("model-assisted search", () => {
   it("finds a paper asked about in everyday words that plain search misses", async () => {
     replayRewrites(fake, recordings);
-    await ingestHfFiles(store, corpusDir);
+    await ingestHfFiles(sqliteStores(store).papers, corpusDir);
     const e = engine();
     const plain = await e.search(PARAPHRASE, [], { k: 5 });
     expect(titles(plain.hits).some((t) => GOLD.test(t))).toBe(false);

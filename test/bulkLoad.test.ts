@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { sqliteStores } from "../src/store/stores.js";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -106,9 +107,9 @@ describe("bulk loads", () => {
       [rowByRow, true],
       [bulk, false],
     ] as const) {
-      await ingestSeedPage(store, seedPage);
-      await ingestHfFiles(store, corpusDir, { rowByRow: slow });
-      const s = await ingestArxivSnapshot(store, file, { rowByRow: slow });
+      await ingestSeedPage(sqliteStores(store), seedPage);
+      await ingestHfFiles(sqliteStores(store).papers, corpusDir, { rowByRow: slow });
+      const s = await ingestArxivSnapshot(sqliteStores(store).papers, file, { rowByRow: slow });
       expect(s).toMatchObject({ read: 3022, added: 3001, updated: 21 });
     }
     expectConsistent(bulk);
@@ -138,7 +139,7 @@ describe("bulk loads", () => {
   it("indexed in many short steps, leave the same indexes as when indexed in one", async () => {
     const file = await snapshot(tempDir(), 3000);
     const oneStep = tempStore().store;
-    await ingestArxivSnapshot(oneStep, file);
+    await ingestArxivSnapshot(sqliteStores(oneStep).papers, file);
     const steps = tempStore().store;
     const inputs = fs
       .readFileSync(file, "utf8")
@@ -147,7 +148,8 @@ describe("bulk loads", () => {
         const r = readArxivLine(l);
         return r && "input" in r ? [r.input] : [];
       });
-    for (let i = 0; i < inputs.length; i += 500) upsertBatch(steps, inputs.slice(i, i + 500), emptySummary(), { bulk: true });
+    for (let i = 0; i < inputs.length; i += 500)
+      await upsertBatch(sqliteStores(steps).papers, inputs.slice(i, i + 500), emptySummary(), { bulk: true });
     expect(catchUpIndexes(steps.db, 250)).toBe(3021);
     expectConsistent(steps);
     expect(tables(steps)).toEqual(tables(oneStep));
@@ -180,7 +182,7 @@ describe("bulk loads", () => {
     const dbFile = path.join(dir, "paperbot.db");
     // The seed page first, so the load below is an ingest into an existing collection.
     const seeded = openStore(dbFile);
-    await ingestSeedPage(seeded, seedPage);
+    await ingestSeedPage(sqliteStores(seeded), seedPage);
     seeded.db.close();
 
     const child = spawn(process.execPath, [bin, "ingest", "arxiv", file], {

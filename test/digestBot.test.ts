@@ -260,12 +260,12 @@ describe("/digest in a server", () => {
     expect(await reply(digestCommand(w, g, "now"))).toMatch(/^Posted 3 papers/);
     expect(w.discord.messages(papersOf(w, g))).toHaveLength(1);
     const reader = w.bot.deps.engine.fullText!;
-    expect(topIds(DAY, 3).map((id) => reader.texts.status(id))).toEqual([undefined, undefined, undefined]);
+    expect(await Promise.all(topIds(DAY, 3).map((id) => reader.texts.status(id)))).toEqual([undefined, undefined, undefined]);
     release();
     await reader.idle();
     // One at a time, in the post's order.
     expect(arxiv.requests.filter((r) => r.path.startsWith("/pdf/")).map((r) => r.path.slice(5))).toEqual(topIds(DAY, 3));
-    for (const id of topIds(DAY, 3)) expect(reader.texts.status(id), id).toMatchObject({ status: "read", source: "arxiv", pages: 1 });
+    for (const id of topIds(DAY, 3)) expect(await reader.texts.status(id), id).toMatchObject({ status: "read", source: "arxiv", pages: 1 });
   });
 
   it("takes a feed glitch for a feed failure that /digest status shows; once the feed is back, /digest now or the CLI digest posts the day once", async () => {

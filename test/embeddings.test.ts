@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sqliteStores } from "../src/store/stores.js";
 import { ensureSeeded } from "../src/ingest/ensureSeeded.js";
 import { embedBacklog } from "../src/retrieval/embedBacklog.js";
 import { createEmbeddings, embeddingText, type EmbeddingOptions } from "../src/retrieval/embeddings.js";
@@ -29,7 +30,7 @@ const embeddingsFor = (url = base, opts: EmbeddingOptions = {}) =>
 
 async function seeded(): Promise<{ store: PaperStore; file: string }> {
   const t = tempStore();
-  await ensureSeeded(t.store);
+  await ensureSeeded(sqliteStores(t.store));
   return t;
 }
 

@@ -185,7 +185,7 @@ describe("/add with an attached PDF", () => {
     expect(reply.content).toBe(`“lragent.pdf” is ${LRAGENT} already in the collection: read 2 pages; it is one of this server's papers.`);
     expect(reply.embeds[0]!.title).toBe(LRAGENT_TITLE);
     expect(bot.store.count()).toBe(before);
-    expect(reader(bot).texts.status(LRAGENT)).toMatchObject({ status: "read", source: "attachment", pages: 2 });
+    expect(await reader(bot).texts.status(LRAGENT)).toMatchObject({ status: "read", source: "attachment", pages: 2 });
   });
 });
 
@@ -198,11 +198,11 @@ describe("full texts read in the background", () => {
     const reply = await bot.discord.sendCommand({ name: "add", options: { papers: LRAGENT } }).reply();
     expect(reply.content).toBe(`Added ${LRAGENT} from Hugging Face; it is now one of this server's papers.`);
     // The PDF is still held by arXiv: the reply came first.
-    expect(reader(bot).texts.status(LRAGENT)).toBeUndefined();
+    expect(await reader(bot).texts.status(LRAGENT)).toBeUndefined();
     release();
     await reader(bot).idle();
     expect(pdfRequests()).toEqual([`/pdf/${LRAGENT}`]);
-    expect(reader(bot).texts.status(LRAGENT)).toMatchObject({ status: "read", pages: 2 });
+    expect(await reader(bot).texts.status(LRAGENT)).toMatchObject({ status: "read", pages: 2 });
   });
 
   it("reads the full text of a paper saved with ⭐", async () => {
@@ -214,7 +214,7 @@ describe("full texts read in the background", () => {
     expect(saved.content).toMatch(/^Saved/);
     await reader(bot).idle();
     expect(pdfRequests()).toEqual([`/pdf/${LRAGENT}`]);
-    expect(reader(bot).texts.status(LRAGENT)).toMatchObject({ status: "read", source: "arxiv", pages: 2 });
+    expect(await reader(bot).texts.status(LRAGENT)).toMatchObject({ status: "read", source: "arxiv", pages: 2 });
   });
 
   it("stops reading in the background when the bot stops, even while a download hangs", async () => {
@@ -225,7 +225,7 @@ describe("full texts read in the background", () => {
     await bot.stop();
     await reader(bot).idle();
     // Stopped, not failed: nothing is recorded against the paper.
-    expect(reader(bot).texts.status(LRAGENT)).toBeUndefined();
+    expect(await reader(bot).texts.status(LRAGENT)).toBeUndefined();
     t = undefined;
   });
 });

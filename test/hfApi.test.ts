@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { sqliteStores } from "../src/store/stores.js";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FeedFormatError, fetchDailyPapers } from "../src/ingest/hfDailyPapers.js";
@@ -73,7 +74,7 @@ describe("the Hugging Face daily papers API", () => {
       "junk",
     ]);
     const { store } = tempStore();
-    const s = await ingestHfDates(store, base, ["2026-02-04"], { sleep });
+    const s = await ingestHfDates(sqliteStores(store).papers, base, ["2026-02-04"], { sleep });
     expect(s.added).toBe(good.length);
     expect(s.skipped).toBe(3);
     expect(Object.keys(s.reasons).join(" ")).toMatch(/arXiv id/);
@@ -81,7 +82,7 @@ describe("the Hugging Face daily papers API", () => {
 
   it("treats an empty day (a weekend) as normal", async () => {
     const { store } = tempStore();
-    const s = await ingestHfDates(store, base, ["2026-02-07", "2026-02-08"], { sleep });
+    const s = await ingestHfDates(sqliteStores(store).papers, base, ["2026-02-07", "2026-02-08"], { sleep });
     expect(s).toMatchObject({ read: 0, added: 0, skipped: 0 });
   });
 
@@ -137,7 +138,7 @@ describe("the Hugging Face daily papers API", () => {
   it("keeps the live feed's extra fields: AI summary, keywords, GitHub, thumbnail", async () => {
     hf.days.set("2026-03-06", [example]);
     const { store } = tempStore();
-    await ingestHfDates(store, base, ["2026-03-06"], { sleep });
+    await ingestHfDates(sqliteStores(store).papers, base, ["2026-03-06"], { sleep });
     const p = store.get("2602.23229")!;
     expect(p.aiSummary).toMatch(/^Large Multimodal Models/);
     expect(p.aiKeywords).toContain("in-context learning");

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { sqliteStores } from "../src/store/stores.js";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +7,6 @@ import { AnswerEngine } from "../src/answer/answerEngine.js";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
-import { sqliteStores } from "../src/store/stores.js";
 import { corpusDir, seedPage, tempStore } from "./helpers/tmp.js";
 import { runCli } from "./helpers/runCli.js";
 
@@ -56,7 +56,7 @@ describe("`ask --json` over the seed page and the February feed", () => {
 describe("offline answers on the seed page", () => {
   it("quote several papers when several are about the question, but do not pad one answer with unrelated ones", async () => {
     const { store } = tempStore();
-    await ingestSeedPage(store, seedPage);
+    await ingestSeedPage(sqliteStores(store), seedPage);
     const engine = new AnswerEngine({ store, papers: sqliteStores(store).papers, retriever: new Retriever(store) });
     const one = await engine.ask("what causes cold starts on a serverless platform?");
     expect(one.covered).toBe(true);
@@ -70,8 +70,8 @@ describe("offline answers on the seed page", () => {
 describe("spelling", () => {
   it("finds a paper from a misspelled word that no paper contains", async () => {
     const { store } = tempStore();
-    await ingestSeedPage(store, seedPage);
-    await ingestHfFiles(store, path.join(corpusDir, "2026-02-02.json"));
+    await ingestSeedPage(sqliteStores(store), seedPage);
+    await ingestHfFiles(sqliteStores(store).papers, path.join(corpusDir, "2026-02-02.json"));
     const r = await new Retriever(store).retrieve("serverles", { k: 3 });
     expect(r.hits.length).toBeGreaterThan(0);
     for (const h of r.hits) expect(`${h.paper.title} ${h.paper.abstract}`).toMatch(/serverless/i);

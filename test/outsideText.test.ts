@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { sqliteStores } from "../src/store/stores.js";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AnswerEngine } from "../src/answer/answerEngine.js";
@@ -10,7 +11,6 @@ import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { DEFAULT_PDF_LIMITS } from "../src/ingest/pdf/pdfDocument.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import { openStore } from "../src/store/openStore.js";
-import { sqliteStores } from "../src/store/stores.js";
 import { STORED_MAX } from "../src/store/storedText.js";
 import { FakeDiscord } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
@@ -95,7 +95,7 @@ describe("a runaway abstract (1 MB) from the feed", () => {
     model.defaultChat = (req) =>
       (req.body as { response_format?: unknown }).response_format ? { text: "not json" } : { text: "Zyxwvut evicts by attention [1]." };
     const { store } = tempStore();
-    await ingestHfFiles(store, path.join(corpusDir, `${DAY}.json`));
+    await ingestHfFiles(sqliteStores(store).papers, path.join(corpusDir, `${DAY}.json`));
     const [a, b] = store.byFeedDate(DAY);
     const update = store.db.prepare("UPDATE papers SET title = ?, abstract = ? WHERE id = ?");
     update.run(`Zyxwvut ${"long title ".repeat(10_000)}`, hugeAbstract(), a!.id);
@@ -127,16 +127,16 @@ describe("a runaway abstract (1 MB) from the feed", () => {
     model.defaultChat = (req) =>
       (req.body as { response_format?: unknown }).response_format ? { text: "not json" } : { text: "It evicts by attention [1, p. 2]." };
     const { store } = tempStore();
-    await ingestHfFiles(store, path.join(corpusDir, `${DAY}.json`));
+    await ingestHfFiles(sqliteStores(store).papers, path.join(corpusDir, `${DAY}.json`));
     const [a, b] = store.byFeedDate(DAY);
-    const reader = new FullTextReader({ store, limits: DEFAULT_PDF_LIMITS, maxStoredChars: 100 * MB });
+    const reader = new FullTextReader({ stores: sqliteStores(store), limits: DEFAULT_PDF_LIMITS, maxStoredChars: 100 * MB });
     const passage = (n: number) => ({
       page: n,
       pageEnd: n,
       section: "4 Evaluation",
       text: `Passage ${n}: ${"We evict KV cache entries by attention score on H100 GPUs. ".repeat(60)}`,
     });
-    for (const p of [a!, b!]) reader.texts.save(p.id, { pageCount: 40, chunks: Array.from({ length: 40 }, (_, i) => passage(i + 1)) }, "file");
+    for (const p of [a!, b!]) await reader.texts.save(p.id, { pageCount: 40, chunks: Array.from({ length: 40 }, (_, i) => passage(i + 1)) }, "file");
     const engine = new AnswerEngine({
       store,
       papers: sqliteStores(store).papers,
@@ -206,7 +206,7 @@ describe("hostile characters in feed text", () => {
       authors_parsed: Array.from({ length: 5000 }, (_, i) => [`Author\u200f${i}`, "Some"]),
     };
     fs.writeFileSync(file, `${JSON.stringify(line)}\n`);
-    await ingestArxivSnapshot(store, file);
+    await ingestArxivSnapshot(sqliteStores(store).papers, file);
     const p = store.get("2602.99904")!;
     expect(p.title).toMatch(/^Reversed titles \ufffd in very very /);
     expect(p.title.length).toBeLessThanOrEqual(STORED_MAX.title);

@@ -13,11 +13,12 @@ import { FOR_US_WEIGHTS, groupRanker, rankForGroup } from "../src/digest/rankFor
 import { selectPapers } from "../src/digest/selectPapers.js";
 import { restDigestPoster } from "../src/discord/restDigestPoster.js";
 import { hfItemToInput, parseHfItems } from "../src/ingest/hfItem.js";
-import { loadSeedPage } from "../src/ingest/ingestSeed.js";
+import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { TermStats } from "../src/retrieval/termStats.js";
 import { EVERY_GROUP, GroupPapers } from "../src/store/groupPapers.js";
 import { PaperVotes } from "../src/store/paperVotes.js";
 import type { PaperStore } from "../src/store/paperStore.js";
+import { sqliteStores } from "../src/store/stores.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { corpusDir, tempStore } from "./helpers/tmp.js";
 
@@ -34,9 +35,9 @@ function feed(papers: { id: string; title: string; summary: string; upvotes: num
 }
 
 /** The seed page as every server's profile, a day of the real feed before, and the collection's statistics for idf. */
-function seeded(): { store: PaperStore; idf: (w: string) => number } {
+async function seeded(): Promise<{ store: PaperStore; idf: (w: string) => number }> {
   const { store } = tempStore();
-  loadSeedPage(store, bundledSeedPage);
+  await ingestSeedPage(sqliteStores(store), bundledSeedPage);
   const earlier = JSON.parse(fs.readFileSync(path.join(corpusDir, "2026-02-09.json"), "utf8")) as unknown;
   for (const item of parseHfItems(earlier).items) store.upsert(hfItemToInput(item));
   const stats = new TermStats(store);
@@ -75,8 +76,8 @@ const OFF_TOPIC = {
 };
 
 describe("for-us ranking", () => {
-  it("puts a paper in the group's scope above a far more upvoted one out of it, and says why", () => {
-    const { store, idf } = seeded();
+  it("puts a paper in the group's scope above a far more upvoted one out of it, and says why", async () => {
+    const { store, idf } = await seeded();
     const profile = loadGroupProfile({ store, groupPapers: new GroupPapers(store.db) });
     expect(profile.papers.length).toBeGreaterThan(40);
     const items = feed([OFF_TOPIC, IN_SCOPE, ...OTHERS]);
@@ -89,8 +90,8 @@ describe("for-us ranking", () => {
     expect(forUs.reasons.get(IN_SCOPE.id)).toMatch(/^close to \S.* and \S/);
   });
 
-  it("lets a very popular paper in scope rise above a slightly closer, barely upvoted one", () => {
-    const { store, idf } = seeded();
+  it("lets a very popular paper in scope rise above a slightly closer, barely upvoted one", async () => {
+    const { store, idf } = await seeded();
     const profile = loadGroupProfile({ store, groupPapers: new GroupPapers(store.db) });
     const closer = { ...IN_SCOPE, id: "2602.90003", upvotes: 1 };
     // The same paper, less its last clause: a little less close.
@@ -121,7 +122,7 @@ describe("a group's saved papers shape its next post", () => {
   it("a paper saved in one server moves a related paper into that server's post, not into another server's", async () => {
     hf = FakeHuggingFace.fromCorpus(corpusDir);
     await hf.start();
-    const { store } = seeded();
+    const { store } = await seeded();
     const settings = new DigestSettingsRepo(store.db);
     const deps: DigestDeps = {
       store,
@@ -159,7 +160,7 @@ describe("a group's saved papers shape its next post", () => {
   });
 
   it("shows each paper's reason in its entry, within Discord's limits", async () => {
-    const { store, idf } = seeded();
+    const { store, idf } = await seeded();
     const profile = loadGroupProfile({ store, groupPapers: new GroupPapers(store.db), interests: ["LLM serving"] });
     const selection = selectPapers(feed([IN_SCOPE, OFF_TOPIC]), {
       date: DAY,
@@ -189,8 +190,8 @@ describe("for-us learns from votes", () => {
     );
   }
 
-  it("two papers of another field 👍'd by two members each bring some of that field in, not a post of it", () => {
-    const { store, idf } = seeded();
+  it("two papers of another field 👍'd by two members each bring some of that field in, not a post of it", async () => {
+    const { store, idf } = await seeded();
     const about = (ids: string[]) =>
       ids.filter((id) => /audio|speech|sound|music|singing|voice/i.test(`${store.get(id)?.title} ${store.get(id)?.abstract}`));
     const before = topFive(store, idf);

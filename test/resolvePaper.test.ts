@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { sqliteStores } from "../src/store/stores.js";
 import { describe, expect, it } from "vitest";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import fs from "node:fs";
@@ -17,8 +18,8 @@ import { corpusDir, seedPage, tempDir, tempStore } from "./helpers/tmp.js";
 
 async function seeded(opts: { corpus?: boolean } = {}): Promise<PaperStore> {
   const { store } = tempStore();
-  await ingestSeedPage(store, seedPage);
-  if (opts.corpus) await ingestHfFiles(store, corpusDir);
+  await ingestSeedPage(sqliteStores(store), seedPage);
+  if (opts.corpus) await ingestHfFiles(sqliteStores(store).papers, corpusDir);
   return store;
 }
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sqliteStores } from "../src/store/stores.js";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { embedBacklog } from "../src/retrieval/embedBacklog.js";
@@ -10,7 +11,7 @@ import { corpusDir, seedPage, tempStore } from "./helpers/tmp.js";
 
 async function seeded(): Promise<PaperStore> {
   const { store } = tempStore();
-  await ingestSeedPage(store, seedPage);
+  await ingestSeedPage(sqliteStores(store), seedPage);
   return store;
 }
 
@@ -40,7 +41,7 @@ describe("ranking on the seed collection", () => {
 
   it("recovers multi-paper answers in the larger collection", async () => {
     const store = await seeded();
-    await ingestHfFiles(store, corpusDir);
+    await ingestHfFiles(sqliteStores(store).papers, corpusDir);
     const got = await titles(new Retriever(store), "what work studies serverless cold starts or autoscaling?", 10);
     expect(got).toContainEqual(expect.stringMatching(/^Serverless Cold Starts/));
     expect(got).toContainEqual(expect.stringMatching(/^AI-based Resource Allocation/));

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { sqliteStores } from "../src/store/stores.js";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
@@ -9,7 +10,7 @@ describe("search on any user text", () => {
   let store: PaperStore;
   beforeEach(async () => {
     ({ store } = tempStore());
-    await ingestSeedPage(store, seedPage);
+    await ingestSeedPage(sqliteStores(store), seedPage);
   });
 
   it("never raises an FTS5 syntax error on query operators, punctuation, emoji or other scripts", async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sqliteStores } from "../src/store/stores.js";
 import { openDb } from "../src/store/db.js";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
@@ -24,10 +25,10 @@ const feedItem = (over: Partial<PaperInput> = {}): PaperInput => ({
 describe("the paper store", () => {
   it("ingests the 776-paper corpus and a second ingest changes nothing", async () => {
     const { store } = tempStore();
-    const first = await ingestHfFiles(store, corpusDir);
+    const first = await ingestHfFiles(sqliteStores(store).papers, corpusDir);
     expect(first).toMatchObject({ read: 776, added: 776, skipped: 0 });
     const version = store.version();
-    const again = await ingestHfFiles(store, corpusDir);
+    const again = await ingestHfFiles(sqliteStores(store).papers, corpusDir);
     expect(again).toMatchObject({ read: 776, added: 0, updated: 0, unchanged: 776 });
     expect(store.count()).toBe(776);
     expect(store.version()).toBe(version);
@@ -46,7 +47,7 @@ describe("the paper store", () => {
 
   it("merges a seed paper with its feed twin by title: one record that gains the arXiv id and links", async () => {
     const { store } = tempStore();
-    await ingestSeedPage(store, seedPage);
+    await ingestSeedPage(sqliteStores(store), seedPage);
     const seedId = "nanoflow-towards-optimal-large-language-model-serving-throughput";
     expect(store.get(seedId)!.arxivId).toBeUndefined();
 
@@ -65,7 +66,7 @@ describe("the paper store", () => {
     expect(merged.authors).toEqual(["Kan Zhu", "Yilong Zhao"]);
 
     // Loading the seed page again neither duplicates the paper nor takes its feed data away.
-    const again = await ingestSeedPage(store, seedPage);
+    const again = await ingestSeedPage(sqliteStores(store), seedPage);
     expect(again.added).toBe(0);
     expect(again.updated).toBe(0);
     expect(store.get(seedId)!.upvotes).toBe(12);
@@ -97,8 +98,8 @@ describe("the paper store", () => {
 
   it("seeds an empty store once", async () => {
     const { store } = tempStore();
-    expect((await ensureSeeded(store, seedPage))?.added).toBe(56);
-    expect(await ensureSeeded(store, seedPage)).toBeUndefined();
+    expect((await ensureSeeded(sqliteStores(store), seedPage))?.added).toBe(56);
+    expect(await ensureSeeded(sqliteStores(store), seedPage)).toBeUndefined();
     expect(store.count()).toBe(56);
   });
 
@@ -116,7 +117,7 @@ describe("the paper store", () => {
 describe("a group's own papers", () => {
   it("start from the seed page for every server, and saving twice is one entry", async () => {
     const { store } = tempStore();
-    await ingestSeedPage(store, seedPage);
+    await ingestSeedPage(sqliteStores(store), seedPage);
     const groups = new GroupPapers(store.db);
     expect(groups.profileIds("g1")).toHaveLength(56);
     const paper = store.all().find((p) => p.source === "seed")!;
@@ -128,7 +129,7 @@ describe("a group's own papers", () => {
     expect(groups.profileIds("g2")).toHaveLength(56);
     expect(groups.profileIds()).toHaveLength(57);
     // A second ingest of the seed page adds nothing to the profile.
-    await ingestSeedPage(store, seedPage);
+    await ingestSeedPage(sqliteStores(store), seedPage);
     expect(groups.profileIds("g2")).toHaveLength(56);
     expect(groups.profileIds("g2")).toContain(paper.id);
     expect(groups.remove("g1", other, "save")).toBe(true);

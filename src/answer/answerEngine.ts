@@ -9,6 +9,8 @@ import type { PaperStore } from "../store/paperStore.js";
 import { answerCacheKey, type AnswerCacheStore } from "../store/answerCache.js";
 import type { PaperRecords } from "../store/paperRecords.js";
 import type { Stores } from "../store/stores.js";
+import { FullTextStore } from "../store/fullText.js";
+import { sqliteStores } from "../store/stores.js";
 import { FALLBACK_NOTICE, OFFLINE_NOTICE, type AskResult } from "./askResult.js";
 import { BudgetExceededError, Budgets } from "./budgets.js";
 import { createChatModel, type ChatModel } from "./chatModel.js";
@@ -84,7 +86,12 @@ export interface AnswerDeps {
  * the offline answer when there is no model or it fails. Returns data; formatting is the caller's.
  */
 export class AnswerEngine {
-  constructor(private readonly deps: AnswerDeps) {}
+  /** The SQLite full texts, read synchronously here (until answers move onto `Stores.fullText`); none without a reader. */
+  private readonly texts?: FullTextStore;
+
+  constructor(private readonly deps: AnswerDeps) {
+    this.texts = deps.fullText && new FullTextStore(deps.store.db);
+  }
 
   get hasModel(): boolean {
     return Boolean(this.deps.model);
@@ -107,11 +114,11 @@ export class AnswerEngine {
     if (q.length > MAX_QUESTION_CHARS)
       throw new UserError(`Questions can be at most ${MAX_QUESTION_CHARS} characters (this one has ${q.length}). Please shorten it.`);
     const history = (opts.history ?? []).slice(-HISTORY_TURNS);
-    const { model, cache, budgets, log, fullText } = this.deps;
+    const { model, cache, budgets, log } = this.deps;
     const only = opts.paperId === undefined ? undefined : this.deps.store.get(opts.paperId);
     if (opts.paperId !== undefined && !only) throw new UserError("That paper is not in the collection any more.");
     const key =
-      model && answerCacheKey(["ask", q.toLowerCase(), history, model.name, await this.deps.papers.version(), fullText?.texts.version(), only?.id]);
+      model && answerCacheKey(["ask", q.toLowerCase(), history, model.name, await this.deps.papers.version(), this.texts?.version(), only?.id]);
     const hit = key ? await cache?.get<AskResult>(key) : undefined;
     if (hit) return { ...hit, cached: true };
     // The rewrite and the relevance judgement are part of the one written answer: a spent budget skips them too.
@@ -179,7 +186,7 @@ export class AnswerEngine {
    * in a paper's body still finds it, and counts as covered.
    */
   private withTextPapers(question: string, found: Retrieval): Pick<Retrieval, "hits" | "covered"> {
-    const texts = this.deps.fullText?.texts;
+    const { texts } = this;
     if (!texts) return found;
     const strong = findTextPapers(texts, question).filter((t) => t.share >= TEXT_MATCH_SHARE);
     const extra = strong
@@ -195,7 +202,7 @@ export class AnswerEngine {
 
   /** The passages of these papers' full texts that bear on the question (none without full text). */
   private passages(question: string, papers: Paper[], k = SOURCES): FoundPassage[] {
-    const texts = this.deps.fullText?.texts;
+    const { texts } = this;
     if (!texts) return [];
     const ids = papers.map((p) => p.id);
     const read = texts.withText(ids);
@@ -216,7 +223,7 @@ export class AnswerEngine {
   private async readOnTheSpot(papers: Paper[], opts: AskOptions): Promise<void> {
     const reader = this.deps.fullText;
     if (!reader?.canFetch) return;
-    const todo = papers.filter((p) => p.arxivId && !reader.texts.status(p.id));
+    const todo = papers.filter((p) => p.arxivId && !this.texts?.status(p.id));
     if (!todo.length) return;
     opts.onStage?.("reading", todo.length);
     const signal = AbortSignal.timeout(this.deps.readOnTheSpotMs ?? READ_ON_THE_SPOT_MS);
@@ -310,7 +317,7 @@ export class AnswerEngine {
     const offline = () => offlineCompare(pa, pb, text);
     if (!model) return { kind: "comparison", a: pa, b: pb, comparison: offline(), mode: "offline", notice: OFFLINE_NOTICE };
 
-    const key = answerCacheKey(["compare", pa.id, pb.id, model.name, pa.updatedAt, pb.updatedAt, this.deps.fullText?.texts.version()]);
+    const key = answerCacheKey(["compare", pa.id, pb.id, model.name, pa.updatedAt, pb.updatedAt, this.texts?.version()]);
     const hit = await cache?.get<Comparison>(key);
     if (hit) return { kind: "comparison", a: pa, b: pb, comparison: hit, mode: "llm" };
     const spent = await budgetSpent(budgets, opts);
@@ -348,7 +355,7 @@ export class AnswerEngine {
 
   /** For each paper whose full text is in: its passages on how it was evaluated and on what it admits. */
   private comparedText(a: Paper, b: Paper): { A?: ComparedText; B?: ComparedText } {
-    const texts = this.deps.fullText?.texts;
+    const { texts } = this;
     if (!texts) return {};
     const has = texts.withText([a.id, b.id]);
     const of = (p: Paper): ComparedText | undefined =>
@@ -416,7 +423,7 @@ export function createAnswerEngine(
   return new AnswerEngine({
     store,
     papers: stores.papers,
-    fullText: createFullTextReader(config, store, log),
+    fullText: createFullTextReader(config, sqliteStores(store), log),
     retriever,
     model: createChatModel(config),
     budgets: new Budgets(stores.answerUsage, config.budgets),

@@ -51,10 +51,10 @@ export function addAddCommand(program: Command, ctx: CliContext): void {
         return addPdf(ctx, opts.pdf, opts.guild);
       }
       const refs = parsePaperRefs(userText(papers.join(" ")), CLI_MAX_PAPERS);
-      const store = await ctx.papers();
+      const stores = await ctx.stores();
       const { config, log } = ctx;
       const outcomes = await addPapers(
-        { store, embeddings: ctx.embeddings(), log },
+        { stores, embeddings: ctx.embeddings(), log },
         { hfApiBase: config.hfApiBase, arxivApiBase: config.arxivApiBase, lookup: { log } },
         refs,
         { guildId: opts.guild },
@@ -80,7 +80,7 @@ async function addPdf(ctx: CliContext, file: string, guildId: string): Promise<v
     if (err instanceof UserError) throw err;
     throw new UserError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const reader = createFullTextReader(ctx.config, await ctx.papers(), ctx.log);
+  const reader = createFullTextReader(ctx.config, await ctx.stores(), ctx.log);
   try {
     const { paper, created, outcome } = await reader.attach(bytes, "file", { guildId });
     ctx.io.out(`${created ? "added" : "already known"} ${paper.arxivId ?? paper.id}: ${paper.title}: ${describeOutcome(outcome)}`);

@@ -40,34 +40,36 @@ export class CliContext {
   ) {}
 
   async papers(opts: { seed?: boolean; embedSeed?: boolean } = {}): Promise<PaperStore> {
+    await this.stores(opts);
+    return this.store!;
+  }
+
+  /** Every kind of data behind its async interface (opened, and seeded if empty, on first use). */
+  async stores(opts: { seed?: boolean; embedSeed?: boolean } = {}): Promise<Stores> {
     // Bots on several machines that set it expect one shared store: quietly running on a file of their own would split them.
     if (this.config.databaseUrl)
       throw new UsageError(
         "DATABASE_URL is set, but the bot and this command still run on SQLite (PAPERBOT_DB): PostgreSQL is not wired in yet. " +
           "Unset DATABASE_URL; `paperbot migrate` and `paperbot copy --to` are what use it today (see README).",
       );
-    if (!this.store) {
+    if (!this.opened) {
       this.store = openStore(this.config.dbPath);
-      if (opts.seed !== false) {
-        const store = this.store;
-        let seeded: IngestSummary | undefined;
-        const embeddings = opts.embedSeed === false ? undefined : this.embeddings();
-        const added = await addToCollection({ store, embeddings, log: this.log }, async () => {
-          seeded = await ensureSeeded(store);
-          return seeded ?? emptySummary();
-        });
-        if (seeded) this.io.err(`paperbot: the collection was empty; ${formatSummary("loaded the bundled seed page", seeded)}`);
-        if (added.embedError) this.io.err(`paperbot: embedding the seed page failed (run \`paperbot embed\` to retry): ${added.embedError}`);
-      }
+      this.opened = sqliteStores(this.store);
+      if (opts.seed !== false) await this.seed(this.opened, opts.embedSeed !== false);
     }
-    return this.store;
+    return this.opened;
   }
 
-  /** Every kind of data behind its async interface, over the same collection as `papers()` (seeded alike). */
-  async stores(opts: { seed?: boolean; embedSeed?: boolean } = {}): Promise<Stores> {
-    const store = await this.papers(opts);
-    this.opened ??= sqliteStores(store);
-    return this.opened;
+  /** Loads the bundled seed page into an empty collection (and embeds it, with a model), saying so. */
+  private async seed(stores: Stores, embed: boolean): Promise<void> {
+    let seeded: IngestSummary | undefined;
+    const embeddings = embed ? this.embeddings() : undefined;
+    const added = await addToCollection({ stores, embeddings, log: this.log }, async () => {
+      seeded = await ensureSeeded(stores);
+      return seeded ?? emptySummary();
+    });
+    if (seeded) this.io.err(`paperbot: the collection was empty; ${formatSummary("loaded the bundled seed page", seeded)}`);
+    if (added.embedError) this.io.err(`paperbot: embedding the seed page failed (run \`paperbot embed\` to retry): ${added.embedError}`);
   }
 
   /** A progress report on this run's progress stream. */

@@ -1,16 +1,16 @@
 import type { Command } from "commander";
 import { UsageError, UserError } from "../config/errors.js";
 import { createFullTextReader, describeOutcome } from "../ingest/fullTextReader.js";
-import { EVERY_GROUP, GroupPapers } from "../store/groupPapers.js";
+import { EVERY_GROUP, type GroupPaperStore } from "../store/groupPapers.js";
 import type { CliContext } from "./context.js";
 import { guildOption } from "./parsers.js";
 
 /** The papers of a group's profile worth fetching: added and saved ones, and seed papers with an arXiv id. */
-function groupPaperIds(groups: GroupPapers, guildId: string, hasArxivId: (id: string) => boolean): string[] {
+async function groupPaperIds(groups: GroupPaperStore, guildId: string, hasArxivId: (id: string) => Promise<boolean>): Promise<string[]> {
   const ids: string[] = [];
   for (const g of guildId === EVERY_GROUP ? [EVERY_GROUP] : [guildId, EVERY_GROUP])
     for (const via of ["add", "save", "seed"] as const)
-      for (const p of groups.list(g, via, { limit: 100_000 })) if (via !== "seed" || hasArxivId(p.paperId)) ids.push(p.paperId);
+      for (const p of await groups.list(g, via, { limit: 100_000 })) if (via !== "seed" || (await hasArxivId(p.paperId))) ids.push(p.paperId);
   return ids;
 }
 
@@ -24,21 +24,23 @@ export function addFullTextCommand(program: Command, ctx: CliContext): void {
     .option("--retry", "try again papers whose PDF failed before")
     .action(async (ids: string[], opts: { group?: boolean; guild: string; retry?: boolean }) => {
       if (!ids.length && !opts.group) throw new UsageError("give paper ids, or --group for every paper of the group's profile");
-      const store = await ctx.papers();
-      const papers = ids.map((id) => {
-        const paper = store.get(id);
+      const stores = await ctx.stores();
+      const papers: string[] = [];
+      for (const id of ids) {
+        const paper = await stores.papers.get(id);
         if (!paper) throw new UserError(`no paper ${id} in the collection (add it first: paperbot add ${id})`);
-        return paper.id;
-      });
-      if (opts.group) papers.push(...groupPaperIds(new GroupPapers(store.db), opts.guild, (id) => Boolean(store.get(id)?.arxivId)));
+        papers.push(paper.id);
+      }
+      if (opts.group)
+        papers.push(...(await groupPaperIds(stores.groupPapers, opts.guild, async (id) => Boolean((await stores.papers.get(id))?.arxivId))));
       const todo = [...new Set(papers)];
-      const reader = createFullTextReader(ctx.config, store, ctx.log);
+      const reader = createFullTextReader(ctx.config, stores, ctx.log);
       const progress = ctx.progress("fulltext", todo.length);
       let failed = 0;
       for (const [i, id] of todo.entries()) {
         const outcome = await reader.readPaper(id, { retry: opts.retry });
         if (outcome.status === "failed" || outcome.status === "failed-before") failed++;
-        ctx.io.out(`${store.get(id)?.arxivId ?? id}: ${describeOutcome(outcome)}`);
+        ctx.io.out(`${(await stores.papers.get(id))?.arxivId ?? id}: ${describeOutcome(outcome)}`);
         progress.update(i + 1, id);
       }
       progress.stop();

@@ -15,7 +15,7 @@ export function addIngestCommands(program: Command, ctx: CliContext): void {
   const ingest = program.command("ingest").description("add papers to the collection");
   const report = async (what: string, load: () => Promise<IngestSummary>) => {
     const collection = {
-      store: await ctx.papers(),
+      stores: await ctx.stores(),
       embeddings: ctx.embeddings(),
       log: ctx.log,
       progress: (label: string, total: number) => ctx.progress(label, total),
@@ -33,8 +33,8 @@ export function addIngestCommands(program: Command, ctx: CliContext): void {
     .option("--file <path>", "the page as plain text", bundledSeedPage)
     .option("--capture-year <year>", "the year of the page's capture date (default: inferred)", positiveInt(9999))
     .action(async (opts: { file: string; captureYear?: number }) => {
-      const store = await ctx.papers({ seed: false });
-      await report("seed page", () => ingestSeedPage(store, opts.file, { captureYear: opts.captureYear }));
+      const stores = await ctx.stores({ seed: false });
+      await report("seed page", () => ingestSeedPage(stores, opts.file, { captureYear: opts.captureYear }));
     });
 
   ingest
@@ -47,12 +47,12 @@ export function addIngestCommands(program: Command, ctx: CliContext): void {
     .action(async (opts: { file?: string; date?: string; since?: string; until?: string }) => {
       const sources = [opts.file, opts.date, opts.since].filter(Boolean).length;
       if (sources !== 1) throw new UsageError("give exactly one of --file, --date or --since");
-      const store = await ctx.papers();
-      if (opts.file) return await report(`hf files ${opts.file}`, () => ingestHfFiles(store, opts.file!));
+      const { papers } = await ctx.stores();
+      if (opts.file) return await report(`hf files ${opts.file}`, () => ingestHfFiles(papers, opts.file!));
       const dates = opts.date ? [opts.date] : dateRange(opts.since!, opts.until ?? new Date().toISOString().slice(0, 10));
       if (!dates.length) throw new UsageError("--since is after --until");
       await report(`hf api ${dates[0]}..${dates.at(-1)}`, () =>
-        ingestHfDates(store, ctx.config.hfApiBase, dates, { log: ctx.log }).catch((err: unknown) => {
+        ingestHfDates(papers, ctx.config.hfApiBase, dates, { log: ctx.log }).catch((err: unknown) => {
           if (err instanceof FeedFormatError && err.date !== dates[0])
             throw new UserError(`${err.message}; the days before it were saved (go on with --since ${err.date})`);
           throw err;
@@ -66,9 +66,9 @@ export function addIngestCommands(program: Command, ctx: CliContext): void {
     .argument("<file>")
     .option("--category <prefix>", "keep only papers with a category starting with this, e.g. cs.DC")
     .action(async (file: string, opts: { category?: string }) => {
-      const store = await ctx.papers();
+      const { papers } = await ctx.stores();
       await report(`arxiv ${file}`, () =>
-        ingestArxivSnapshot(store, file, { category: opts.category, progress: (total) => ctx.progress("arxiv", total) }),
+        ingestArxivSnapshot(papers, file, { category: opts.category, progress: (total) => ctx.progress("arxiv", total) }),
       );
     });
 }

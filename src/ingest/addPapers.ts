@@ -1,6 +1,6 @@
-import type { Paper, PaperInput } from "../store/paper.js";
-import { GroupPapers } from "../store/groupPapers.js";
-import { addToCollection, type Collection } from "./addToCollection.js";
+import type { PaperInput } from "../store/paper.js";
+import type { StoredPaper } from "../store/paperRecords.js";
+import { addToCollection, type PaperCollection } from "./addToCollection.js";
 import { lookUpArxivPaper } from "./arxivApi.js";
 import { lookUpHfPaper } from "./hfPaper.js";
 import type { Lookup } from "./paperLookup.js";
@@ -25,7 +25,7 @@ export type AddOutcome =
       ref: PaperRef;
       /** `added`: new to the collection; `known`: it was there already (and now has whatever the upstream added). */
       status: "added" | "known";
-      paper: Paper;
+      paper: StoredPaper;
       /** Where the metadata came from; undefined when the paper was known and nothing was fetched. */
       from?: "hf" | "arxiv";
       /** False when the group already had it. */
@@ -62,8 +62,9 @@ async function lookUp(sources: AddSources, arxivId: string): Promise<{ from: "hf
  * are looked up (Hugging Face, then arXiv) and stored through `addToCollection`, so they are
  * searchable at once. Every paper found becomes the adder's group's (`via` "add").
  */
-export async function addPapers(collection: Collection, sources: AddSources, refs: readonly PaperRef[], adder: Adder): Promise<AddOutcome[]> {
-  const known = new Map(refs.map((r) => [r.arxivId, collection.store.get(r.arxivId)]));
+export async function addPapers(collection: PaperCollection, sources: AddSources, refs: readonly PaperRef[], adder: Adder): Promise<AddOutcome[]> {
+  const { papers, groupPapers } = collection.stores;
+  const known = new Map(await Promise.all(refs.map(async (r) => [r.arxivId, await papers.get(r.arxivId)] as const)));
   const fetched = await inBatches(refs, LOOKUPS_AT_ONCE, (r) => (known.get(r.arxivId) ? undefined : lookUp(sources, r.arxivId)));
   const found = refs.flatMap((ref, i) => {
     const f = fetched[i];
@@ -72,25 +73,29 @@ export async function addPapers(collection: Collection, sources: AddSources, ref
   const stored = new Map<string, { id: string; added: boolean }>();
   if (found.length)
     await addToCollection(collection, () =>
-      timed(() => {
+      timed(async () => {
         const s = emptySummary();
-        found.forEach((f) => {
+        for (const f of found) {
           const before = s.added;
-          const [id] = upsertBatch(collection.store, [f.input], s);
+          const [id] = await upsertBatch(papers, [f.input], s);
           stored.set(f.ref.arxivId, { id: id!, added: s.added > before });
-        });
+        }
         return s;
       }),
     );
-  const groups = new GroupPapers(collection.store.db);
-  return refs.map((ref, i): AddOutcome => {
+  const outcomes: AddOutcome[] = [];
+  for (const [i, ref] of refs.entries()) {
     const f = fetched[i];
     const was = known.get(ref.arxivId);
     const put = stored.get(ref.arxivId);
-    const paper = was ? collection.store.get(was.id) : put ? collection.store.get(put.id) : undefined;
-    if (!paper) return f && "failed" in f && f.failed ? { ref, status: "failed", problem: f.failed } : { ref, status: "unknown" };
-    const newToGroup = groups.add(adder.guildId, paper.id, "add", adder.userId);
+    const paper = was ? await papers.get(was.id) : put ? await papers.get(put.id) : undefined;
+    if (!paper) {
+      outcomes.push(f && "failed" in f && f.failed ? { ref, status: "failed", problem: f.failed } : { ref, status: "unknown" });
+      continue;
+    }
+    const newToGroup = await groupPapers.add(adder.guildId, paper.id, "add", adder.userId);
     const from = f && "from" in f ? f.from : undefined;
-    return { ref, status: put?.added ? "added" : "known", paper, from, newToGroup };
-  });
+    outcomes.push({ ref, status: put?.added ? "added" : "known", paper, from, newToGroup });
+  }
+  return outcomes;
 }

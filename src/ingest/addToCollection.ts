@@ -3,6 +3,7 @@ import type { Logger } from "../config/logger.js";
 import { papersAdded } from "../metrics/metrics.js";
 import { embedBacklog, type EmbedSummary } from "../retrieval/embedBacklog.js";
 import type { PaperStore } from "../store/paperStore.js";
+import { sqliteStores, type Stores } from "../store/stores.js";
 import type { Progress } from "../config/progress.js";
 import { CHANGED_IDS_KEPT, type IngestSummary } from "./summary.js";
 
@@ -10,12 +11,15 @@ import { CHANGED_IDS_KEPT, type IngestSummary } from "./summary.js";
 export const BULK_LOAD = 1000;
 
 /** Where new papers go, and what makes them searchable: the embedding model when one is configured. */
-export interface Collection {
-  store: PaperStore;
+export interface PaperCollection {
+  stores: Stores;
   embeddings?: EmbeddingsInterface & { readonly model: string };
   log?: Logger;
   progress?: (label: string, total: number) => Progress;
 }
+
+/** @deprecated src/digest's, on the SQLite store, until it moves onto `Stores`: then `Collection` is `PaperCollection`. */
+export type Collection = PaperCollection | (Omit<PaperCollection, "stores"> & { store: PaperStore });
 
 export interface Added {
   summary: IngestSummary;
@@ -34,17 +38,21 @@ export interface Added {
  * Embedding failures do not undo the load: they are reported in `embedError`.
  */
 export async function addToCollection(c: Collection, load: () => IngestSummary | Promise<IngestSummary>): Promise<Added> {
+  const stores = "stores" in c ? c.stores : sqliteStores(c.store);
   const summary = await load();
   papersAdded.inc(summary.added);
   const added: Added = { summary };
   const changed = summary.added + summary.updated;
-  if (changed >= BULK_LOAD) added.mergedSeconds = c.store.optimizeIndexes();
+  if (changed >= BULK_LOAD && stores.papers.optimizeIndexes) added.mergedSeconds = await stores.papers.optimizeIndexes();
   if (!c.embeddings || !changed) return added;
   const { model } = c.embeddings;
   try {
+    // embedBacklog still works on the SQLite store itself (until retrieval moves it onto `Stores`).
+    const sqlite = (stores as { sqlite?: PaperStore }).sqlite;
+    if (!sqlite) throw new Error(`embedding papers needs the SQLite store; this collection is in ${stores.backend}`);
     // Past the ids an ingest keeps, the backlog walk finds the rest.
     const onlyIds = summary.changedIds.length === changed && changed <= CHANGED_IDS_KEPT ? summary.changedIds : undefined;
-    added.embedded = await embedBacklog(c.store, c.embeddings, model, {
+    added.embedded = await embedBacklog(sqlite, c.embeddings, model, {
       onlyIds,
       log: c.log,
       progress: c.progress && ((total) => c.progress!("embed", total)),

@@ -1,15 +1,13 @@
 import type { Config } from "../config/config.js";
 import type { Logger } from "../config/logger.js";
 import { fullTextFailures, fullTextPages, fullTextSeconds, fullTextsRead } from "../metrics/metrics.js";
-import { FullTextStore, type TextSource } from "../store/fullText.js";
-import { GroupPapers } from "../store/groupPapers.js";
-import type { Paper } from "../store/paper.js";
-import type { PaperStore } from "../store/paperStore.js";
+import type { FullTextChunks, TextSource } from "../store/fullText.js";
+import type { StoredPaper } from "../store/paperRecords.js";
+import type { Stores } from "../store/stores.js";
 import { ArxivPdfFetcher } from "./arxivPdf.js";
 import { DownloadError } from "./download.js";
 import { DEFAULT_PDF_LIMITS, PdfError, type PdfDocument, type PdfLimits } from "./pdf/pdfDocument.js";
 import { readPdf } from "./pdf/readPdf.js";
-import { emptySummary, upsertBatch } from "./summary.js";
 
 export type ReadOutcome =
   | { status: "read"; pages: number }
@@ -20,7 +18,8 @@ export type ReadOutcome =
   | { status: "failed-before"; problem: string; message: string };
 
 export interface FullTextDeps {
-  store: PaperStore;
+  /** The papers, their full texts, and the groups a PDF a user gave is filed under. */
+  stores: Pick<Stores, "papers" | "fullText" | "groupPapers">;
   /** Where arXiv PDFs come from; without it only attached and local PDFs are read. */
   arxiv?: ArxivPdfFetcher;
   limits: PdfLimits;
@@ -58,7 +57,7 @@ export function describeOutcome(o: ReadOutcome): string {
 
 /** A paper made from a PDF alone, or the known paper it matched. */
 export interface AttachedPdf {
-  paper: Paper;
+  paper: StoredPaper;
   /** True when the PDF became a new paper of the collection. */
   created: boolean;
   outcome: ReadOutcome;
@@ -70,7 +69,8 @@ export interface AttachedPdf {
  * not fetched in a loop; the paper keeps its abstract either way.
  */
 export class FullTextReader {
-  readonly texts: FullTextStore;
+  /** The full texts read so far (the stores' `fullText`). */
+  readonly texts: FullTextChunks;
   private readonly read: (bytes: Uint8Array, limits: PdfLimits, signal?: AbortSignal) => Promise<PdfDocument>;
   private background: Promise<void> = Promise.resolve();
   private readonly stopping = new AbortController();
@@ -80,7 +80,7 @@ export class FullTextReader {
   private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly deps: FullTextDeps) {
-    this.texts = new FullTextStore(deps.store.db);
+    this.texts = deps.stores.fullText;
     this.read = deps.read ?? readPdf;
   }
 
@@ -98,9 +98,9 @@ export class FullTextReader {
   }
 
   private async readPaperNow(paperId: string, opts: { retry?: boolean; signal?: AbortSignal }): Promise<ReadOutcome> {
-    const paper = this.deps.store.get(paperId);
+    const paper = await this.deps.stores.papers.get(paperId);
     if (!paper) return { status: "failed", problem: "unknown", message: "no such paper in the collection" };
-    const before = this.texts.status(paper.id);
+    const before = await this.texts.status(paper.id);
     if (before?.status === "read") return { status: "already", pages: before.pages };
     const expired = before?.status === "failed" && TRANSIENT.has(before.problem) && Date.now() - Date.parse(before.readAt) > TRANSIENT_RETRY_MS;
     if (before?.status === "failed" && !opts.retry && !expired) return { status: "failed-before", problem: before.problem, message: before.detail };
@@ -132,8 +132,8 @@ export class FullTextReader {
       if (err instanceof PdfError) fullTextFailures.inc({ reason: err.problem });
       throw err;
     });
-    const { store } = this.deps;
-    let paper = (doc.arxivId ? store.get(doc.arxivId) : undefined) ?? (doc.title ? store.getByTitle(doc.title) : undefined);
+    const { papers, groupPapers } = this.deps.stores;
+    let paper = (doc.arxivId ? await papers.get(doc.arxivId) : undefined) ?? (doc.title ? await papers.getByTitle(doc.title) : undefined);
     let created = false;
     if (!paper) {
       if (!doc.title) throw new PdfError("no-text", "the PDF's first page has no title to file it under");
@@ -141,17 +141,15 @@ export class FullTextReader {
       // Filed without the arXiv id it shows: a PDF can claim any id, and the paper that id names
       // must keep what arXiv and Hugging Face say of it. A paper known from its PDF alone ranks like
       // a scraped seed entry: the feed's record of it wins when it comes.
-      const [id] = store.transaction(() =>
-        upsertBatch(store, [{ title: doc.title!, abstract, authors: doc.authors, source: "seed" }], emptySummary()),
-      );
-      paper = store.get(id!)!;
+      const { id } = await papers.upsert({ title: doc.title, abstract, authors: doc.authors, source: "seed" });
+      paper = (await papers.get(id))!;
       created = true;
     }
-    new GroupPapers(store.db).add(who.guildId, paper.id, "add", who.userId);
+    await groupPapers.add(who.guildId, paper.id, "add", who.userId);
     // A text already read stays: an attached file does not replace it (nor what another server gave).
-    const before = this.texts.status(paper.id);
+    const before = await this.texts.status(paper.id);
     if (before?.status === "read") return { paper, created, outcome: { status: "already", pages: before.pages } };
-    return { paper, created, outcome: this.store(paper.id, doc, source) };
+    return { paper, created, outcome: await this.store(paper.id, doc, source) };
   }
 
   /**
@@ -160,12 +158,12 @@ export class FullTextReader {
    */
   readLater(paperIds: readonly string[]): void {
     if (!this.deps.arxiv || !paperIds.length) return;
-    const todo = paperIds.filter((id) => !this.texts.status(id));
-    if (!todo.length) return;
     this.background = this.background.then(async () => {
-      for (const id of todo) {
+      for (const id of paperIds) {
         if (this.stopping.signal.aborted) return;
         try {
+          // Papers read or tried before are left alone.
+          if (await this.texts.status(id)) continue;
           const outcome = await this.readPaper(id);
           this.deps.log?.info({ paperId: id, outcome: describeOutcome(outcome) }, "full text");
         } catch (err) {
@@ -192,7 +190,7 @@ export class FullTextReader {
       if (err instanceof PdfError) return this.failed(paperId, source, err.problem, err.message);
       throw err;
     }
-    return this.store(paperId, doc, source);
+    return await this.store(paperId, doc, source);
   }
 
   private async extract(bytes: Uint8Array): Promise<PdfDocument> {
@@ -208,18 +206,24 @@ export class FullTextReader {
     }
   }
 
-  private store(paperId: string, doc: PdfDocument, source: TextSource): ReadOutcome {
-    this.texts.save(paperId, doc, source);
+  private async store(paperId: string, doc: PdfDocument, source: TextSource): Promise<ReadOutcome> {
+    await this.texts.save(paperId, doc, source);
     fullTextsRead.inc({ source });
     fullTextPages.inc(doc.pageCount);
-    const dropped = this.texts.enforceCap(this.deps.maxStoredChars, paperId);
+    const dropped = await this.texts.enforceCap(this.deps.maxStoredChars, paperId);
     if (dropped.length)
       this.deps.log?.info({ dropped: dropped.length }, "dropped the least recently used full texts to stay within PAPERBOT_FULLTEXT_MAX_MB");
     return { status: "read", pages: doc.pageCount };
   }
 
-  private failed(paperId: string, source: TextSource, problem: string, message: string, status: "failed" | "no-pdf" = "failed"): ReadOutcome {
-    this.texts.recordFailure(paperId, source, problem, message);
+  private async failed(
+    paperId: string,
+    source: TextSource,
+    problem: string,
+    message: string,
+    status: "failed" | "no-pdf" = "failed",
+  ): Promise<ReadOutcome> {
+    await this.texts.recordFailure(paperId, source, problem, message);
     if (status === "no-pdf") return { status, reason: message };
     fullTextFailures.inc({ reason: problem });
     return { status, problem, message };
@@ -227,11 +231,11 @@ export class FullTextReader {
 }
 
 /** The reader the bot and the CLI use, from the configuration. */
-export function createFullTextReader(config: Readonly<Config>, store: PaperStore, log?: Logger): FullTextReader {
+export function createFullTextReader(config: Readonly<Config>, stores: FullTextDeps["stores"], log?: Logger): FullTextReader {
   const { fulltext } = config;
   const limits: PdfLimits = { ...DEFAULT_PDF_LIMITS, maxPages: fulltext.maxPages, maxBytes: fulltext.maxPdfMb * 1024 * 1024 };
   return new FullTextReader({
-    store,
+    stores,
     arxiv: new ArxivPdfFetcher({ base: fulltext.pdfBase, pauseMs: fulltext.pauseMs, maxBytes: limits.maxBytes, log }),
     limits,
     maxStoredChars: fulltext.maxStoredMb * 1024 * 1024,

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import readline from "node:readline";
 import type { PaperInput } from "../store/paper.js";
-import type { PaperStore } from "../store/paperStore.js";
+import type { PaperRecords } from "../store/paperRecords.js";
 import { readArxivLine } from "./arxivLine.js";
 import { noProgress, type Progress } from "../config/progress.js";
 import { bulkLoad, countSkip, emptySummary, timed, upsertBatch, type IngestSummary } from "./summary.js";
@@ -14,13 +14,13 @@ const BATCH = 2000;
  * the new papers at the end (`rowByRow`: as each paper is written, the way small writes go).
  */
 export function ingestArxivSnapshot(
-  store: PaperStore,
+  papers: PaperRecords,
   file: string,
   opts: { progress?: (total: number) => Progress; category?: string; rowByRow?: boolean } = {},
 ): Promise<IngestSummary> {
   const bulk = !opts.rowByRow;
   return timed(() =>
-    bulkLoad(store, async () => {
+    bulkLoad(papers, async () => {
       const s = emptySummary();
       const total = fs.statSync(file).size;
       const progress = opts.progress?.(total) ?? noProgress;
@@ -37,12 +37,12 @@ export function ingestArxivSnapshot(
         }
         batch.push(line.input);
         if (batch.length >= BATCH) {
-          upsertBatch(store, batch, s, { bulk });
+          await upsertBatch(papers, batch, s, { bulk });
           batch = [];
           progress.update(bytes, `${s.read} papers`);
         }
       }
-      upsertBatch(store, batch, s, { bulk });
+      await upsertBatch(papers, batch, s, { bulk });
       progress.update(total, `${s.read} papers`);
       progress.stop();
       return s;

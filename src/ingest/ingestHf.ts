@@ -1,20 +1,20 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { PaperStore } from "../store/paperStore.js";
+import type { PaperRecords } from "../store/paperRecords.js";
 import { fetchDailyPapers } from "./hfDailyPapers.js";
 import { hfItemToInput, parseHfItems, type HfItem } from "./hfItem.js";
 import type { RetryOptions } from "./retryingFetch.js";
 import { bulkLoad, countSkip, emptySummary, timed, upsertBatch, type IngestSummary } from "./summary.js";
 
-function addItems(store: PaperStore, items: HfItem[], skipped: { reason: string }[], s: IngestSummary, bulk = true): void {
+async function addItems(papers: PaperRecords, items: HfItem[], skipped: { reason: string }[], s: IngestSummary, bulk = true): Promise<void> {
   for (const k of skipped) countSkip(s, `malformed item (${k.reason})`);
-  upsertBatch(store, items.map(hfItemToInput), s, { bulk });
+  await upsertBatch(papers, items.map(hfItemToInput), s, { bulk });
 }
 
 /** A JSON file holding an array of feed items, or a folder of such files (read in name order). A bulk load (see `bulkLoad`). */
-export function ingestHfFiles(store: PaperStore, target: string, opts: { rowByRow?: boolean } = {}): Promise<IngestSummary> {
+export function ingestHfFiles(papers: PaperRecords, target: string, opts: { rowByRow?: boolean } = {}): Promise<IngestSummary> {
   return timed(() =>
-    bulkLoad(store, async () => {
+    bulkLoad(papers, async () => {
       const s = emptySummary();
       const files = fs.statSync(target).isDirectory()
         ? fs
@@ -32,7 +32,7 @@ export function ingestHfFiles(store: PaperStore, target: string, opts: { rowByRo
           continue;
         }
         const parsed = parseHfItems(payload);
-        addItems(store, parsed.items, parsed.skipped, s, !opts.rowByRow);
+        await addItems(papers, parsed.items, parsed.skipped, s, !opts.rowByRow);
       }
       return s;
     }),
@@ -40,13 +40,13 @@ export function ingestHfFiles(store: PaperStore, target: string, opts: { rowByRo
 }
 
 /** Fetches each date from the live feed (or `HF_API_BASE`) and upserts what it lists. A bulk load: the days fetched are indexed at the end, also when a later day fails. */
-export function ingestHfDates(store: PaperStore, apiBase: string, dates: string[], opts: RetryOptions = {}): Promise<IngestSummary> {
+export function ingestHfDates(papers: PaperRecords, apiBase: string, dates: string[], opts: RetryOptions = {}): Promise<IngestSummary> {
   return timed(() =>
-    bulkLoad(store, async () => {
+    bulkLoad(papers, async () => {
       const s = emptySummary();
       for (const date of dates) {
         const day = await fetchDailyPapers(apiBase, date, opts);
-        addItems(store, day.items, day.skipped, s);
+        await addItems(papers, day.items, day.skipped, s);
       }
       return s;
     }),

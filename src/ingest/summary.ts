@@ -1,5 +1,6 @@
 import type { PaperInput } from "../store/paper.js";
-import type { PaperStore } from "../store/paperStore.js";
+import type { PaperRecords } from "../store/paperRecords.js";
+import { PaperStore, type UpsertOutcome } from "../store/paperStore.js";
 
 export interface IngestSummary {
   read: number;
@@ -26,30 +27,44 @@ export function countSkip(s: IngestSummary, reason: string): void {
 /** How many changed ids a summary keeps (enough for any daily feed; a bulk load past it is walked instead). */
 export const CHANGED_IDS_KEPT = 100_000;
 
+/** Tallies a batch's outcomes into `s`; returns every paper's id, in order. */
+export function tally(s: IngestSummary, outcomes: readonly { outcome: UpsertOutcome; id: string }[]): string[] {
+  return outcomes.map(({ outcome, id }) => {
+    s.read++;
+    s[outcome]++;
+    if (outcome !== "unchanged" && s.changedIds.length < CHANGED_IDS_KEPT) s.changedIds.push(id);
+    return id;
+  });
+}
+
 /**
  * Upserts a batch in one transaction and tallies the outcomes into `s`; returns every paper's id, in order.
- * With `bulk`, new papers are indexed only by the caller's `store.finishBulkLoad()` (see `bulkLoad`).
+ * With `bulk`, new papers may be indexed only by the caller's `finishBulkLoad()` (see `bulkLoad`).
  */
-export function upsertBatch(store: PaperStore, inputs: PaperInput[], s: IngestSummary, opts: { bulk?: boolean } = {}): string[] {
-  const run = opts.bulk ? store.bulkTransaction.bind(store) : store.transaction.bind(store);
-  return run(() =>
-    inputs.map((input) => {
-      const { outcome, id } = store.upsert(input);
-      s.read++;
-      s[outcome]++;
-      if (outcome !== "unchanged" && s.changedIds.length < CHANGED_IDS_KEPT) s.changedIds.push(id);
-      return id;
-    }),
-  );
+export function upsertBatch(papers: PaperRecords, inputs: readonly PaperInput[], s: IngestSummary, opts?: { bulk?: boolean }): Promise<string[]>;
+/** @deprecated The SQLite store, synchronously: only for src/digest until it moves onto `Stores` (then this goes). */
+export function upsertBatch(store: PaperStore, inputs: readonly PaperInput[], s: IngestSummary): string[];
+export function upsertBatch(
+  to: PaperRecords | PaperStore,
+  inputs: readonly PaperInput[],
+  s: IngestSummary,
+  opts: { bulk?: boolean } = {},
+): Promise<string[]> | string[] {
+  if (to instanceof PaperStore)
+    return tally(
+      s,
+      to.transaction(() => inputs.map((input) => to.upsert(input))),
+    );
+  return to.upsertMany(inputs, { bulk: opts.bulk }).then((outcomes) => tally(s, outcomes));
 }
 
 /** Runs a bulk load whose batches use `upsertBatch(..., { bulk: true })`, then indexes what it added, even if it failed half way. */
-export async function bulkLoad<T>(store: PaperStore, load: () => Promise<T>): Promise<T> {
-  store.startBulkLoad();
+export async function bulkLoad<T>(papers: PaperRecords, load: () => Promise<T>): Promise<T> {
+  await papers.startBulkLoad();
   try {
     return await load();
   } finally {
-    store.finishBulkLoad();
+    await papers.finishBulkLoad();
   }
 }
 

@@ -32,6 +32,17 @@ export interface PaperRecords {
   byFeedDate(date: string): Promise<StoredPaper[]>;
   /** Changes whenever a paper is added or changed: the answer cache's key. */
   version(): Promise<string>;
+  /**
+   * Loads the seed page's papers into an empty collection as the installation's own (group papers of
+   * `EVERY_GROUP`, via "seed"), in one transaction; undefined, and nothing written, when there are papers
+   * already. Processes starting on one new database at once take turns: only the first seeds it.
+   */
+  seedIfEmpty(inputs: readonly PaperInput[], opts?: { now?: Date }): Promise<{ outcome: UpsertOutcome; id: string }[] | undefined>;
+  /**
+   * Merges the search indexes' segments after a large load (SQLite's FTS5); returns the seconds it took.
+   * Absent where the indexes need no merging.
+   */
+  optimizeIndexes?(): Promise<number>;
 }
 
 /** `paper` without its row number. */

@@ -1,4 +1,5 @@
 import { pino } from "pino";
+import { sqliteStores } from "../../src/store/stores.js";
 import { commands } from "../../commands/index.js";
 import { loadConfig } from "../../src/config/config.js";
 import { startBot, type RunningBot } from "../../src/discord/bot.js";
@@ -29,7 +30,7 @@ export async function startTestBot(
   const discord = new FakeDiscord();
   await discord.start();
   const { store } = tempStore();
-  await ingestSeedPage(store, seedPage);
+  await ingestSeedPage(sqliteStores(store), seedPage);
   const config = loadConfig({
     DISCORD_TOKEN: "test-token",
     DISCORD_APP_ID: discord.applicationId,

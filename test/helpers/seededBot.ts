@@ -4,8 +4,9 @@ import { silentLogger } from "../../src/config/logger.js";
 import { bundledSeedPage } from "../../src/config/paths.js";
 import { startBot, type RunningBot } from "../../src/discord/bot.js";
 import { registerCommands } from "../../src/discord/registerCommands.js";
-import { loadSeedPage } from "../../src/ingest/ingestSeed.js";
+import { ingestSeedPage } from "../../src/ingest/ingestSeed.js";
 import type { PaperStore } from "../../src/store/paperStore.js";
+import { sqliteStores } from "../../src/store/stores.js";
 import { FakeDiscord } from "../fakes/discord.js";
 import { FakeHuggingFace } from "../fakes/huggingface.js";
 import { corpusDir, tempStore } from "./tmp.js";
@@ -29,7 +30,7 @@ export async function startSeededBot(opts: { now: Date; guilds?: string[] }): Pr
   const hf = FakeHuggingFace.fromCorpus(corpusDir);
   await hf.start();
   const { store } = tempStore();
-  loadSeedPage(store, bundledSeedPage);
+  await ingestSeedPage(sqliteStores(store), bundledSeedPage);
   const config = loadConfig({
     DISCORD_TOKEN: "test-token",
     DISCORD_APP_ID: discord.applicationId,

@@ -1,3 +1,4 @@
+import { EVERY_GROUP } from "../groupPapers.js";
 import { mergePaper } from "../mergePaper.js";
 import type { PaperInput } from "../paper.js";
 import { normalizeTitle, slugify } from "../paperId.js";
@@ -196,6 +197,31 @@ export class PostgresPaperRecords implements PaperRecords {
       await bumpMeta(c, 0, 0, 0);
     }
     return { outcome: "updated", id: existing.id };
+  }
+
+  async seedIfEmpty(inputs: readonly PaperInput[], opts: { now?: Date } = {}): Promise<{ outcome: UpsertOutcome; id: string }[] | undefined> {
+    const now = opts.now ?? new Date();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await inTransaction(this.pool, async (c) => {
+          // Processes seeding at once wait here in turn; the count is read after the lock, so it sees the first one's papers.
+          await c.query("SELECT pg_advisory_xact_lock(hashtextextended('paperbot seed', 0))");
+          const { rows } = await c.query<{ n: string }>("SELECT paper_count AS n FROM papers_meta");
+          if (Number(rows[0]!.n) > 0) return undefined;
+          const out: { outcome: UpsertOutcome; id: string }[] = [];
+          for (const input of inputs) out.push(await this.upsertIn(c, input, normalizeTitle(input.title), now));
+          await c.query(
+            `INSERT INTO group_papers (guild_id, paper_id, via, user_id, created_at)
+             SELECT $1, id, 'seed', NULL, $3 FROM unnest($2::text[]) AS id ON CONFLICT DO NOTHING`,
+            [EVERY_GROUP, [...new Set(out.map((o) => o.id))], now],
+          );
+          return out;
+        });
+      } catch (err) {
+        if (attempt < 3 && isUniqueViolation(err)) continue;
+        throw err;
+      }
+    }
   }
 }
 

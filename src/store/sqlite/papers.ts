@@ -1,3 +1,4 @@
+import { EVERY_GROUP, GroupPapers } from "../groupPapers.js";
 import type { PaperInput } from "../paper.js";
 import { withoutRowid, type PaperRecords, type StoredPaper } from "../paperRecords.js";
 import { rowToPaper, type PaperRow } from "../paperRow.js";
@@ -23,6 +24,27 @@ export class SqlitePaperRecords implements PaperRecords {
 
   async finishBulkLoad(): Promise<void> {
     this.store.finishBulkLoad();
+  }
+
+  async seedIfEmpty(inputs: readonly PaperInput[], opts: { now?: Date } = {}): Promise<{ outcome: UpsertOutcome; id: string }[] | undefined> {
+    const now = opts.now ?? new Date();
+    // The write lock is taken at BEGIN: a second process waits for it, then finds the papers.
+    return this.store.transaction(() => {
+      if (this.store.count() > 0) return undefined;
+      const out = inputs.map((input) => this.store.upsert(input, now.toISOString()));
+      new GroupPapers(this.store.db).addMany(
+        EVERY_GROUP,
+        out.map((o) => o.id),
+        "seed",
+        undefined,
+        now,
+      );
+      return out;
+    });
+  }
+
+  async optimizeIndexes(): Promise<number> {
+    return this.store.optimizeIndexes();
   }
 
   async get(idOrArxivId: string): Promise<StoredPaper | undefined> {
