@@ -20,8 +20,17 @@ program
   .option("--keep <db>", "keep the database at this path (reused by `bench scale`)")
   .option("--snapshot <file>", "use this synthetic snapshot instead of generating one")
   .option("--one-pass-only", "compare with the one-pass plain FTS5 load only (the trigger load takes 10 minutes at 1M)")
-  .action(async (o: { papers: number; million?: boolean; keep?: string; snapshot?: string; onePassOnly?: boolean }) => {
-    await benchIngest(o.million ? 1_000_000 : o.papers, { keep: o.keep, snapshot: o.snapshot, onePassOnly: o.onePassOnly });
+  .option(
+    "--postgres",
+    "also load the snapshot into PostgreSQL: plainly (one COPY, GIN index) and through paperbot's bulk upserts (PAPERBOT_BENCH_DATABASE_URL, else a throw-away server)",
+  )
+  .action(async (o: { papers: number; million?: boolean; keep?: string; snapshot?: string; onePassOnly?: boolean; postgres?: boolean }) => {
+    await benchIngest(o.million ? 1_000_000 : o.papers, {
+      keep: o.keep,
+      snapshot: o.snapshot,
+      onePassOnly: o.onePassOnly,
+      postgres: o.postgres,
+    });
   });
 
 program

@@ -210,14 +210,11 @@ async function writeIndependent(c: PoolClient, items: readonly Item[], now: Date
       );
   }
 
-  await copyRows(
-    c,
-    "paper_terms",
-    ["stem", "paper_seq", "tf_title", "tf_abstract", "words"],
-    (function* () {
-      for (const [seq, words] of postings) for (const [s, n] of words.counts) yield [s, seq, n.title, n.abstract, words.length];
-    })(),
-  );
+  // In stem order: each stem's index entries are written together, not one stem after another at random across the index.
+  const rows: [string, string, number, number, number][] = [];
+  for (const [seq, words] of postings) for (const [s, n] of words.counts) rows.push([s, seq, n.title, n.abstract, words.length]);
+  rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  await copyRows(c, "paper_terms", ["stem", "paper_seq", "tf_title", "tf_abstract", "words"], rows);
   for (const [which, m] of [
     [COUNTS.stems, counts.stems],
     [COUNTS.titleWords, counts.titleWords],
