@@ -24,8 +24,8 @@ const UPDATE = `UPDATE papers SET ${CONTENT_COLUMNS.map((c, i) => `${c} = $${i +
 /** A paper as another store holds it, for `copyIn`: its id, content columns and times, and every title key it has had. */
 export type PaperCopy = ContentColumns & { id: string; first_seen_at: string; updated_at: string; title_keys: readonly string[] };
 
-/** Papers a bulk load adds before its finish refreshes the planner's statistics. */
-const ANALYZE_AFTER = 1000;
+/** Papers a bulk load adds before its finish vacuums and analyzes the tables it grew. */
+const VACUUM_AFTER = 1000;
 
 /** A unique index said no: another process added the same paper (or took the same id) in between. */
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === "23505";
@@ -83,9 +83,13 @@ export class PostgresPaperRecords implements PaperRecords {
     this.bulkAdded = 0;
   }
 
-  /** After a large load, fresh planner statistics: the postings and counts grew past what the last ANALYZE saw. */
+  /**
+   * After a large load, what autovacuum would do some time later, at once: the visibility map, without which reading
+   * postings from the index alone (candidates) visits the table for each of them (p95 of candidates at 20,000 papers:
+   * 135 ms before, 70 after), and planner statistics for the grown tables.
+   */
   async finishBulkLoad(): Promise<void> {
-    if (this.bulkAdded >= ANALYZE_AFTER) await this.pool.query("ANALYZE papers, paper_titles, paper_terms, term_stats, title_words");
+    if (this.bulkAdded >= VACUUM_AFTER) await this.pool.query("VACUUM (ANALYZE) papers, paper_titles, paper_terms, term_stats, title_words");
     this.bulkAdded = 0;
   }
 
