@@ -46,16 +46,16 @@ export function benchInputs(): PaperInput[] {
   return inputs;
 }
 
-/** A PostgreSQL server: PAPERBOT_TEST_DATABASE_URL, else a throw-away one from scripts/test-postgres.sh. */
-function postgresServer(): { url: string; stop: () => void } {
-  const given = process.env.PAPERBOT_TEST_DATABASE_URL;
+/** A PostgreSQL server: PAPERBOT_BENCH_DATABASE_URL or PAPERBOT_TEST_DATABASE_URL, else a throw-away one from scripts/test-postgres.sh. */
+export function postgresServer(): { url: string; stop: () => void } {
+  const given = process.env.PAPERBOT_BENCH_DATABASE_URL ?? process.env.PAPERBOT_TEST_DATABASE_URL;
   if (given) return { url: given, stop: () => {} };
   const script = path.resolve(import.meta.dirname, "../scripts/test-postgres.sh");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paperbot-bench-pg-"));
   const started = spawnSync(script, ["start", dir], { encoding: "utf8" });
   if (started.status !== 0) {
     fs.rmSync(dir, { recursive: true, force: true });
-    throw new Error(`no PostgreSQL: set PAPERBOT_TEST_DATABASE_URL or install its binaries (${started.stderr.trim()})`);
+    throw new Error(`no PostgreSQL: set PAPERBOT_BENCH_DATABASE_URL or install its binaries (${started.stderr.trim()})`);
   }
   return { url: started.stdout.trim(), stop: () => void spawnSync(script, ["stop", dir], { stdio: "inherit" }) };
 }

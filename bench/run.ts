@@ -3,6 +3,7 @@ import { benchIngest } from "./ingest.js";
 import { benchRetrieval } from "./retrieval.js";
 import { benchPgRetrieval } from "./pgRetrieval.js";
 import { benchScale } from "./scale.js";
+import { benchPgScale } from "./pgScale.js";
 import { benchCoverageTuning } from "./coverageTuning.js";
 import { benchDigestRank } from "./digestRank.js";
 import { benchDigestFeedback } from "./digestFeedback.js";
@@ -21,8 +22,17 @@ program
   .option("--keep <db>", "keep the database at this path (reused by `bench scale`)")
   .option("--snapshot <file>", "use this synthetic snapshot instead of generating one")
   .option("--one-pass-only", "compare with the one-pass plain FTS5 load only (the trigger load takes 10 minutes at 1M)")
-  .action(async (o: { papers: number; million?: boolean; keep?: string; snapshot?: string; onePassOnly?: boolean }) => {
-    await benchIngest(o.million ? 1_000_000 : o.papers, { keep: o.keep, snapshot: o.snapshot, onePassOnly: o.onePassOnly });
+  .option(
+    "--postgres",
+    "also load the snapshot into PostgreSQL: plainly (one COPY, GIN index) and through paperbot's bulk upserts (PAPERBOT_BENCH_DATABASE_URL, else a throw-away server)",
+  )
+  .action(async (o: { papers: number; million?: boolean; keep?: string; snapshot?: string; onePassOnly?: boolean; postgres?: boolean }) => {
+    await benchIngest(o.million ? 1_000_000 : o.papers, {
+      keep: o.keep,
+      snapshot: o.snapshot,
+      onePassOnly: o.onePassOnly,
+      postgres: o.postgres,
+    });
   });
 
 program
@@ -68,7 +78,13 @@ program
   .description("search, autocomplete and name-resolution latency at 100k (and 1M) synthetic papers")
   .option("--million", "also 1,000,000 papers (builds a 1M database under bench/out the first time: several minutes)")
   .option("--db <file>", "use this database of synthetic papers instead of bench/out/synthetic-N.db")
-  .action(async (o: { million?: boolean; db?: string }) => {
+  .option(
+    "--postgres",
+    "instead: the same papers in SQLite and in PostgreSQL (bulk upserts; PAPERBOT_BENCH_DATABASE_URL, else a throw-away server), search p95 of both beside plain FTS5 and ts_rank queries",
+  )
+  .option("--papers <n>", "with --postgres: how many synthetic papers (default 100,000)", count)
+  .action(async (o: { million?: boolean; db?: string; postgres?: boolean; papers?: number }) => {
+    if (o.postgres) return benchPgScale(o.papers ?? 100_000);
     if (o.db) return benchScale(0, { db: o.db });
     await benchScale(100_000);
     if (o.million) await benchScale(1_000_000);

@@ -10,6 +10,7 @@ import type { PaperInput } from "../src/store/paper.js";
 import type { PaperRecords } from "../src/store/paperRecords.js";
 import { PaperStore } from "../src/store/paperStore.js";
 import { PostgresLexicalIndexStore } from "../src/store/postgres/lexicalIndex.js";
+import { slugify } from "../src/store/paperId.js";
 import { CONTENT_COLUMNS } from "../src/store/paperRow.js";
 import { PostgresPaperRecords } from "../src/store/postgres/papers.js";
 import type { Pool } from "../src/store/postgres/pool.js";
@@ -110,6 +111,110 @@ const seedItem = (over: Partial<PaperInput> = {}): PaperInput => ({
 const at = (n: number) => new Date(Date.UTC(2026, 2, n, 9));
 const stems = (text: string) => [...new Set(tokenize(text).map(stem))];
 
+const words =
+  "sparse attention kernels speculative decoding serving throughput gossip membership lattice cryptography diffusion protein folding quantization pruning retrieval augmented generation tokenizer scaling laws".split(
+    " ",
+  );
+const common = "A Very Long Title About Efficient Serving Of Large Language Models On Many Accelerators At Once";
+const slug = slugify(`${common}: Part One`);
+
+/** Batches that exercise every merge rule, within a batch and across batches, among independent new papers. */
+function bulkBatches(): PaperInput[][] {
+  const text = (i: number, n: number) => Array.from({ length: n }, (_, k) => words[(i * 7 + k * k * 3 + k) % words.length]).join(" ");
+  const plain = (i: number, over: Partial<PaperInput> = {}): PaperInput =>
+    feedItem({
+      arxivId: `2505.${String(i).padStart(5, "0")}`,
+      title: `Paper ${i}: ${text(i, 4)}`,
+      abstract: `${text(i + 1, 30)}.`,
+      upvotes: i % 3,
+      feedDate: `2025-05-0${1 + (i % 3)}`,
+      links: {},
+      ...over,
+    });
+  return [
+    [
+      plain(1),
+      seedItem(),
+      plain(2),
+      // Its feed twin in the same batch: merges into the seed entry by title.
+      feedItem(),
+      seedItem({ title: `${common}: Part One`, organization: undefined }),
+      plain(3),
+      // Another paper making the same slug, and the same arXiv id twice (more upvotes the second time).
+      seedItem({ title: `${common}: Part Two`, organization: undefined }),
+      plain(4),
+      plain(4, { upvotes: 40 }),
+      seedItem({ title: "Gossip Membership at Scale", abstract: "Gossip protocols.", organization: undefined }),
+      ...Array.from({ length: 20 }, (_, k) => plain(10 + k)),
+    ],
+    [
+      // The feed twin of a seed entry of an earlier batch, alone in its batch: merged by title.
+      feedItem({ arxivId: "2505.90001", title: "Gossip membership at scale", abstract: "Gossip membership protocols at scale." }),
+      // A rename and new text; an upvote change only; the same again (unchanged); an older source filling a gap only.
+      plain(10, { title: "Renamed: lattice sparse kernels", abstract: "A new abstract about lattice kernels." }),
+      plain(11, { upvotes: 99 }),
+      plain(12),
+      plain(15),
+      plain(13, { source: "arxiv", title: "Older title", abstract: "Older abstract.", organization: "Filled In", upvotes: undefined }),
+      // A new paper named like one that has an arXiv id; a seed entry under a renamed paper's old title.
+      plain(30, { title: plain(14).title }),
+      seedItem({ title: plain(10).title, abstract: "", organization: "Seed Org" }),
+      seedItem({ title: `${common}: Part Three`, organization: undefined }),
+      ...Array.from({ length: 10 }, (_, k) => plain(40 + k)),
+      // Two papers that could merge into the same paper: the renamed one (new title) and one under its old title.
+      plain(10, { title: "Renamed again: lattice kernels" }),
+      plain(31, { title: "Renamed: lattice sparse kernels" }),
+    ],
+  ];
+}
+
+/** What the stores show of their papers: every paper, lookups, candidates, frequencies, counts, the title vocabulary. */
+async function everything(s: Stores, inputs: PaperInput[]) {
+  const all = await s.papers.getMany(
+    (await Promise.all(inputs.map((i) => s.papers.getByTitle(i.title))))
+      .flatMap((p) => (p ? [p.id] : []))
+      .concat(inputs.flatMap((i) => i.arxivId ?? [])),
+  );
+  const papers = [...(await s.papers.getMany([...all.values()].map((p) => p.id))).values()].sort((a, b) => a.id.localeCompare(b.id));
+  const ids = new Set(papers.map((p) => p.id));
+  const allStems = [...new Set(papers.flatMap((p) => stems(`${p.title} ${p.abstract}`)))].sort();
+  const candidates = [];
+  for (const st of allStems) candidates.push(await s.lexical.candidates([st], 100));
+  for (let k = 0; k + 3 <= allStems.length; k += 3) candidates.push(await s.lexical.candidates(allStems.slice(k, k + 3), 7));
+  const pg = s.roundTrips ? await tables() : undefined;
+  return {
+    papers,
+    count: await s.papers.count(),
+    byTitle: await Promise.all(inputs.map(async (i) => (await s.papers.getByTitle(i.title))?.id)),
+    byFeedDate: await Promise.all(
+      ["2025-05-01", "2025-05-02", "2025-05-03", "2024-08-23"].map(async (d) => (await s.papers.byFeedDate(d)).map((p) => p.id)),
+    ),
+    candidates,
+    df: await s.lexical.documentFrequencies(allStems),
+    paperCount: await s.lexical.paperCount(),
+    averageLengths: await s.lexical.averageLengths(),
+    titleTerms: await s.lexical.titleTerms([{ lo: "", hi: "\uffff", minLength: 1, maxLength: 100 }], 10_000),
+    everyPaperSeen: ids.size,
+    pg,
+  };
+}
+
+/** PostgreSQL's own index tables, by paper id. */
+async function tables() {
+  const q = async (sql: string) => (await pool().query(sql)).rows;
+  return {
+    postings: await q(
+      "SELECT p.id, t.stem, t.tf_title, t.tf_abstract, t.words FROM paper_terms t JOIN papers p ON p.seq = t.paper_seq ORDER BY p.id, t.stem",
+    ),
+    termStats: await q("SELECT stem, df FROM term_stats WHERE df <> 0 ORDER BY stem"),
+    titleWords: await q("SELECT word, doc FROM title_words WHERE doc <> 0 ORDER BY word"),
+    titles: await q("SELECT title_key, paper_id FROM paper_titles ORDER BY title_key, paper_id"),
+    meta: await q("SELECT paper_count, title_words, abstract_words FROM papers_meta"),
+    lex: await q("SELECT id, lex::text FROM papers ORDER BY id"),
+    order: await q("SELECT id FROM papers ORDER BY seq"),
+  };
+}
+
 describe.each(backends)("papers in $name", (backend) => {
   beforeEach(async () => {
     stores = await backend.open();
@@ -196,6 +301,31 @@ describe.each(backends)("papers in $name", (backend) => {
     expect(out[1]!.id).toBe(out[0]!.id);
     expect(await papers.count()).toBe(2);
     expect(await stores.lexical.candidates(stems("speculative drafts"), 5)).toEqual(["2501.00001"]);
+  });
+
+  it("a bulk load gives the papers, candidates, document frequencies and counts of the same batches upserted one by one", async () => {
+    const batches = bulkBatches();
+    const observe = async (s: Stores, bulk: boolean) => {
+      if (bulk) await s.papers.startBulkLoad();
+      const outcomes = [];
+      for (const batch of batches) outcomes.push(await s.papers.upsertMany(batch, { bulk, now: at(5) }));
+      if (bulk) await s.papers.finishBulkLoad();
+      return { outcomes, ...(await everything(s, batches.flat())) };
+    };
+    const rowByRow = await observe(stores, false);
+    const bulkStores = await backend.open();
+    try {
+      const bulk = await observe(bulkStores, true);
+      expect(bulk).toEqual(rowByRow);
+    } finally {
+      await bulkStores.close();
+    }
+    // The batches do merge, rename, clash and repeat: the comparison covers each rule.
+    const outcomes = rowByRow.outcomes.flat();
+    expect(outcomes.filter((o) => o.outcome === "updated").length).toBeGreaterThanOrEqual(8);
+    expect(outcomes.filter((o) => o.outcome === "unchanged").length).toBeGreaterThanOrEqual(2);
+    expect(rowByRow.count).toBe(new Set(outcomes.map((o) => o.id)).size);
+    expect(rowByRow.papers.map((p) => p.id)).toContain(`${slug}-2`);
   });
 
   it("two different papers whose titles make the same slug get different ids", async () => {

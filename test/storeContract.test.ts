@@ -303,6 +303,7 @@ describe("PostgreSQL migration files", () => {
       "21 lexical",
       "22 postings",
       "23 title_words",
+      "27 postings_bulk",
       "30 full_text",
       "31 vectors",
       "50 answer_cache",

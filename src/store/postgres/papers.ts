@@ -5,7 +5,9 @@ import { normalizeTitle, slugify } from "../paperId.js";
 import { withoutRowid, type PaperRecords, type StoredPaper } from "../paperRecords.js";
 import { CONTENT_COLUMNS, rowToPaper, type ContentColumns, type PaperRow } from "../paperRow.js";
 import type { UpsertOutcome } from "../paperStore.js";
+import { bulkUpsert } from "./bulkUpsert.js";
 import { type PaperWords, paperWords } from "./lexicalIndex.js";
+import { addCounts, bumpMeta, COUNTS, countWords, writePostings } from "./paperIndex.js";
 import { inTransaction, type Pool, type PoolClient } from "./pool.js";
 
 type Row = Omit<PaperRow, "rowid" | "first_seen_at" | "updated_at"> & { seq: string; first_seen_at: Date; updated_at: Date };
@@ -22,6 +24,9 @@ const UPDATE = `UPDATE papers SET ${CONTENT_COLUMNS.map((c, i) => `${c} = $${i +
 
 /** A paper as another store holds it, for `copyIn`: its id, content columns and times, and every title key it has had. */
 export type PaperCopy = ContentColumns & { id: string; first_seen_at: string; updated_at: string; title_keys: readonly string[] };
+
+/** Papers a bulk load adds before its finish vacuums and analyzes the tables it grew. */
+const VACUUM_AFTER = 1000;
 
 /** A unique index said no: another process added the same paper (or took the same id) in between. */
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === "23505";
@@ -49,15 +54,18 @@ export class PostgresPaperRecords implements PaperRecords {
     }
   }
 
-  async upsertMany(inputs: readonly PaperInput[], opts: { now?: Date } = {}): Promise<{ outcome: UpsertOutcome; id: string }[]> {
+  async upsertMany(inputs: readonly PaperInput[], opts: { bulk?: boolean; now?: Date } = {}): Promise<{ outcome: UpsertOutcome; id: string }[]> {
     const now = opts.now ?? new Date();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await inTransaction(this.pool, async (c) => {
+        const out = await inTransaction(this.pool, async (c) => {
+          if (opts.bulk) return bulkUpsert(c, inputs, now, (input, key) => this.upsertIn(c, input, key, now));
           const out: { outcome: UpsertOutcome; id: string }[] = [];
           for (const input of inputs) out.push(await this.upsertIn(c, input, normalizeTitle(input.title), now));
           return out;
         });
+        if (opts.bulk) this.bulkAdded += out.filter((o) => o.outcome === "added").length;
+        return out;
       } catch (err) {
         if (attempt < 3 && isUniqueViolation(err)) continue;
         throw err;
@@ -65,10 +73,26 @@ export class PostgresPaperRecords implements PaperRecords {
     }
   }
 
-  /** Every upsert keeps the index in step: nothing waits for the end of a load. */
-  async startBulkLoad(): Promise<void> {}
+  /** Papers added by bulk batches since `startBulkLoad`. */
+  private bulkAdded = 0;
 
-  async finishBulkLoad(): Promise<void> {}
+  /**
+   * Every batch keeps the index in step in its own transaction (a load killed half way leaves whole batches only):
+   * nothing is left to catch up.
+   */
+  async startBulkLoad(): Promise<void> {
+    this.bulkAdded = 0;
+  }
+
+  /**
+   * After a large load, what autovacuum would do some time later, at once: the visibility map, without which reading
+   * postings from the index alone (candidates) visits the table for each of them (p95 of candidates at 20,000 papers:
+   * 135 ms before, 70 after), and planner statistics for the grown tables.
+   */
+  async finishBulkLoad(): Promise<void> {
+    if (this.bulkAdded >= VACUUM_AFTER) await this.pool.query("VACUUM (ANALYZE) papers, paper_titles, paper_terms, term_stats, title_words");
+    this.bulkAdded = 0;
+  }
 
   async get(idOrArxivId: string): Promise<StoredPaper | undefined> {
     const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM papers WHERE id = $1 OR arxiv_id = $1 ORDER BY id = $1 DESC LIMIT 1`, [
@@ -257,67 +281,4 @@ async function freshId(c: PoolClient, base: string): Promise<string> {
   let id = root;
   for (let n = 2; taken.has(id); n++) id = `${root}-${n}`;
   return id;
-}
-
-/** The counts an upsert keeps: document frequencies of stems (term_stats) and title counts of title words (title_words). */
-const COUNTS = {
-  stems: { table: "term_stats", key: "stem", count: "df" },
-  titleWords: { table: "title_words", key: "word", count: "doc" },
-} as const;
-type Counts = (typeof COUNTS)[keyof typeof COUNTS];
-
-/** Adds `deltas` to the counts of `keys`: one statement, rows locked in key order. */
-function addCounts(c: PoolClient, { table, key, count }: Counts, keys: string[], deltas: number[]) {
-  // In key order, so two upserts sharing words lock their rows in the same order and never deadlock.
-  return c.query(
-    `INSERT INTO ${table} (${key}, ${count})
-     SELECT k, delta FROM unnest($1::text[], $2::int[]) AS d (k, delta) ORDER BY k COLLATE "C"
-     ON CONFLICT (${key}) DO UPDATE SET ${count} = ${table}.${count} + excluded.${count}`,
-    [keys, deltas],
-  );
-}
-
-/** Moves a paper's counts from its old words (stems or title words) to its new ones. */
-async function countWords(c: PoolClient, counts: Counts, before: Set<string>, after: Set<string>): Promise<void> {
-  const keys: string[] = [];
-  const deltas: number[] = [];
-  for (const s of after)
-    if (!before.has(s)) {
-      keys.push(s);
-      deltas.push(1);
-    }
-  for (const s of before)
-    if (!after.has(s)) {
-      keys.push(s);
-      deltas.push(-1);
-    }
-  if (keys.length === 0) return;
-  await addCounts(c, counts, keys, deltas);
-}
-
-/** The postings of papers (by seq) whose postings are not there (new papers, or a changed text's old postings deleted). */
-async function writePostings(c: PoolClient, papers: readonly [seq: string, words: PaperWords][]): Promise<void> {
-  const cols: [string[], string[], number[], number[], number[]] = [[], [], [], [], []];
-  for (const [seq, words] of papers)
-    for (const [s, n] of words.counts) {
-      cols[0].push(s);
-      cols[1].push(seq);
-      cols[2].push(n.title);
-      cols[3].push(n.abstract);
-      cols[4].push(words.length);
-    }
-  if (cols[0].length === 0) return;
-  await c.query(
-    `INSERT INTO paper_terms (stem, paper_seq, tf_title, tf_abstract, words)
-     SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::int[], $5::int[])`,
-    cols,
-  );
-}
-
-function bumpMeta(c: PoolClient, papers: number, titleWords: number, abstractWords: number) {
-  return c.query(
-    `UPDATE papers_meta SET version = version + 1, paper_count = paper_count + $1,
-       title_words = title_words + $2, abstract_words = abstract_words + $3`,
-    [papers, titleWords, abstractWords],
-  );
 }
