@@ -8,6 +8,7 @@ import { AsyncLexicalRanker } from "../src/retrieval/asyncLexicalRanker.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import { tokenize } from "../src/text/queryTerms.js";
 import { stem } from "../src/text/stem.js";
+import { sqliteStores } from "../src/store/stores.js";
 import { openStore } from "../src/store/openStore.js";
 import { orQuery, PostgresLexicalIndexStore } from "../src/store/postgres/lexicalIndex.js";
 import type { Pool } from "../src/store/postgres/pool.js";
@@ -58,8 +59,9 @@ export async function benchPgScale(n: number): Promise<void> {
   if (!fs.existsSync(dbFile)) await benchIngest(n, { keep: dbFile });
   if (!fs.existsSync(snapshot)) await writeSnapshot(snapshot, corpusVocabulary(corpusDir), n);
   const store = openStore(dbFile);
-  await ingestSeedPage(store, bundledSeedPage);
-  await ingestHfFiles(store, corpusDir);
+  const sqlite = sqliteStores(store);
+  await ingestSeedPage(sqlite, bundledSeedPage);
+  await ingestHfFiles(sqlite.papers, corpusDir);
   const total = store.count();
 
   const server = postgresServer();
