@@ -6,6 +6,7 @@ import { UsageError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { sqliteStores } from "../store/stores.js";
+import { resolvePaper } from "../retrieval/resolvePaper.js";
 import type { ScheduledRun } from "../digest/scheduler.js";
 import { sharedDayFetcher } from "../digest/fetchDay.js";
 import { writeHeartbeat, type Heartbeat } from "../store/heartbeat.js";
@@ -108,16 +109,17 @@ export async function startBot(
   // A shard's lines say which shard wrote them (discord.js reads its ids from the launcher's environment).
   const log = client.shard ? opts.log.child({ shard: client.shard.ids }) : opts.log;
   const { embeddings, retriever, engine } = buildServices(config, store, log);
+  const now = opts.now ?? (() => new Date());
   const deps: BotDeps = {
     config,
     log,
     store,
-    // One per process: its ledger remembers the claims this process is working on.
-    stores: sqliteStores(store),
+    // One per process: its ledger remembers the claims this process is working on (their leases on the bot's clock).
+    stores: sqliteStores(store, { clock: now }),
     retriever,
     engine,
     conversations: new Conversations(store.db),
-    now: opts.now ?? (() => new Date()),
+    now,
   };
   const dispatcher = new Dispatcher(commands, deps);
   // The digest's feed requests end at once when the bot stops (its waits are the digest service's, cut short too).
@@ -141,11 +143,13 @@ export async function startBot(
   client.once(Events.ClientReady, (c) => {
     try {
       deps.digest = new DigestService({
+        stores: deps.stores,
         store,
+        resolve: async (text) => resolvePaper(store, text).best?.paper,
         poster: new RestDigestPoster(c.rest, c.user.id),
         fetchDay: sharedDayFetcher(config.hfApiBase, { log, fetch: fetchUntilStopped }),
         embeddings,
-        tldr: engineTldr(deps.engine, store),
+        tldr: engineTldr(deps.engine, deps.stores.papers),
         log,
         now: deps.now,
         // A shard posts only for the servers it serves; the others have their own shard.
@@ -163,19 +167,21 @@ export async function startBot(
     }
   });
   client.on(Events.GuildDelete, (guild) => {
-    try {
-      if (deps.digest?.forgetGuild(guild.id)) log.info({ guildId: guild.id }, "left a server: its digest settings were removed");
-    } catch (err) {
-      log.error({ err, guildId: guild.id }, "could not forget a server's digest settings");
-    }
+    deps.digest
+      ?.forgetGuild(guild.id)
+      .then((removed) => {
+        if (removed) log.info({ guildId: guild.id }, "left a server: its digest settings were removed");
+      })
+      .catch((err: unknown) => log.error({ err, guildId: guild.id }, "could not forget a server's digest settings"));
   });
   client.on(Events.ChannelDelete, (channel) => {
-    try {
-      if (!channel.isDMBased() && deps.digest?.channelDeleted(channel.guildId, channel.id))
-        log.warn({ guildId: channel.guildId, channelId: channel.id }, "the digest channel was deleted; digest paused");
-    } catch (err) {
-      log.error({ err, channelId: channel.id }, "could not pause the digest of a deleted channel");
-    }
+    if (channel.isDMBased()) return;
+    deps.digest
+      ?.channelDeleted(channel.guildId, channel.id)
+      .then((paused) => {
+        if (paused) log.warn({ guildId: channel.guildId, channelId: channel.id }, "the digest channel was deleted; digest paused");
+      })
+      .catch((err: unknown) => log.error({ err, channelId: channel.id }, "could not pause the digest of a deleted channel"));
   });
   // Served from before the login, so a scrape during a slow start sees the gateway not yet connected.
   const metrics = await serveMetrics(config, client, log);
