@@ -3,7 +3,7 @@ import { UserError } from "../src/config/errors.js";
 import { DigestSettingsRepo, TIMEZONES, parseTerms, parseTime, suggestTimezones, validateTimezone } from "../src/digest/digestConfig.js";
 import { DISCORD_LIMITS, buildDigestPost, embedChars, formatAuthors, leadSentences, writeTldr } from "../src/digest/digestPost.js";
 import { escapeMarkdown, neutralizeMentions } from "../src/text/discordText.js";
-import { DigestLedger, LEASE_MS } from "../src/digest/ledger.js";
+import { DigestLedger, LEASE_MS } from "../src/store/ledger.js";
 import { SqliteDigestSettingsStore } from "../src/store/sqlite/digestSettings.js";
 import { addDays, lastScheduledDate, localDate, scheduledInstant } from "../src/digest/localTime.js";
 import { digestNonce } from "../src/digest/nonce.js";

@@ -13,7 +13,7 @@ import type { DigestSettingsRepo } from "./digestConfig.js";
 import type { DigestSettings } from "../store/digestSettings.js";
 import type { DigestPoster } from "./digestPoster.js";
 import { buildDigestPost, digestHeaderPrefix, type DigestPost, type TldrWriter } from "./digestPost.js";
-import type { LedgerEntry, LedgerKey } from "../store/ledger.js";
+import type { LedgerEntry, LedgerKey } from "./ledger.js";
 import { digestNonce } from "./nonce.js";
 import type { FetchDay } from "./fetchDay.js";
 import { feedWindow, fetchWindow, type FeedWindow } from "./feedWindow.js";

@@ -13,7 +13,7 @@ import { ChannelGoneError } from "./posterErrors.js";
 import { DigestScheduler, type ScheduledRun } from "./scheduler.js";
 import { whyPaper, type WhyAnswer } from "./digestWhy.js";
 import { FollowedAuthors } from "./follows.js";
-import type { DigestLedgerStore } from "../store/ledger.js";
+import type { DigestLedgerStore } from "./ledger.js";
 import type { PaperRecords, StoredPaper } from "../store/paperRecords.js";
 import type { PaperStore } from "../store/paperStore.js";
 import type { Stores } from "../store/stores.js";

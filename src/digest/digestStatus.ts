@@ -1,6 +1,6 @@
 import type { DigestSettingsRepo } from "./digestConfig.js";
 import type { DigestSettings } from "../store/digestSettings.js";
-import type { DigestLedgerStore, LedgerEntry } from "../store/ledger.js";
+import type { DigestLedgerStore, LedgerEntry } from "./ledger.js";
 import { formatDuration, formatLocal, nextScheduledRun } from "./localTime.js";
 
 export interface DigestStatus {

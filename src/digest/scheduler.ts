@@ -3,7 +3,7 @@ import type { Logger } from "../config/logger.js";
 import type { DigestSettingsRepo } from "./digestConfig.js";
 import type { DigestSettings } from "../store/digestSettings.js";
 import type { DigestOutcome } from "./digestRunner.js";
-import type { DigestLedgerStore } from "../store/ledger.js";
+import type { DigestLedgerStore } from "./ledger.js";
 import { addDays, cronPattern, lastScheduledDate, localDate, scheduledInstant } from "./localTime.js";
 
 export interface DigestSchedulerOptions {
