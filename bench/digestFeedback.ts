@@ -1,19 +1,19 @@
 import fs from "node:fs";
-import { sqliteStores } from "../src/store/stores.js";
 import os from "node:os";
 import path from "node:path";
 import { bundledSeedPage } from "../src/config/paths.js";
 import { loadGroupProfile } from "../src/digest/groupProfile.js";
-import { FOR_US_WEIGHTS, groupRanker, type RankWeights } from "../src/digest/rankForGroup.js";
+import { collectionIdf } from "../src/digest/collectionIdf.js";
+import { FOR_US_WEIGHTS, groupRanker, rankedTexts, type RankWeights } from "../src/digest/rankForGroup.js";
 import type { PaperRanker } from "../src/digest/selectPapers.js";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { FOR_US_SIGNALS } from "../src/digest/signals/forUs.js";
 import type { RankSignal } from "../src/digest/signals/signal.js";
-import { TermStats } from "../src/retrieval/termStats.js";
-import { GroupPapers, EVERY_GROUP } from "../src/store/groupPapers.js";
+import { EVERY_GROUP } from "../src/store/groupPapers.js";
 import { openStore } from "../src/store/openStore.js";
-import { CLI_VOTER, PaperVotes } from "../src/store/paperVotes.js";
+import { CLI_VOTER } from "../src/store/paperVotes.js";
+import { sqliteStores } from "../src/store/stores.js";
 import { corpusDir } from "./ingest.js";
 import { BASELINE_WEIGHTS, loadDays, POST, scoreDay, scorePosted, type Day } from "./digestRank.js";
 import { FakeHuggingFace } from "../test/fakes/huggingface.js";
@@ -41,24 +41,24 @@ export async function simulate(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paperbot-feedback-"));
   const store = openStore(path.join(dir, "sim.db"));
   try {
-    await ingestSeedPage(sqliteStores(store), bundledSeedPage);
-    const votes = new PaperVotes(store.db);
+    const stores = sqliteStores(store);
+    await ingestSeedPage(stores, bundledSeedPage);
     const out: DayScore[] = [];
     for (const day of days) {
-      await ingestHfFiles(sqliteStores(store).papers, path.join(corpusDir, `${day.date}.json`));
+      await ingestHfFiles(stores.papers, path.join(corpusDir, `${day.date}.json`));
       let rank: PaperRanker | undefined;
       if (method !== "trending") {
-        const profile = loadGroupProfile({ store, groupPapers: new GroupPapers(store.db) });
-        const stats = new TermStats(store);
-        rank = groupRanker(profile, (w) => stats.idf(w), method === "baseline" ? BASELINE_WEIGHTS : weights, signals);
+        const profile = await loadGroupProfile({ stores });
+        const idf = await collectionIdf(stores, rankedTexts(day.items, profile));
+        rank = groupRanker(profile, idf, method === "baseline" ? BASELINE_WEIGHTS : weights, signals);
       }
       const { score, posted } = scoreDay(day, rank);
       out.push({ date: day.date, ...score });
       if (method === "for-us + feedback")
         for (const id of posted) {
           const label = day.labels.get(id) ?? 0;
-          if (label === 2) votes.set(EVERY_GROUP, id, CLI_VOTER, "up");
-          if (label === 0) votes.set(EVERY_GROUP, id, CLI_VOTER, "down");
+          if (label === 2) await stores.votes.set(EVERY_GROUP, id, CLI_VOTER, "up");
+          if (label === 0) await stores.votes.set(EVERY_GROUP, id, CLI_VOTER, "down");
         }
     }
     return out;

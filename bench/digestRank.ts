@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { loadGroupProfile, type GroupProfile } from "../src/digest/groupProfile.js";
-import { FOR_US_WEIGHTS, groupRanker, type Idf, type RankWeights } from "../src/digest/rankForGroup.js";
+import { collectionIdf } from "../src/digest/collectionIdf.js";
+import { FOR_US_WEIGHTS, groupRanker, rankedTexts, type RankWeights } from "../src/digest/rankForGroup.js";
 import { selectPapers, type PaperRanker } from "../src/digest/selectPapers.js";
 import { parseHfItems, type HfItem } from "../src/ingest/hfItem.js";
-import { TermStats } from "../src/retrieval/termStats.js";
-import { GroupPapers } from "../src/store/groupPapers.js";
+import { sqliteStores } from "../src/store/stores.js";
 import { corpusDir } from "./ingest.js";
 import { benchCollection } from "./retrieval.js";
 
@@ -91,10 +91,16 @@ function grid(): RankWeights[] {
 export async function benchDigestRank(opts: { tune?: boolean } = {}): Promise<void> {
   const { store, cleanup } = await benchCollection();
   try {
-    const stats = new TermStats(store);
-    const idf: Idf = (w) => stats.idf(w);
-    const profile: GroupProfile = loadGroupProfile({ store, groupPapers: new GroupPapers(store.db) });
+    const stores = sqliteStores(store);
+    const profile: GroupProfile = await loadGroupProfile({ stores });
     const days = loadDays();
+    const idf = await collectionIdf(
+      stores,
+      rankedTexts(
+        days.flatMap((d) => d.items),
+        profile,
+      ),
+    );
     const tune = days.filter((_, i) => i % 2 === 0);
     const held = days.filter((_, i) => i % 2 === 1);
     console.log(

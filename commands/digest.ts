@@ -151,51 +151,51 @@ export const digest = {
         const channel = interaction.options.getChannel("channel", true, [ChannelType.GuildText, ChannelType.GuildAnnouncement]);
         const problem = channelProblem(interaction, channel.id);
         if (problem) return void (await say(problem));
-        service.configure(guildId, { channelId: channel.id });
-        return void (await say(settingsChanged(`The digest will be posted in <#${channel.id}>.`, service.status(guildId))));
+        await service.configure(guildId, { channelId: channel.id });
+        return void (await say(settingsChanged(`The digest will be posted in <#${channel.id}>.`, await service.status(guildId))));
       }
       case "time": {
         const time = interaction.options.getString("time", true);
         const timezone = interaction.options.getString("timezone") ?? undefined;
-        const s = service.configure(guildId, timezone === undefined ? { time } : { time, timezone });
-        return void (await say(settingsChanged(`The digest time is now ${s.time} (${s.timezone}).`, service.status(guildId))));
+        const s = await service.configure(guildId, timezone === undefined ? { time } : { time, timezone });
+        return void (await say(settingsChanged(`The digest time is now ${s.time} (${s.timezone}).`, await service.status(guildId))));
       }
       case "count": {
-        const s = service.configure(guildId, { count: interaction.options.getInteger("count", true) });
+        const s = await service.configure(guildId, { count: interaction.options.getInteger("count", true) });
         return void (await say(
-          settingsChanged(`Each digest now shows up to ${s.count} ${s.count === 1 ? "paper" : "papers"}.`, service.status(guildId)),
+          settingsChanged(`Each digest now shows up to ${s.count} ${s.count === 1 ? "paper" : "papers"}.`, await service.status(guildId)),
         ));
       }
       case "filter": {
         const include = parseTerms(interaction.options.getString("include") ?? "");
         const exclude = parseTerms(interaction.options.getString("exclude") ?? "");
-        service.configure(guildId, { include, exclude });
+        await service.configure(guildId, { include, exclude });
         const headline = include.length || exclude.length ? "The topic filter is set." : "The topic filter is cleared: every paper qualifies.";
-        return void (await say(settingsChanged(headline, service.status(guildId))));
+        return void (await say(settingsChanged(headline, await service.status(guildId))));
       }
       case "min-upvotes": {
-        const s = service.configure(guildId, { minUpvotes: interaction.options.getInteger("upvotes", true) });
+        const s = await service.configure(guildId, { minUpvotes: interaction.options.getInteger("upvotes", true) });
         const headline = s.minUpvotes ? `Only papers with at least ${s.minUpvotes} upvotes are posted.` : "Papers are posted whatever their upvotes.";
-        return void (await say(settingsChanged(headline, service.status(guildId))));
+        return void (await say(settingsChanged(headline, await service.status(guildId))));
       }
       case "rank": {
-        const s = service.configure(guildId, { rankMode: interaction.options.getString("mode", true) as RankMode });
+        const s = await service.configure(guildId, { rankMode: interaction.options.getString("mode", true) as RankMode });
         const headline =
           s.rankMode === "for-us"
             ? "The digest is now ranked for this server: papers closest to the ones it brought in (seed, `/add`, ⭐ Save) and its interests come first."
             : "The digest is now ranked by upvotes: the day's most upvoted papers come first.";
-        return void (await say(settingsChanged(headline, service.status(guildId))));
+        return void (await say(settingsChanged(headline, await service.status(guildId))));
       }
       case "interests": {
-        const s = service.configure(guildId, { interests: parseTerms(interaction.options.getString("text") ?? "") });
+        const s = await service.configure(guildId, { interests: parseTerms(interaction.options.getString("text") ?? "") });
         const headline = s.interests.length
           ? `The for-us ranking now counts ${s.interests.length} interest ${s.interests.length === 1 ? "phrase" : "phrases"}.`
           : "The interests are cleared: the for-us ranking uses this server's papers alone.";
-        return void (await say(settingsChanged(headline, service.status(guildId))));
+        return void (await say(settingsChanged(headline, await service.status(guildId))));
       }
       case "follow": {
-        const { author, added } = service.follows.follow(guildId, interaction.options.getString("author", true), interaction.user.id);
-        const count = service.follows.list(guildId).length;
+        const { author, added } = await service.follows.follow(guildId, interaction.options.getString("author", true), interaction.user.id);
+        const count = (await service.follows.list(guildId)).length;
         return void (await say(
           added
             ? `Now following **${safe(author.name)}**: their papers new in the daily feed are posted first, whatever their upvotes ` +
@@ -205,10 +205,10 @@ export const digest = {
       }
       case "unfollow": {
         const name = interaction.options.getString("author", true);
-        const gone = service.follows.unfollow(guildId, name);
+        const gone = await service.follows.unfollow(guildId, name);
         if (gone) return void (await say(`No longer following **${safe(gone.name)}**.`));
         const key = nameKeyOf(name);
-        const installationWide = service.follows.list(EVERY_GROUP).find((f) => f.key === key || sameAuthor(f.name, name));
+        const installationWide = (await service.follows.list(EVERY_GROUP)).find((f) => f.key === key || sameAuthor(f.name, name));
         return void (await say(
           installationWide
             ? `**${safe(installationWide.name)}** is followed for every server of this bot; \`paperbot unfollow\` on the bot's host removes that.`
@@ -218,16 +218,16 @@ export const digest = {
       case "why":
         return why(interaction, service, guildId);
       case "pause": {
-        service.pause(guildId, `Paused by ${interaction.user.username} with /digest pause.`);
-        return void (await say(settingsChanged("The digest is paused.", service.status(guildId))));
+        await service.pause(guildId, `Paused by ${interaction.user.username} with /digest pause.`);
+        return void (await say(settingsChanged("The digest is paused.", await service.status(guildId))));
       }
       case "resume": {
-        if (!service.settings.get(guildId)?.channelId) return void (await say("Choose a channel first with `/digest channel`."));
-        service.resume(guildId);
-        return void (await say(settingsChanged("The digest is running again.", service.status(guildId))));
+        if (!(await service.settings.get(guildId))?.channelId) return void (await say("Choose a channel first with `/digest channel`."));
+        await service.resume(guildId);
+        return void (await say(settingsChanged("The digest is running again.", await service.status(guildId))));
       }
       case "status":
-        return void (await say(statusMessage(service.status(guildId))));
+        return void (await say(statusMessage(await service.status(guildId))));
       case "preview":
         return preview(interaction, service, guildId);
       case "now":
@@ -247,11 +247,8 @@ export const digest = {
       const follows = deps.digest.follows;
       names =
         interaction.options.getSubcommand(false) === "unfollow"
-          ? follows
-              .list(interaction.guildId)
-              .map((f) => f.name)
-              .filter((n) => n.toLowerCase().includes(typed.trim().toLowerCase()))
-          : follows.suggest(typed, LIMITS.choices);
+          ? (await follows.list(interaction.guildId)).map((f) => f.name).filter((n) => n.toLowerCase().includes(typed.trim().toLowerCase()))
+          : await follows.suggest(typed, LIMITS.choices);
     }
     await interaction.respond(names.slice(0, LIMITS.choices).map((n) => ({ name: n.slice(0, 100), value: n.slice(0, 100) })));
   },
@@ -327,7 +324,7 @@ function isDate(text: string): boolean {
 }
 
 async function postNow(interaction: ChatInputCommandInteraction, service: DigestService, guildId: string): Promise<void> {
-  if (!service.settings.get(guildId)?.channelId) {
+  if (!(await service.settings.get(guildId))?.channelId) {
     await interaction.reply({
       content: "Choose a channel first with `/digest channel`.",
       flags: MessageFlags.Ephemeral,

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DigestSettingsRepo } from "../src/digest/digestConfig.js";
+import { SqliteDigestSettingsStore } from "../src/store/sqlite/digestSettings.js";
 import { FakeDiscord } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { closedPort, launchBot, terminate } from "./helpers/botProcess.js";
@@ -79,7 +80,11 @@ describe("paperbot start stops on SIGTERM whatever state Discord is in", () => {
     // A digest due at midnight, set up two days ago: start-up catches today's up at once.
     const { store, file } = tempStore();
     const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
-    new DigestSettingsRepo(store.db).update(discord.guild().id, { channelId: discord.channelId("papers"), time: "00:00" }, twoDaysAgo);
+    await new DigestSettingsRepo(new SqliteDigestSettingsStore(store.db)).update(
+      discord.guild().id,
+      { channelId: discord.channelId("papers"), time: "00:00" },
+      twoDaysAgo,
+    );
     store.db.close();
     const bot = startBot(discord, { PAPERBOT_DB: file, HF_API_BASE: hf.url });
     await discord.waitFor(() => bot.stderr().includes("logged in as"), 20_000, "the bot to log in");

@@ -11,12 +11,14 @@ import { INTERACTIVE_FEED_RETRY } from "../src/digest/feedRetry.js";
 import { sharedDayFetcher } from "../src/digest/fetchDay.js";
 import { digestStatus } from "../src/digest/digestStatus.js";
 import { statusMessage } from "../src/discord/format/digestReplies.js";
-import { DigestLedger } from "../src/digest/ledger.js";
 import { digestNonce } from "../src/digest/nonce.js";
 import { ChannelGoneError, MissingAccessError, PostRejectedError } from "../src/digest/posterErrors.js";
 import { DigestScheduler } from "../src/digest/scheduler.js";
 import { fetchDailyPapers } from "../src/ingest/hfDailyPapers.js";
+import type { DigestLedgerStore } from "../src/store/ledger.js";
 import type { PaperStore } from "../src/store/paperStore.js";
+import { SqliteDigestSettingsStore } from "../src/store/sqlite/digestSettings.js";
+import { sqliteStores, type Stores } from "../src/store/stores.js";
 import { FakeHuggingFace, type FeedGlitch } from "./fakes/huggingface.js";
 import { runCli } from "./helpers/runCli.js";
 import { corpusDir, tempDir, tempStore } from "./helpers/tmp.js";
@@ -153,7 +155,8 @@ let clock: Date;
 let sleeps: number[];
 let store: PaperStore;
 let settings: DigestSettingsRepo;
-let ledger: DigestLedger;
+let stores: Stores;
+let ledger: DigestLedgerStore;
 let discord: FakeDiscord;
 let deps: DigestDeps;
 
@@ -165,20 +168,21 @@ beforeEach(async () => {
   clock = new Date("2026-02-10T06:00:00Z");
   sleeps = [];
   store = tempStore().store;
-  settings = new DigestSettingsRepo(store.db);
-  ledger = new DigestLedger(store.db);
+  settings = new DigestSettingsRepo(new SqliteDigestSettingsStore(store.db));
+  stores = sqliteStores(store);
+  ledger = stores.ledger;
   discord = new FakeDiscord(() => clock);
   deps = {
-    store,
+    stores,
     settings,
-    ledger,
+    resolve: async () => undefined,
     fetchDay: (date) => fetchDailyPapers(base, date, { sleep, retries: 1, baseDelayMs: 10 }),
     poster: discord,
     log: silentLogger,
     sleep,
     now: () => clock,
   };
-  settings.update(GUILD_A, { channelId: CHAN_A }, clock);
+  await settings.update(GUILD_A, { channelId: CHAN_A }, clock);
 });
 afterEach(() => hf.stop());
 
@@ -200,7 +204,7 @@ describe("the daily digest run", () => {
     expect(first.tldrSource).toBe("abstract");
     expect(first.description).toContain(first.tldr);
     expect(msg!.nonce).toBe(digestNonce(CHAN_A, "2026-02-10"));
-    expect(ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })).toMatchObject({
+    expect(await ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })).toMatchObject({
       state: "sent",
       messageId: msg!.id,
       paperIds: post.paperIds,
@@ -229,18 +233,18 @@ describe("the daily digest run", () => {
     const sent = discord.nextMessage();
     void runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
     await sent;
-    expect(ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })?.state).toBe("claimed");
+    expect((await ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" }))?.state).toBe("claimed");
 
     // The bot restarts (a new ledger: nothing in flight) long after Discord forgot the nonce.
     discord.crashAfterSend = false;
     discord.forgetNonces();
     discord.say(CHAN_A, "good morning");
-    const restarted = { ...deps, ledger: new DigestLedger(store.db), settings: new DigestSettingsRepo(store.db) };
+    const restarted = { ...deps, stores: sqliteStores(store), settings: new DigestSettingsRepo(new SqliteDigestSettingsStore(store.db)) };
     const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps: restarted });
     const [msg, ...more] = discord.posts(CHAN_A);
     expect(more).toHaveLength(0);
     expect(out).toMatchObject({ kind: "reconciled", messageId: msg!.id, paperIds: topIds("2026-02-10", 5) });
-    expect(restarted.ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })).toMatchObject({
+    expect(await restarted.stores.ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })).toMatchObject({
       state: "sent",
       messageId: msg!.id,
     });
@@ -255,7 +259,11 @@ describe("the daily digest run", () => {
     discord.crashAfterSend = false;
     discord.forgetNonces();
   }
-  const restartedDeps = (): DigestDeps => ({ ...deps, ledger: new DigestLedger(store.db), settings: new DigestSettingsRepo(store.db) });
+  const restartedDeps = (): DigestDeps => ({
+    ...deps,
+    stores: sqliteStores(store),
+    settings: new DigestSettingsRepo(new SqliteDigestSettingsStore(store.db)),
+  });
   const chatter = (n: number) => {
     for (let i = 0; i < n; i++) discord.say(CHAN_A, `message ${i}`);
   };
@@ -321,7 +329,7 @@ describe("the daily digest run", () => {
     discord.failSends = 10;
     const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
     expect(out).toMatchObject({ kind: "send-failed", error: expect.stringMatching(/503/) });
-    expect(digestStatus({ guildId: GUILD_A, settings, ledger, now: clock }).lastError).toMatchObject({
+    expect((await digestStatus({ guildId: GUILD_A, settings, ledger, now: clock })).lastError).toMatchObject({
       date: "2026-02-10",
       state: "failed",
     });
@@ -329,7 +337,7 @@ describe("the daily digest run", () => {
     const retry = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
     expect(retry.kind).toBe("posted");
     expect(discord.posts(CHAN_A)).toHaveLength(1);
-    expect(digestStatus({ guildId: GUILD_A, settings, ledger, now: clock }).lastError).toBeUndefined();
+    expect((await digestStatus({ guildId: GUILD_A, settings, ledger, now: clock })).lastError).toBeUndefined();
   });
 
   it("does not retry a post Discord refuses as invalid, and records the day as failed, not posted", async () => {
@@ -337,20 +345,20 @@ describe("the daily digest run", () => {
     const outcome = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
     expect(outcome).toMatchObject({ kind: "send-failed" });
     expect(sleeps).toEqual([]);
-    expect(ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })).toMatchObject({ state: "failed" });
-    expect(settings.get(GUILD_A)!.paused).toBe(false);
+    expect(await ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })).toMatchObject({ state: "failed" });
+    expect((await settings.get(GUILD_A))!.paused).toBe(false);
   });
 
   it("posts nothing on a weekend and records the day as done", async () => {
     const out = await runDigest({ guildId: GUILD_A, date: "2026-02-07", deps });
     expect(out).toMatchObject({ kind: "nothing-new", newToday: 0 });
     expect(discord.sendCalls).toHaveLength(0);
-    expect(ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-07" })).toMatchObject({ state: "sent" });
+    expect(await ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-07" })).toMatchObject({ state: "sent" });
     expect((await runDigest({ guildId: GUILD_A, date: "2026-02-07", deps })).kind).toBe("already-sent");
   });
 
   it("applies the topic filters and minimum upvotes", async () => {
-    settings.update(GUILD_A, { include: ["agent*", "reasoning"], exclude: ["robot"], minUpvotes: 5, count: 10 });
+    await settings.update(GUILD_A, { include: ["agent*", "reasoning"], exclude: ["robot"], minUpvotes: 5, count: 10 });
     const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
     expect(out.kind).toBe("posted");
     const post = discord.posts(CHAN_A)[0]!.post!;
@@ -368,15 +376,15 @@ describe("the daily digest run", () => {
   });
 
   it("pauses only the server whose channel was deleted; the other still posts", async () => {
-    settings.update(GUILD_B, { channelId: CHAN_B, timezone: "Asia/Tokyo" }, clock);
+    await settings.update(GUILD_B, { channelId: CHAN_B, timezone: "Asia/Tokyo" }, clock);
     discord.gone.add(CHAN_A);
     const a = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
     const b = await runDigest({ guildId: GUILD_B, date: "2026-02-10", deps });
     expect(a).toMatchObject({ kind: "paused", reason: expect.stringMatching(/deleted/) });
     expect(b.kind).toBe("posted");
-    expect(settings.get(GUILD_A)).toMatchObject({ paused: true, pausedReason: expect.stringMatching(/deleted/) });
-    expect(settings.get(GUILD_B)?.paused).toBe(false);
-    const st = digestStatus({ guildId: GUILD_A, settings, ledger, now: clock });
+    expect(await settings.get(GUILD_A)).toMatchObject({ paused: true, pausedReason: expect.stringMatching(/deleted/) });
+    expect((await settings.get(GUILD_B))?.paused).toBe(false);
+    const st = await digestStatus({ guildId: GUILD_A, settings, ledger, now: clock });
     expect(st.nextRun).toBeUndefined();
     expect(statusMessage(st)).toMatch(/\*\*Paused:\*\* The digest channel/);
     expect((await runDigest({ guildId: GUILD_A, date: "2026-02-11", deps })).kind).toBe("skipped");
@@ -386,12 +394,12 @@ describe("the daily digest run", () => {
     discord.noAccess.add(CHAN_A);
     const out = await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
     expect(out).toMatchObject({ kind: "paused", reason: expect.stringMatching(/permission.*Send Messages/) });
-    expect(ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })).toMatchObject({
+    expect(await ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })).toMatchObject({
       state: "failed",
       paperIds: [],
     });
     discord.noAccess.clear();
-    settings.resume(GUILD_A, clock);
+    await settings.resume(GUILD_A, clock);
     expect((await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps })).kind).toBe("posted");
   });
 
@@ -404,7 +412,7 @@ describe("the daily digest run", () => {
     expect(outer.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3 * 3_600_000);
     expect(Math.max(...outer)).toBe(30 * 60_000);
     expect(discord.sendCalls).toHaveLength(0);
-    const st = digestStatus({ guildId: GUILD_A, settings, ledger, now: clock });
+    const st = await digestStatus({ guildId: GUILD_A, settings, ledger, now: clock });
     expect(st.lastError).toMatchObject({ date: "2026-02-10", state: "failed", error: expect.stringMatching(/503/) });
     expect(statusMessage(st)).toMatch(/\*\*Last error\*\* \(2026-02-10, failed\)/);
 
@@ -425,8 +433,8 @@ describe("the daily digest run", () => {
         sleeps.reduce((a, b) => a + b, 0),
         kind,
       ).toBe(3 * 3_600_000);
-      expect(ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date }), kind).toMatchObject({ state: "failed" });
-      const st = digestStatus({ guildId: GUILD_A, settings, ledger, now: clock });
+      expect(await ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date }), kind).toMatchObject({ state: "failed" });
+      const st = await digestStatus({ guildId: GUILD_A, settings, ledger, now: clock });
       expect(statusMessage(st), kind).toMatch(new RegExp(`\\*\\*Last error\\*\\* \\(${date}, failed\\): the Hugging Face feed's answer`));
       expect(statusMessage(st), kind).not.toMatch(/nothing new/);
       expect(discord.sendCalls, kind).toHaveLength(i);
@@ -560,7 +568,7 @@ describe("the daily digest run", () => {
     expect(pv.post.paperIds).toEqual(topIds("2026-02-10", 5));
     expect(pv.alreadySent).toBeUndefined();
     expect(discord.sendCalls).toHaveLength(0);
-    expect(ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })).toBeUndefined();
+    expect(await ledger.get({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" })).toBeUndefined();
     await runDigest({ guildId: GUILD_A, date: "2026-02-10", deps });
     expect((await previewDigest({ guildId: GUILD_A, date: "2026-02-10", deps })).alreadySent?.state).toBe("sent");
   });
@@ -589,11 +597,12 @@ describe("the digest schedule", () => {
 
   it("catches up a day whose run died halfway, posting it once", async () => {
     clock = new Date("2026-02-10T09:00:05Z");
-    ledger.claim({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" }, "died-mid-run", clock);
+    await ledger.claim({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" }, "died-mid-run", clock);
     // The process died before sending; a new one starts at 11:00 with its own ledger.
     clock = new Date("2026-02-10T11:00:00Z");
-    ledger = new DigestLedger(store.db);
-    deps = { ...deps, ledger };
+    stores = sqliteStores(store);
+    ledger = stores.ledger;
+    deps = { ...deps, stores };
     const runs = await scheduler().catchUp();
     expect(runs).toMatchObject([{ guildId: GUILD_A, date: "2026-02-10", outcome: { kind: "posted" } }]);
     expect(discord.posts(CHAN_A)).toHaveLength(1);
@@ -604,7 +613,7 @@ describe("the digest schedule", () => {
     clock = new Date("2026-02-12T08:00:00Z");
     expect(await scheduler().catchUp()).toEqual([]);
 
-    settings.update(GUILD_A, { catchUpDays: 3 }, clock);
+    await settings.update(GUILD_A, { catchUpDays: 3 }, clock);
     const runs = await scheduler().catchUp();
     // Of the three days before: the 9th's 09:00 came before the digest was set up (the 10th, 06:00).
     expect(runs.map((r) => [r.date, r.outcome.kind])).toEqual([
@@ -615,16 +624,16 @@ describe("the digest schedule", () => {
 
   it("does not catch up a time that passed before the digest was set up", async () => {
     clock = new Date("2026-02-10T11:00:00Z");
-    settings.update(GUILD_B, { channelId: CHAN_B }, new Date("2026-02-10T10:00:00Z"));
+    await settings.update(GUILD_B, { channelId: CHAN_B }, new Date("2026-02-10T10:00:00Z"));
     const runs = await scheduler().catchUp();
     expect(runs.map((r) => r.guildId)).toEqual([GUILD_A]);
   });
 
   it("gives servers in different timezones their own local dates and next runs", async () => {
-    settings.update(GUILD_A, { timezone: "Asia/Tokyo" }, new Date("2026-02-01T00:00:00Z"));
-    settings.update(GUILD_B, { channelId: CHAN_B, timezone: "America/Los_Angeles" }, new Date("2026-02-01T00:00:00Z"));
+    await settings.update(GUILD_A, { timezone: "Asia/Tokyo" }, new Date("2026-02-01T00:00:00Z"));
+    await settings.update(GUILD_B, { channelId: CHAN_B, timezone: "America/Los_Angeles" }, new Date("2026-02-01T00:00:00Z"));
     clock = new Date("2026-02-10T23:30:00Z"); // Tokyo: 11 Feb 08:30; Los Angeles: 10 Feb 15:30
-    const s = scheduler().start();
+    const s = await scheduler().start();
     try {
       expect(s.nextRun(GUILD_A)?.toISOString()).toBe("2026-02-11T00:00:00.000Z");
       expect(s.nextRun(GUILD_B)?.toISOString()).toBe("2026-02-11T17:00:00.000Z");
@@ -633,16 +642,16 @@ describe("the digest schedule", () => {
 
       clock = new Date("2026-02-11T00:00:02Z"); // Tokyo's job fires
       expect(await s.runScheduled(GUILD_A)).toMatchObject({ kind: "posted", date: "2026-02-11", channelId: CHAN_A });
-      expect(digestStatus({ guildId: GUILD_A, settings, ledger, now: clock }).nextRun?.iso).toBe("2026-02-12T00:00:00.000Z");
+      expect((await digestStatus({ guildId: GUILD_A, settings, ledger, now: clock })).nextRun?.iso).toBe("2026-02-12T00:00:00.000Z");
     } finally {
       s.stop();
     }
   });
 
   it("schedules and catches up only the servers this shard serves", async () => {
-    settings.update(GUILD_B, { channelId: CHAN_B }, clock);
+    await settings.update(GUILD_B, { channelId: CHAN_B }, clock);
     clock = new Date("2026-02-10T11:00:00Z");
-    const s = new DigestScheduler({
+    const s = await new DigestScheduler({
       settings,
       ledger,
       run: (g, d) => runDigest({ guildId: g, date: d, deps }),
@@ -653,7 +662,7 @@ describe("the digest schedule", () => {
     try {
       expect(s.scheduledGuilds()).toEqual([GUILD_B]);
       expect((await s.catchUp()).map((r) => r.guildId)).toEqual([GUILD_B]);
-      s.reload(GUILD_A);
+      await s.reload(GUILD_A);
       expect(s.scheduledGuilds()).toEqual([GUILD_B]);
       expect(discord.posts(CHAN_A)).toHaveLength(0);
     } finally {
@@ -662,10 +671,10 @@ describe("the digest schedule", () => {
   });
 
   it("unschedules a server whose channel went away; the others keep their jobs", async () => {
-    settings.update(GUILD_B, { channelId: CHAN_B }, clock);
+    await settings.update(GUILD_B, { channelId: CHAN_B }, clock);
     clock = new Date("2026-02-10T11:00:00Z");
     discord.gone.add(CHAN_B);
-    const s = scheduler().start();
+    const s = await scheduler().start();
     try {
       expect(s.scheduledGuilds().sort()).toEqual([GUILD_A, GUILD_B]);
       const runs = await s.catchUp();
@@ -674,9 +683,9 @@ describe("the digest schedule", () => {
         [GUILD_B, "paused"],
       ]);
       expect(s.scheduledGuilds()).toEqual([GUILD_A]);
-      settings.update(GUILD_B, { channelId: "300000000000000003" }, clock);
-      settings.resume(GUILD_B, clock);
-      s.reload(GUILD_B);
+      await settings.update(GUILD_B, { channelId: "300000000000000003" }, clock);
+      await settings.resume(GUILD_B, clock);
+      await s.reload(GUILD_B);
       expect(s.nextRun(GUILD_B)?.toISOString()).toBe("2026-02-11T09:00:00.000Z");
     } finally {
       s.stop();
@@ -704,8 +713,9 @@ describe("the digest schedule", () => {
     hf.glitch = { kind: "renamed-fields" };
     expect(await scheduler().catchUp()).toMatchObject([{ date: "2026-02-10", outcome: { kind: "feed-failed" } }]);
     hf.glitch = undefined;
-    ledger = new DigestLedger(store.db);
-    deps = { ...deps, ledger };
+    stores = sqliteStores(store);
+    ledger = stores.ledger;
+    deps = { ...deps, stores };
     expect(await scheduler().catchUp()).toMatchObject([{ date: "2026-02-10", outcome: { kind: "posted" } }]);
     expect(await scheduler().catchUp()).toEqual([]);
     expect(discord.posts(CHAN_A)).toHaveLength(1);
@@ -789,10 +799,10 @@ describe("the digest schedule", () => {
     expect(discord.sendCalls).toHaveLength(0);
   });
 
-  it("fires a 02:30 Berlin job once on the spring-forward day, at 03:00 local", () => {
-    settings.update(GUILD_A, { time: "02:30", timezone: "Europe/Berlin" }, clock);
+  it("fires a 02:30 Berlin job once on the spring-forward day, at 03:00 local", async () => {
+    await settings.update(GUILD_A, { time: "02:30", timezone: "Europe/Berlin" }, clock);
     clock = new Date("2026-03-28T12:00:00Z");
-    const s = scheduler().start();
+    const s = await scheduler().start();
     try {
       expect(s.nextRun(GUILD_A)?.toISOString()).toBe("2026-03-29T01:00:00.000Z");
       clock = new Date("2026-03-29T01:00:00Z");

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { MessageFlags, REST } from "discord.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { commands } from "../commands/index.js";
 import { loadConfig } from "../src/config/config.js";
 import { silentLogger } from "../src/config/logger.js";
@@ -10,7 +10,6 @@ import { DigestSettingsRepo } from "../src/digest/digestConfig.js";
 import { buildDigestPost, DISCORD_LIMITS } from "../src/digest/digestPost.js";
 import { runDigest, type DigestDeps } from "../src/digest/digestRunner.js";
 import { sharedDayFetcher } from "../src/digest/fetchDay.js";
-import { DigestLedger } from "../src/digest/ledger.js";
 import { digestNonce } from "../src/digest/nonce.js";
 import { selectPapers } from "../src/digest/selectPapers.js";
 import { fetchDailyPapers } from "../src/ingest/hfDailyPapers.js";
@@ -18,6 +17,8 @@ import { startBot, type RunningBot } from "../src/discord/bot.js";
 import { registerCommands } from "../src/discord/registerCommands.js";
 import { RestDigestPoster } from "../src/discord/restDigestPoster.js";
 import type { PaperStore } from "../src/store/paperStore.js";
+import { SqliteDigestSettingsStore } from "../src/store/sqlite/digestSettings.js";
+import { sqliteStores, type Stores } from "../src/store/stores.js";
 import {
   FakeDiscord,
   MANAGER_PERMISSIONS,
@@ -152,7 +153,7 @@ describe("/digest in a server", () => {
     // A wrong value is refused with the reason, and nothing changes.
     expect(await reply(digestCommand(w, g, "time", { time: "25:00" }))).toMatch(/not a time of day/);
     expect(await reply(digestCommand(w, g, "time", { time: "08:00", timezone: "Mars/Olympus" }))).toMatch(/Unknown timezone "Mars\/Olympus"/);
-    expect(w.bot.deps.digest!.settings.get(g)).toMatchObject({ time: "07:30", timezone: "Europe/Berlin", count: 3 });
+    expect(await w.bot.deps.digest!.settings.get(g)).toMatchObject({ time: "07:30", timezone: "Europe/Berlin", count: 3 });
 
     // Filters: set, shown, then cleared by giving neither.
     expect(await reply(digestCommand(w, g, "filter", { include: "agent*, reasoning", exclude: "robot" }))).toMatch(
@@ -179,7 +180,7 @@ describe("/digest in a server", () => {
     const refused = await reply(digestCommand(w, g, "channel", { channel: papersOf(w, g) }, MEMBER_PERMISSIONS));
     expect(refused).toMatch(/Manage Server/);
     expect(await reply(digestCommand(w, g, "now", {}, MEMBER_PERMISSIONS))).toMatch(/Manage Server/);
-    expect(w.bot.deps.digest!.settings.get(g)).toBeUndefined();
+    expect(await w.bot.deps.digest!.settings.get(g)).toBeUndefined();
     expect(w.discord.messages(papersOf(w, g))).toHaveLength(0);
   });
 
@@ -193,7 +194,7 @@ describe("/digest in a server", () => {
     expect(await reply(digestCommand(w, b, "channel", { channel: papersOf(w, b) }))).toMatch(
       /^I can't post the digest in <#\d+>: I am missing Embed Links there\./,
     );
-    expect(w.bot.deps.digest!.settings.get(b)).toBeUndefined();
+    expect(await w.bot.deps.digest!.settings.get(b)).toBeUndefined();
     // The first server is unaffected.
     const a = guildA(w);
     expect(await reply(digestCommand(w, a, "channel", { channel: papersOf(w, a) }))).toMatch(/will be posted in/);
@@ -409,7 +410,7 @@ describe("/digest in a server", () => {
     expect(msg.embeds.map((e) => paperIdOf(e.url))).toEqual(topIds(DAY, 5));
     expect(w.discord.messages(papers)).toHaveLength(0);
     expect(w.discord.messages(generalOf(w, g)).map((m) => m.id)).not.toContain(msg.id);
-    expect(w.bot.deps.digest!.ledger.lastRun(g)).toBeUndefined();
+    expect(await w.bot.deps.digest!.ledger.lastRun(g)).toBeUndefined();
   });
 
   it("pauses only the server whose channel was deleted; the other server still posts", async () => {
@@ -425,8 +426,8 @@ describe("/digest in a server", () => {
     expect(w.discord.messages(papersOf(w, b))).toHaveLength(1);
 
     const digest = w.bot.deps.digest!;
-    expect(digest.settings.get(a)).toMatchObject({ paused: true, pausedReason: expect.stringMatching(/was deleted/) });
-    expect(digest.settings.get(b)?.paused).toBe(false);
+    expect(await digest.settings.get(a)).toMatchObject({ paused: true, pausedReason: expect.stringMatching(/was deleted/) });
+    expect((await digest.settings.get(b))?.paused).toBe(false);
     expect(digest.scheduler.scheduledGuilds()).toEqual([b]);
     const status = await reply(digestCommand(w, a, "status"));
     expect(status).toMatch(/\*\*Paused:\*\* The digest channel \(\d+\) was deleted/);
@@ -434,8 +435,8 @@ describe("/digest in a server", () => {
 
     // Deleting B's channel while the bot watches pauses B at once (no post needed).
     w.discord.deleteChannel(papersOf(w, b));
-    await w.discord.waitFor(() => digest.settings.get(b)?.paused, 5000, "server B's digest to pause");
-    expect(digest.scheduler.scheduledGuilds()).toEqual([]);
+    await vi.waitFor(async () => expect((await digest.settings.get(b))?.paused).toBe(true), { timeout: 5000 });
+    await vi.waitFor(() => expect(digest.scheduler.scheduledGuilds()).toEqual([]), { timeout: 5000 });
   });
 
   it("forgets a server's digest when the bot is removed from it", async () => {
@@ -445,9 +446,9 @@ describe("/digest in a server", () => {
     await reply(digestCommand(w, b, "channel", { channel: papersOf(w, b) }));
     w.discord.dispatch("GUILD_DELETE", { id: b });
     const digest = w.bot.deps.digest!;
-    await w.discord.waitFor(() => digest.settings.get(b) === undefined, 5000, "server B's settings to go");
-    expect(digest.settings.get(a)?.channelId).toBe(papersOf(w, a));
-    expect(digest.scheduler.scheduledGuilds()).toEqual([a]);
+    await vi.waitFor(async () => expect(await digest.settings.get(b)).toBeUndefined(), { timeout: 5000 });
+    expect((await digest.settings.get(a))?.channelId).toBe(papersOf(w, a));
+    await vi.waitFor(() => expect(digest.scheduler.scheduledGuilds()).toEqual([a]), { timeout: 5000 });
   });
 
   it("autocompletes timezones with at most 25 IANA names", async () => {
@@ -489,12 +490,13 @@ describe("RestDigestPoster against the Discord fake (REST only, no gateway)", ()
     const day = await fetchDailyPapers(w.hf.url, DAY);
     const filter = { include: [], exclude: [], minUpvotes: 0 };
     const post = await buildDigestPost({ selection: selectPapers(day.items, { date: DAY, count: 5, ...filter }), filter });
-    const settings = new DigestSettingsRepo(w.store.db);
-    settings.update(guildA(w), { channelId: channel }, w.clock);
-    const deps = (ledger = new DigestLedger(w.store.db)): DigestDeps => ({
-      store: w.store,
+    const settings = new DigestSettingsRepo(new SqliteDigestSettingsStore(w.store.db));
+    await settings.update(guildA(w), { channelId: channel }, w.clock);
+    // One `Stores` is one process (its ledger knows the claims it is working on); a new one is a restarted process.
+    const deps = (stores: Stores = sqliteStores(w.store)): DigestDeps => ({
+      stores,
       settings,
-      ledger,
+      resolve: async () => undefined,
       fetchDay: sharedDayFetcher(w.hf.url),
       poster,
       log: silentLogger,
@@ -530,12 +532,12 @@ describe("RestDigestPoster against the Discord fake (REST only, no gateway)", ()
     // Claimed and sent the next day, then a crash; the bot comes back after Discord forgot the nonce.
     const next = "2026-02-11";
     const nextNonce = digestNonce(channel, next);
-    deps().ledger.claim({ guildId: guildA(w), channelId: channel, date: next }, nextNonce, w.clock);
+    await deps().stores.ledger.claim({ guildId: guildA(w), channelId: channel, date: next }, nextNonce, w.clock);
     const nextPost = { ...post, date: next, content: `📰 Daily Papers — ${next} · earlier attempt` };
     const lost = await poster.send(channel, nextPost, nextNonce);
     w.discord.advanceClock(10 * 60_000);
     w.discord.seedMessage(channel, { content: "good morning" });
-    const restarted = await runDigest({ guildId: guildA(w), date: next, deps: deps(new DigestLedger(w.store.db)) });
+    const restarted = await runDigest({ guildId: guildA(w), date: next, deps: deps(sqliteStores(w.store)) });
     expect(restarted).toMatchObject({ kind: "reconciled", messageId: lost.messageId });
     expect(w.discord.messages(channel).filter((m) => m.author.id === w.discord.botUser.id)).toHaveLength(2);
   });

@@ -3,7 +3,8 @@ import { UserError } from "../src/config/errors.js";
 import { DigestSettingsRepo, TIMEZONES, parseTerms, parseTime, suggestTimezones, validateTimezone } from "../src/digest/digestConfig.js";
 import { DISCORD_LIMITS, buildDigestPost, embedChars, formatAuthors, leadSentences, writeTldr } from "../src/digest/digestPost.js";
 import { escapeMarkdown, neutralizeMentions } from "../src/text/discordText.js";
-import { DigestLedger, LEASE_MS } from "../src/digest/ledger.js";
+import { DigestLedger, LEASE_MS } from "../src/store/ledger.js";
+import { SqliteDigestSettingsStore } from "../src/store/sqlite/digestSettings.js";
 import { addDays, lastScheduledDate, localDate, scheduledInstant } from "../src/digest/localTime.js";
 import { digestNonce } from "../src/digest/nonce.js";
 import { selectPapers, termMatcher } from "../src/digest/selectPapers.js";
@@ -140,9 +141,9 @@ describe("paper selection", () => {
 });
 
 describe("digest settings", () => {
-  it("validates and canonicalises, with messages a person can act on", () => {
-    const repo = new DigestSettingsRepo(tempStore().store.db);
-    const s = repo.update("200000000000000001", {
+  it("validates and canonicalises, with messages a person can act on", async () => {
+    const repo = new DigestSettingsRepo(new SqliteDigestSettingsStore(tempStore().store.db));
+    const s = await repo.update("200000000000000001", {
       channelId: "300000000000000001",
       time: "7:05",
       timezone: "europe/berlin",
@@ -150,26 +151,26 @@ describe("digest settings", () => {
       include: [" LLM ", "llm", "kv cache"],
     });
     expect(s).toMatchObject({ time: "07:05", timezone: "Europe/Berlin", count: 10, include: ["LLM", "kv cache"] });
-    expect(repo.get("200000000000000001")).toEqual(s);
-    expect(() => repo.update("200000000000000001", { timezone: "Europe/Berln" })).toThrow(UserError);
-    expect(() => repo.update("200000000000000001", { timezone: "Mars/Olympus" })).toThrow(/Unknown timezone "Mars\/Olympus"/);
-    expect(() => repo.update("200000000000000001", { count: 11 })).toThrow(/from 1 to 10/);
-    expect(() => repo.update("200000000000000001", { count: 0 })).toThrow(/from 1 to 10/);
-    expect(() => repo.update("200000000000000001", { time: "25:00" })).toThrow(/HH:MM/);
-    expect(() => repo.update("200000000000000001", { channelId: "general" })).toThrow(/channel id/);
-    expect(() => repo.update("200000000000000001", { nope: 1 } as never)).toThrow(/unknown digest setting: nope/);
-    expect(repo.get("200000000000000001")).toEqual(s);
+    expect(await repo.get("200000000000000001")).toEqual(s);
+    await expect(repo.update("200000000000000001", { timezone: "Europe/Berln" })).rejects.toThrow(UserError);
+    await expect(repo.update("200000000000000001", { timezone: "Mars/Olympus" })).rejects.toThrow(/Unknown timezone "Mars\/Olympus"/);
+    await expect(repo.update("200000000000000001", { count: 11 })).rejects.toThrow(/from 1 to 10/);
+    await expect(repo.update("200000000000000001", { count: 0 })).rejects.toThrow(/from 1 to 10/);
+    await expect(repo.update("200000000000000001", { time: "25:00" })).rejects.toThrow(/HH:MM/);
+    await expect(repo.update("200000000000000001", { channelId: "general" })).rejects.toThrow(/channel id/);
+    await expect(repo.update("200000000000000001", { nope: 1 } as never)).rejects.toThrow(/unknown digest setting: nope/);
+    expect(await repo.get("200000000000000001")).toEqual(s);
   });
 
-  it("defaults to 5 papers at 09:00 UTC and records pause reasons", () => {
-    const repo = new DigestSettingsRepo(tempStore().store.db);
-    expect(repo.getOrDefault("1")).toMatchObject({ time: "09:00", timezone: "UTC", count: 5, paused: false });
-    repo.update("200000000000000001", { channelId: "300000000000000001" });
-    expect(repo.active()).toHaveLength(1);
-    repo.pause("200000000000000001", "holiday");
-    expect(repo.get("200000000000000001")).toMatchObject({ paused: true, pausedReason: "holiday" });
-    expect(repo.active()).toHaveLength(0);
-    expect(repo.resume("200000000000000001")).toMatchObject({ paused: false, pausedReason: undefined });
+  it("defaults to 5 papers at 09:00 UTC and records pause reasons", async () => {
+    const repo = new DigestSettingsRepo(new SqliteDigestSettingsStore(tempStore().store.db));
+    expect(await repo.getOrDefault("1")).toMatchObject({ time: "09:00", timezone: "UTC", count: 5, paused: false });
+    await repo.update("200000000000000001", { channelId: "300000000000000001" });
+    expect(await repo.active()).toHaveLength(1);
+    await repo.pause("200000000000000001", "holiday");
+    expect(await repo.get("200000000000000001")).toMatchObject({ paused: true, pausedReason: "holiday" });
+    expect(await repo.active()).toHaveLength(0);
+    expect(await repo.resume("200000000000000001")).toMatchObject({ paused: false, pausedReason: undefined });
   });
 
   it("knows IANA timezones and suggests them for autocomplete", () => {

@@ -172,7 +172,7 @@ describe.each(backends)("the digest ledger in $name", (backend) => {
     expect(await me.lastError(key.guildId)).toBeUndefined();
   });
 
-  it("postedPaperIds gives the channel's papers of every date but the one excepted; lastSentAt the latest send before a date", async () => {
+  it("postedPaperIds (and postedPaperDays, with their earliest dates) gives the channel's papers of every date but the one excepted; lastSentAt the latest send before a date", async () => {
     const me = ledger();
     const days = ["2026-02-08", "2026-02-09", "2026-02-10"];
     for (const [i, date] of days.entries()) {
@@ -195,6 +195,22 @@ describe.each(backends)("the digest ledger in $name", (backend) => {
     expect(sorted(await me.postedPaperIds(key.channelId))).toEqual(["2602.00000", "2602.00001", "2602.00002", "2602.00003", "2602.00009"]);
     expect(sorted(await me.postedPaperIds(key.channelId, "2026-02-10"))).toEqual(["2602.00000", "2602.00001", "2602.00003", "2602.00009"]);
     expect((await me.postedPaperIds("300000000000000003")).size).toBe(0);
+    // Each paper with the earliest date its channel held it, the excepted date aside.
+    const earliest = async (except?: string) => [...(await me.postedPaperDays(key.channelId, except))].sort();
+    expect(await earliest()).toEqual([
+      ["2602.00000", "2026-02-08"],
+      ["2602.00001", "2026-02-09"],
+      ["2602.00002", "2026-02-10"],
+      ["2602.00003", "2026-02-11"],
+      ["2602.00009", "2026-02-08"],
+    ]);
+    expect(await earliest("2026-02-08")).toEqual([
+      ["2602.00001", "2026-02-09"],
+      ["2602.00002", "2026-02-10"],
+      ["2602.00003", "2026-02-11"],
+      ["2602.00009", "2026-02-09"],
+    ]);
+    expect((await me.postedPaperDays("300000000000000003")).size).toBe(0);
     expect(await me.lastSentAt(key.channelId, "2026-02-08")).toBeUndefined();
     expect(await me.lastSentAt(key.channelId, "2026-02-10")).toEqual(at(86_400_000 + 1000));
     expect(await me.lastSentAt(key.channelId, "2026-02-12")).toEqual(at(2 * 86_400_000 + 1000));

@@ -5,15 +5,21 @@ import { bestCorrection, correctionRange, SCAN_LIMIT } from "../src/retrieval/sp
 import { tokenize } from "../src/text/queryTerms.js";
 import { stem } from "../src/text/stem.js";
 import { openDb } from "../src/store/db.js";
+import type { FollowedAuthorStore } from "../src/store/followedAuthors.js";
+import type { GroupPaperStore } from "../src/store/groupPapers.js";
 import type { LexicalIndexStore } from "../src/store/lexicalIndex.js";
 import type { PaperInput } from "../src/store/paper.js";
 import type { PaperRecords } from "../src/store/paperRecords.js";
 import { PaperStore } from "../src/store/paperStore.js";
+import { PostgresFollowedAuthorStore } from "../src/store/postgres/followedAuthors.js";
+import { PostgresGroupPaperStore } from "../src/store/postgres/groupPapers.js";
 import { PostgresLexicalIndexStore } from "../src/store/postgres/lexicalIndex.js";
 import { slugify } from "../src/store/paperId.js";
 import { CONTENT_COLUMNS } from "../src/store/paperRow.js";
 import { PostgresPaperRecords } from "../src/store/postgres/papers.js";
 import type { Pool } from "../src/store/postgres/pool.js";
+import { SqliteFollowedAuthorStore } from "../src/store/sqlite/followedAuthors.js";
+import { SqliteGroupPaperStore } from "../src/store/sqlite/groupPapers.js";
 import { SqliteLexicalIndexStore } from "../src/store/sqlite/lexicalIndex.js";
 import { SqlitePaperRecords } from "../src/store/sqlite/papers.js";
 import { havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
@@ -21,6 +27,8 @@ import { havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
 interface Stores {
   papers: PaperRecords;
   lexical: LexicalIndexStore;
+  groups: GroupPaperStore;
+  follows: FollowedAuthorStore;
   /** Queries sent to the server so far; undefined in-process (SQLite has no round trips). */
   roundTrips?: () => number;
   close: () => Promise<void>;
@@ -38,6 +46,8 @@ const sqlite: Backend = {
     return {
       papers: new SqlitePaperRecords(new PaperStore(db)),
       lexical: new SqliteLexicalIndexStore(db),
+      groups: new SqliteGroupPaperStore(db),
+      follows: new SqliteFollowedAuthorStore(db),
       close: async () => void db.close(),
     };
   },
@@ -64,7 +74,7 @@ const backends: Backend[] = [sqlite];
 
 // One fresh schema for this file, emptied before each test; `other` is a second pool on it, as a second machine.
 const empty = async () => {
-  await pool().query("TRUNCATE papers, paper_titles, term_stats, title_words, paper_terms");
+  await pool().query("TRUNCATE papers, paper_titles, term_stats, title_words, paper_terms, group_papers");
   await pool().query("UPDATE papers_meta SET version = 0, paper_count = 0, title_words = 0, abstract_words = 0");
 };
 const withPostgres = havePostgres();
@@ -77,7 +87,14 @@ if (withPostgres) {
     open: async () => {
       await empty();
       const c = counting(pool());
-      return { papers: new PostgresPaperRecords(c.pool), lexical: new PostgresLexicalIndexStore(c.pool), roundTrips: c.count, close: async () => {} };
+      return {
+        papers: new PostgresPaperRecords(c.pool),
+        lexical: new PostgresLexicalIndexStore(c.pool),
+        groups: new PostgresGroupPaperStore(c.pool),
+        follows: new PostgresFollowedAuthorStore(c.pool),
+        roundTrips: c.count,
+        close: async () => {},
+      };
     },
   });
 }
@@ -361,6 +378,39 @@ describe.each(backends)("papers in $name", (backend) => {
     await papers.upsert(feedItem({ arxivId: "2501.00004", title: "Other day", upvotes: 99, feedDate: "2025-01-03" }));
     expect((await papers.byFeedDate("2025-01-02")).map((p) => p.id)).toEqual(["2501.00002", "2501.00001", "2501.00003"]);
     expect(await papers.byFeedDate("2025-01-04")).toEqual([]);
+  });
+
+  it("lists the papers newest in from the feed first, seed papers left out, an update keeping a paper's place", async () => {
+    const { papers } = stores;
+    await papers.upsert(feedItem({ arxivId: "2501.00001", title: "First", feedDate: "2025-01-02" }));
+    await papers.upsert(seedItem({ title: "A seed paper" }));
+    await papers.upsert(feedItem({ arxivId: "2501.00002", title: "Second", feedDate: "2025-01-01" }));
+    await papers.upsert(feedItem({ arxivId: "2501.00003", title: "Third", feedDate: "2025-01-03" }));
+    await papers.upsert(feedItem({ arxivId: "2501.00001", title: "First", upvotes: 50, feedDate: "2025-01-02" }));
+    const newest = await papers.newestInFeed(10);
+    expect(newest.map((p) => p.id)).toEqual(["2501.00003", "2501.00002", "2501.00001"]);
+    expect(newest[2]).toEqual(await papers.get("2501.00001"));
+    expect(newest[2]!.upvotes).toBe(50);
+    expect((await papers.newestInFeed(2)).map((p) => p.id)).toEqual(["2501.00003", "2501.00002"]);
+    expect(await papers.newestInFeed(0)).toEqual([]);
+  });
+
+  it("gives follow suggestions the author lists of the newest feed days' papers and of every group's papers", async () => {
+    const { papers, groups, follows } = stores;
+    const paper = (n: number, feedDate: string | undefined, authors: string[]) =>
+      papers.upsert(feedItem({ arxivId: `2501.0000${n}`, title: `Paper ${n}`, feedDate, authors, source: feedDate ? "hf" : "arxiv" }));
+    await paper(1, "2025-01-01", ["Old Author"]);
+    await paper(2, "2025-01-03", ["Ana Newest", "Bo Newest"]);
+    await paper(3, "2025-01-02", ["Cy Middle"]);
+    await paper(4, undefined, ["Dee Grouped"]);
+    await paper(5, undefined, ["Ed Nobody"]);
+    await groups.add("g1", "2501.00004", "add");
+    await groups.add("g2", "2501.00004", "save");
+    await groups.add("*", "2501.00001", "seed");
+    const sorted = (lists: string[][]) => lists.map((l) => l.join(", ")).sort();
+    expect(sorted(await follows.authorLists(2))).toEqual(["Ana Newest, Bo Newest", "Cy Middle", "Dee Grouped", "Old Author"]);
+    expect(sorted(await follows.authorLists(3))).toEqual(["Ana Newest, Bo Newest", "Cy Middle", "Dee Grouped", "Old Author", "Old Author"]);
+    expect(sorted(await follows.authorLists(0))).toEqual(["Dee Grouped", "Old Author"]);
   });
 });
 

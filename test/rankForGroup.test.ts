@@ -8,17 +8,17 @@ import { buildDigestPost } from "../src/digest/digestPost.js";
 import { previewDigest, type DigestDeps } from "../src/digest/digestRunner.js";
 import { sharedDayFetcher } from "../src/digest/fetchDay.js";
 import { loadGroupProfile } from "../src/digest/groupProfile.js";
-import { DigestLedger } from "../src/digest/ledger.js";
-import { FOR_US_WEIGHTS, groupRanker, rankForGroup } from "../src/digest/rankForGroup.js";
+import { collectionIdf } from "../src/digest/collectionIdf.js";
+import { FOR_US_WEIGHTS, groupRanker, rankedTexts, rankForGroup } from "../src/digest/rankForGroup.js";
 import { selectPapers } from "../src/digest/selectPapers.js";
 import { restDigestPoster } from "../src/discord/restDigestPoster.js";
 import { hfItemToInput, parseHfItems } from "../src/ingest/hfItem.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
-import { TermStats } from "../src/retrieval/termStats.js";
-import { EVERY_GROUP, GroupPapers } from "../src/store/groupPapers.js";
-import { PaperVotes } from "../src/store/paperVotes.js";
+import type { HfItem } from "../src/ingest/hfItem.js";
+import { EVERY_GROUP } from "../src/store/groupPapers.js";
 import type { PaperStore } from "../src/store/paperStore.js";
-import { sqliteStores } from "../src/store/stores.js";
+import { SqliteDigestSettingsStore } from "../src/store/sqlite/digestSettings.js";
+import { sqliteStores, type Stores } from "../src/store/stores.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { corpusDir, tempStore } from "./helpers/tmp.js";
 
@@ -34,14 +34,19 @@ function feed(papers: { id: string; title: string; summary: string; upvotes: num
   return parseHfItems(payload).items;
 }
 
-/** The seed page as every server's profile, a day of the real feed before, and the collection's statistics for idf. */
-async function seeded(): Promise<{ store: PaperStore; idf: (w: string) => number }> {
+/** The seed page as every server's profile and a day of the real feed before. */
+async function seeded(): Promise<{ store: PaperStore; stores: Stores }> {
   const { store } = tempStore();
   await ingestSeedPage(sqliteStores(store), bundledSeedPage);
   const earlier = JSON.parse(fs.readFileSync(path.join(corpusDir, "2026-02-09.json"), "utf8")) as unknown;
   for (const item of parseHfItems(earlier).items) store.upsert(hfItemToInput(item));
-  const stats = new TermStats(store);
-  return { store, idf: (w) => stats.idf(w) };
+  return { store, stores: sqliteStores(store) };
+}
+
+/** The group's profile and the collection's idf for ranking `items` for it, as the digest reads them. */
+async function profileAndIdf(stores: Stores, items: readonly HfItem[], interests?: string[]) {
+  const profile = await loadGroupProfile({ stores, interests });
+  return { profile, idf: await collectionIdf(stores, rankedTexts(items, profile)) };
 }
 
 const IN_SCOPE = {
@@ -77,10 +82,10 @@ const OFF_TOPIC = {
 
 describe("for-us ranking", () => {
   it("puts a paper in the group's scope above a far more upvoted one out of it, and says why", async () => {
-    const { store, idf } = await seeded();
-    const profile = loadGroupProfile({ store, groupPapers: new GroupPapers(store.db) });
-    expect(profile.papers.length).toBeGreaterThan(40);
+    const { stores } = await seeded();
     const items = feed([OFF_TOPIC, IN_SCOPE, ...OTHERS]);
+    const { profile, idf } = await profileAndIdf(stores, items);
+    expect(profile.papers.length).toBeGreaterThan(40);
     const trending = selectPapers(items, { date: DAY, count: 2, include: [], exclude: [], minUpvotes: 0 });
     expect(trending.papers.map((i) => i.paper.id)).toEqual([OFF_TOPIC.id, OTHERS.at(-1)!.id]);
 
@@ -91,8 +96,7 @@ describe("for-us ranking", () => {
   });
 
   it("lets a very popular paper in scope rise above a slightly closer, barely upvoted one", async () => {
-    const { store, idf } = await seeded();
-    const profile = loadGroupProfile({ store, groupPapers: new GroupPapers(store.db) });
+    const { stores } = await seeded();
     const closer = { ...IN_SCOPE, id: "2602.90003", upvotes: 1 };
     // The same paper, less its last clause: a little less close.
     const popular = {
@@ -102,6 +106,7 @@ describe("for-us ranking", () => {
       upvotes: 400,
     };
     const items = feed([closer, popular, OFF_TOPIC, ...OTHERS]);
+    const { profile, idf } = await profileAndIdf(stores, items);
     const top2 = (r: { item: { paper: { id: string } } }[]) => r.slice(0, 2).map((x) => x.item.paper.id);
     const plain = rankForGroup(items, profile, idf, { ...FOR_US_WEIGHTS, upvoteWeight: 0 });
     expect(top2(plain)).toEqual([closer.id, popular.id]);
@@ -122,12 +127,12 @@ describe("a group's saved papers shape its next post", () => {
   it("a paper saved in one server moves a related paper into that server's post, not into another server's", async () => {
     hf = FakeHuggingFace.fromCorpus(corpusDir);
     await hf.start();
-    const { store } = await seeded();
-    const settings = new DigestSettingsRepo(store.db);
+    const { store, stores } = await seeded();
+    const settings = new DigestSettingsRepo(new SqliteDigestSettingsStore(store.db));
     const deps: DigestDeps = {
-      store,
+      stores,
       settings,
-      ledger: new DigestLedger(store.db),
+      resolve: async () => undefined,
       fetchDay: sharedDayFetcher(hf.url, { log: silentLogger }),
       poster: restDigestPoster("http://127.0.0.1:9/api", "unused", "unused"),
       log: silentLogger,
@@ -150,7 +155,7 @@ describe("a group's saved papers shape its next post", () => {
       authors: ["Grace Hopper"],
       source: "arxiv",
     }).id;
-    new GroupPapers(store.db).add(a, saved, "save", "333333333333333333");
+    await stores.groupPapers.add(a, saved, "save", "333333333333333333");
 
     const mine = await posted(a);
     expect(mine.paperIds).toContain(singer);
@@ -160,9 +165,10 @@ describe("a group's saved papers shape its next post", () => {
   });
 
   it("shows each paper's reason in its entry, within Discord's limits", async () => {
-    const { store, idf } = await seeded();
-    const profile = loadGroupProfile({ store, groupPapers: new GroupPapers(store.db), interests: ["LLM serving"] });
-    const selection = selectPapers(feed([IN_SCOPE, OFF_TOPIC]), {
+    const { stores } = await seeded();
+    const items = feed([IN_SCOPE, OFF_TOPIC]);
+    const { profile, idf } = await profileAndIdf(stores, items, ["LLM serving"]);
+    const selection = selectPapers(items, {
       date: DAY,
       count: 5,
       include: [],
@@ -181,25 +187,24 @@ describe("a group's saved papers shape its next post", () => {
 
 describe("for-us learns from votes", () => {
   /** A real feed day (2026-02-10) after 2026-02-09, ranked for the seed group: the top 5 as posted. */
-  function topFive(store: PaperStore, idf: (w: string) => number): string[] {
+  async function topFive(store: PaperStore, stores: Stores): Promise<string[]> {
     const items = parseHfItems(JSON.parse(fs.readFileSync(path.join(corpusDir, "2026-02-10.json"), "utf8")) as unknown).items;
     for (const item of items) store.upsert(hfItemToInput(item));
-    const profile = loadGroupProfile({ store, groupPapers: new GroupPapers(store.db) });
+    const { profile, idf } = await profileAndIdf(stores, items);
     return selectPapers(items, { date: DAY, count: 5, include: [], exclude: [], minUpvotes: 0, rank: groupRanker(profile, idf) }).papers.map(
       (i) => i.paper.id,
     );
   }
 
   it("two papers of another field 👍'd by two members each bring some of that field in, not a post of it", async () => {
-    const { store, idf } = await seeded();
+    const { store, stores } = await seeded();
     const about = (ids: string[]) =>
       ids.filter((id) => /audio|speech|sound|music|singing|voice/i.test(`${store.get(id)?.title} ${store.get(id)?.abstract}`));
-    const before = topFive(store, idf);
+    const before = await topFive(store, stores);
     expect(about(before)).toEqual([]);
     // Two audio papers of the day before (speech recognition, audio-visual understanding), far from the seed page's ML systems.
-    const votes = new PaperVotes(store.db);
-    for (const id of ["2601.18415", "2602.06139"]) for (const user of ["u1", "u2"]) votes.set(EVERY_GROUP, id, user, "up");
-    const after = topFive(store, idf);
+    for (const id of ["2601.18415", "2602.06139"]) for (const user of ["u1", "u2"]) await stores.votes.set(EVERY_GROUP, id, user, "up");
+    const after = await topFive(store, stores);
     expect(about(after).length).toBeGreaterThan(0);
     expect(about(after).length).toBeLessThanOrEqual(2);
     // The group's two best papers of the day stay.

@@ -3,6 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { DigestSettingsRepo } from "../src/digest/digestConfig.js";
+import { SqliteDigestSettingsStore } from "../src/store/sqlite/digestSettings.js";
 import { readHeartbeats } from "../src/store/heartbeat.js";
 import { FakeDiscord, MANAGER_PERMISSIONS, shardOf, type FakeInteraction } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
@@ -57,9 +58,9 @@ describe("paperbot start --shards", () => {
     await hf.start();
     // Both servers' digests are due at midnight, set up two days ago: start-up catches today's up.
     const { store, file } = tempStore();
-    const settings = new DigestSettingsRepo(store.db);
+    const settings = new DigestSettingsRepo(new SqliteDigestSettingsStore(store.db));
     const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
-    for (const g of [zero, one]) settings.update(g, { channelId: papers(g), time: "00:00" }, twoDaysAgo);
+    for (const g of [zero, one]) await settings.update(g, { channelId: papers(g), time: "00:00" }, twoDaysAgo);
     store.db.close();
 
     const env = {

@@ -6,13 +6,13 @@ import { hfPaperUrl } from "../digest/digestPost.js";
 import { previewDigest, runDigest, type DigestDeps, type DigestOutcome, type DigestPreview } from "../digest/digestRunner.js";
 import { describeFeedRetry, INTERACTIVE_FEED_RETRY } from "../digest/feedRetry.js";
 import { sharedDayFetcher } from "../digest/fetchDay.js";
-import { DigestLedger } from "../digest/ledger.js";
 import { localDate } from "../digest/localTime.js";
 import { engineTldr } from "../digest/digestService.js";
 import { outcomeText, whyPaper } from "../digest/digestWhy.js";
 import { restDigestPoster } from "../discord/restDigestPoster.js";
 import { REQUEST_TIMEOUT_MS } from "../ingest/retryingFetch.js";
-import { openDb } from "../store/db.js";
+import { MemoryDigestSettingsStore } from "../store/memoryDigestSettings.js";
+import { resolvePaper } from "../retrieval/resolvePaper.js";
 import type { CliContext } from "./context.js";
 import { discordId, isoDate } from "./parsers.js";
 
@@ -81,54 +81,50 @@ Exit codes: 0 posted, already posted or nothing new; 1 failure; 2 bad usage or m
       if (!opts.dryRun && !explain && (!token || !appId))
         throw new UsageError("DISCORD_TOKEN and DISCORD_APP_ID must be set to post a digest (see .env.example); --dry-run needs neither");
 
+      const stores = await ctx.stores();
       const store = await ctx.papers();
       const guildId = opts.guild ?? CLI_GUILD;
-      const base = opts.guild ? new DigestSettingsRepo(store.db).getOrDefault(opts.guild) : defaultDigestSettings(CLI_GUILD);
+      const base = opts.guild ? await new DigestSettingsRepo(stores.digestSettings).getOrDefault(opts.guild) : defaultDigestSettings(CLI_GUILD);
       const date = opts.date ?? localDate(new Date(), base.timezone);
       // The run's settings live in memory: the real server's settings are neither changed nor paused
       // by a CLI run, and no "cli" server ever appears in the bot's schedule.
-      const scratch = openDb(":memory:");
-      try {
-        const settings = new DigestSettingsRepo(scratch);
-        settings.update(guildId, {
-          ...settingsPatch(base),
-          rankMode: opts.rank ?? base.rankMode,
-          channelId: opts.channel ?? base.channelId ?? null,
-        });
-        const engine = await ctx.engine();
-        const deps: DigestDeps = {
-          store,
-          settings,
-          ledger: new DigestLedger(store.db),
-          fetchDay: sharedDayFetcher(ctx.config.hfApiBase, { log: ctx.log }),
-          poster: restDigestPoster(ctx.config.discord.apiBase, token ?? "unused", appId ?? ""),
-          tldr: engineTldr(engine, store),
-          embeddings: ctx.embeddings(),
-          log: ctx.log,
-          feedRetry: INTERACTIVE_FEED_RETRY,
-          installationProfile: !opts.guild,
-        };
-        if (explain) {
-          const a = await whyPaper({ guildId, date, paper: opts.why!, deps });
-          const text = outcomeText(a.outcome) + (a.note ? ` (${a.note})` : "");
-          if (opts.json) ctx.io.out(JSON.stringify({ date: a.date, paper: a.paper ?? null, outcome: a.outcome, text }, null, 2));
-          else if (!a.paper) ctx.io.out(`${a.date}: no paper matching "${opts.why}" in that day's feed or the collection`);
-          else ctx.io.out(`${a.date} ${a.paper.id} "${a.paper.title}": ${text}`);
-          return;
-        }
-        if (opts.dryRun) {
-          const pv = await previewDigest({ guildId, date, deps });
-          ctx.io.out(opts.json ? JSON.stringify(previewJson(pv, guildId), null, 2) : formatPreview(pv, guildId));
-          return;
-        }
-        const outcome = await runDigest({ guildId, date, deps, ignorePause: true });
-        if (opts.json) ctx.io.out(JSON.stringify(outcome, null, 2));
-        const { ok, text } = describeOutcome(outcome);
-        if (!ok) throw new UserError(text);
-        if (!opts.json) ctx.io.out(text);
-      } finally {
-        scratch.close();
+      const settings = new DigestSettingsRepo(new MemoryDigestSettingsStore());
+      await settings.update(guildId, {
+        ...settingsPatch(base),
+        rankMode: opts.rank ?? base.rankMode,
+        channelId: opts.channel ?? base.channelId ?? null,
+      });
+      const engine = await ctx.engine();
+      const deps: DigestDeps = {
+        stores,
+        settings,
+        resolve: async (text) => resolvePaper(store, text).best?.paper,
+        fetchDay: sharedDayFetcher(ctx.config.hfApiBase, { log: ctx.log }),
+        poster: restDigestPoster(ctx.config.discord.apiBase, token ?? "unused", appId ?? ""),
+        tldr: engineTldr(engine, stores.papers),
+        embeddings: ctx.embeddings(),
+        log: ctx.log,
+        feedRetry: INTERACTIVE_FEED_RETRY,
+        installationProfile: !opts.guild,
+      };
+      if (explain) {
+        const a = await whyPaper({ guildId, date, paper: opts.why!, deps });
+        const text = outcomeText(a.outcome) + (a.note ? ` (${a.note})` : "");
+        if (opts.json) ctx.io.out(JSON.stringify({ date: a.date, paper: a.paper ?? null, outcome: a.outcome, text }, null, 2));
+        else if (!a.paper) ctx.io.out(`${a.date}: no paper matching "${opts.why}" in that day's feed or the collection`);
+        else ctx.io.out(`${a.date} ${a.paper.id} "${a.paper.title}": ${text}`);
+        return;
       }
+      if (opts.dryRun) {
+        const pv = await previewDigest({ guildId, date, deps });
+        ctx.io.out(opts.json ? JSON.stringify(previewJson(pv, guildId), null, 2) : formatPreview(pv, guildId));
+        return;
+      }
+      const outcome = await runDigest({ guildId, date, deps, ignorePause: true });
+      if (opts.json) ctx.io.out(JSON.stringify(outcome, null, 2));
+      const { ok, text } = describeOutcome(outcome);
+      if (!ok) throw new UserError(text);
+      if (!opts.json) ctx.io.out(text);
     });
 }
 

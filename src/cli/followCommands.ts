@@ -15,15 +15,15 @@ export function addFollowCommands(program: Command, ctx: CliContext): void {
     .option("--guild <id>", `the Discord server that follows (default ${EVERY_GROUP}: every server of the installation)`, guildOption, EVERY_GROUP)
     .option("--list", "list the followed authors (with --guild: that server's and every server's)")
     .action(async (name: string | undefined, opts: { guild: string; list?: boolean }) => {
-      const follows = new FollowedAuthors((await ctx.papers()).db);
+      const follows = new FollowedAuthors((await ctx.stores()).follows);
       if (opts.list) {
         if (name) throw new UsageError("give a name to follow, or --list, not both");
-        const rows = opts.guild === EVERY_GROUP ? listAll(follows) : listFor(follows, opts.guild);
+        const rows = opts.guild === EVERY_GROUP ? await listAll(follows) : await listFor(follows, opts.guild);
         ctx.io.out(rows || "no followed authors");
         return;
       }
       if (!name) throw new UsageError('give the author to follow, e.g. paperbot follow "Tri Dao", or --list');
-      const { author, added } = follows.follow(opts.guild, name);
+      const { author, added } = await follows.follow(opts.guild, name);
       ctx.io.out(added ? `following ${author.name} for ${whose(opts.guild)}` : `already following ${author.name} for ${whose(opts.guild)}`);
     });
 
@@ -33,20 +33,17 @@ export function addFollowCommands(program: Command, ctx: CliContext): void {
     .argument("<name>", "the author as followed (or a loose form of it)")
     .option("--guild <id>", `the Discord server that follows (default ${EVERY_GROUP}: every server of the installation)`, guildOption, EVERY_GROUP)
     .action(async (name: string, opts: { guild: string }) => {
-      const follows = new FollowedAuthors((await ctx.papers()).db);
-      const gone = follows.unfollow(opts.guild, name);
+      const follows = new FollowedAuthors((await ctx.stores()).follows);
+      const gone = await follows.unfollow(opts.guild, name);
       if (!gone) throw new UserError(`${whose(opts.guild)} does not follow "${name}"`);
       ctx.io.out(`no longer following ${gone.name} for ${whose(opts.guild)}`);
     });
 }
 
-function listFor(follows: FollowedAuthors, guildId: string): string {
-  return [...follows.list(guildId), ...follows.list(EVERY_GROUP)].map((f) => `${f.name}\t${whose(f.guildId)}`).join("\n");
+async function listFor(follows: FollowedAuthors, guildId: string): Promise<string> {
+  return [...(await follows.list(guildId)), ...(await follows.list(EVERY_GROUP))].map((f) => `${f.name}\t${whose(f.guildId)}`).join("\n");
 }
 
-function listAll(follows: FollowedAuthors): string {
-  return follows
-    .everyFollow()
-    .map((f) => `${f.name}\t${whose(f.guildId)}`)
-    .join("\n");
+async function listAll(follows: FollowedAuthors): Promise<string> {
+  return (await follows.everyFollow()).map((f) => `${f.name}\t${whose(f.guildId)}`).join("\n");
 }

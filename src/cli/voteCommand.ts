@@ -3,7 +3,7 @@ import { UsageError, UserError } from "../config/errors.js";
 import { resolvePaper } from "../retrieval/resolvePaper.js";
 import { shortTitle } from "../text/prose.js";
 import { EVERY_GROUP } from "../store/groupPapers.js";
-import { CLI_VOTER, PaperVotes, type Vote } from "../store/paperVotes.js";
+import { CLI_VOTER, type Vote } from "../store/paperVotes.js";
 import type { CliContext } from "./context.js";
 import { guildOption } from "./parsers.js";
 
@@ -34,9 +34,9 @@ Examples:
         }
         return r.best.paper;
       });
-      const votes = new PaperVotes(store.db);
+      const { votes } = await ctx.stores();
       for (const p of ids) {
-        votes.set(opts.guild, p.id, CLI_VOTER, direction as Vote);
+        await votes.set(opts.guild, p.id, CLI_VOTER, direction as Vote);
         ctx.io.out(`${direction === "up" ? "👍" : "👎"} ${p.arxivId ?? p.id} ${shortTitle(p.title)}`);
       }
     });

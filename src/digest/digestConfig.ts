@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { UserError } from "../config/errors.js";
-import type { Db } from "../store/db.js";
-import { DigestSettingsTable, RANK_MODES, type DigestSettings, type RankMode } from "../store/digestSettings.js";
+import { RANK_MODES, type DigestSettings, type DigestSettingsStore, type RankMode } from "../store/digestSettings.js";
 import { userText } from "../text/userText.js";
 
 export const MAX_DIGEST_COUNT = 10;
@@ -196,24 +195,20 @@ export function parseDigestPatch(patch: unknown): z.output<typeof DigestSettings
 
 /** A server's digest settings as commands change them: every write is validated; reads return defaults only through `getOrDefault`. */
 export class DigestSettingsRepo {
-  private readonly table: DigestSettingsTable;
+  constructor(private readonly store: DigestSettingsStore) {}
 
-  constructor(db: Db) {
-    this.table = new DigestSettingsTable(db);
+  get(guildId: string): Promise<DigestSettings | undefined> {
+    return this.store.get(guildId);
   }
 
-  get(guildId: string): DigestSettings | undefined {
-    return this.table.get(guildId);
-  }
-
-  getOrDefault(guildId: string, now = new Date()): DigestSettings {
-    return this.get(guildId) ?? defaultDigestSettings(guildId, now);
+  async getOrDefault(guildId: string, now = new Date()): Promise<DigestSettings> {
+    return (await this.get(guildId)) ?? defaultDigestSettings(guildId, now);
   }
 
   /** Applies a checked patch (a `UserError` when a value is wrong) and returns the stored settings. */
-  update(guildId: string, patch: DigestSettingsPatch, now = new Date()): DigestSettings {
+  async update(guildId: string, patch: DigestSettingsPatch, now = new Date()): Promise<DigestSettings> {
     const p = parseDigestPatch(patch);
-    return this.table.change(guildId, (stored) => {
+    return this.store.change(guildId, (stored) => {
       const before = stored ?? defaultDigestSettings(guildId, now);
       const next: DigestSettings = { ...before, updatedAt: now.toISOString() };
       if (p.channelId !== undefined) next.channelId = p.channelId ?? undefined;
@@ -233,8 +228,8 @@ export class DigestSettingsRepo {
   }
 
   /** Stops the digest with a reason shown in status (a person's choice, or a channel that went away). */
-  pause(guildId: string, reason: string, now = new Date()): DigestSettings {
-    return this.table.change(guildId, (stored) => ({
+  pause(guildId: string, reason: string, now = new Date()): Promise<DigestSettings> {
+    return this.store.change(guildId, (stored) => ({
       ...(stored ?? defaultDigestSettings(guildId, now)),
       paused: true,
       pausedReason: reason,
@@ -243,9 +238,9 @@ export class DigestSettingsRepo {
   }
 
   /** Restarts the digest from now on: missed times while paused are not caught up. */
-  resume(guildId: string, now = new Date()): DigestSettings {
+  resume(guildId: string, now = new Date()): Promise<DigestSettings> {
     const at = now.toISOString();
-    return this.table.change(guildId, (stored) => ({
+    return this.store.change(guildId, (stored) => ({
       ...(stored ?? defaultDigestSettings(guildId, now)),
       paused: false,
       pausedReason: undefined,
@@ -255,16 +250,16 @@ export class DigestSettingsRepo {
   }
 
   /** Forgets a server (the bot left it). */
-  remove(guildId: string): boolean {
-    return this.table.remove(guildId);
+  remove(guildId: string): Promise<boolean> {
+    return this.store.remove(guildId);
   }
 
-  all(): DigestSettings[] {
-    return this.table.all();
+  all(): Promise<DigestSettings[]> {
+    return this.store.all();
   }
 
   /** Servers whose digest should run: a channel is set and it is not paused. */
-  active(): DigestSettings[] {
-    return this.all().filter((s) => s.channelId && !s.paused);
+  async active(): Promise<DigestSettings[]> {
+    return (await this.all()).filter((s) => s.channelId && !s.paused);
   }
 }

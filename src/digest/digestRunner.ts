@@ -4,14 +4,15 @@ import { digestRuns } from "../metrics/metrics.js";
 import type { DailyPapers } from "../ingest/hfDailyPapers.js";
 import { hfItemToInput } from "../ingest/hfItem.js";
 import { realSleep } from "../ingest/retryingFetch.js";
-import { addToCollection, type Collection } from "../ingest/addToCollection.js";
+import { addToCollection, type PaperCollection } from "../ingest/addToCollection.js";
 import { countSkip, emptySummary, upsertBatch, type IngestSummary } from "../ingest/summary.js";
-import type { PaperStore } from "../store/paperStore.js";
+import type { StoredPaper } from "../store/paperRecords.js";
+import type { Stores } from "../store/stores.js";
 import type { DigestSettingsRepo } from "./digestConfig.js";
 import type { DigestSettings } from "../store/digestSettings.js";
 import type { DigestPoster } from "./digestPoster.js";
 import { buildDigestPost, digestHeaderPrefix, type DigestPost, type TldrWriter } from "./digestPost.js";
-import type { DigestLedger, LedgerEntry, LedgerKey } from "./ledger.js";
+import type { LedgerEntry, LedgerKey } from "./ledger.js";
 import { digestNonce } from "./nonce.js";
 import type { FetchDay } from "./fetchDay.js";
 import { feedWindow, fetchWindow, type FeedWindow } from "./feedWindow.js";
@@ -19,11 +20,8 @@ import { INTERACTIVE_FEED_RETRY, SCHEDULED_FEED_RETRY, withFeedRetry, type FeedR
 import { DigestPosterError, PostRejectedError } from "./posterErrors.js";
 import { selectPapers, type PaperRanker, type Selection } from "./selectPapers.js";
 import { loadGroupProfile } from "./groupProfile.js";
-import { groupRanker } from "./rankForGroup.js";
-import { GroupPapers } from "../store/groupPapers.js";
-import { postedPaperDays } from "../store/postedPapers.js";
-import { FollowedAuthors } from "./follows.js";
-import { TermStats } from "../retrieval/termStats.js";
+import { groupRanker, rankedTexts } from "./rankForGroup.js";
+import { collectionIdf } from "./collectionIdf.js";
 
 export type { FeedRetryPolicy } from "./feedRetry.js";
 
@@ -37,15 +35,16 @@ export const RECONCILE_MAX_PAGES = 50;
 const CLOCK_SKEW_MS = 10 * 60_000;
 
 export interface DigestDeps {
-  store: PaperStore;
+  /** Everything the digest reads and writes; its `ledger` is the process's one (see `DigestLedgerStore`). */
+  stores: Stores;
   settings: DigestSettingsRepo;
-  /** One per process (see `DigestLedger`). */
-  ledger: DigestLedger;
+  /** The paper a text names (an id, arXiv id or link, or a loose title), for `/digest why`. */
+  resolve: (text: string) => Promise<StoredPaper | undefined>;
   fetchDay: FetchDay;
   poster: DigestPoster;
   tldr?: TldrWriter;
   /** With an embedding model, the day's new papers get their vectors in the same run. */
-  embeddings?: Collection["embeddings"];
+  embeddings?: PaperCollection["embeddings"];
   log: Logger;
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
@@ -110,12 +109,12 @@ async function runOnce(args: DigestRunArgs): Promise<DigestOutcome> {
   const base = { guildId, date };
   let key: LedgerKey | undefined;
   try {
-    const settings = deps.settings.get(guildId);
+    const settings = await deps.settings.get(guildId);
     if (!settings?.channelId) return { ...base, kind: "skipped", reason: "not-configured" };
     if (settings.paused && !args.ignorePause) return { ...base, kind: "skipped", reason: "paused", detail: settings.pausedReason };
     const channelId = settings.channelId;
     const nonce = digestNonce(channelId, date);
-    const claim = deps.ledger.claim({ guildId, channelId, date }, nonce, now());
+    const claim = await deps.stores.ledger.claim({ guildId, channelId, date }, nonce, now());
     if (claim.kind === "sent") return { ...base, channelId, kind: "already-sent", messageId: claim.entry.messageId };
     if (claim.kind === "busy") return { ...base, channelId, kind: "busy" };
     key = { guildId: claim.entry.guildId, channelId: claim.entry.channelId, date: claim.entry.date };
@@ -124,14 +123,14 @@ async function runOnce(args: DigestRunArgs): Promise<DigestOutcome> {
     deps.log.error({ guildId, date, err }, "digest run failed unexpectedly");
     if (key) {
       try {
-        deps.ledger.markFailed(key, `unexpected error: ${errorText(err)}`, { posted: "unknown" });
+        await deps.stores.ledger.markFailed(key, `unexpected error: ${errorText(err)}`, { posted: "unknown" });
       } catch {
         // The ledger itself is failing; the claim stays and the next run reconciles it.
       }
     }
     return { ...base, channelId: key?.channelId, kind: "error", error: errorText(err) };
   } finally {
-    if (key) deps.ledger.release(key);
+    if (key) await deps.stores.ledger.release(key);
   }
 }
 
@@ -145,6 +144,7 @@ async function runClaimed(ctx: {
   now: () => Date;
 }): Promise<DigestOutcome> {
   const { deps, settings, key, nonce, now } = ctx;
+  const ledger = deps.stores.ledger;
   const base = { guildId: key.guildId, date: key.date, channelId: key.channelId };
   const sleep = deps.sleep ?? realSleep;
 
@@ -156,12 +156,12 @@ async function runClaimed(ctx: {
       deps,
       sleep,
       () => findEarlierPost(deps.poster, key, nonce, since),
-      (error) => deps.ledger.noteError(key, `checking for an earlier post: ${error}`),
+      (error) => ledger.noteError(key, `checking for an earlier post: ${error}`),
     );
     if (found.kind === "gone") return pauseFor(deps, key, found.error, now);
-    const couldNotCheck = (why: string): DigestOutcome => {
+    const couldNotCheck = async (why: string): Promise<DigestOutcome> => {
       const error = `could not check the channel for an earlier post: ${why}`;
-      deps.ledger.markFailed(key, error, { posted: "unknown" });
+      await ledger.markFailed(key, error, { posted: "unknown" });
       return { ...base, kind: "send-failed", error };
     };
     if (found.kind === "failed") return couldNotCheck(found.error);
@@ -169,22 +169,21 @@ async function runClaimed(ctx: {
     if (earlier.kind === "undecided") return couldNotCheck(earlier.error);
     if (earlier.kind === "found") {
       const messageId = earlier.messageId;
-      deps.ledger.markSent(key, messageId, now());
+      await ledger.markSent(key, messageId, now());
       deps.log.info({ ...base, messageId }, "digest: found the earlier post, not posting again");
       return { ...base, kind: "reconciled", messageId, paperIds: ctx.entry.paperIds };
     }
   }
 
-  const window = feedWindow(key.date, settings.time, settings.timezone, now(), deps.ledger.lastSentAt(key.channelId, key.date));
+  const window = feedWindow(key.date, settings.time, settings.timezone, now(), await ledger.lastSentAt(key.channelId, key.date));
   const feed = await fetchWithRetry(deps, key, window, sleep);
   if (!feed.ok) {
-    deps.ledger.markFailed(key, feed.error, { posted: "no" });
+    await ledger.markFailed(key, feed.error, { posted: "no" });
     deps.log.warn({ ...base, error: feed.error }, "digest: feed failed for the day");
     return { ...base, kind: "feed-failed", error: feed.error };
   }
-  const summary = storeDay(deps.store, feed.day);
   // The new papers are embedded while the post is made; the run ends when both are done.
-  const searchable = addToCollection(collectionOf(deps), () => summary);
+  const { summary, searchable } = await storeFeedDay(deps, feed.day);
   try {
     return await postDay({ deps, key, base, settings, day: feed.day, window, stored: storedCounts(feed.day, summary), nonce, sleep, now });
   } finally {
@@ -205,33 +204,34 @@ async function postDay(ctx: {
   now: () => Date;
 }): Promise<DigestOutcome> {
   const { deps, key, base, settings, window, stored, nonce, sleep, now } = ctx;
-  const selection = selectFor(deps, settings, ctx.day, window, postedPaperDays(deps.store.db, key.channelId, key.date));
+  const ledger = deps.stores.ledger;
+  const selection = await selectFor(deps, settings, ctx.day, window, await ledger.postedPaperDays(key.channelId, key.date));
   if (!selection.papers.length) {
-    deps.ledger.markSent(key, null, now(), []);
+    await ledger.markSent(key, null, now(), []);
     return { ...base, kind: "nothing-new", newToday: selection.newToday, stored };
   }
 
   const post = await buildDigestPost({ selection, filter: settings, tldr: deps.tldr, log: deps.log });
   // A run that stalled past its lease may have lost the day to another process, which posts it: this one must not.
-  if (!deps.ledger.holds(key)) {
+  if (!(await ledger.holds(key))) {
     deps.log.warn({ ...base }, "digest: another process took the day over; not sending");
     return { ...base, kind: "busy" };
   }
-  deps.ledger.recordPlan(key, post.paperIds);
+  await ledger.recordPlan(key, post.paperIds);
   const sent = await withRetries(
     deps,
     sleep,
     () => deps.poster.send(key.channelId, post, nonce),
-    (error) => deps.ledger.noteError(key, `posting: ${error}`),
+    (error) => ledger.noteError(key, `posting: ${error}`),
   );
   if (sent.kind === "gone") return pauseFor(deps, key, sent.error, now);
   if (sent.kind === "failed") {
     const error = `could not post: ${sent.error}`;
-    deps.ledger.markFailed(key, error, { posted: sent.rejected ? "no" : "unknown" });
+    await ledger.markFailed(key, error, { posted: sent.rejected ? "no" : "unknown" });
     deps.log.warn({ ...base, error }, "digest: send failed");
     return { ...base, kind: "send-failed", error };
   }
-  deps.ledger.markSent(key, sent.value.messageId, now(), post.paperIds);
+  await ledger.markSent(key, sent.value.messageId, now(), post.paperIds);
   deps.log.info({ ...base, messageId: sent.value.messageId, papers: post.paperIds.length }, "digest posted");
   return {
     ...base,
@@ -260,7 +260,9 @@ export async function previewDigest(args: { guildId: string; date: string; deps:
   const { deps } = args;
   const { settings, selection } = await selectDay(args);
   const post = await buildDigestPost({ selection, filter: settings, tldr: deps.tldr, log: deps.log });
-  const entry = settings.channelId ? deps.ledger.get({ guildId: args.guildId, channelId: settings.channelId, date: args.date }) : undefined;
+  const entry = settings.channelId
+    ? await deps.stores.ledger.get({ guildId: args.guildId, channelId: settings.channelId, date: args.date })
+    : undefined;
   return { settings, selection, post, alreadySent: entry?.state === "sent" ? entry : undefined };
 }
 
@@ -277,8 +279,8 @@ export interface DaySelection {
  */
 export async function selectDay(args: { guildId: string; date: string; deps: DigestDeps }): Promise<DaySelection> {
   const { deps } = args;
-  const settings = deps.settings.getOrDefault(args.guildId);
-  const previous = settings.channelId ? deps.ledger.lastSentAt(settings.channelId, args.date) : undefined;
+  const settings = await deps.settings.getOrDefault(args.guildId);
+  const previous = settings.channelId ? await deps.stores.ledger.lastSentAt(settings.channelId, args.date) : undefined;
   const window = feedWindow(args.date, settings.time, settings.timezone, (deps.now ?? (() => new Date()))(), previous);
   const feed = await withFeedRetry({
     date: args.date,
@@ -288,20 +290,21 @@ export async function selectDay(args: { guildId: string; date: string; deps: Dig
   });
   if (!feed.ok) throw new UserError(feed.error);
   const day = feed.day;
-  await addToCollection(collectionOf(deps), () => storeDay(deps.store, day));
-  const posted = settings.channelId ? postedPaperDays(deps.store.db, settings.channelId, args.date) : new Map<string, string>();
-  return { settings, day, selection: selectFor(deps, settings, day, window, posted) };
+  await (await storeFeedDay(deps, day)).searchable;
+  const posted = settings.channelId ? await deps.stores.ledger.postedPaperDays(settings.channelId, args.date) : new Map<string, string>();
+  return { settings, day, selection: await selectFor(deps, settings, day, window, posted) };
 }
 
-function selectFor(
+async function selectFor(
   deps: DigestDeps,
   settings: DigestSettings,
   day: DailyPapers,
   window: FeedWindow,
   alreadyPosted: ReadonlyMap<string, string>,
-): Selection {
+): Promise<Selection> {
+  const followed = await deps.stores.follows.forGroup(deps.installationProfile ? undefined : settings.guildId);
   return selectPapers(day.items, {
-    rank: rankerFor(deps, settings),
+    rank: await rankerFor(deps, settings, day),
     date: day.date,
     window,
     count: settings.count,
@@ -309,30 +312,33 @@ function selectFor(
     exclude: settings.exclude,
     minUpvotes: settings.minUpvotes,
     alreadyPosted,
-    followed: new FollowedAuthors(deps.store.db).namesFor(deps.installationProfile ? undefined : settings.guildId),
+    followed: followed.map((f) => f.name),
   });
 }
 
 /** for-us: the group's own order; trending, or a group with no papers or interests yet: most upvoted. */
-function rankerFor(deps: DigestDeps, settings: DigestSettings): PaperRanker | undefined {
+async function rankerFor(deps: DigestDeps, settings: DigestSettings, day: DailyPapers): Promise<PaperRanker | undefined> {
   if (settings.rankMode !== "for-us") return undefined;
-  const profile = loadGroupProfile({
-    store: deps.store,
-    groupPapers: new GroupPapers(deps.store.db),
+  const profile = await loadGroupProfile({
+    stores: deps.stores,
     guildId: deps.installationProfile ? undefined : settings.guildId,
     interests: settings.interests,
   });
   if (!profile.papers.length && !profile.interests.length) return undefined;
-  const stats = new TermStats(deps.store);
-  return groupRanker(profile, (word) => stats.idf(word));
+  return groupRanker(profile, await collectionIdf(deps.stores, rankedTexts(day.items, profile)));
 }
 
-/** Every fetched paper goes into the collection, posted or not. */
-function storeDay(store: PaperStore, day: DailyPapers): IngestSummary {
-  const s: IngestSummary = emptySummary();
-  for (const k of day.skipped) countSkip(s, `malformed item (${k.reason})`);
-  upsertBatch(store, day.items.map(hfItemToInput), s);
-  return s;
+/**
+ * Every fetched paper goes into the collection, posted or not: stored at once (`summary`), made
+ * searchable (embedded) by `searchable`. The one write still on the SQLite `PaperStore`: ingest's
+ * batch upsert is not on `Stores` yet.
+ */
+async function storeFeedDay(deps: DigestDeps, day: DailyPapers): Promise<{ summary: IngestSummary; searchable: Promise<unknown> }> {
+  const summary: IngestSummary = emptySummary();
+  for (const k of day.skipped) countSkip(summary, `malformed item (${k.reason})`);
+  await upsertBatch(deps.stores.papers, day.items.map(hfItemToInput), summary);
+  const collection: PaperCollection = { stores: deps.stores, embeddings: deps.embeddings, log: deps.log };
+  return { summary, searchable: addToCollection(collection, () => summary) };
 }
 
 const storedCounts = (day: DailyPapers, s: IngestSummary): StoredCounts => ({
@@ -341,8 +347,6 @@ const storedCounts = (day: DailyPapers, s: IngestSummary): StoredCounts => ({
   updated: s.updated,
   skipped: s.skipped,
 });
-
-const collectionOf = (deps: DigestDeps): Collection => ({ store: deps.store, embeddings: deps.embeddings, log: deps.log });
 
 type EarlierPost = { kind: "found"; messageId: string } | { kind: "none" } | { kind: "undecided"; error: string };
 
@@ -375,7 +379,7 @@ async function withRetries<T>(
   deps: DigestDeps,
   sleep: (ms: number) => Promise<void>,
   fn: () => Promise<T>,
-  onRetry: (error: string) => void,
+  onRetry: (error: string) => Promise<void>,
 ): Promise<Attempt<T>> {
   const delays = deps.sendRetryDelaysMs ?? DEFAULT_SEND_RETRY_DELAYS_MS;
   for (let i = 0; ; i++) {
@@ -385,16 +389,16 @@ async function withRetries<T>(
       if (err instanceof DigestPosterError) return { kind: "gone", error: err };
       if (err instanceof PostRejectedError) return { kind: "failed", error: errorText(err), rejected: true };
       if (i >= delays.length) return { kind: "failed", error: errorText(err) };
-      onRetry(errorText(err));
+      await onRetry(errorText(err));
       deps.log.warn({ err: errorText(err), attempt: i + 1 }, "digest: Discord call failed, retrying");
       await sleep(delays[i]!);
     }
   }
 }
 
-function pauseFor(deps: DigestDeps, key: LedgerKey, err: DigestPosterError, now: () => Date): DigestOutcome {
-  deps.settings.pause(key.guildId, err.reason, now());
-  deps.ledger.markFailed(key, err.message, { posted: "no" });
+async function pauseFor(deps: DigestDeps, key: LedgerKey, err: DigestPosterError, now: () => Date): Promise<DigestOutcome> {
+  await deps.settings.pause(key.guildId, err.reason, now());
+  await deps.stores.ledger.markFailed(key, err.message, { posted: "no" });
   deps.log.warn({ ...key, error: err.message }, "digest paused for this server");
   return { guildId: key.guildId, date: key.date, channelId: key.channelId, kind: "paused", reason: err.reason };
 }
@@ -411,8 +415,8 @@ function fetchWithRetry(
     policy: { ...SCHEDULED_FEED_RETRY, ...deps.feedRetry },
     sleep,
     attempt: () => fetchWindow(window, key.date, deps.fetchDay),
-    onRetry: ({ error, attempt, waitMs }) => {
-      deps.ledger.noteError(key, `the Hugging Face feed failed (${error}); retrying (attempt ${attempt})`);
+    onRetry: async ({ error, attempt, waitMs }) => {
+      await deps.stores.ledger.noteError(key, `the Hugging Face feed failed (${error}); retrying (attempt ${attempt})`);
       deps.log.warn({ ...key, error, attempt, waitMs }, "digest: feed failed, retrying");
     },
   });

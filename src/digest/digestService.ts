@@ -8,19 +8,20 @@ import { previewDigest, runDigest, type DigestDeps, type DigestOutcome, type Dig
 import { digestStatus, type DigestStatus } from "./digestStatus.js";
 import { INTERACTIVE_FEED_RETRY } from "./feedRetry.js";
 import type { FetchDay } from "./fetchDay.js";
-import { DigestLedger } from "./ledger.js";
 import { localDate } from "./localTime.js";
 import { ChannelGoneError } from "./posterErrors.js";
 import { DigestScheduler, type ScheduledRun } from "./scheduler.js";
 import { whyPaper, type WhyAnswer } from "./digestWhy.js";
 import { FollowedAuthors } from "./follows.js";
-import type { Paper } from "../store/paper.js";
-import type { PaperStore } from "../store/paperStore.js";
+import type { DigestLedgerStore } from "./ledger.js";
+import type { PaperRecords, StoredPaper } from "../store/paperRecords.js";
+import type { Stores } from "../store/stores.js";
 import { netVotes } from "./groupProfile.js";
-import { GroupPapers } from "../store/groupPapers.js";
 
 export interface DigestServiceOptions {
-  store: PaperStore;
+  /** The process's stores: the digest's ledger is theirs (one per process). */
+  stores: Stores;
+  resolve: DigestDeps["resolve"];
   poster: DigestPoster;
   fetchDay: FetchDay;
   tldr?: TldrWriter;
@@ -44,7 +45,7 @@ export interface DigestServiceOptions {
  */
 export class DigestService {
   readonly settings: DigestSettingsRepo;
-  readonly ledger: DigestLedger;
+  readonly ledger: DigestLedgerStore;
   readonly scheduler: DigestScheduler;
   readonly deps: DigestDeps;
   readonly follows: FollowedAuthors;
@@ -58,14 +59,14 @@ export class DigestService {
     this.afterPost = opts.afterPost;
     this.log = opts.log;
     this.now = opts.now ?? (() => new Date());
-    this.settings = new DigestSettingsRepo(opts.store.db);
-    this.ledger = new DigestLedger(opts.store.db, this.now);
-    this.follows = new FollowedAuthors(opts.store.db);
+    this.settings = new DigestSettingsRepo(opts.stores.digestSettings);
+    this.ledger = opts.stores.ledger;
+    this.follows = new FollowedAuthors(opts.stores.follows);
     const signal = this.stopping.signal;
     this.deps = {
-      store: opts.store,
+      stores: opts.stores,
       settings: this.settings,
-      ledger: this.ledger,
+      resolve: opts.resolve,
       fetchDay: opts.fetchDay,
       poster: opts.poster,
       tldr: opts.tldr,
@@ -88,7 +89,7 @@ export class DigestService {
 
   /** Schedules every server's digest, then posts what was missed while the bot was down. */
   async start(): Promise<ScheduledRun[]> {
-    this.scheduler.start();
+    await this.scheduler.start();
     return this.scheduler.catchUp();
   }
 
@@ -100,82 +101,77 @@ export class DigestService {
   }
 
   /** The server's local date now (what `/digest now` and `preview` are for). */
-  today(guildId: string): string {
-    return localDate(this.now(), this.settings.getOrDefault(guildId, this.now()).timezone);
+  async today(guildId: string): Promise<string> {
+    return localDate(this.now(), (await this.settings.getOrDefault(guildId, this.now())).timezone);
   }
 
-  status(guildId: string): DigestStatus {
-    return digestStatus({
-      guildId,
-      settings: this.settings,
-      ledger: this.ledger,
-      followed: this.follows.namesFor(guildId),
-      votes: netVotes(this.deps.store, new GroupPapers(this.deps.store.db), guildId),
-      now: this.now(),
-    });
+  async status(guildId: string): Promise<DigestStatus> {
+    const [followed, votes] = await Promise.all([this.follows.namesFor(guildId), netVotes(this.deps.stores, guildId)]);
+    return digestStatus({ guildId, settings: this.settings, ledger: this.ledger, followed, votes, now: this.now() });
   }
 
   /** Applies a checked change (a `UserError` when a value is wrong) and reschedules the server. */
-  configure(guildId: string, patch: DigestSettingsPatch): DigestSettings {
-    const s = this.settings.update(guildId, patch, this.now());
-    this.scheduler.reload(guildId);
+  async configure(guildId: string, patch: DigestSettingsPatch): Promise<DigestSettings> {
+    const s = await this.settings.update(guildId, patch, this.now());
+    await this.scheduler.reload(guildId);
     return s;
   }
 
-  pause(guildId: string, reason: string): DigestSettings {
-    const s = this.settings.pause(guildId, reason, this.now());
-    this.scheduler.reload(guildId);
+  async pause(guildId: string, reason: string): Promise<DigestSettings> {
+    const s = await this.settings.pause(guildId, reason, this.now());
+    await this.scheduler.reload(guildId);
     return s;
   }
 
-  resume(guildId: string): DigestSettings {
-    const s = this.settings.resume(guildId, this.now());
-    this.scheduler.reload(guildId);
+  async resume(guildId: string): Promise<DigestSettings> {
+    const s = await this.settings.resume(guildId, this.now());
+    await this.scheduler.reload(guildId);
     return s;
   }
 
   /** What the digest would post for `date` (default today); sends and claims nothing. Feed errors are thrown. */
-  preview(guildId: string, date = this.today(guildId)): Promise<DigestPreview> {
-    return this.track(previewDigest({ guildId, date, deps: this.deps }));
+  preview(guildId: string, date?: string): Promise<DigestPreview> {
+    return this.track((async () => previewDigest({ guildId, date: date ?? (await this.today(guildId)), deps: this.deps }))());
   }
 
   /**
    * Posts the server's digest for `date` (default today) now, paused or not; still at most once
    * per channel and date. The feed is retried for minutes only: someone is waiting.
    */
-  postNow(guildId: string, date = this.today(guildId)): Promise<DigestOutcome> {
+  postNow(guildId: string, date?: string): Promise<DigestOutcome> {
     const deps = { ...this.deps, feedRetry: { ...INTERACTIVE_FEED_RETRY, ...this.deps.feedRetry } };
     return this.track(
-      runDigest({ guildId, date, deps, ignorePause: true }).then((outcome) => {
+      (async () => {
+        const outcome = await runDigest({ guildId, date: date ?? (await this.today(guildId)), deps, ignorePause: true });
         // The channel went away: the run paused the server, so its job goes too.
-        if (outcome.kind === "paused") this.scheduler.reload(guildId);
+        if (outcome.kind === "paused") await this.scheduler.reload(guildId);
         return this.posted(outcome);
-      }),
+      })(),
     );
   }
 
   /** The day `/digest why` asks about by default: the server's latest post, else today. */
-  latestPostDay(guildId: string): string {
-    return this.ledger.lastPost(guildId)?.date ?? this.today(guildId);
+  async latestPostDay(guildId: string): Promise<string> {
+    return (await this.ledger.lastPost(guildId))?.date ?? this.today(guildId);
   }
 
   /** Why `paper` is or is not in the server's post for `date` (default: its latest post day). Feed errors are thrown. */
-  why(guildId: string, paper: string, date = this.latestPostDay(guildId)): Promise<WhyAnswer> {
-    return this.track(whyPaper({ guildId, date, paper, deps: this.deps }));
+  why(guildId: string, paper: string, date?: string): Promise<WhyAnswer> {
+    return this.track((async () => whyPaper({ guildId, date: date ?? (await this.latestPostDay(guildId)), paper, deps: this.deps }))());
   }
 
   /** The bot left the server: forget its settings and unschedule it. */
-  forgetGuild(guildId: string): boolean {
-    const removed = this.settings.remove(guildId);
-    this.scheduler.reload(guildId);
+  async forgetGuild(guildId: string): Promise<boolean> {
+    const removed = await this.settings.remove(guildId);
+    await this.scheduler.reload(guildId);
     return removed;
   }
 
   /** A channel was deleted: when it is a server's digest channel, pause that server with the reason. */
-  channelDeleted(guildId: string, channelId: string): boolean {
-    const s = this.settings.get(guildId);
+  async channelDeleted(guildId: string, channelId: string): Promise<boolean> {
+    const s = await this.settings.get(guildId);
     if (s?.channelId !== channelId || s.paused) return false;
-    this.pause(guildId, new ChannelGoneError(channelId).reason);
+    await this.pause(guildId, new ChannelGoneError(channelId).reason);
     return true;
   }
 
@@ -199,17 +195,17 @@ export class DigestService {
 /** What the digest needs of the answer engine: its TL;DR of a paper. */
 export interface TldrEngine {
   readonly hasModel: boolean;
-  tldr(paper: Paper): Promise<string | undefined>;
+  tldr(paper: StoredPaper): Promise<string | undefined>;
 }
 
 /**
  * The answer engine's TL;DR as the digest's `TldrWriter`: the digest stores a day's papers before
  * writing TL;DRs, so the full paper is looked up by its arXiv id. None without a model.
  */
-export function engineTldr(engine: TldrEngine, store: PaperStore): TldrWriter | undefined {
+export function engineTldr(engine: TldrEngine, papers: PaperRecords): TldrWriter | undefined {
   if (!engine.hasModel) return undefined;
   return async ({ arxivId }) => {
-    const paper = store.get(arxivId);
+    const paper = await papers.get(arxivId);
     return paper ? engine.tldr(paper) : undefined;
   };
 }

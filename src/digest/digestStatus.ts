@@ -1,6 +1,6 @@
 import type { DigestSettingsRepo } from "./digestConfig.js";
 import type { DigestSettings } from "../store/digestSettings.js";
-import type { DigestLedger, LedgerEntry } from "./ledger.js";
+import type { DigestLedgerStore, LedgerEntry } from "./ledger.js";
 import { formatDuration, formatLocal, nextScheduledRun } from "./localTime.js";
 
 export interface DigestStatus {
@@ -31,18 +31,18 @@ export interface DigestStatus {
  * Everything /digest status shows. The next run is computed from the settings (as the scheduler
  * would), so it is right even in a process that does not run the scheduler.
  */
-export function digestStatus(args: {
+export async function digestStatus(args: {
   guildId: string;
   settings: DigestSettingsRepo;
-  ledger: DigestLedger;
+  ledger: DigestLedgerStore;
   /** The names the server's post follows; without them and the votes, the status names none. */
   followed?: string[];
   /** Each voted paper's net votes for the server (`netVotes`). */
   votes?: ReadonlyMap<string, number>;
   now?: Date;
-}): DigestStatus {
+}): Promise<DigestStatus> {
   const now = args.now ?? new Date();
-  const s = args.settings.getOrDefault(args.guildId, now);
+  const s = await args.settings.getOrDefault(args.guildId, now);
   const status: DigestStatus = {
     guildId: args.guildId,
     settings: s,
@@ -64,7 +64,11 @@ export function digestStatus(args: {
       human: `${formatLocal(next, s.timezone)} (${s.timezone}), in ${formatDuration(next.getTime() - now.getTime())}`,
     };
   }
-  const post = args.ledger.lastPost(args.guildId);
+  const [post, run, err] = await Promise.all([
+    args.ledger.lastPost(args.guildId),
+    args.ledger.lastRun(args.guildId),
+    args.ledger.lastError(args.guildId),
+  ]);
   if (post?.messageId)
     status.lastPost = {
       date: post.date,
@@ -73,9 +77,7 @@ export function digestStatus(args: {
       count: post.paperIds.length,
       sentAt: post.sentAt,
     };
-  const run = args.ledger.lastRun(args.guildId);
   if (run) status.lastRun = { date: run.date, state: run.state, nothingNew: run.state === "sent" && !run.messageId };
-  const err = args.ledger.lastError(args.guildId);
   if (err?.lastError) status.lastError = { date: err.date, error: err.lastError, state: err.state };
   return status;
 }

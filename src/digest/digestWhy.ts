@@ -1,5 +1,4 @@
 import type { HfItem } from "../ingest/hfItem.js";
-import { resolvePaper } from "../retrieval/resolvePaper.js";
 import { findArxivId, normalizeTitle } from "../store/paperId.js";
 import { selectDay, type DigestDeps } from "./digestRunner.js";
 import type { PaperOutcome } from "./selectPapers.js";
@@ -21,15 +20,15 @@ export interface WhyAnswer {
 export async function whyPaper(args: { guildId: string; date: string; paper: string; deps: DigestDeps }): Promise<WhyAnswer> {
   const { deps, date } = args;
   const { settings, day, selection } = await selectDay(args);
-  const item = findInFeed(day.items, args.paper, deps);
+  const item = await findInFeed(day.items, args.paper, deps);
   if (!item) {
-    const known = resolvePaper(deps.store, args.paper).best?.paper;
+    const known = await deps.resolve(args.paper);
     return { date, paper: known && { id: known.arxivId ?? known.id, title: known.title }, outcome: { kind: "absent" } };
   }
   const id = item.paper.id;
   const paper = { id, title: item.paper.title };
   const outcome = selection.outcomes.get(id) ?? { kind: "absent" };
-  const entry = settings.channelId ? deps.ledger.get({ guildId: args.guildId, channelId: settings.channelId, date }) : undefined;
+  const entry = settings.channelId ? await deps.stores.ledger.get({ guildId: args.guildId, channelId: settings.channelId, date }) : undefined;
   if (entry?.state !== "sent") return { date, paper, outcome };
   const at = entry.paperIds.indexOf(id);
   if (at >= 0 && outcome.kind !== "posted") {
@@ -43,11 +42,11 @@ export async function whyPaper(args: { guildId: string; date: string; paper: str
 }
 
 /** The feed item `text` names: by arXiv id or link, by the collection's reading of it, else by a loose title. */
-function findInFeed(items: readonly HfItem[], text: string, deps: DigestDeps): HfItem | undefined {
+async function findInFeed(items: readonly HfItem[], text: string, deps: DigestDeps): Promise<HfItem | undefined> {
   const byId = (id: string | undefined) => (id ? items.find((i) => i.paper.id === id) : undefined);
   const direct = byId(findArxivId(text) ?? text.trim());
   if (direct) return direct;
-  const known = deps.store.get(text.trim()) ?? resolvePaper(deps.store, text).best?.paper;
+  const known = (await deps.stores.papers.get(text.trim())) ?? (await deps.resolve(text));
   if (known) {
     const hit = byId(known.arxivId) ?? items.find((i) => normalizeTitle(i.paper.title) === normalizeTitle(known.title));
     if (hit) return hit;

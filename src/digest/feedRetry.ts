@@ -71,7 +71,7 @@ export async function withFeedRetry<T>(args: {
   sleep: (ms: number) => Promise<void>;
   attempt: () => Promise<T>;
   /** Told before each wait, e.g. to show the problem in status while the day is still being tried. */
-  onRetry?: (note: { error: string; attempt: number; waitMs: number }) => void;
+  onRetry?: (note: { error: string; attempt: number; waitMs: number }) => void | Promise<void>;
 }): Promise<FeedResult<T>> {
   const waits = feedRetryWaits(args.policy);
   let left = args.policy.windowMs;
@@ -87,7 +87,7 @@ export async function withFeedRetry<T>(args: {
         const why = err instanceof FeedFormatError ? err.message : `the Hugging Face feed was unreachable for ${args.date} (${what})`;
         return { ok: false, error: `${why}; gave up after ${attempt} attempts` };
       }
-      args.onRetry?.({ error: what, attempt, waitMs: wait });
+      await args.onRetry?.({ error: what, attempt, waitMs: wait });
       await args.sleep(wait);
       left -= wait;
     }

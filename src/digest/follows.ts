@@ -1,6 +1,5 @@
 import { UserError } from "../config/errors.js";
-import { writeTransaction, type Db } from "../store/db.js";
-import { FollowedAuthorsTable, knownAuthorLists, type FollowedAuthor } from "../store/followedAuthors.js";
+import type { FollowedAuthor, FollowedAuthorStore } from "../store/followedAuthors.js";
 import { userText } from "../text/userText.js";
 import { nameKeyOf, nameWords, sameAuthor } from "./authorName.js";
 
@@ -13,65 +12,65 @@ export type { FollowedAuthor } from "../store/followedAuthors.js";
 
 /** Followed authors, checked: one follow per server and loosely-equal name. */
 export class FollowedAuthors {
-  private readonly table: FollowedAuthorsTable;
+  /** Each server's changes in this process, one after another, so a check still holds when its change is written. */
+  private readonly changes = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly db: Db) {
-    this.table = new FollowedAuthorsTable(db);
-  }
+  constructor(private readonly store: FollowedAuthorStore) {}
 
   /** Follows `name` for `guildId` (`*`: every server); `added` is false when an equal name was already followed. */
-  follow(guildId: string, name: string, userId?: string, now = new Date()): { author: FollowedAuthor; added: boolean } {
+  follow(guildId: string, name: string, userId?: string, now = new Date()): Promise<{ author: FollowedAuthor; added: boolean }> {
     const clean = checkedName(name);
-    return writeTransaction(this.db, () => {
+    return this.inTurn(guildId, async () => {
       const key = nameKeyOf(clean);
-      const existing = this.table.list(guildId).find((f) => f.key === key);
+      const existing = (await this.store.list(guildId)).find((f) => f.key === key);
       if (existing) return { author: existing, added: false };
-      if (this.table.count(guildId) >= MAX_FOLLOWED)
+      if ((await this.store.count(guildId)) >= MAX_FOLLOWED)
         throw new UserError(`This server already follows ${MAX_FOLLOWED} authors, the most it can; unfollow one first.`);
-      this.table.add(guildId, clean, key, userId, now);
-      return { author: this.table.list(guildId).find((f) => f.key === key)!, added: true };
+      // False when another process followed the same name in between: then it is already followed.
+      const added = await this.store.add(guildId, clean, key, userId, now);
+      return { author: (await this.store.list(guildId)).find((f) => f.key === key)!, added };
     });
   }
 
   /** Stops following: the name as followed, else the one followed name it loosely matches; undefined when none. */
-  unfollow(guildId: string, name: string): FollowedAuthor | undefined {
+  unfollow(guildId: string, name: string): Promise<FollowedAuthor | undefined> {
     const clean = checkedName(name);
-    return writeTransaction(this.db, () => {
-      const own = this.table.list(guildId);
+    return this.inTurn(guildId, async () => {
+      const own = await this.store.list(guildId);
       const key = nameKeyOf(clean);
       const loose = own.filter((f) => sameAuthor(f.name, clean));
       const hit = own.find((f) => f.key === key) ?? (loose.length === 1 ? loose[0] : undefined);
       if (!hit && loose.length > 1)
         throw new UserError(`"${clean}" could be ${loose.map((f) => `"${f.name}"`).join(" or ")}; give the name as followed.`);
-      if (hit) this.table.remove(guildId, hit.key);
+      if (hit) await this.store.remove(guildId, hit.key);
       return hit;
     });
   }
 
   /** A server's own follows (`*`: the installation's). */
-  list(guildId: string): FollowedAuthor[] {
-    return this.table.list(guildId);
+  list(guildId: string): Promise<FollowedAuthor[]> {
+    return this.store.list(guildId);
   }
 
   /** Every follow of the installation, by server. */
-  everyFollow(): FollowedAuthor[] {
-    return this.table.forGroup(undefined);
+  everyFollow(): Promise<FollowedAuthor[]> {
+    return this.store.forGroup(undefined);
   }
 
   /** The names a server's digest follows (its own and the installation's); without a server, every one. */
-  namesFor(guildId?: string): string[] {
-    return this.table.forGroup(guildId).map((f) => f.name);
+  async namesFor(guildId?: string): Promise<string[]> {
+    return (await this.store.forGroup(guildId)).map((f) => f.name);
   }
 
   /**
    * Author names from the collection for autocomplete: names with a word starting with each typed
    * word (case and accents aside), those on the most papers first.
    */
-  suggest(typed: string, limit = 25): string[] {
+  async suggest(typed: string, limit = 25): Promise<string[]> {
     const words = nameWords(typed);
     const counts = new Map<string, { name: string; n: number }>();
-    for (const json of knownAuthorLists(this.db, SUGGEST_FROM_RECENT)) {
-      for (const name of JSON.parse(json) as string[]) {
+    for (const authors of await this.store.authorLists(SUGGEST_FROM_RECENT)) {
+      for (const name of authors) {
         if (!name || name.length > MAX_AUTHOR_NAME) continue;
         const have = nameWords(name);
         if (!words.every((w) => have.some((h) => h.startsWith(w)))) continue;
@@ -85,6 +84,16 @@ export class FollowedAuthors {
       .sort((a, b) => b.n - a.n || a.name.localeCompare(b.name))
       .slice(0, limit)
       .map((c) => c.name);
+  }
+
+  private inTurn<T>(guildId: string, work: () => Promise<T>): Promise<T> {
+    const next = (this.changes.get(guildId) ?? Promise.resolve()).then(work);
+    const settled = next.catch(() => undefined);
+    this.changes.set(guildId, settled);
+    void settled.then(() => {
+      if (this.changes.get(guildId) === settled) this.changes.delete(guildId);
+    });
+    return next;
   }
 }
 

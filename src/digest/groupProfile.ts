@@ -1,7 +1,4 @@
-import { newestFeedPapers } from "../store/feedPapers.js";
-import type { GroupPapers } from "../store/groupPapers.js";
-import type { PaperStore } from "../store/paperStore.js";
-import { PaperVotes } from "../store/paperVotes.js";
+import type { Stores } from "../store/stores.js";
 
 /** One thing the group brought in: a paper of its profile, or one of its interest phrases. */
 export interface ProfileDoc {
@@ -37,10 +34,13 @@ export const SAVE_VOTES = 2;
 /** How many recent feed papers stand for "what the feed is like". */
 export const FEED_BACKGROUND = 300;
 
+/** What the group's profile is read from. */
+export type ProfileStores = Pick<Stores, "papers" | "groupPapers" | "votes">;
+
 /** Each voted paper's net 👍 minus 👎 for a server (and the installation), a ⭐ counting SAVE_VOTES; papers that cancel out left out. */
-export function netVotes(store: PaperStore, groupPapers: GroupPapers, guildId?: string): Map<string, number> {
-  const net = new PaperVotes(store.db).tally(guildId);
-  for (const id of groupPapers.savedIds(guildId)) net.set(id, (net.get(id) ?? 0) + SAVE_VOTES);
+export async function netVotes(stores: Pick<Stores, "groupPapers" | "votes">, guildId?: string): Promise<Map<string, number>> {
+  const [net, saved] = await Promise.all([stores.votes.tally(guildId), stores.groupPapers.savedIds(guildId)]);
+  for (const id of saved) net.set(id, (net.get(id) ?? 0) + SAVE_VOTES);
   for (const [id, n] of net) if (n === 0) net.delete(id);
   return net;
 }
@@ -49,29 +49,31 @@ export function netVotes(store: PaperStore, groupPapers: GroupPapers, guildId?: 
  * A server's profile (the seed page plus what it added or saved); without a server, the
  * installation-wide one. Feed papers that merely arrived with a daily post are not in it.
  */
-export function loadGroupProfile(args: {
-  store: PaperStore;
-  groupPapers: GroupPapers;
-  guildId?: string;
-  interests?: readonly string[];
-}): GroupProfile {
-  const { store } = args;
+export async function loadGroupProfile(args: { stores: ProfileStores; guildId?: string; interests?: readonly string[] }): Promise<GroupProfile> {
+  const { stores } = args;
+  const [profileIds, net] = await Promise.all([stores.groupPapers.profileIds(args.guildId), netVotes(stores, args.guildId)]);
+  const ids = new Set(profileIds);
+  const [known, newest] = await Promise.all([stores.papers.getMany([...ids, ...net.keys()]), stores.papers.newestInFeed(FEED_BACKGROUND + ids.size)]);
+  // Ids are papers' ids; one that is not is looked up as an arXiv id, as `get` does.
+  for (const id of [...ids, ...net.keys()]) {
+    if (known.has(id)) continue;
+    const p = await stores.papers.get(id);
+    if (p) known.set(id, p);
+  }
   const doc = (id: string): ProfileDoc | undefined => {
-    const p = store.get(id);
+    const p = known.get(id);
     return p && { paperId: p.id, title: p.title, abstract: p.abstract, keywords: p.aiKeywords };
   };
-  const ids = new Set(args.groupPapers.profileIds(args.guildId));
   const papers = [...ids].map(doc).filter((d): d is ProfileDoc => !!d);
-  const net = netVotes(store, args.groupPapers, args.guildId);
   const liked: VotedDoc[] = [];
   const disliked: VotedDoc[] = [];
   for (const [id, n] of net) {
     const d = n !== 0 ? doc(id) : undefined;
     if (d) (n > 0 ? liked : disliked).push({ ...d, weight: Math.abs(n) });
   }
-  const feed = newestFeedPapers(store.db, FEED_BACKGROUND + ids.size)
-    .filter((r) => !ids.has(r.id))
+  const feed = newest
+    .filter((p) => !ids.has(p.id))
     .slice(0, FEED_BACKGROUND)
-    .map((r) => ({ paperId: r.id, title: r.title, abstract: r.abstract, keywords: r.aiKeywords }));
+    .map((p) => ({ paperId: p.id, title: p.title, abstract: p.abstract, keywords: p.aiKeywords }));
   return { papers, interests: [...(args.interests ?? [])], feed, liked, disliked };
 }

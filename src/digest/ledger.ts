@@ -1,7 +1,7 @@
-// The digest ledger lives in the store (src/store/ledger.ts); the digest's modules import it from here.
+// The digest ledger lives in the store (src/store/ledger.ts, `DigestLedgerStore`); the digest's modules import its types from here.
 export {
   type ClaimResult,
-  DigestLedger,
+  type DigestLedgerStore,
   type DigestPostState,
   LEASE_MS,
   type LedgerEntry,

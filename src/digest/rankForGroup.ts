@@ -72,6 +72,13 @@ const itemFields = (item: HfItem): Fields => ({
   keywords: item.paper.ai_keywords ?? [],
 });
 
+const asPhrase = (p: string): Fields => ({ title: p, abstract: "", keywords: [] });
+
+/** Every text ranking `items` for `profile` weighs: what its idf is asked about (see `collectionIdf`). */
+export function rankedTexts(items: readonly HfItem[], profile: GroupProfile): Fields[] {
+  return [...profile.papers, ...profile.interests.map(asPhrase), ...profile.liked, ...profile.disliked, ...items.map(itemFields), ...profile.feed];
+}
+
 /** The group's profile, interests, votes and the day's backdrop as tf-idf vectors over one vocabulary. */
 function groupState(items: readonly HfItem[], profile: GroupProfile, idf: Idf, weights: RankWeights): { state: GroupState; candidates: Candidate[] } {
   const words = new Map<string, string>();
@@ -83,7 +90,6 @@ function groupState(items: readonly HfItem[], profile: GroupProfile, idf: Idf, w
   };
   // Counted first, weighed after: idf looks up each stem's written form, known once every text is counted.
   const counted = <T>(docs: readonly T[], fields: (d: T) => Fields) => docs.map((doc) => ({ doc, counts: termCounts(fields(doc), weights, words) }));
-  const asPhrase = (p: string): Fields => ({ title: p, abstract: "", keywords: [] });
   const parts = {
     profile: counted(profile.papers, (d) => d),
     interests: counted(profile.interests, asPhrase),

@@ -3,12 +3,12 @@ import type { Logger } from "../config/logger.js";
 import type { DigestSettingsRepo } from "./digestConfig.js";
 import type { DigestSettings } from "../store/digestSettings.js";
 import type { DigestOutcome } from "./digestRunner.js";
-import type { DigestLedger } from "./ledger.js";
+import type { DigestLedgerStore } from "./ledger.js";
 import { addDays, cronPattern, lastScheduledDate, localDate, scheduledInstant } from "./localTime.js";
 
 export interface DigestSchedulerOptions {
   settings: DigestSettingsRepo;
-  ledger: DigestLedger;
+  ledger: DigestLedgerStore;
   /** Runs one server's digest for a local date; typically `(g, d) => runDigest({ guildId: g, date: d, deps })`. */
   run: (guildId: string, date: string) => Promise<DigestOutcome>;
   now?: () => Date;
@@ -50,14 +50,14 @@ export interface ScheduledRun {
  * `catchUpDays` earlier days, oldest first, skipping days already in the ledger (`has`) and
  * scheduled times before the schedule applied (`activeSince`).
  */
-export function missedDates(settings: DigestSettings, now: Date, has: (date: string) => boolean): string[] {
+export async function missedDates(settings: DigestSettings, now: Date, has: (date: string) => Promise<boolean>): Promise<string[]> {
   const today = localDate(now, settings.timezone);
   const since = Date.parse(settings.activeSince);
   const out: string[] = [];
   for (let k = settings.catchUpDays; k >= 0; k--) {
     const date = addDays(today, -k);
     const at = scheduledInstant(date, settings.time, settings.timezone).getTime();
-    if (at > now.getTime() || at < since || has(date)) continue;
+    if (at > now.getTime() || at < since || (await has(date))) continue;
     out.push(date);
   }
   return out;
@@ -72,6 +72,8 @@ export class DigestScheduler {
   private readonly jobs = new Map<string, Cron>();
   private readonly queues = new Map<string, Promise<DigestOutcome>>();
   private readonly retries = new Map<string, PendingRetry & { timer?: NodeJS.Timeout }>();
+  /** Each server's reloads, one after another: the last one read the settings last. */
+  private readonly reloads = new Map<string, Promise<void>>();
   private readonly now: () => Date;
   private stopped = false;
 
@@ -80,18 +82,27 @@ export class DigestScheduler {
   }
 
   /** Schedules every server whose digest is set up and not paused. */
-  start(): this {
+  async start(): Promise<this> {
     this.stopped = false;
-    for (const s of this.served()) this.schedule(s);
+    for (const s of await this.served()) if (!this.stopped) this.schedule(s);
     return this;
   }
 
   /** Re-reads one server's settings (call after any change): reschedules, or unschedules when off. */
-  reload(guildId: string): void {
-    this.jobs.get(guildId)?.stop();
-    this.jobs.delete(guildId);
-    const s = this.opts.settings.get(guildId);
-    if (!this.stopped && s?.channelId && !s.paused && (this.opts.serves?.(guildId) ?? true)) this.schedule(s);
+  reload(guildId: string): Promise<void> {
+    const previous = this.reloads.get(guildId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      this.unschedule(guildId);
+      const s = await this.opts.settings.get(guildId);
+      this.unschedule(guildId);
+      if (!this.stopped && s?.channelId && !s.paused && (this.opts.serves?.(guildId) ?? true)) this.schedule(s);
+    });
+    const settled = next.catch(() => undefined);
+    this.reloads.set(guildId, settled);
+    void settled.then(() => {
+      if (this.reloads.get(guildId) === settled) this.reloads.delete(guildId);
+    });
+    return next;
   }
 
   stop(): void {
@@ -117,9 +128,9 @@ export class DigestScheduler {
   }
 
   /** What a server's job does when it fires: the digest for the local date of the scheduled time just passed. */
-  runScheduled(guildId: string): Promise<DigestOutcome | undefined> {
-    const s = this.opts.settings.get(guildId);
-    if (!s?.channelId || s.paused) return Promise.resolve(undefined);
+  async runScheduled(guildId: string): Promise<DigestOutcome | undefined> {
+    const s = await this.opts.settings.get(guildId);
+    if (!s?.channelId || s.paused) return undefined;
     return this.runDay(guildId, lastScheduledDate(this.now(), s.time, s.timezone));
   }
 
@@ -127,11 +138,15 @@ export class DigestScheduler {
   async catchUp(): Promise<ScheduledRun[]> {
     const now = this.now();
     const perGuild = await Promise.all(
-      this.served().map(async (s) => {
+      (await this.served()).map(async (s) => {
         const runs: ScheduledRun[] = [];
         let dates: string[] = [];
         try {
-          dates = missedDates(s, now, (date) => this.opts.ledger.get({ guildId: s.guildId, channelId: s.channelId!, date })?.state === "sent");
+          dates = await missedDates(
+            s,
+            now,
+            async (date) => (await this.opts.ledger.get({ guildId: s.guildId, channelId: s.channelId!, date }))?.state === "sent",
+          );
         } catch (err) {
           this.opts.log?.error({ guildId: s.guildId, err }, "digest catch-up: bad schedule");
         }
@@ -142,12 +157,18 @@ export class DigestScheduler {
     return perGuild.flat();
   }
 
-  private served(): DigestSettings[] {
+  private async served(): Promise<DigestSettings[]> {
     const serves = this.opts.serves;
-    return this.opts.settings.active().filter((s) => serves?.(s.guildId) ?? true);
+    return (await this.opts.settings.active()).filter((s) => serves?.(s.guildId) ?? true);
+  }
+
+  private unschedule(guildId: string): void {
+    this.jobs.get(guildId)?.stop();
+    this.jobs.delete(guildId);
   }
 
   private schedule(s: DigestSettings): void {
+    this.unschedule(s.guildId);
     try {
       const job = new Cron(
         cronPattern(s.time),
@@ -169,6 +190,8 @@ export class DigestScheduler {
   /** A scheduled day's run; when it fails transiently, its next retry is planned before this resolves. */
   private async runDay(guildId: string, date: string, attempt = 0): Promise<DigestOutcome> {
     const outcome = await this.enqueue(guildId, date);
+    // Read before the retries are looked at: from there on nothing waits, so no other run comes in between.
+    const settings = isTransientFailure(outcome) && !this.stopped ? await this.opts.settings.get(guildId) : undefined;
     const pending = this.retries.get(guildId);
     // A later day's retries own the server's slot; an earlier day's retries end when a later day runs.
     if (pending && pending.date > date) return outcome;
@@ -178,7 +201,7 @@ export class DigestScheduler {
       return outcome;
     }
     this.cancelRetry(guildId);
-    if (isTransientFailure(outcome) && !this.stopped) this.planRetry(guildId, date, attempt + 1);
+    if (isTransientFailure(outcome) && !this.stopped) this.planRetry(guildId, date, attempt + 1, settings);
     return outcome;
   }
 
@@ -187,9 +210,8 @@ export class DigestScheduler {
     this.retries.delete(guildId);
   }
 
-  private planRetry(guildId: string, date: string, attempt: number): void {
+  private planRetry(guildId: string, date: string, attempt: number, s: DigestSettings | undefined): void {
     const wait = (this.opts.dayRetryDelaysMs ?? DAY_RETRY_DELAYS_MS)[attempt - 1];
-    const s = this.opts.settings.get(guildId);
     if (wait === undefined || !s?.channelId || s.paused) {
       this.opts.log?.warn({ guildId, date }, "digest: the day failed; not retrying it again");
       return;
@@ -201,9 +223,12 @@ export class DigestScheduler {
     }
     const timer = setTimeout(() => {
       delete entry.timer;
-      const now = this.opts.settings.get(guildId);
-      if (this.stopped || !now?.channelId || now.paused) return void this.retries.delete(guildId);
-      this.runDay(guildId, date, attempt).catch((err: unknown) => this.opts.log?.error({ guildId, date, err }, "digest retry failed"));
+      const retry = async () => {
+        const now = await this.opts.settings.get(guildId);
+        if (this.stopped || !now?.channelId || now.paused) return void this.retries.delete(guildId);
+        await this.runDay(guildId, date, attempt);
+      };
+      retry().catch((err: unknown) => this.opts.log?.error({ guildId, date, err }, "digest retry failed"));
     }, wait);
     timer.unref();
     const entry: PendingRetry & { timer?: NodeJS.Timeout } = { date, attempt, at, timer };
@@ -214,18 +239,21 @@ export class DigestScheduler {
   private enqueue(guildId: string, date: string): Promise<DigestOutcome> {
     const previous = this.queues.get(guildId) ?? Promise.resolve(undefined);
     const next: Promise<DigestOutcome> = previous.then(async () => {
+      let outcome: DigestOutcome;
       try {
-        return await this.opts.run(guildId, date);
+        outcome = await this.opts.run(guildId, date);
       } catch (err) {
         this.opts.log?.error({ guildId, date, err }, "digest run threw");
         return { guildId, date, kind: "error", error: err instanceof Error ? err.message : String(err) };
       }
+      // A paused server (its channel went away) needs no job until someone resumes it; gone before the outcome is told.
+      if (outcome.kind === "paused")
+        await this.reload(guildId).catch((err: unknown) => this.opts.log?.error({ guildId, err }, "digest: could not unschedule a paused server"));
+      return outcome;
     });
     this.queues.set(guildId, next);
-    void next.then((outcome) => {
+    void next.then(() => {
       if (this.queues.get(guildId) === next) this.queues.delete(guildId);
-      // A paused server (its channel went away) needs no job until someone resumes it.
-      if (outcome.kind === "paused") this.reload(guildId);
     });
     return next;
   }

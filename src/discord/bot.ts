@@ -5,6 +5,7 @@ import { UsageError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { sqliteStores, type Stores } from "../store/stores.js";
+import { resolvePaper } from "../retrieval/resolvePaper.js";
 import type { ScheduledRun } from "../digest/scheduler.js";
 import { sharedDayFetcher } from "../digest/fetchDay.js";
 import type { Heartbeat, HeartbeatStore } from "../store/heartbeat.js";
@@ -108,8 +109,9 @@ export async function startBot(
   const client = createClient(config);
   // A shard's lines say which shard wrote them (discord.js reads its ids from the launcher's environment).
   const log = client.shard ? opts.log.child({ shard: client.shard.ids }) : opts.log;
-  // One per process: its ledger remembers the claims this process is working on.
-  const stores = opts.stores ?? sqliteStores(store);
+  const now = opts.now ?? (() => new Date());
+  // One per process: its ledger remembers the claims this process is working on (their leases on the bot's clock).
+  const stores = opts.stores ?? sqliteStores(store, { clock: now });
   const { embeddings, retriever, engine } = buildServices(config, store, log, stores);
   const deps: BotDeps = {
     config,
@@ -118,7 +120,7 @@ export async function startBot(
     stores,
     retriever,
     engine,
-    now: opts.now ?? (() => new Date()),
+    now,
   };
   const dispatcher = new Dispatcher(commands, deps);
   // The digest's feed requests end at once when the bot stops (its waits are the digest service's, cut short too).
@@ -142,11 +144,12 @@ export async function startBot(
   client.once(Events.ClientReady, (c) => {
     try {
       deps.digest = new DigestService({
-        store,
+        stores: deps.stores,
+        resolve: async (text) => resolvePaper(store, text).best?.paper,
         poster: new RestDigestPoster(c.rest, c.user.id),
         fetchDay: sharedDayFetcher(config.hfApiBase, { log, fetch: fetchUntilStopped }),
         embeddings,
-        tldr: engineTldr(deps.engine, store),
+        tldr: engineTldr(deps.engine, deps.stores.papers),
         log,
         now: deps.now,
         // A shard posts only for the servers it serves; the others have their own shard.
@@ -164,19 +167,21 @@ export async function startBot(
     }
   });
   client.on(Events.GuildDelete, (guild) => {
-    try {
-      if (deps.digest?.forgetGuild(guild.id)) log.info({ guildId: guild.id }, "left a server: its digest settings were removed");
-    } catch (err) {
-      log.error({ err, guildId: guild.id }, "could not forget a server's digest settings");
-    }
+    deps.digest
+      ?.forgetGuild(guild.id)
+      .then((removed) => {
+        if (removed) log.info({ guildId: guild.id }, "left a server: its digest settings were removed");
+      })
+      .catch((err: unknown) => log.error({ err, guildId: guild.id }, "could not forget a server's digest settings"));
   });
   client.on(Events.ChannelDelete, (channel) => {
-    try {
-      if (!channel.isDMBased() && deps.digest?.channelDeleted(channel.guildId, channel.id))
-        log.warn({ guildId: channel.guildId, channelId: channel.id }, "the digest channel was deleted; digest paused");
-    } catch (err) {
-      log.error({ err, channelId: channel.id }, "could not pause the digest of a deleted channel");
-    }
+    if (channel.isDMBased()) return;
+    deps.digest
+      ?.channelDeleted(channel.guildId, channel.id)
+      .then((paused) => {
+        if (paused) log.warn({ guildId: channel.guildId, channelId: channel.id }, "the digest channel was deleted; digest paused");
+      })
+      .catch((err: unknown) => log.error({ err, channelId: channel.id }, "could not pause the digest of a deleted channel"));
   });
   // Served from before the login, so a scrape during a slow start sees the gateway not yet connected.
   const metrics = await serveMetrics(config, client, log);

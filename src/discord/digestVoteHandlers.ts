@@ -12,7 +12,7 @@ async function vote(interaction: ButtonInteraction, deps: BotDeps, paperId: stri
     await interaction.reply({ content: "Votes belong to a server's daily post.", flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
     return;
   }
-  const outcome = votePaper(deps.store, interaction.guildId, paperId, interaction.user.id, direction, deps.now());
+  const outcome = await votePaper(deps.stores, interaction.guildId, paperId, interaction.user.id, direction, deps.now());
   deps.log.info({ guildId: interaction.guildId, paper: outcome.paper.id, vote: outcome.state }, "vote button");
   // A 👍 from "Rate these papers" is one click from ⭐ here.
   const components = outcome.state === "up" && !outcome.saved ? paperSaveRow(outcome.paper.id) : [];
@@ -26,10 +26,9 @@ async function rate(interaction: ButtonInteraction, deps: BotDeps): Promise<void
     if (row.type === ComponentType.ActionRow)
       for (const c of row.components)
         if (c.type === ComponentType.Button && c.customId?.startsWith(`${SAVE_BUTTON}:`)) ids.push(c.customId.slice(SAVE_BUTTON.length + 1));
-  const papers = ids.flatMap((id) => {
-    const p = deps.store.get(id);
-    return p ? [{ paperId: p.id, title: p.title }] : [];
-  });
+  // A post's ids are the feed's (arXiv ids): a paper that had another id before keeps it, so each is looked up by either.
+  const found = await Promise.all(ids.map((id) => deps.stores.papers.get(id)));
+  const papers = found.flatMap((p) => (p ? [{ paperId: p.id, title: p.title }] : []));
   const content = papers.length
     ? "👍 more like this, 👎 less like this, for this server's next posts:"
     : "These papers are no longer in the collection.";

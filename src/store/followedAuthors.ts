@@ -18,6 +18,8 @@ export interface FollowedAuthorStore {
   list(guildId: string): Promise<FollowedAuthor[]>;
   forGroup(guildId?: string): Promise<FollowedAuthor[]>;
   count(guildId: string): Promise<number>;
+  /** Author lists of the `recent` newest papers of the feed (by feed date) and of every group's papers, for suggestions. */
+  authorLists(recent: number): Promise<string[][]>;
 }
 
 interface Row {

@@ -91,6 +91,8 @@ export interface DigestLedgerStore {
   markFailed(key: LedgerKey, error: string, opts: { posted: "no" | "unknown" }): Promise<void>;
   get(key: LedgerKey): Promise<LedgerEntry | undefined>;
   postedPaperIds(channelId: string, exceptDate?: string): Promise<Set<string>>;
+  /** `postedPaperIds` with the earliest such date of each paper. */
+  postedPaperDays(channelId: string, exceptDate?: string): Promise<Map<string, string>>;
   lastSentAt(channelId: string, beforeDate: string): Promise<Date | undefined>;
   /** The server's latest day that produced a message. */
   lastPost(guildId: string): Promise<LedgerEntry | undefined>;
@@ -257,6 +259,17 @@ export class DigestLedger {
       )
       .all(channelId, exceptDate ?? null) as { id: string }[];
     return new Set(rows.map((r) => r.id));
+  }
+
+  /** `postedPaperIds` with the earliest such date of each paper. */
+  postedPaperDays(channelId: string, exceptDate?: string): Map<string, string> {
+    const rows = this.db
+      .prepare(
+        `SELECT j.value AS id, min(d.date) AS date FROM digest_posts d, json_each(d.paper_ids) j
+         WHERE d.channel_id = ? AND d.date IS NOT ? GROUP BY j.value`,
+      )
+      .all(channelId, exceptDate ?? null) as { id: string; date: string }[];
+    return new Map(rows.map((r) => [r.id, r.date]));
   }
 
   /** When this channel's latest post before `date` was sent (empty days included), if any. */

@@ -30,6 +30,8 @@ export interface PaperRecords {
   count(): Promise<number>;
   /** Papers that entered the daily feed on `date` (YYYY-MM-DD), most upvoted first, then in the order they were added. */
   byFeedDate(date: string): Promise<StoredPaper[]>;
+  /** The `limit` papers that came in from the Hugging Face feed (source `hf`) most recently, newest first. */
+  newestInFeed(limit: number): Promise<StoredPaper[]>;
   /** Changes whenever a paper is added or changed: the answer cache's key. */
   version(): Promise<string>;
   /**

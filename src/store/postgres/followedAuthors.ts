@@ -51,4 +51,14 @@ export class PostgresFollowedAuthorStore implements FollowedAuthorStore {
     const { rows } = await this.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM followed_authors WHERE guild_id = $1", [guildId]);
     return rows[0]!.n;
   }
+
+  async authorLists(recent: number): Promise<string[][]> {
+    const { rows } = await this.pool.query<{ authors: string }>(
+      `SELECT authors FROM (SELECT authors FROM papers WHERE feed_date IS NOT NULL ORDER BY feed_date DESC LIMIT $1) AS recent
+       UNION ALL
+       SELECT p.authors FROM papers p WHERE p.id IN (SELECT paper_id FROM group_papers)`,
+      [recent],
+    );
+    return rows.map((r) => JSON.parse(r.authors) as string[]);
+  }
 }

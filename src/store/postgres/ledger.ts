@@ -227,6 +227,15 @@ export class PostgresDigestLedgerStore implements DigestLedgerStore {
     return new Set(rows.map((r) => r.id));
   }
 
+  async postedPaperDays(channelId: string, exceptDate?: string): Promise<Map<string, string>> {
+    const { rows } = await this.pool.query<{ id: string; date: string }>(
+      `SELECT j.id, min(d.date) AS date FROM digest_posts d, jsonb_array_elements_text(d.paper_ids) AS j(id)
+       WHERE d.channel_id = $1 AND d.date IS DISTINCT FROM $2 GROUP BY j.id`,
+      [channelId, exceptDate ?? null],
+    );
+    return new Map(rows.map((r) => [r.id, r.date]));
+  }
+
   async lastSentAt(channelId: string, beforeDate: string): Promise<Date | undefined> {
     const { rows } = await this.pool.query<{ at: Date | null }>(
       "SELECT max(sent_at) AS at FROM digest_posts WHERE channel_id = $1 AND date < $2 AND state = 'sent'",

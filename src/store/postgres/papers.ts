@@ -122,6 +122,11 @@ export class PostgresPaperRecords implements PaperRecords {
     return rows.map(toPaper);
   }
 
+  async newestInFeed(limit: number): Promise<StoredPaper[]> {
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM papers WHERE source = 'hf' ORDER BY seq DESC LIMIT $1`, [limit]);
+    return rows.map(toPaper);
+  }
+
   async version(): Promise<string> {
     const { rows } = await this.pool.query<{ version: string }>("SELECT version FROM papers_meta");
     return rows[0]!.version;

@@ -1,11 +1,11 @@
 import type { Db } from "../db.js";
-import { FollowedAuthorsTable, type FollowedAuthor, type FollowedAuthorStore } from "../followedAuthors.js";
+import { FollowedAuthorsTable, knownAuthorLists, type FollowedAuthor, type FollowedAuthorStore } from "../followedAuthors.js";
 
 /** The async `FollowedAuthorStore` over the synchronous SQLite `FollowedAuthorsTable`. */
 export class SqliteFollowedAuthorStore implements FollowedAuthorStore {
   private readonly table: FollowedAuthorsTable;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.table = new FollowedAuthorsTable(db);
   }
 
@@ -27,5 +27,9 @@ export class SqliteFollowedAuthorStore implements FollowedAuthorStore {
 
   async count(guildId: string): Promise<number> {
     return this.table.count(guildId);
+  }
+
+  async authorLists(recent: number): Promise<string[][]> {
+    return knownAuthorLists(this.db, recent).map((json) => JSON.parse(json) as string[]);
   }
 }

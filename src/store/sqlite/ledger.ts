@@ -48,6 +48,10 @@ export class SqliteDigestLedgerStore implements DigestLedgerStore {
     return this.ledger.postedPaperIds(channelId, exceptDate);
   }
 
+  async postedPaperDays(channelId: string, exceptDate?: string): Promise<Map<string, string>> {
+    return this.ledger.postedPaperDays(channelId, exceptDate);
+  }
+
   async lastSentAt(channelId: string, beforeDate: string): Promise<Date | undefined> {
     return this.ledger.lastSentAt(channelId, beforeDate);
   }

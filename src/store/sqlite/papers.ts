@@ -72,6 +72,11 @@ export class SqlitePaperRecords implements PaperRecords {
     return this.store.byFeedDate(date).map(withoutRowid);
   }
 
+  async newestInFeed(limit: number): Promise<StoredPaper[]> {
+    const rows = this.store.db.prepare("SELECT * FROM papers WHERE source = 'hf' ORDER BY rowid DESC LIMIT ?").all(limit) as PaperRow[];
+    return rows.map((r) => withoutRowid(rowToPaper(r)));
+  }
+
   async version(): Promise<string> {
     return this.store.version();
   }
