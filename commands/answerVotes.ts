@@ -3,7 +3,6 @@ import { UserError } from "../src/config/errors.js";
 import type { Command } from "../src/discord/command.js";
 import { parseAnswerId, parseVote, REASON_INPUT, REASON_MODAL, reasonModal, VOTE_BUTTON } from "../src/discord/format/answerVotes.js";
 import { NO_MENTIONS } from "../src/discord/limits.js";
-import { AnswerFeedback } from "../src/store/answerFeedback.js";
 
 const GONE = "That answer is no longer on record, so your vote was not kept. Ask again with /ask.";
 const NOTED = "Thanks — noted.";
@@ -15,16 +14,16 @@ const tell = (interaction: RepliableInteraction, content: string) =>
 export const answerVoteButtons: NonNullable<Command["buttons"]> = {
   async [VOTE_BUTTON](interaction, deps, arg) {
     const parsed = parseVote(arg);
-    const feedback = new AnswerFeedback(deps.store.db);
-    if (!parsed || !feedback.has(parsed.answerId)) throw new UserError(GONE);
+    const feedback = deps.stores.answerFeedback;
+    if (!parsed || !(await feedback.has(parsed.answerId))) throw new UserError(GONE);
     const { vote, answerId } = parsed;
     const userId = interaction.user.id;
-    if (feedback.voteOf(answerId, userId) === vote) {
-      feedback.takeBack(answerId, userId);
+    if ((await feedback.voteOf(answerId, userId)) === vote) {
+      await feedback.takeBack(answerId, userId);
       await tell(interaction, `Took back your ${vote === "up" ? "👍" : "👎"}.`);
     } else if (vote === "down") await interaction.showModal(reasonModal(answerId));
     else {
-      feedback.vote(answerId, userId, "up", undefined, deps.now());
+      await feedback.vote(answerId, userId, "up", undefined, deps.now());
       await tell(interaction, NOTED);
     }
   },
@@ -35,7 +34,7 @@ export const answerVoteModals: NonNullable<Command["modals"]> = {
   async [REASON_MODAL](interaction, deps, arg) {
     const answerId = parseAnswerId(arg);
     const reason = interaction.fields.getTextInputValue(REASON_INPUT);
-    if (answerId === undefined || !new AnswerFeedback(deps.store.db).vote(answerId, interaction.user.id, "down", reason, deps.now()))
+    if (answerId === undefined || !(await deps.stores.answerFeedback.vote(answerId, interaction.user.id, "down", reason, deps.now())))
       throw new UserError(GONE);
     await tell(interaction, NOTED);
   },

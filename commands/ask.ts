@@ -7,7 +7,6 @@ import { whichPaperMessage } from "../src/discord/format/whichPaper.js";
 import { NO_MENTIONS } from "../src/discord/limits.js";
 import { ThrottledEditor } from "../src/discord/throttledEditor.js";
 import { threadOn } from "../src/discord/threads.js";
-import { AnswerFeedback } from "../src/store/answerFeedback.js";
 import { voteButtons } from "../src/discord/format/answerVotes.js";
 import { answerVoteButtons, answerVoteModals } from "./answerVotes.js";
 import { respondWithPapers } from "./paperChoices.js";
@@ -62,7 +61,7 @@ export const ask = {
     const inThread = interaction.channel?.isThread() ?? false;
     const offerThread = !isPrivate && !inThread && interaction.inGuild() && result.covered;
     // Every answer can be judged, "not covered" ones too: a 👎 there says the collection does answer it.
-    const answerId = new AnswerFeedback(deps.store.db).record(
+    const answerId = await deps.stores.answerFeedback.record(
       {
         guildId: interaction.guildId ?? undefined,
         channelId: interaction.channelId,

@@ -2,12 +2,17 @@
 // database's, not a process's. On SQLite, two stores over one file; on PostgreSQL, two pools on one schema.
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { AnswerEngine } from "../src/answer/answerEngine.js";
 import { BudgetExceededError, Budgets } from "../src/answer/budgets.js";
+import { createChatModel } from "../src/answer/chatModel.js";
+import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
+import { Retriever } from "../src/retrieval/retriever.js";
 import { openStore } from "../src/store/openStore.js";
 import { postgresStores, sqliteStores, type Stores } from "../src/store/stores.js";
 import { startTestBot, type TestBot } from "./helpers/bot.js";
 import { havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
-import { tempDir } from "./helpers/tmp.js";
+import { FakeOpenAI } from "./fakes/openai.js";
+import { seedPage, tempDir, tempStore } from "./helpers/tmp.js";
 
 const QUESTION = "Which papers reduce KV cache memory in LLM serving?";
 
@@ -35,7 +40,7 @@ if (withPostgres) {
   backends.push({
     name: "PostgreSQL",
     machines: async () => {
-      await schema!.pool().query("TRUNCATE cooldowns, answer_usage");
+      await schema!.pool().query("TRUNCATE cooldowns, answer_usage, answer_cache");
       // The pools are the file's: ended after its tests, not with the stores.
       return [await postgresStores(schema!.pool(), "test"), await postgresStores(schema!.other(), "test")];
     },
@@ -43,8 +48,10 @@ if (withPostgres) {
 }
 
 const bots: TestBot[] = [];
+const models: FakeOpenAI[] = [];
 afterEach(async () => {
   for (const bot of bots.splice(0)) await bot.stop();
+  for (const model of models.splice(0)) await model.stop();
   for (const stores of closing.splice(0)) await stores.close();
 });
 
@@ -66,6 +73,31 @@ describe.each(backends)("two machines on $name", (backend) => {
     const other = b.discord.sendCommand({ name: "ask", user: { username: "colleague" }, options: { question: QUESTION } });
     await other.waitFor((i) => [i.original, ...i.followUps].some((m) => sources(m?.content)));
     expect([other.original!, ...other.followUps].some((m) => m.content.startsWith("Please wait"))).toBe(false);
+  });
+
+  it("share the answer cache: a question answered on one is answered from the cache on the other", async () => {
+    const [one, two] = await backend.machines();
+    const model = new FakeOpenAI();
+    await model.start();
+    models.push(model);
+    model.defaultChat = () => ({ text: "FastSwitch swaps KV caches between requests [1]." });
+    const { store } = tempStore();
+    await ingestSeedPage(sqliteStores(store), seedPage);
+    const engineOn = (stores: Stores) =>
+      new AnswerEngine({
+        store,
+        papers: stores.papers,
+        retriever: new Retriever(store),
+        model: createChatModel({ openai: { baseUrl: model.url, model: "fake-chat" } }, { timeoutMs: 5000, maxRetries: 0 }),
+        cache: stores.answerCache,
+        budgets: new Budgets(stores.answerUsage, {}),
+      });
+    const written = await engineOn(one).ask(QUESTION, { userId: "u1" });
+    expect(written).toMatchObject({ mode: "llm", cached: false, answer: "FastSwitch swaps KV caches between requests [1]." });
+    const calls = model.chatRequests.length;
+    const cached = await engineOn(two).ask(QUESTION, { userId: "u2" });
+    expect(cached).toEqual({ ...written, cached: true });
+    expect(model.chatRequests.length).toBe(calls);
   });
 
   it("count one daily budget: answers recorded on either machine, also at once, all count", async () => {

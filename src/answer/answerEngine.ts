@@ -4,6 +4,7 @@ import type { Logger } from "../config/logger.js";
 import { resolvePaper, type PaperMatch } from "../retrieval/resolvePaper.js";
 import { retrieveRewritten } from "../retrieval/multiQuery.js";
 import type { Retrieval, Retriever } from "../retrieval/retriever.js";
+import type { StoredPaper } from "../store/paperRecords.js";
 import type { Paper } from "../store/paper.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { answerCacheKey, type AnswerCacheStore } from "../store/answerCache.js";
@@ -19,7 +20,7 @@ import { EVIDENCE_CANDIDATES, gatherEvidence } from "./evidence.js";
 import { createFullTextReader, type FullTextReader } from "../ingest/fullTextReader.js";
 import { findPassages, findTextPapers, type FoundPassage } from "../retrieval/passages.js";
 import { checkComparisonPages, ComparisonSchema, comparisonJsonSchema, type Comparison } from "./comparison.js";
-import { notCoveredAnswer, offlineAnswer } from "./offlineAnswer.js";
+import { notCoveredAnswer, offlineAnswer, type AnswerHit } from "./offlineAnswer.js";
 import { answers } from "../metrics/metrics.js";
 import { failureReason, parseJson } from "./modelOutput.js";
 import { offlineCompare, type ComparedText } from "./offlineCompare.js";
@@ -65,9 +66,9 @@ export interface Resolved {
 }
 
 export interface AnswerDeps {
-  /** Names resolved and papers looked up for the search's hits (retrieval's, moving onto `papers`). */
+  /** Where loose paper names are resolved (retrieval's `resolvePaper`, moving onto `Stores`). */
   store: PaperStore;
-  /** The papers: their version is part of an answer's cache key. */
+  /** The papers: a conversation's paper, papers found by their full text; their version is part of an answer's cache key. */
   papers: PaperRecords;
   /** Papers' full texts: passages with pages for answers, and (with a model) PDFs read on the spot. */
   fullText?: FullTextReader;
@@ -115,7 +116,7 @@ export class AnswerEngine {
       throw new UserError(`Questions can be at most ${MAX_QUESTION_CHARS} characters (this one has ${q.length}). Please shorten it.`);
     const history = (opts.history ?? []).slice(-HISTORY_TURNS);
     const { model, cache, budgets, log } = this.deps;
-    const only = opts.paperId === undefined ? undefined : this.deps.store.get(opts.paperId);
+    const only = opts.paperId === undefined ? undefined : await this.deps.papers.get(opts.paperId);
     if (opts.paperId !== undefined && !only) throw new UserError("That paper is not in the collection any more.");
     const key =
       model && answerCacheKey(["ask", q.toLowerCase(), history, model.name, await this.deps.papers.version(), this.texts?.version(), only?.id]);
@@ -125,9 +126,9 @@ export class AnswerEngine {
     const spent = model ? await budgetSpent(budgets, opts) : undefined;
     const helper = spent ? undefined : model;
     opts.onStage?.("searching");
-    const found: Pick<Retrieval, "hits" | "covered"> = only
+    const found: Found = only
       ? { hits: [{ paper: only, score: 1, relevant: true }], covered: true }
-      : this.withTextPapers(q, await this.search(q, history, { k: helper ? JUDGE_CANDIDATES : SOURCES, assist: Boolean(helper) }));
+      : await this.withTextPapers(q, await this.search(q, history, { k: helper ? JUDGE_CANDIDATES : SOURCES, assist: Boolean(helper) }));
     const candidates = found.hits.map((h) => h.paper);
     if (!helper) {
       if (!found.covered) return notCoveredAnswer(candidates.slice(0, 3), model ? "llm" : "offline");
@@ -185,23 +186,22 @@ export class AnswerEngine {
    * question's words put right after the best one: a question about a table or a baseline named only
    * in a paper's body still finds it, and counts as covered.
    */
-  private withTextPapers(question: string, found: Retrieval): Pick<Retrieval, "hits" | "covered"> {
+  private async withTextPapers(question: string, found: Retrieval): Promise<Found> {
     const { texts } = this;
     if (!texts) return found;
     const strong = findTextPapers(texts, question).filter((t) => t.share >= TEXT_MATCH_SHARE);
-    const extra = strong
-      .filter((t) => !found.hits.slice(0, SOURCES).some((h) => h.paper.id === t.paperId))
-      .slice(0, TEXT_PAPERS)
-      .flatMap((t) => {
-        const paper = this.deps.store.get(t.paperId);
-        return paper ? [{ paper, score: 0, relevant: true }] : [];
-      });
+    const wanted = strong.filter((t) => !found.hits.slice(0, SOURCES).some((h) => h.paper.id === t.paperId)).slice(0, TEXT_PAPERS);
+    const known = await this.deps.papers.getMany(wanted.map((t) => t.paperId));
+    const extra = wanted.flatMap((t) => {
+      const paper = known.get(t.paperId);
+      return paper ? [{ paper, score: 0, relevant: true }] : [];
+    });
     const rest = found.hits.filter((h) => !extra.some((e) => e.paper.id === h.paper.id));
     return { hits: [...rest.slice(0, 1), ...extra, ...rest.slice(1)], covered: found.covered || strong.length > 0 };
   }
 
   /** The passages of these papers' full texts that bear on the question (none without full text). */
-  private passages(question: string, papers: Paper[], k = SOURCES): FoundPassage[] {
+  private passages(question: string, papers: StoredPaper[], k = SOURCES): FoundPassage[] {
     const { texts } = this;
     if (!texts) return [];
     const ids = papers.map((p) => p.id);
@@ -220,7 +220,7 @@ export class AnswerEngine {
    * Reads, within `readOnTheSpotMs`, the PDFs of the best sources that have no full text yet and
    * were never tried; whatever is not read by then is answered from its abstract.
    */
-  private async readOnTheSpot(papers: Paper[], opts: AskOptions): Promise<void> {
+  private async readOnTheSpot(papers: StoredPaper[], opts: AskOptions): Promise<void> {
     const reader = this.deps.fullText;
     if (!reader?.canFetch) return;
     const todo = papers.filter((p) => p.arxivId && !this.texts?.status(p.id));
@@ -239,7 +239,7 @@ export class AnswerEngine {
   private async evidence(
     model: ChatModel,
     question: string,
-    papers: Paper[],
+    papers: StoredPaper[],
   ): Promise<{ found: FoundPassage[]; perSource: PromptPassage[][]; pages: GivenPages }> {
     const found = this.passages(question, papers, EVIDENCE_CANDIDATES);
     const index = new Map(papers.map((p, i) => [p.id, i]));
@@ -371,7 +371,7 @@ export class AnswerEngine {
   }
 
   /** A one or two sentence TL;DR written by the model, or undefined (no model, or it failed). */
-  async tldr(paper: Paper): Promise<string | undefined> {
+  async tldr(paper: StoredPaper): Promise<string | undefined> {
     const { model, cache, log } = this.deps;
     if (!model) return undefined;
     const key = answerCacheKey(["tldr", paper.id, paper.updatedAt, model.name]);
@@ -387,6 +387,12 @@ export class AnswerEngine {
       return undefined;
     }
   }
+}
+
+/** The papers an answer is written from, with whether any bears on the question. */
+interface Found {
+  hits: AnswerHit[];
+  covered: boolean;
 }
 
 /** How an answer was made, for the metrics: written, offline, fallback, cached or not covered. */

@@ -1,6 +1,6 @@
 import type { FoundPassage } from "../retrieval/passages.js";
 import type { ScoredPaper } from "../retrieval/retriever.js";
-import type { Paper } from "../store/paper.js";
+import type { StoredPaper } from "../store/paperRecords.js";
 import { pageLabel, passagePages, toCitation } from "./citations.js";
 import type { AskResult } from "./askResult.js";
 import { bestSentences } from "./keySentences.js";
@@ -18,6 +18,9 @@ export interface QuotedPassage {
   section?: string;
 }
 
+/** A search hit as the answer uses it: the paper by its id, with its score. */
+export type AnswerHit = Omit<ScoredPaper, "paper"> & { paper: StoredPaper };
+
 /**
  * Quoted passages from the most relevant papers, each cited: useful with no model at all. Only
  * papers that pass the retriever's relevance cut (close to the best one) are quoted, so a
@@ -25,7 +28,7 @@ export interface QuotedPassage {
  * is quoted from its passages that bear on the question, with their pages ("[2, p. 7]"); the others
  * from their abstracts.
  */
-export function offlineAnswer(question: string, hits: ScoredPaper[], notice: string, found: FoundPassage[] = []): AskResult {
+export function offlineAnswer(question: string, hits: AnswerHit[], notice: string, found: FoundPassage[] = []): AskResult {
   const papers = hits.filter((h, i) => i === 0 || h.relevant || found.some((f) => f.paperId === h.paper.id)).map((h) => h.paper);
   const passages: QuotedPassage[] = [];
   const lines: string[] = [];
@@ -73,7 +76,7 @@ function pagesOf(found: FoundPassage[], paperId: string): number[] {
 }
 
 /** Said without writing an answer when nothing found is relevant: the nearest papers are named, not cited. */
-export function notCoveredAnswer(papers: Paper[], mode: AskResult["mode"]): AskResult {
+export function notCoveredAnswer(papers: StoredPaper[], mode: AskResult["mode"]): AskResult {
   const nearest = papers.map((p) => `“${shortTitle(p.title)}”`).join(", ");
   return {
     answer: papers.length

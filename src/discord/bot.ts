@@ -39,7 +39,7 @@ export const HEARTBEAT_MS = 30_000;
 /** Records the gateway's state in the database now, every `HEARTBEAT_MS`, and once more as "stopped" (awaited by `stop`). */
 function startHeartbeat(client: Client, heartbeats: HeartbeatStore, log: Logger): { stop(): Promise<void> } {
   const shards = () => client.shard?.ids ?? [0];
-  const beat = async (gateway?: Heartbeat["gateway"]) => {
+  const write = async (gateway?: Heartbeat["gateway"]) => {
     const ready = client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
     gatewayConnected.set(ready && gateway !== "stopped" ? 1 : 0);
     try {
@@ -55,6 +55,9 @@ function startHeartbeat(client: Client, heartbeats: HeartbeatStore, log: Logger)
       log.warn({ err }, "could not record the heartbeat");
     }
   };
+  // One beat at a time, in order: a slow "ready" can never land after the "stopped" that follows it.
+  let last = Promise.resolve();
+  const beat = (gateway?: Heartbeat["gateway"]) => (last = last.then(() => write(gateway)));
   void beat();
   client.on(Events.ClientReady, () => void beat());
   const timer = setInterval(() => void beat(), HEARTBEAT_MS).unref();

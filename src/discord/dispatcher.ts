@@ -57,19 +57,20 @@ export class Dispatcher {
         .catch(() => undefined);
       return;
     }
-    const wait = command.cooldownSeconds
-      ? await this.deps.stores.cooldowns.take(`${command.data.name}:${interaction.user.id}`, command.cooldownSeconds)
-      : 0;
-    if (wait) {
-      await interaction.reply({
-        content: `Please wait ${wait} s before using /${command.data.name} again.`,
-        flags: MessageFlags.Ephemeral,
-        allowedMentions: NO_MENTIONS,
-      });
-      return;
-    }
     const started = Date.now();
     try {
+      // The cooldown is in the database: failing to reach it is answered like any other error.
+      const wait = command.cooldownSeconds
+        ? await this.deps.stores.cooldowns.take(`${command.data.name}:${interaction.user.id}`, command.cooldownSeconds)
+        : 0;
+      if (wait) {
+        await interaction.reply({
+          content: `Please wait ${wait} s before using /${command.data.name} again.`,
+          flags: MessageFlags.Ephemeral,
+          allowedMentions: NO_MENTIONS,
+        });
+        return;
+      }
       await command.execute(interaction, this.deps);
       log.info({ ...context, ms: Date.now() - started }, "answered");
     } catch (err) {
