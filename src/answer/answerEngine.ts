@@ -10,8 +10,7 @@ import type { PaperStore } from "../store/paperStore.js";
 import { answerCacheKey, type AnswerCacheStore } from "../store/answerCache.js";
 import type { PaperRecords } from "../store/paperRecords.js";
 import type { Stores } from "../store/stores.js";
-import { FullTextStore } from "../store/fullText.js";
-import { sqliteStores } from "../store/stores.js";
+import type { FullTextChunks } from "../store/fullText.js";
 import { FALLBACK_NOTICE, OFFLINE_NOTICE, type AskResult } from "./askResult.js";
 import { BudgetExceededError, Budgets } from "./budgets.js";
 import { createChatModel, type ChatModel } from "./chatModel.js";
@@ -87,11 +86,11 @@ export interface AnswerDeps {
  * the offline answer when there is no model or it fails. Returns data; formatting is the caller's.
  */
 export class AnswerEngine {
-  /** The SQLite full texts, read synchronously here (until answers move onto `Stores.fullText`); none without a reader. */
-  private readonly texts?: FullTextStore;
+  /** The full texts the reader keeps; none without a reader. */
+  private readonly texts?: FullTextChunks;
 
   constructor(private readonly deps: AnswerDeps) {
-    this.texts = deps.fullText && new FullTextStore(deps.store.db);
+    this.texts = deps.fullText?.texts;
   }
 
   get hasModel(): boolean {
@@ -119,7 +118,7 @@ export class AnswerEngine {
     const only = opts.paperId === undefined ? undefined : await this.deps.papers.get(opts.paperId);
     if (opts.paperId !== undefined && !only) throw new UserError("That paper is not in the collection any more.");
     const key =
-      model && answerCacheKey(["ask", q.toLowerCase(), history, model.name, await this.deps.papers.version(), this.texts?.version(), only?.id]);
+      model && answerCacheKey(["ask", q.toLowerCase(), history, model.name, await this.deps.papers.version(), await this.texts?.version(), only?.id]);
     const hit = key ? await cache?.get<AskResult>(key) : undefined;
     if (hit) return { ...hit, cached: true };
     // The rewrite and the relevance judgement are part of the one written answer: a spent budget skips them too.
@@ -138,7 +137,7 @@ export class AnswerEngine {
         q,
         hits,
         notice,
-        this.passages(
+        await this.passages(
           q,
           hits.map((h) => h.paper),
         ),
@@ -189,7 +188,7 @@ export class AnswerEngine {
   private async withTextPapers(question: string, found: Retrieval): Promise<Found> {
     const { texts } = this;
     if (!texts) return found;
-    const strong = findTextPapers(texts, question).filter((t) => t.share >= TEXT_MATCH_SHARE);
+    const strong = (await findTextPapers(texts, question)).filter((t) => t.share >= TEXT_MATCH_SHARE);
     const wanted = strong.filter((t) => !found.hits.slice(0, SOURCES).some((h) => h.paper.id === t.paperId)).slice(0, TEXT_PAPERS);
     const known = await this.deps.papers.getMany(wanted.map((t) => t.paperId));
     const extra = wanted.flatMap((t) => {
@@ -201,18 +200,18 @@ export class AnswerEngine {
   }
 
   /** The passages of these papers' full texts that bear on the question (none without full text). */
-  private passages(question: string, papers: StoredPaper[], k = SOURCES): FoundPassage[] {
+  private async passages(question: string, papers: StoredPaper[], k = SOURCES): Promise<FoundPassage[]> {
     const { texts } = this;
     if (!texts) return [];
     const ids = papers.map((p) => p.id);
-    const read = texts.withText(ids);
-    const found = findPassages(
+    const read = await texts.withText(ids);
+    const found = await findPassages(
       texts,
       question,
       ids.filter((id) => read.has(id)),
       { k },
     );
-    texts.touch([...new Set(found.map((f) => f.paperId))]);
+    await texts.touch([...new Set(found.map((f) => f.paperId))]);
     return found;
   }
 
@@ -223,7 +222,8 @@ export class AnswerEngine {
   private async readOnTheSpot(papers: StoredPaper[], opts: AskOptions): Promise<void> {
     const reader = this.deps.fullText;
     if (!reader?.canFetch) return;
-    const todo = papers.filter((p) => p.arxivId && !this.texts?.status(p.id));
+    const tried = await Promise.all(papers.map(async (p) => Boolean(p.arxivId && (await this.texts?.status(p.id)))));
+    const todo = papers.filter((p, i) => p.arxivId && !tried[i]);
     if (!todo.length) return;
     opts.onStage?.("reading", todo.length);
     const signal = AbortSignal.timeout(this.deps.readOnTheSpotMs ?? READ_ON_THE_SPOT_MS);
@@ -241,7 +241,7 @@ export class AnswerEngine {
     question: string,
     papers: StoredPaper[],
   ): Promise<{ found: FoundPassage[]; perSource: PromptPassage[][]; pages: GivenPages }> {
-    const found = this.passages(question, papers, EVIDENCE_CANDIDATES);
+    const found = await this.passages(question, papers, EVIDENCE_CANDIDATES);
     const index = new Map(papers.map((p, i) => [p.id, i]));
     const title = (f: FoundPassage) => papers[index.get(f.paperId)!]!.title;
     const kept = found.length
@@ -313,11 +313,11 @@ export class AnswerEngine {
     const pa = a.paper;
     const pb = b.paper;
     const { model, cache, budgets, log } = this.deps;
-    const text = this.comparedText(pa, pb);
+    const text = await this.comparedText(pa, pb);
     const offline = () => offlineCompare(pa, pb, text);
     if (!model) return { kind: "comparison", a: pa, b: pb, comparison: offline(), mode: "offline", notice: OFFLINE_NOTICE };
 
-    const key = answerCacheKey(["compare", pa.id, pb.id, model.name, pa.updatedAt, pb.updatedAt, this.texts?.version()]);
+    const key = answerCacheKey(["compare", pa.id, pb.id, model.name, pa.updatedAt, pb.updatedAt, await this.texts?.version()]);
     const hit = await cache?.get<Comparison>(key);
     if (hit) return { kind: "comparison", a: pa, b: pb, comparison: hit, mode: "llm" };
     const spent = await budgetSpent(budgets, opts);
@@ -354,19 +354,19 @@ export class AnswerEngine {
   }
 
   /** For each paper whose full text is in: its passages on how it was evaluated and on what it admits. */
-  private comparedText(a: Paper, b: Paper): { A?: ComparedText; B?: ComparedText } {
+  private async comparedText(a: Paper, b: Paper): Promise<{ A?: ComparedText; B?: ComparedText }> {
     const { texts } = this;
     if (!texts) return {};
-    const has = texts.withText([a.id, b.id]);
-    const of = (p: Paper): ComparedText | undefined =>
+    const has = await texts.withText([a.id, b.id]);
+    const of = async (p: Paper): Promise<ComparedText | undefined> =>
       has.has(p.id)
         ? {
-            setup: findPassages(texts, SETUP_QUERY, [p.id], { k: 2, perPaper: 2 }),
-            limits: findPassages(texts, LIMITS_QUERY, [p.id], { k: 2, perPaper: 2 }),
+            setup: await findPassages(texts, SETUP_QUERY, [p.id], { k: 2, perPaper: 2 }),
+            limits: await findPassages(texts, LIMITS_QUERY, [p.id], { k: 2, perPaper: 2 }),
           }
         : undefined;
-    const out = { A: of(a), B: of(b) };
-    texts.touch([...has]);
+    const out = { A: await of(a), B: await of(b) };
+    await texts.touch([...has]);
     return out;
   }
 
@@ -423,13 +423,13 @@ export function createAnswerEngine(
   config: Readonly<Config>,
   store: PaperStore,
   retriever: Retriever,
-  stores: Pick<Stores, "papers" | "answerCache" | "answerUsage">,
+  stores: Pick<Stores, "papers" | "answerCache" | "answerUsage" | "fullText" | "groupPapers">,
   log?: Logger,
 ): AnswerEngine {
   return new AnswerEngine({
     store,
     papers: stores.papers,
-    fullText: createFullTextReader(config, sqliteStores(store), log),
+    fullText: createFullTextReader(config, stores, log),
     retriever,
     model: createChatModel(config),
     budgets: new Budgets(stores.answerUsage, config.budgets),

@@ -1,5 +1,5 @@
-import type { FullTextStore, StoredChunk } from "../store/fullText.js";
-import { ftsOrQuery, queryTerms, tokenize } from "../text/queryTerms.js";
+import type { FullTextChunks, StoredChunk } from "../store/fullText.js";
+import { queryTerms, tokenize } from "../text/queryTerms.js";
 import { stem } from "../text/stem.js";
 
 /** A passage of a paper's full text found for a question. */
@@ -41,16 +41,16 @@ function index(chunks: StoredChunk[]): Indexed {
 }
 
 /** Indexed passages per paper, per store (two databases may hold the same paper id), kept while its texts do not change. */
-const caches = new WeakMap<FullTextStore, Map<string, Indexed>>();
+const caches = new WeakMap<FullTextChunks, Map<string, Indexed>>();
 const CACHE_PAPERS = 64;
 
-function indexedPaper(texts: FullTextStore, paperId: string, version: string): Indexed {
+async function indexedPaper(texts: FullTextChunks, paperId: string, version: string): Promise<Indexed> {
   let cache = caches.get(texts);
   if (!cache) caches.set(texts, (cache = new Map()));
   const key = `${version}:${paperId}`;
   let hit = cache.get(key);
   if (!hit) {
-    hit = index(texts.chunks(paperId));
+    hit = index(await texts.chunks(paperId));
     if (cache.size >= CACHE_PAPERS) cache.delete(cache.keys().next().value!);
     cache.set(key, hit);
   }
@@ -82,24 +82,24 @@ function scorePaper(ix: Indexed, query: string[]): number[] {
  * The passages of `paperIds`' full texts that bear most on `question`, best first: at most `k` in
  * all and `perPaper` of any one paper. Papers earlier in `paperIds` (the retriever's order) weigh more.
  */
-export function findPassages(
-  texts: FullTextStore,
+export async function findPassages(
+  texts: FullTextChunks,
   question: string,
   paperIds: readonly string[],
   opts: { k?: number; perPaper?: number } = {},
-): FoundPassage[] {
+): Promise<FoundPassage[]> {
   const { k = 5, perPaper = 5 } = opts;
   const query = [...new Set(queryTerms(question).map(stem))];
   if (!query.length || !paperIds.length) return [];
-  const version = texts.version();
+  const version = await texts.version();
   const scored: FoundPassage[] = [];
-  paperIds.forEach((id, rank) => {
-    const ix = indexedPaper(texts, id, version);
+  for (const [rank, id] of paperIds.entries()) {
+    const ix = await indexedPaper(texts, id, version);
     const prior = 1 / (1 + RANK_DECAY * rank);
     scorePaper(ix, query).forEach((s, i) => {
       if (s > 0) scored.push({ ...ix.chunks[i]!, score: s * prior });
     });
-  });
+  }
   scored.sort((a, b) => b.score - a.score);
   const taken = new Map<string, number>();
   const out: FoundPassage[] = [];
@@ -121,11 +121,11 @@ const TEXT_SEARCH_DEPTH = 30;
  * baseline, a system named only in the body): for each, the share of the question's words that
  * its best matching passage holds. Best first.
  */
-export function findTextPapers(texts: FullTextStore, question: string): { paperId: string; share: number }[] {
+export async function findTextPapers(texts: FullTextChunks, question: string): Promise<{ paperId: string; share: number }[]> {
   const query = [...new Set(queryTerms(question).map(stem))];
   if (!query.length) return [];
   const best = new Map<string, number>();
-  for (const c of texts.searchAll(ftsOrQuery(queryTerms(question)), TEXT_SEARCH_DEPTH)) {
+  for (const c of await texts.searchAll(queryTerms(question), TEXT_SEARCH_DEPTH)) {
     const words = new Set(stems(`${c.section ?? ""} ${c.text}`));
     const share = query.filter((q) => words.has(q)).length / query.length;
     if (share > (best.get(c.paperId) ?? 0)) best.set(c.paperId, share);
