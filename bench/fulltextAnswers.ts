@@ -15,6 +15,7 @@ import { openStore } from "../src/store/openStore.js";
 import type { PaperStore } from "../src/store/paperStore.js";
 import { FakeOpenAI } from "../test/fakes/openai.js";
 import { FULLTEXT_DIR, norm, TUNE_PAPERS } from "./fulltextExtraction.js";
+import { sqliteStores } from "../src/store/stores.js";
 
 interface Question {
   id: string;
@@ -81,7 +82,7 @@ export async function benchFulltextAnswers(): Promise<void> {
 
   // Offline: which passages the answer quotes, and whether it cites the paper.
   const config = loadConfig({ PAPERBOT_DB: path.join(dir, "bench.db") });
-  const engine = createAnswerEngine(config, store, new Retriever(store));
+  const engine = createAnswerEngine(config, store, new Retriever(sqliteStores(store)));
   const rows: { q: Question; cited: boolean; pageHit: boolean; evidenceInPrompt?: boolean; promptChars?: number }[] = [];
   for (const q of questions) {
     const r = await engine.ask(q.q);
@@ -98,7 +99,7 @@ export async function benchFulltextAnswers(): Promise<void> {
   const withModel = createAnswerEngine(
     loadConfig({ PAPERBOT_DB: path.join(dir, "bench.db"), OPENAI_BASE_URL: model.url, OPENAI_MODEL: "fake" }),
     store,
-    new Retriever(store),
+    new Retriever(sqliteStores(store)),
   );
   for (const row of rows) {
     const answers = () => model.writingRequests.filter((r) => !r.response_format);

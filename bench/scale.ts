@@ -10,6 +10,7 @@ import { timeEach, type Percentiles } from "./latency.js";
 import { benchNames } from "./names.js";
 import { loadQuestions } from "./retrieval.js";
 import { plainFts } from "./yardsticks.js";
+import { sqliteStores } from "../src/store/stores.js";
 
 const outDir = path.resolve(import.meta.dirname, "out");
 const ms = (x: number) => x.toFixed(1);
@@ -39,7 +40,7 @@ export async function benchScale(n: number, opts: { db?: string } = {}): Promise
     .map((p) => p.title.toLowerCase());
   const queries = [...questions.map((q) => q.question), ...titles];
 
-  const retriever = new Retriever(store);
+  const retriever = new Retriever(sqliteStores(store));
   for (const q of titles.slice(0, 20)) await retriever.retrieve(q, { k: 10 }); // warm-up
   const ours = await timeEach(queries, (q) => retriever.retrieve(q, { k: 10 }));
   const plain = plainFts(store);

@@ -10,6 +10,7 @@ import { Retriever } from "../src/retrieval/retriever.js";
 import type { PaperStore } from "../src/store/paperStore.js";
 import { FakeOpenAI } from "./fakes/openai.js";
 import { seedPage, tempStore } from "./helpers/tmp.js";
+import { sqliteStores } from "../src/store/stores.js";
 
 const QUESTION = "Which papers reduce KV cache memory in LLM serving?";
 
@@ -20,7 +21,7 @@ async function engine(opts: { budgets?: { userDaily?: number; guildDaily?: numbe
   const baseUrl = fake.url;
   return new AnswerEngine({
     store,
-    retriever: new Retriever(store),
+    retriever: new Retriever(sqliteStores(store)),
     model: opts.model === false ? undefined : createChatModel({ openai: { baseUrl, model: "fake-chat" } }, { timeoutMs: 1000, maxRetries: 0 }),
     cache: new AnswerCache(store.db),
     budgets: new Budgets(store.db, opts.budgets ?? {}),

@@ -13,6 +13,7 @@ import { FakeOpenAI } from "./fakes/openai.js";
 import { readRecordedRewrites, replayRewrites } from "./fakes/recordedRewrites.js";
 import { runCli } from "./helpers/runCli.js";
 import { corpusDir, seedPage, tempDir, tempStore } from "./helpers/tmp.js";
+import { sqliteStores } from "../src/store/stores.js";
 
 // A paraphrase in everyday words of a seed paper ("Beyond Inference: Performance Analysis of DNN
 // Server Overheads"), and what a strong model wrote for it (recorded in bench/dev/rewrites.jsonl).
@@ -26,7 +27,7 @@ let store: PaperStore;
 function engine(opts: { budgets?: { userDaily?: number } } = {}) {
   return new AnswerEngine({
     store,
-    retriever: new Retriever(store),
+    retriever: new Retriever(sqliteStores(store)),
     model: createChatModel({ openai: { baseUrl: fake.url, model: "fake-chat" } }, { timeoutMs: 1000, maxRetries: 0 }),
     cache: new AnswerCache(store.db),
     budgets: new Budgets(store.db, opts.budgets ?? {}),

@@ -16,6 +16,7 @@ import { catchUpIndexes } from "../src/store/bulkIndex.js";
 import { openStore } from "../src/store/openStore.js";
 import type { PaperStore } from "../src/store/paperStore.js";
 import { corpusDir, seedPage, tempDir, tempStore } from "./helpers/tmp.js";
+import { sqliteStores } from "../src/store/stores.js";
 
 const bin = path.resolve(import.meta.dirname, "../bin/paperbot.js");
 
@@ -51,7 +52,7 @@ async function snapshot(dir: string, n: number): Promise<string> {
 
 /** What a user sees: search hits, name resolution and autocomplete for the same questions. */
 async function observed(store: PaperStore, queries: string[], names: string[]): Promise<unknown> {
-  const retriever = new Retriever(store);
+  const retriever = new Retriever(sqliteStores(store));
   const search = [];
   for (const q of queries) search.push((await retriever.retrieve(q, { k: 10 })).hits.map((h) => h.paper.id));
   return {
@@ -152,8 +153,8 @@ describe("bulk loads", () => {
     expectConsistent(steps);
     expect(tables(steps)).toEqual(tables(oneStep));
     const query = "gossip membership protocols";
-    expect((await new Retriever(steps).retrieve(query)).hits.map((h) => h.paper.id)).toEqual(
-      (await new Retriever(oneStep).retrieve(query)).hits.map((h) => h.paper.id),
+    expect((await new Retriever(sqliteStores(steps)).retrieve(query)).hits.map((h) => h.paper.id)).toEqual(
+      (await new Retriever(sqliteStores(oneStep)).retrieve(query)).hits.map((h) => h.paper.id),
     );
   }, 120_000);
 
@@ -208,7 +209,7 @@ describe("bulk loads", () => {
       expectConsistent(store);
       const last = store.db.prepare("SELECT id, title FROM papers ORDER BY rowid DESC LIMIT 1").get() as { id: string; title: string };
       expect(resolvePaper(store, last.title).best?.paper.id).toBe(last.id);
-      expect((await new Retriever(store).retrieve(last.title)).hits.map((h) => h.paper.id)).toContain(last.id);
+      expect((await new Retriever(sqliteStores(store)).retrieve(last.title)).hits.map((h) => h.paper.id)).toContain(last.id);
     } finally {
       store.db.close();
     }

@@ -8,6 +8,7 @@ import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import { corpusDir, seedPage, tempStore } from "./helpers/tmp.js";
 import { runCli } from "./helpers/runCli.js";
+import { sqliteStores } from "../src/store/stores.js";
 
 interface AskJson {
   answer: string;
@@ -56,7 +57,7 @@ describe("offline answers on the seed page", () => {
   it("quote several papers when several are about the question, but do not pad one answer with unrelated ones", async () => {
     const { store } = tempStore();
     await ingestSeedPage(store, seedPage);
-    const engine = new AnswerEngine({ store, retriever: new Retriever(store) });
+    const engine = new AnswerEngine({ store, retriever: new Retriever(sqliteStores(store)) });
     const one = await engine.ask("what causes cold starts on a serverless platform?");
     expect(one.covered).toBe(true);
     expect(one.citations.map((c) => c.title)).toEqual(["Serverless Cold Starts and Where to Find Them"]);
@@ -71,7 +72,7 @@ describe("spelling", () => {
     const { store } = tempStore();
     await ingestSeedPage(store, seedPage);
     await ingestHfFiles(store, path.join(corpusDir, "2026-02-02.json"));
-    const r = await new Retriever(store).retrieve("serverles", { k: 3 });
+    const r = await new Retriever(sqliteStores(store)).retrieve("serverles", { k: 3 });
     expect(r.hits.length).toBeGreaterThan(0);
     for (const h of r.hits) expect(`${h.paper.title} ${h.paper.abstract}`).toMatch(/serverless/i);
     expect(r.covered).toBe(true);

@@ -16,6 +16,7 @@ import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { FakeOpenAI } from "./fakes/openai.js";
 import { runCli } from "./helpers/runCli.js";
 import { corpusDir, tempDir, tempStore } from "./helpers/tmp.js";
+import { sqliteStores } from "../src/store/stores.js";
 
 const DAY = "2026-02-10";
 const MB = 1024 * 1024;
@@ -101,7 +102,7 @@ describe("a runaway abstract (1 MB) from the feed", () => {
     update.run(b!.title, hugeAbstract(), b!.id);
     const engine = new AnswerEngine({
       store,
-      retriever: new Retriever(store),
+      retriever: new Retriever(sqliteStores(store)),
       model: createChatModel({ openai: { baseUrl: model.url, model: "fake-chat" } }),
     });
 
@@ -137,7 +138,7 @@ describe("a runaway abstract (1 MB) from the feed", () => {
     for (const p of [a!, b!]) reader.texts.save(p.id, { pageCount: 40, chunks: Array.from({ length: 40 }, (_, i) => passage(i + 1)) }, "file");
     const engine = new AnswerEngine({
       store,
-      retriever: new Retriever(store),
+      retriever: new Retriever(sqliteStores(store)),
       fullText: reader,
       model: createChatModel({ openai: { baseUrl: model.url, model: "fake-chat" } }),
     });

@@ -5,6 +5,7 @@ import { resolvePaper, type PaperMatch } from "../retrieval/resolvePaper.js";
 import { retrieveRewritten } from "../retrieval/multiQuery.js";
 import type { Retrieval, Retriever } from "../retrieval/retriever.js";
 import type { Paper } from "../store/paper.js";
+import type { StoredPaper } from "../store/paperRecords.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { AnswerCache } from "../store/answerCache.js";
 import { FALLBACK_NOTICE, OFFLINE_NOTICE, type AskResult } from "./askResult.js";
@@ -189,7 +190,7 @@ export class AnswerEngine {
   }
 
   /** The passages of these papers' full texts that bear on the question (none without full text). */
-  private passages(question: string, papers: Paper[], k = SOURCES): FoundPassage[] {
+  private passages(question: string, papers: StoredPaper[], k = SOURCES): FoundPassage[] {
     const texts = this.deps.fullText?.texts;
     if (!texts) return [];
     const ids = papers.map((p) => p.id);
@@ -208,7 +209,7 @@ export class AnswerEngine {
    * Reads, within `readOnTheSpotMs`, the PDFs of the best sources that have no full text yet and
    * were never tried; whatever is not read by then is answered from its abstract.
    */
-  private async readOnTheSpot(papers: Paper[], opts: AskOptions): Promise<void> {
+  private async readOnTheSpot(papers: StoredPaper[], opts: AskOptions): Promise<void> {
     const reader = this.deps.fullText;
     if (!reader?.canFetch) return;
     const todo = papers.filter((p) => p.arxivId && !reader.texts.status(p.id));
@@ -227,7 +228,7 @@ export class AnswerEngine {
   private async evidence(
     model: ChatModel,
     question: string,
-    papers: Paper[],
+    papers: StoredPaper[],
   ): Promise<{ found: FoundPassage[]; perSource: PromptPassage[][]; pages: GivenPages }> {
     const found = this.passages(question, papers, EVIDENCE_CANDIDATES);
     const index = new Map(papers.map((p, i) => [p.id, i]));

@@ -1,4 +1,5 @@
-import { paperUrl, paperYear, type Paper } from "../store/paper.js";
+import { paperUrl, paperYear } from "../store/paper.js";
+import type { StoredPaper } from "../store/paperRecords.js";
 
 export interface Citation {
   n: number;
@@ -135,6 +136,6 @@ function parseItems(inner: string): Item[] {
   return out;
 }
 
-export function toCitation(n: number, p: Paper, pages?: number[]): Citation {
+export function toCitation(n: number, p: StoredPaper, pages?: number[]): Citation {
   return { n, id: p.id, paperId: p.id, title: p.title, url: paperUrl(p), year: paperYear(p), ...(pages?.length ? { pages } : {}) };
 }

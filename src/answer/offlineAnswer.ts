@@ -1,6 +1,6 @@
 import type { FoundPassage } from "../retrieval/passages.js";
 import type { ScoredPaper } from "../retrieval/retriever.js";
-import type { Paper } from "../store/paper.js";
+import type { StoredPaper } from "../store/paperRecords.js";
 import { pageLabel, passagePages, toCitation } from "./citations.js";
 import type { AskResult } from "./askResult.js";
 import { bestSentences } from "./keySentences.js";
@@ -73,7 +73,7 @@ function pagesOf(found: FoundPassage[], paperId: string): number[] {
 }
 
 /** Said without writing an answer when nothing found is relevant: the nearest papers are named, not cited. */
-export function notCoveredAnswer(papers: Paper[], mode: AskResult["mode"]): AskResult {
+export function notCoveredAnswer(papers: StoredPaper[], mode: AskResult["mode"]): AskResult {
   const nearest = papers.map((p) => `“${shortTitle(p.title)}”`).join(", ");
   return {
     answer: papers.length

@@ -1,6 +1,6 @@
 import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { ChatPromptTemplate, MessagesPlaceholder } from "@langchain/core/prompts";
-import type { Paper } from "../store/paper.js";
+import type { StoredPaper } from "../store/paperRecords.js";
 import { paperYear } from "../store/paper.js";
 import type { Turn } from "../store/conversations.js";
 import { truncate } from "../text/prose.js";
@@ -82,7 +82,7 @@ const SUMMARY_MAX = 400;
 /** One source: title, year, abstract (cut to `abstractMax`) and its passages (each text cut to `passageMax`). */
 export function sourceBlock(
   label: string,
-  p: Paper,
+  p: StoredPaper,
   abstractMax: number = PROMPT_MAX.abstract,
   passages: PromptPassage[] = [],
   passageMax = 1_500,
@@ -106,7 +106,7 @@ export function sourceBlock(
  * leave is shared by the passages, each cut to its part.
  */
 function sourceBlocks(
-  sources: Paper[],
+  sources: StoredPaper[],
   budget: number,
   label = (i: number) => String(i + 1),
   passages: PromptPassage[][] = [],
@@ -154,7 +154,7 @@ const sourceBudget = (...fixed: string[]) => PROMPT_MAX.total - 200 - fixed.redu
 /** The answer call: the sources (abstracts, and full-text passages where given, per source), the conversation, the question. */
 export async function askMessages(
   question: string,
-  sources: Paper[],
+  sources: StoredPaper[],
   history: Turn[] = [],
   passages: PromptPassage[][] = [],
 ): Promise<ChatMessage[]> {
@@ -168,12 +168,16 @@ export async function askMessages(
   return toChat(messages);
 }
 
-export async function compareMessages(a: Paper, b: Paper, passages: [PromptPassage[], PromptPassage[]] = [[], []]): Promise<ChatMessage[]> {
+export async function compareMessages(
+  a: StoredPaper,
+  b: StoredPaper,
+  passages: [PromptPassage[], PromptPassage[]] = [[], []],
+): Promise<ChatMessage[]> {
   const sources = sourceBlocks([a, b], sourceBudget(COMPARE_SYSTEM), (i) => (i === 0 ? "A" : "B"), passages);
   return toChat(await compareTemplate.formatMessages({ sources }));
 }
 
-export async function tldrMessages(p: Paper): Promise<ChatMessage[]> {
+export async function tldrMessages(p: StoredPaper): Promise<ChatMessage[]> {
   return toChat(await tldrTemplate.formatMessages({ sources: sourceBlock("1", p) }));
 }
 
@@ -205,7 +209,7 @@ const JUDGE_SYSTEM = [
 ].join("\n");
 
 /** The relevance-judgement call: the question and the numbered candidates (titles and abstract openings). */
-export function judgeMessages(question: string, candidates: Paper[], abstractChars: number): ChatMessage[] {
+export function judgeMessages(question: string, candidates: StoredPaper[], abstractChars: number): ChatMessage[] {
   const sources = candidates.map((p, i) => sourceBlock(String(i + 1), p, abstractChars)).join("\n");
   return [
     { role: "system", content: JUDGE_SYSTEM },

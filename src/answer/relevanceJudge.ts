@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Logger } from "../config/logger.js";
-import type { Paper } from "../store/paper.js";
+import type { StoredPaper } from "../store/paperRecords.js";
 import { AnswerCache } from "../store/answerCache.js";
 import type { ChatModel } from "./chatModel.js";
 import { callHelper } from "./helperCall.js";
@@ -42,7 +42,7 @@ export interface JudgeDeps {
  * collection does not cover the question), or undefined when the call failed or its output was not
  * valid: the caller then keeps the search ranking.
  */
-export async function judgeRelevance(deps: JudgeDeps, question: string, candidates: Paper[]): Promise<Paper[] | undefined> {
+export async function judgeRelevance(deps: JudgeDeps, question: string, candidates: StoredPaper[]): Promise<StoredPaper[] | undefined> {
   const { model, cache, log } = deps;
   const shown = candidates.slice(0, JUDGE_CANDIDATES);
   if (!shown.length) return [];
@@ -57,4 +57,4 @@ export async function judgeRelevance(deps: JudgeDeps, question: string, candidat
   return pick(shown, numbers);
 }
 
-const pick = (papers: Paper[], numbers: number[]) => numbers.map((n) => papers[n - 1]!);
+const pick = (papers: StoredPaper[], numbers: number[]) => numbers.map((n) => papers[n - 1]!);

@@ -4,6 +4,7 @@ import type { Logger } from "../config/logger.js";
 import { createEmbeddings, type OpenAICompatibleEmbeddings } from "../retrieval/embeddings.js";
 import { Retriever } from "../retrieval/retriever.js";
 import type { PaperStore } from "../store/paperStore.js";
+import type { Stores } from "../store/stores.js";
 
 /** What answers questions over a collection: the one place the bot and the command line build it from the config. */
 export interface Services {
@@ -12,8 +13,9 @@ export interface Services {
   engine: AnswerEngine;
 }
 
-export function buildServices(config: Readonly<Config>, store: PaperStore, log: Logger): Services {
+/** The retriever searches `stores`; the answer engine still reads `store` (the same collection). */
+export function buildServices(config: Readonly<Config>, store: PaperStore, stores: Stores, log: Logger): Services {
   const embeddings = createEmbeddings(config);
-  const retriever = new Retriever(store, { embeddings, log });
+  const retriever = new Retriever(stores, { embeddings, log });
   return { embeddings, retriever, engine: createAnswerEngine(config, store, retriever, log) };
 }

@@ -90,7 +90,8 @@ export class CliContext {
 
   private async built(): Promise<Services> {
     const store = await this.papers();
-    this.services ??= buildServices(this.config, store, this.log);
+    const stores = await this.stores();
+    this.services ??= buildServices(this.config, store, stores, this.log);
     return this.services;
   }
 

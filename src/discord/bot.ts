@@ -107,13 +107,14 @@ export async function startBot(
   const client = createClient(config);
   // A shard's lines say which shard wrote them (discord.js reads its ids from the launcher's environment).
   const log = client.shard ? opts.log.child({ shard: client.shard.ids }) : opts.log;
-  const { embeddings, retriever, engine } = buildServices(config, store, log);
+  // One per process: its ledger remembers the claims this process is working on.
+  const stores = sqliteStores(store);
+  const { embeddings, retriever, engine } = buildServices(config, store, stores, log);
   const deps: BotDeps = {
     config,
     log,
     store,
-    // One per process: its ledger remembers the claims this process is working on.
-    stores: sqliteStores(store),
+    stores,
     retriever,
     engine,
     conversations: new Conversations(store.db),

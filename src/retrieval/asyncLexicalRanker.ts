@@ -17,7 +17,6 @@ import {
   type WeightedTerm,
   weighTerms,
 } from "./bm25f.js";
-import type { LexicalResult } from "./lexicalRanker.js";
 import { bestCorrection, correctionRange, SCAN_LIMIT } from "./spelling.js";
 import { stem, wordFor } from "../text/stem.js";
 
@@ -29,7 +28,14 @@ export interface AsyncLexicalHit {
   score: number;
 }
 
-export type AsyncLexicalResult = Omit<LexicalResult, "hits"> & { hits: AsyncLexicalHit[] };
+export interface AsyncLexicalResult {
+  hits: AsyncLexicalHit[];
+  terms: WeightedTerm[];
+  /** The best first-round BM25F score divided by ln(1 + collection size): the "is this covered at all" signal. */
+  relevance: number;
+  /** Shares of the IDF mass of the question's known words that the best first-round paper, and the best three together, contain. */
+  matched: { best: number; topThree: number };
+}
 
 /** Collection totals are read again after this long (they drift slowly; `TermStats` keeps its own as long). */
 const TOTALS_TTL_MS = 10 * 60_000;
@@ -111,6 +117,11 @@ export class AsyncLexicalRanker {
         scored = scoreBm25f(docs, expandedQuery(known, expansion, opts.originalWeight ?? DEFAULTS.originalWeight), titleWeight, avg, byId);
     }
     return { hits: scored.slice(0, opts.k).map((h) => ({ id: h.key, score: h.score })), terms, relevance, matched };
+  }
+
+  /** The number of papers, as the ranking last read it (kept as long as the totals). */
+  async collectionSize(): Promise<number> {
+    return (await this.collection()).n;
   }
 
   /** Forget cached papers and collection totals (after papers were added or re-ingested with new text). */

@@ -1,20 +1,21 @@
 import { EmbedBuilder, type APIEmbedField } from "discord.js";
 import { pagesText } from "../../ingest/fullTextReader.js";
 import type { TextStatus } from "../../store/fullText.js";
-import { paperUrl, paperYear, type Paper } from "../../store/paper.js";
+import { paperUrl, paperYear } from "../../store/paper.js";
+import type { StoredPaper } from "../../store/paperRecords.js";
 import { truncate } from "../../text/prose.js";
 import { LIMITS } from "../limits.js";
 import { link, plain } from "./markdown.js";
 
 const ABSTRACT = 1500;
 
-export function authorLine(p: Paper, first = 3): string {
+export function authorLine(p: StoredPaper, first = 3): string {
   if (!p.authors.length) return p.authorCount ? `${p.authorCount} authors` : "unknown";
   const shown = p.authors.slice(0, first).join(", ");
   return p.authors.length > first ? `${shown}, et al.` : shown;
 }
 
-function links(p: Paper): string {
+function links(p: StoredPaper): string {
   const l = p.links;
   const parts = [
     l.hf && link("Hugging Face", l.hf),
@@ -27,7 +28,7 @@ function links(p: Paper): string {
 }
 
 /** One paper's card for /paper: title link, authors, date, upvotes, abstract, links and similar papers. */
-export function paperCard(p: Paper, similar: Paper[]): EmbedBuilder {
+export function paperCard(p: StoredPaper, similar: StoredPaper[]): EmbedBuilder {
   const embed = new EmbedBuilder()
     .setTitle(truncate(p.title, LIMITS.embedTitle))
     .setDescription(truncate(plain(p.abstract), ABSTRACT))
@@ -63,7 +64,7 @@ export function fullTextField(status: TextStatus | undefined): APIEmbedField {
 }
 
 /** /search results: a numbered list with links, year and upvotes. */
-export function searchList(query: string, papers: Paper[]): EmbedBuilder {
+export function searchList(query: string, papers: StoredPaper[]): EmbedBuilder {
   const lines = papers.map((p, i) => {
     const year = paperYear(p);
     return `${i + 1}. ${link(truncate(p.title, 180), paperUrl(p))}${year ? ` · ${year}` : ""}${p.upvotes ? ` · ▲${p.upvotes}` : ""}`;
