@@ -300,6 +300,7 @@ describe("PostgreSQL migration files", () => {
       "23 title_words",
       "30 full_text",
       "31 vectors",
+      "40 paper_names",
     ]);
   });
 });

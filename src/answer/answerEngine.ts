@@ -4,7 +4,6 @@ import type { Logger } from "../config/logger.js";
 import { resolvePaper, type PaperMatch } from "../retrieval/resolvePaper.js";
 import { retrieveRewritten } from "../retrieval/multiQuery.js";
 import type { Retrieval, Retriever } from "../retrieval/retriever.js";
-import type { Paper } from "../store/paper.js";
 import type { StoredPaper } from "../store/paperRecords.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { AnswerCache } from "../store/answerCache.js";
@@ -51,13 +50,13 @@ export interface AskOptions {
 }
 
 export type CompareResult =
-  | { kind: "comparison"; a: Paper; b: Paper; comparison: Comparison; mode: "llm" | "offline"; notice?: string; fallbackReason?: string }
+  | { kind: "comparison"; a: StoredPaper; b: StoredPaper; comparison: Comparison; mode: "llm" | "offline"; notice?: string; fallbackReason?: string }
   | { kind: "unresolved"; which: ("a" | "b")[]; a: Resolved; b: Resolved };
 
 export interface Resolved {
   query: string;
-  paper?: Paper;
-  candidates: Paper[];
+  paper?: StoredPaper;
+  candidates: StoredPaper[];
   ambiguous: boolean;
 }
 
@@ -285,15 +284,14 @@ export class AnswerEngine {
   }
 
   /** Resolves a loose paper name: the paper, or the candidates to ask the user about. */
-  resolve(query: string): Resolved {
-    const r = resolvePaper(this.deps.store, query);
+  async resolve(query: string): Promise<Resolved> {
+    const r = await resolvePaper(this.deps.retriever.stores, query);
     const candidates = [r.best, ...r.candidates].filter((m): m is PaperMatch => Boolean(m)).map((m) => m.paper);
     return { query, paper: r.ambiguous ? undefined : r.best?.paper, candidates: candidates.slice(0, 5), ambiguous: r.ambiguous };
   }
 
   async compare(aName: string, bName: string, opts: { userId?: string; guildId?: string } = {}): Promise<CompareResult> {
-    const a = this.resolve(aName);
-    const b = this.resolve(bName);
+    const [a, b] = await Promise.all([this.resolve(aName), this.resolve(bName)]);
     if (!a.paper || !b.paper) {
       const which = [...(a.paper ? [] : ["a" as const]), ...(b.paper ? [] : ["b" as const])];
       return { kind: "unresolved", which, a, b };
@@ -343,11 +341,11 @@ export class AnswerEngine {
   }
 
   /** For each paper whose full text is in: its passages on how it was evaluated and on what it admits. */
-  private comparedText(a: Paper, b: Paper): { A?: ComparedText; B?: ComparedText } {
+  private comparedText(a: StoredPaper, b: StoredPaper): { A?: ComparedText; B?: ComparedText } {
     const texts = this.deps.fullText?.texts;
     if (!texts) return {};
     const has = texts.withText([a.id, b.id]);
-    const of = (p: Paper): ComparedText | undefined =>
+    const of = (p: StoredPaper): ComparedText | undefined =>
       has.has(p.id)
         ? {
             setup: findPassages(texts, SETUP_QUERY, [p.id], { k: 2, perPaper: 2 }),
@@ -360,7 +358,7 @@ export class AnswerEngine {
   }
 
   /** A one or two sentence TL;DR written by the model, or undefined (no model, or it failed). */
-  async tldr(paper: Paper): Promise<string | undefined> {
+  async tldr(paper: StoredPaper): Promise<string | undefined> {
     const { model, cache, log } = this.deps;
     if (!model) return undefined;
     const key = AnswerCache.key(["tldr", paper.id, paper.updatedAt, model.name]);

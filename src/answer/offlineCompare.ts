@@ -2,7 +2,7 @@ import type { FoundPassage } from "../retrieval/passages.js";
 import { tokenize } from "../text/queryTerms.js";
 import { STOPWORDS } from "../text/stopwords.js";
 import { stem } from "../text/stem.js";
-import type { Paper } from "../store/paper.js";
+import type { StoredPaper } from "../store/paperRecords.js";
 import type { Comparison } from "./comparison.js";
 import { cueSentence } from "./keySentences.js";
 import { pageLabel, passagePages } from "./citations.js";
@@ -15,7 +15,7 @@ const EVIDENCE = /(\d+(\.\d+)?\s?(x|×|%)|\b(outperform|achiev|improv|reduc|spee
 const LIMITATION = /\b(limitation|future work|only|cannot|does not|do not|remain|open question|trade-?off)/i;
 
 /** Content words of an abstract by frequency, keyed by stem, with the first spelling seen. */
-function vocabulary(p: Paper): Map<string, { word: string; n: number }> {
+function vocabulary(p: StoredPaper): Map<string, { word: string; n: number }> {
   const m = new Map<string, { word: string; n: number }>();
   for (const w of tokenize(`${p.title} ${p.abstract}`)) {
     if (w.length < 4 || STOPWORDS.has(w) || /^\d+$/.test(w)) continue;
@@ -50,7 +50,7 @@ function fromPassages(passages: FoundPassage[], cues: RegExp, tag: string): stri
   return undefined;
 }
 
-function sideOf(p: Paper, tag: "A" | "B", text?: ComparedText): Comparison["a"] {
+function sideOf(p: StoredPaper, tag: "A" | "B", text?: ComparedText): Comparison["a"] {
   const problem = cueSentence(p.abstract, PROBLEM, 0)!;
   const approach = cueSentence(p.abstract, APPROACH, 1, [problem]) ?? problem;
   const evidence = cueSentence(p.abstract, EVIDENCE, Infinity, [problem, approach]) ?? approach;
@@ -66,7 +66,7 @@ function sideOf(p: Paper, tag: "A" | "B", text?: ComparedText): Comparison["a"] 
 }
 
 /** Both papers side by side from their own sentences, with the terms they share and do not share. */
-export function offlineCompare(a: Paper, b: Paper, text: { A?: ComparedText; B?: ComparedText } = {}): Comparison {
+export function offlineCompare(a: StoredPaper, b: StoredPaper, text: { A?: ComparedText; B?: ComparedText } = {}): Comparison {
   const va = vocabulary(a);
   const vb = vocabulary(b);
   const shared = top(

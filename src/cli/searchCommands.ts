@@ -47,7 +47,7 @@ export function addSearchCommands(program: Command, ctx: CliContext): void {
     .option("--json", "print the paper as JSON")
     .action(async (words: string[], opts: { json?: boolean }) => {
       const text = userText(words.join(" "));
-      const r = resolvePaper(await ctx.papers(), text);
+      const r = await resolvePaper(await ctx.stores(), text);
       const paper = r.ambiguous ? undefined : r.best?.paper;
       if (!paper) {
         const others = [r.best, ...r.candidates].flatMap((m) => (m ? [m.paper.title] : []));

@@ -5,8 +5,8 @@ import { AsyncLexicalRanker } from "./asyncLexicalRanker.js";
 import type { OpenAICompatibleEmbeddings } from "./embeddings.js";
 import { assessCoverage, COVERAGE, RELATIVE_CUT, type Coverage } from "./coverage.js";
 
-/** What a search reads: papers, their full-text index and their vectors. */
-export type SearchStores = Pick<Stores, "papers" | "lexical" | "vectors">;
+/** What a search reads: papers, their full-text index and their vectors; and their names, for the engine to resolve by. */
+export type SearchStores = Pick<Stores, "papers" | "lexical" | "vectors" | "names">;
 
 export interface ScoredPaper {
   paper: StoredPaper;
