@@ -16,6 +16,9 @@ import { PostgresFullTextChunks } from "../src/store/postgres/fullTextChunks.js"
 import { PostgresGroupPaperStore } from "../src/store/postgres/groupPapers.js";
 import { PostgresDigestLedgerStore } from "../src/store/postgres/ledger.js";
 import { PostgresLexicalIndexStore } from "../src/store/postgres/lexicalIndex.js";
+import { autocomplete } from "../src/retrieval/autocomplete.js";
+import { type NameStores, resolvePaper } from "../src/retrieval/resolvePaper.js";
+import { PostgresPaperNameIndex } from "../src/store/postgres/paperNames.js";
 import { PostgresPaperRecords } from "../src/store/postgres/papers.js";
 import { PostgresPaperVoteStore } from "../src/store/postgres/paperVotes.js";
 import { connectPostgres, type Pool } from "../src/store/postgres/pool.js";
@@ -26,6 +29,7 @@ import { SqliteDigestSettingsStore } from "../src/store/sqlite/digestSettings.js
 import { SqliteFullTextChunks } from "../src/store/sqlite/fullTextChunks.js";
 import { SqliteGroupPaperStore } from "../src/store/sqlite/groupPapers.js";
 import { SqliteDigestLedgerStore } from "../src/store/sqlite/ledger.js";
+import { SqlitePaperNameIndex } from "../src/store/sqlite/paperNames.js";
 import { SqlitePaperRecords } from "../src/store/sqlite/papers.js";
 import { SqliteVectorStore } from "../src/store/sqlite/vectors.js";
 import { contentHash } from "../src/store/vectors.js";
@@ -223,7 +227,7 @@ if (havePostgres()) {
       expect(fileHash(e.PAPERBOT_DB)).toBe(before);
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^PostgreSQL .*: schema 31 \(applied/);
+      expect(r.stdout).toMatch(new RegExp(`^PostgreSQL .*: schema ${loadMigrations().at(-1)!.version} \\(applied`));
       const first = counts(r.stdout);
       expect([...first.keys()]).toEqual(KINDS);
       for (const [kind, [sqlite, postgres]] of first) expect(postgres, kind).toBe(sqlite);
@@ -272,13 +276,29 @@ if (havePostgres()) {
         expect(await feedback.record({ channelId: "c", question: "q", sourceIds: [], mode: "offline" })).toBeGreaterThan(sqliteVotes[0]!.answerId);
         await pool.query("DELETE FROM given_answers WHERE question = 'q'");
         expect(await new PostgresAnswerUsageStore(pool).answers("2026-02-04", "guild", GUILD)).toBe(1);
+        // Every paper is known by its names on PostgreSQL as on SQLite: the same resolutions and suggestions.
+        const onPostgres = { papers, names: new PostgresPaperNameIndex(pool) };
+        const onSqlite = { papers: sqlitePapers, names: new SqlitePaperNameIndex(sqliteStore.db) };
+        const named = async (stores: NameStores, title: string) => {
+          const r = await resolvePaper(stores, title);
+          const short = await resolvePaper(stores, title.split(":")[0]!);
+          const completions = await autocomplete(stores.names, title.slice(0, 4));
+          return [r.best?.paper.id, r.best?.confidence, short.best?.paper.id, short.ambiguous, completions.map((c) => c.id)];
+        };
+        const titles = sqliteStore.all().map((p) => p.title);
+        expect(titles).toHaveLength(97);
+        for (const title of titles) {
+          const expected = await named(onSqlite, title);
+          expect(expected[1], title).toBe(1);
+          expect(await named(onPostgres, title), title).toEqual(expected);
+        }
       } finally {
         sqliteStore.db.close();
       }
 
       const again = await runCli(["copy", "--to", schema.url], e);
       expect(again.code).toBe(0);
-      expect(again.stdout).toMatch(/^PostgreSQL .*: schema 31, already up to date$/m);
+      expect(again.stdout).toMatch(new RegExp(`^PostgreSQL .*: schema ${loadMigrations().at(-1)!.version}, already up to date$`, "m"));
       expect(again.stdout).toMatch(/^nothing to copy: PostgreSQL had every row already/m);
       expect(again.stdout).not.toMatch(/: [1-9]\d* copied/);
       expect(again.stdout).toMatch(/^papers: 0 copied, 97 already there$/m);
