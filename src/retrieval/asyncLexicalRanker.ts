@@ -45,17 +45,19 @@ const SPELLING_CACHE = 10_000;
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * The two-stage BM25F + RM3 ranking of `LexicalRanker`, over any `LexicalIndexStore` (SQLite or PostgreSQL) and with
- * papers known by id. The scoring is the same code (`bm25f.ts`); what differs is only how things are looked up, each
- * batched: per search one `documentFrequencies` call for the question's stems, one `candidates` call, one `texts` call
+ * The search's lexical ranking, over any `LexicalIndexStore` (SQLite or PostgreSQL), with papers known by id. Stage one
+ * asks the index for candidates using only the question's rarest words (bounded postings); stage two re-scores them with
+ * BM25F over every word, title weighted, and re-scores once more with an RM3-expanded query (a second index query with the
+ * expanded words changed no benchmark figure and doubled the cost, so the expansion only re-ranks). The scoring is
+ * `bm25f.ts`'s. Every look-up is batched: per search one `documentFrequencies` call for the question's stems, one `candidates` call, one `texts` call
  * (only for papers not cached), and with RM3 one more `documentFrequencies` call for the expansion's stems. Paper
  * count and average lengths are read once per ten minutes, beside the first of those calls.
  *
- * Spelling correction is `LexicalRanker`'s (`correctionRange` and `bestCorrection` of spelling.ts): a long word no paper
+ * Spelling correction (`correctionRange` and `bestCorrection` of spelling.ts): a long word no paper
  * has is replaced by the most common title word one edit away that some paper has. A question with such words costs
  * one `titleTerms` call for all of them and one `documentFrequencies` call for their corrections (none for a word
- * corrected before). Ties are broken by paper id, not by rowid as `LexicalRanker` does, so the order is the same on
- * every store.
+ * corrected before). Ties are broken by paper id (the synchronous ranker this replaced broke them by SQLite's rowid), so
+ * the order is the same on every store.
  *
  * Papers' texts and corrections are cached: call `invalidate()` when papers change (the caller watches the version).
  */
@@ -86,7 +88,7 @@ export class AsyncLexicalRanker {
       for (const [s, df] of more) dfs.set(s, df);
     }
     const terms = weighTerms(words, this.stemOf, (typed) => {
-      // As `LexicalRanker.look`: the correction only if some paper has it.
+      // The correction only if some paper has it.
       const fixed = fixes.get(typed);
       const word = fixed && dfs.get(stem(fixed)) ? fixed : typed;
       const df = dfs.get(stem(word)) ?? 0;

@@ -70,7 +70,7 @@ export class SqliteLexicalIndexStore implements LexicalIndexStore {
     return new Map(rows.map((r) => [r.id, { title: r.title, abstract: r.abstract }]));
   }
 
-  /** The title vocabulary (paper_title_vocab) by `PaperNames.termsBetween`, as the sync ranker's spelling correction reads it. */
+  /** The title vocabulary (paper_title_vocab) by `PaperNames.termsBetween`, the vocabulary of spelling correction. */
   async titleTerms(ranges: readonly TitleTermRange[], limit: number): Promise<TitleTerm[][]> {
     const names = paperNamesOf(this.db);
     return ranges.map((r) => names.termsBetween(r.lo, r.hi, r.minLength, r.maxLength, limit));
