@@ -80,7 +80,7 @@ describe("hybrid search", () => {
     expect(before.mode).toBe("lexical");
     expect(fake.requests).toHaveLength(0);
 
-    await embedBacklog(store, embeddings, "fake-embed");
+    await embedBacklog(sqliteStores(store), embeddings, "fake-embed");
     const onlyVectors = await r.retrieve("handset", { k: 5 });
     expect(onlyVectors.mode).toBe("hybrid");
     // Lexically "handset" matches nothing; through the vectors it reaches the smartphone papers.
@@ -90,7 +90,7 @@ describe("hybrid search", () => {
   it("keeps answering lexically when the embedding server fails", async () => {
     const store = await seeded();
     const embeddings = createEmbeddings({ openai: { baseUrl, embeddingModel: "fake-embed" } }, { maxRetries: 0 })!;
-    await embedBacklog(store, embeddings, "fake-embed");
+    await embedBacklog(sqliteStores(store), embeddings, "fake-embed");
     fake.down = 500;
     const r = await new Retriever(sqliteStores(store), { embeddings }).retrieve("NanoFlow serving throughput", { k: 3 });
     expect(r.mode).toBe("lexical");

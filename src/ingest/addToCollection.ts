@@ -2,6 +2,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Logger } from "../config/logger.js";
 import { papersAdded } from "../metrics/metrics.js";
 import { embedBacklog, type EmbedSummary } from "../retrieval/embedBacklog.js";
+import { sqliteStores } from "../store/stores.js";
 import type { PaperStore } from "../store/paperStore.js";
 import type { Progress } from "../config/progress.js";
 import { CHANGED_IDS_KEPT, type IngestSummary } from "./summary.js";
@@ -44,7 +45,7 @@ export async function addToCollection(c: Collection, load: () => IngestSummary |
   try {
     // Past the ids an ingest keeps, the backlog walk finds the rest.
     const onlyIds = summary.changedIds.length === changed && changed <= CHANGED_IDS_KEPT ? summary.changedIds : undefined;
-    added.embedded = await embedBacklog(c.store, c.embeddings, model, {
+    added.embedded = await embedBacklog(sqliteStores(c.store), c.embeddings, model, {
       onlyIds,
       log: c.log,
       progress: c.progress && ((total) => c.progress!("embed", total)),
