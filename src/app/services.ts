@@ -14,7 +14,7 @@ export interface Services {
 }
 
 /** The retriever searches `stores`; the answer engine still reads `store` (the same collection). */
-export function buildServices(config: Readonly<Config>, store: PaperStore, stores: Stores, log: Logger): Services {
+export function buildServices(config: Readonly<Config>, store: PaperStore, log: Logger, stores: Stores): Services {
   const embeddings = createEmbeddings(config);
   const retriever = new Retriever(stores, { embeddings, log });
   return { embeddings, retriever, engine: createAnswerEngine(config, store, retriever, log) };

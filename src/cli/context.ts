@@ -90,8 +90,7 @@ export class CliContext {
 
   private async built(): Promise<Services> {
     const store = await this.papers();
-    const stores = await this.stores();
-    this.services ??= buildServices(this.config, store, stores, this.log);
+    this.services ??= buildServices(this.config, store, this.log, await this.stores());
     return this.services;
   }
 

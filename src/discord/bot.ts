@@ -109,7 +109,7 @@ export async function startBot(
   const log = client.shard ? opts.log.child({ shard: client.shard.ids }) : opts.log;
   // One per process: its ledger remembers the claims this process is working on.
   const stores = sqliteStores(store);
-  const { embeddings, retriever, engine } = buildServices(config, store, stores, log);
+  const { embeddings, retriever, engine } = buildServices(config, store, log, stores);
   const deps: BotDeps = {
     config,
     log,
