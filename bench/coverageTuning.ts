@@ -2,8 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { benchCollection } from "./retrieval.js";
 import { loadDevSet } from "./devSet.js";
-import { TermStats } from "../src/retrieval/termStats.js";
-import { LexicalRanker, type LexicalResult } from "../src/retrieval/lexicalRanker.js";
+import { AsyncLexicalRanker, type AsyncLexicalResult } from "../src/retrieval/asyncLexicalRanker.js";
+import { SqliteLexicalIndexStore } from "../src/store/sqlite/lexicalIndex.js";
 import { assessCoverage, COVERAGE, type CoverageParams } from "../src/retrieval/coverage.js";
 
 interface Labelled {
@@ -29,10 +29,10 @@ export async function benchCoverageTuning(): Promise<void> {
     ...loadDevSet(store).map((q) => ({ id: q.id, q: q.q, none: q.kind === "none", set: q.half })),
     ...old.map((q) => ({ id: q.id, q: q.question, none: q.type === "none", set: "tune" as const })),
   ];
-  const stats = new TermStats(store);
-  const ranker = new LexicalRanker(store, stats);
-  const n = stats.collection().n;
-  const results = new Map<string, LexicalResult>(questions.map((q) => [q.id, ranker.rank(q.q, { k: 10, prf: true })]));
+  const ranker = new AsyncLexicalRanker(new SqliteLexicalIndexStore(store.db));
+  const n = await ranker.collectionSize();
+  const results = new Map<string, AsyncLexicalResult>();
+  for (const q of questions) results.set(q.id, await ranker.rank(q.q, { k: 10, prf: true }));
   const count = (qs: Labelled[], p: CoverageParams) => {
     const flagged = qs.filter((q) => !assessCoverage(q.q, results.get(q.id)!, n, p).covered);
     const dev = flagged.filter((q) => !q.id.startsWith("q"));

@@ -3,6 +3,7 @@ import { shortName } from "../src/retrieval/nameKey.js";
 import { resolvePaper } from "../src/retrieval/resolvePaper.js";
 import { openStore } from "../src/store/openStore.js";
 import type { PaperStore } from "../src/store/paperStore.js";
+import { sqliteStores } from "../src/store/stores.js";
 import { percentiles, type Percentiles } from "./latency.js";
 import { rng } from "./synthetic.js";
 
@@ -31,17 +32,18 @@ export async function benchNames(dbFile: string, samples = SAMPLES): Promise<Nam
     const rand = rng(7);
     const titles = sampleTitles(store, samples, rand);
     const prefixes = titles.map((t, i) => prefixOf(t.title, i % 2 === 0, rand));
-    const queries = titles.map((t) => ({ rowid: t.rowid, text: nameOf(t.title, rand) }));
+    const queries = titles.map((t) => ({ id: t.id, text: nameOf(t.title, rand) }));
+    const stores = sqliteStores(store);
 
-    for (const p of prefixes) autocomplete(store, p);
-    for (const q of queries) resolvePaper(store, q.text);
+    for (const p of prefixes) await autocomplete(stores.names, p);
+    for (const q of queries) await resolvePaper(stores, q.text);
 
-    const auto = time(prefixes, (p) => autocomplete(store, p));
+    const auto = await time(prefixes, (p) => autocomplete(stores.names, p));
     let found = 0;
     let ambiguous = 0;
-    const resolve = time(queries, (q) => {
-      const r = resolvePaper(store, q.text);
-      if (r.best?.paper.rowid === q.rowid) found++;
+    const resolve = await time(queries, async (q) => {
+      const r = await resolvePaper(stores, q.text);
+      if (r.best?.paper.id === q.id) found++;
       if (r.ambiguous) ambiguous++;
     });
     const figures: NamesFigures = {
@@ -57,12 +59,12 @@ export async function benchNames(dbFile: string, samples = SAMPLES): Promise<Nam
   }
 }
 
-function sampleTitles(store: PaperStore, n: number, rand: () => number): { rowid: number; title: string }[] {
+function sampleTitles(store: PaperStore, n: number, rand: () => number): { id: string; title: string }[] {
   const { lo, hi } = store.db.prepare("SELECT min(rowid) AS lo, max(rowid) AS hi FROM papers").get() as { lo: number; hi: number };
-  const next = store.db.prepare("SELECT rowid, title FROM papers WHERE rowid >= ? ORDER BY rowid LIMIT 1");
-  const out: { rowid: number; title: string }[] = [];
+  const next = store.db.prepare("SELECT id, title FROM papers WHERE rowid >= ? ORDER BY rowid LIMIT 1");
+  const out: { id: string; title: string }[] = [];
   for (let i = 0; i < n * 3 && out.length < n && hi >= lo; i++) {
-    const row = next.get(lo + Math.floor(rand() * (hi - lo + 1))) as { rowid: number; title: string } | undefined;
+    const row = next.get(lo + Math.floor(rand() * (hi - lo + 1))) as { id: string; title: string } | undefined;
     if (row?.title.trim()) out.push(row);
   }
   return out;
@@ -103,14 +105,14 @@ function typo(text: string, rand: () => number): string {
   }
 }
 
-function time<T>(inputs: T[], fn: (input: T) => void): LatencyFigures {
-  return percentiles(
-    inputs.map((input) => {
-      const t = performance.now();
-      fn(input);
-      return performance.now() - t;
-    }),
-  );
+async function time<T>(inputs: T[], fn: (input: T) => Promise<unknown>): Promise<LatencyFigures> {
+  const ms: number[] = [];
+  for (const input of inputs) {
+    const t = performance.now();
+    await fn(input);
+    ms.push(performance.now() - t);
+  }
+  return percentiles(ms);
 }
 
 function print(dbFile: string, f: NamesFigures): void {

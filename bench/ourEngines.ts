@@ -1,14 +1,16 @@
 import type { PaperStore } from "../src/store/paperStore.js";
-import { LexicalRanker, type LexicalOptions, type RankerVariant } from "../src/retrieval/lexicalRanker.js";
+import { AsyncLexicalRanker, type AsyncRankerVariant } from "../src/retrieval/asyncLexicalRanker.js";
+import type { LexicalOptions } from "../src/retrieval/bm25f.js";
 import { RELEVANCE_THRESHOLD, Retriever } from "../src/retrieval/retriever.js";
-import { TermStats } from "../src/retrieval/termStats.js";
+import { SqliteLexicalIndexStore } from "../src/store/sqlite/lexicalIndex.js";
 import type { Engine } from "./yardsticks.js";
 import { assistedSearchThroughCli } from "./assistedCli.js";
 import { queryListEngine, readJsonl, type DevEngine, type DevRun } from "./devSet.js";
+import { sqliteStores } from "../src/store/stores.js";
 
 /** This project's retriever as it ships (offline: there is no embedding model here). */
 export function ourEngine(store: PaperStore): Engine & { retriever: Retriever } {
-  const retriever = new Retriever(store);
+  const retriever = new Retriever(sqliteStores(store));
   return {
     name: "**paperbot: two-stage BM25F + RM3 (default)**",
     retriever,
@@ -18,13 +20,10 @@ export function ourEngine(store: PaperStore): Engine & { retriever: Retriever } 
 
 /** The default with one ingredient taken out or changed: each ingredient stays only if removing it hurts. */
 export function ablations(store: PaperStore): Engine[] {
-  const ids = (rowids: number[]) => {
-    const papers = store.getByRowids(rowids);
-    return rowids.map((r) => papers.get(r)!.id);
-  };
-  const variant = (name: string, o: Omit<LexicalOptions, "k">, v: RankerVariant = {}): Engine => {
-    const ranker = new LexicalRanker(store, new TermStats(store), v);
-    return { name: `ablation: ${name}`, search: (q, k) => ids(ranker.rank(q, { prf: true, ...o, k }).hits.map((h) => h.rowid)) };
+  const variant = (name: string, o: Omit<LexicalOptions, "k">, v: AsyncRankerVariant = {}): Engine => {
+    // The index's candidates are ranked with the same title weight as the re-ranking.
+    const ranker = new AsyncLexicalRanker(new SqliteLexicalIndexStore(store.db, o.titleWeight), v);
+    return { name: `ablation: ${name}`, search: async (q, k) => (await ranker.rank(q, { prf: true, ...o, k })).hits.map((h) => h.id) };
   };
   return [
     variant("without RM3", { prf: false }),

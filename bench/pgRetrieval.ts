@@ -6,8 +6,7 @@ import path from "node:path";
 import { AsyncLexicalRanker } from "../src/retrieval/asyncLexicalRanker.js";
 import type { LexicalOptions } from "../src/retrieval/bm25f.js";
 import { assessCoverage } from "../src/retrieval/coverage.js";
-import { LexicalRanker } from "../src/retrieval/lexicalRanker.js";
-import { TermStats } from "../src/retrieval/termStats.js";
+import { Retriever } from "../src/retrieval/retriever.js";
 import type { LexicalIndexStore } from "../src/store/lexicalIndex.js";
 import { bundledSeedPage } from "../src/config/paths.js";
 import { hfItemToInput, parseHfItems } from "../src/ingest/hfItem.js";
@@ -19,6 +18,7 @@ import { migratePostgres } from "../src/store/postgres/migrate.js";
 import { PostgresPaperRecords } from "../src/store/postgres/papers.js";
 import { connectPostgres, type Pool } from "../src/store/postgres/pool.js";
 import { SqliteLexicalIndexStore } from "../src/store/sqlite/lexicalIndex.js";
+import { postgresStores, sqliteStores, type Stores } from "../src/store/stores.js";
 import { DEV_KINDS, type DevQuestion, type DevRun, loadDevSet, type Recall, scoreDev, type DevScores } from "./devSet.js";
 import type { PaperRow } from "../src/store/paperRow.js";
 import { corpusDir } from "./ingest.js";
@@ -154,16 +154,14 @@ async function vocabularies(store: PaperStore, pool: Pool): Promise<string> {
   return `title vocabulary: ${sqlite.size} words in SQLite; PostgreSQL's title_words differs on ${kept.length}${eg(kept)}; migration 023's SQL backfill would differ on ${backfill.length}${eg(backfill)}`;
 }
 
-function syncEngine(name: string, store: PaperStore, noSpelling = false): RankEngine {
-  const stats = new TermStats(store);
-  const ranker = new LexicalRanker(store, stats, { noSpelling });
+/** The shipped search (`Retriever`, no vectors) over a store bundle. */
+function retrieverEngine(name: string, stores: Stores): RankEngine {
+  const retriever = new Retriever(stores);
   return {
     name,
     async search(q) {
-      const r = ranker.rank(q, OPTIONS);
-      const papers = store.getByRowids(r.hits.map((h) => h.rowid));
-      const ids = r.hits.map((h) => papers.get(h.rowid)!.id);
-      return { ids, covered: assessCoverage(q, r, stats.collection().n).covered && ids.length > 0 };
+      const r = await retriever.retrieve(q, { k: OPTIONS.k, prf: OPTIONS.prf });
+      return { ids: r.hits.map((h) => h.paper.id), covered: r.covered };
     },
   };
 }
@@ -224,7 +222,7 @@ function changed(questions: DevQuestion[], a: Map<string, DevRun>, b: Map<string
 
 /**
  * `npm run bench -- retrieval --postgres`: the bench collection in SQLite (as `benchCollection` loads it) and in a fresh
- * PostgreSQL schema (through `PaperRecords.upsert`), the dev set through the shipped sync ranker and the async ranker on both.
+ * PostgreSQL schema (through `PaperRecords.upsert`), the dev set through the shipped search (`Retriever`) and the async ranker alone on both.
  */
 export async function benchPgRetrieval(opts: { papers?: number } = {}): Promise<void> {
   const { store, cleanup } = await benchCollection();
@@ -250,8 +248,8 @@ export async function benchPgRetrieval(opts: { papers?: number } = {}): Promise<
       console.log(await vocabularies(store, pg.pool));
       console.log(`ms/query: mean and p95 over ${TIMING_PASSES} passes of all questions after a 5-question warm-up, in this process\n`);
       const engines = [
-        syncEngine("shipped sync LexicalRanker, SQLite", store),
-        syncEngine("sync LexicalRanker without spelling correction, SQLite", store, true),
+        retrieverEngine("shipped Retriever, SQLite", sqliteStores(store)),
+        retrieverEngine("shipped Retriever, PostgreSQL", await postgresStores(pg.pool, "bench")),
         asyncEngine("AsyncLexicalRanker, SQLite", new SqliteLexicalIndexStore(store.db)),
         asyncEngine("AsyncLexicalRanker without spelling correction, SQLite", new SqliteLexicalIndexStore(store.db), true),
         asyncEngine("AsyncLexicalRanker, PostgreSQL (candidates by BM25 from paper_terms, the default)", new PostgresLexicalIndexStore(pg.pool)),
@@ -274,7 +272,7 @@ export async function benchPgRetrieval(opts: { papers?: number } = {}): Promise<
           `| ${engine.name} | ${recall(s.single)} | ${recall(s.hard)} | ${f(s.multi.recall10)} | ${s.noneFlagged.flagged}/${s.noneFlagged.n} | ${s.answerableFlagged.flagged}/${s.answerableFlagged.n} | ${r.mean.toFixed(2)} | ${r.p95.toFixed(2)} |`,
         );
       }
-      const [shipped, noSpelling, onSqlite, asyncNoSpelling, onPostgres, byTsvector, byTsRank] = results as [
+      const [shipped, shippedPg, onSqlite, , onPostgres, byTsvector, byTsRank] = results as [
         Measured,
         Measured,
         Measured,
@@ -284,25 +282,21 @@ export async function benchPgRetrieval(opts: { papers?: number } = {}): Promise<
         Measured,
       ];
       console.log("\nlargest difference of R@1/R@5/MRR@10 (multi: R@10) per kind:");
+      console.log(`- shipped Retriever, PostgreSQL vs SQLite: ${differences(shippedPg.scores, shipped.scores)}`);
       console.log(`- async PostgreSQL vs async SQLite: ${differences(onPostgres.scores, onSqlite.scores)}`);
       console.log(`- async PostgreSQL by ts_rank vs async SQLite: ${differences(byTsRank.scores, onSqlite.scores)}`);
-      console.log(`- async SQLite vs shipped sync: ${differences(onSqlite.scores, shipped.scores)}`);
-      console.log(`- async PostgreSQL vs shipped sync: ${differences(onPostgres.scores, shipped.scores)}`);
-      console.log(`- async SQLite without spelling vs sync without spelling: ${differences(asyncNoSpelling.scores, noSpelling.scores)}`);
+      console.log(`- shipped Retriever, SQLite vs async SQLite: ${differences(shipped.scores, onSqlite.scores)}`);
       console.log(`\nquestions whose top 10 differ (ids or order):`);
+      console.log(`- shipped Retriever, PostgreSQL vs SQLite: ${changed(questions, shippedPg.runs, shipped.runs).join(", ") || "none"}`);
       console.log(`- async PostgreSQL vs async SQLite: ${changed(questions, onPostgres.runs, onSqlite.runs).join(", ") || "none"}`);
       console.log(
         `- async PostgreSQL, BM25 from paper_terms vs from ts_rank calls: ${changed(questions, onPostgres.runs, byTsvector.runs).join(", ") || "none"}`,
       );
       console.log(`- async PostgreSQL by ts_rank vs async SQLite: ${changed(questions, byTsRank.runs, onSqlite.runs).length} questions`);
-      console.log(`- async SQLite vs shipped sync: ${changed(questions, onSqlite.runs, shipped.runs).join(", ") || "none"}`);
-      console.log(`- async PostgreSQL vs shipped sync: ${changed(questions, onPostgres.runs, shipped.runs).join(", ") || "none"}`);
-      console.log(
-        `- async SQLite without spelling vs sync without spelling: ${changed(questions, asyncNoSpelling.runs, noSpelling.runs).join(", ") || "none"}`,
-      );
+      console.log(`- shipped Retriever, SQLite vs async SQLite: ${changed(questions, shipped.runs, onSqlite.runs).join(", ") || "none"}`);
       const ratio = (a: Measured, b: Measured) => `${(a.p95 / b.p95).toFixed(2)}x`;
       console.log(
-        `\np95 ratio, async ranker PostgreSQL / SQLite: ${ratio(onPostgres, onSqlite)} (BM25 from ts_rank calls: ${ratio(byTsvector, onSqlite)}; by ts_rank: ${ratio(byTsRank, onSqlite)}); PostgreSQL / shipped sync: ${ratio(onPostgres, shipped)}`,
+        `\np95 ratio, shipped Retriever PostgreSQL / SQLite: ${ratio(shippedPg, shipped)}; async ranker PostgreSQL / SQLite: ${ratio(onPostgres, onSqlite)} (BM25 from ts_rank calls: ${ratio(byTsvector, onSqlite)}; by ts_rank: ${ratio(byTsRank, onSqlite)})`,
       );
     } finally {
       await pg.drop();

@@ -85,7 +85,7 @@ export async function benchPgScale(n: number): Promise<void> {
       .map((p) => p.title.toLowerCase());
     const queries = [...questions.map((q) => q.question), ...titles];
 
-    const retriever = new Retriever(store);
+    const retriever = new Retriever(sqliteStores(store));
     const asyncRanker = (index: SqliteLexicalIndexStore | PostgresLexicalIndexStore) => {
       const ranker = new AsyncLexicalRanker(index);
       return async (q: string) => (await ranker.rank(q, { k: 10, prf: true })).hits.map((h) => h.id);

@@ -41,7 +41,7 @@ program
   .option("--only <name>", "run only engines whose name contains this")
   .option(
     "--postgres",
-    "instead: the dev set through the shipped sync ranker on SQLite and the async ranker on SQLite and on PostgreSQL (PAPERBOT_TEST_DATABASE_URL, else a throw-away server)",
+    "instead: the dev set through the shipped search and the async ranker alone, on SQLite and on PostgreSQL (PAPERBOT_TEST_DATABASE_URL, else a throw-away server)",
   )
   .option("--papers <n>", "with --postgres: also load this many synthetic papers into both stores (bench/synthetic.ts)", (v) =>
     Number.parseInt(v, 10),

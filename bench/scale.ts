@@ -40,7 +40,7 @@ export async function benchScale(n: number, opts: { db?: string } = {}): Promise
     .map((p) => p.title.toLowerCase());
   const queries = [...questions.map((q) => q.question), ...titles];
 
-  const retriever = new Retriever(store);
+  const retriever = new Retriever(sqliteStores(store));
   for (const q of titles.slice(0, 20)) await retriever.retrieve(q, { k: 10 }); // warm-up
   const ours = await timeEach(queries, (q) => retriever.retrieve(q, { k: 10 }));
   const plain = plainFts(store);

@@ -29,7 +29,7 @@ export const ask = {
     const question = interaction.options.getString("question", true);
     const isPrivate = interaction.options.getBoolean("private") ?? false;
     const paperName = interaction.options.getString("paper");
-    const named = paperName ? deps.engine.resolve(paperName) : undefined;
+    const named = paperName ? await deps.engine.resolve(paperName) : undefined;
     if (named && !named.paper) {
       await interaction.reply({ content: whichPaperMessage(named), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;

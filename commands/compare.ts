@@ -18,7 +18,7 @@ export const compare = {
   async execute(interaction, deps) {
     const a = interaction.options.getString("a", true);
     const b = interaction.options.getString("b", true);
-    const names = { a: deps.engine.resolve(a), b: deps.engine.resolve(b) };
+    const names = { a: await deps.engine.resolve(a), b: await deps.engine.resolve(b) };
     if (!names.a.paper || !names.b.paper) {
       const which = (["a", "b"] as const).filter((w) => !names[w].paper);
       await interaction.reply({

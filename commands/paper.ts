@@ -20,7 +20,7 @@ export const paper = {
 
   async execute(interaction, deps) {
     const query = interaction.options.getString("query", true);
-    const found = deps.engine.resolve(query);
+    const found = await deps.engine.resolve(query);
     if (!found.paper) {
       await interaction.reply({ content: whichPaperMessage(found), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;

@@ -22,7 +22,7 @@ async function engine(opts: { budgets?: { userDaily?: number; guildDaily?: numbe
   return new AnswerEngine({
     store,
     papers: stores.papers,
-    retriever: new Retriever(store),
+    retriever: new Retriever(sqliteStores(store)),
     model: opts.model === false ? undefined : createChatModel({ openai: { baseUrl, model: "fake-chat" } }, { timeoutMs: 1000, maxRetries: 0 }),
     cache: stores.answerCache,
     budgets: new Budgets(stores.answerUsage, opts.budgets ?? {}),

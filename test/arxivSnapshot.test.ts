@@ -51,7 +51,7 @@ describe("arXiv metadata snapshots", () => {
     expect(p.links.arxiv).toBe("https://arxiv.org/abs/0704.0001");
     expect(store.get("2401.00001")?.title).toMatch(/^Versioned/);
     expect(store.get("hep-th/9901001")).toBeDefined();
-    expect((await new Retriever(store).retrieve("gossip membership")).hits[0]?.paper.id).toBe("0704.0001");
+    expect((await new Retriever(sqliteStores(store)).retrieve("gossip membership")).hits[0]?.paper.id).toBe("0704.0001");
 
     const again = await ingestArxivSnapshot(sqliteStores(store).papers, file);
     expect(again).toMatchObject({ added: 0, unchanged: 3 });

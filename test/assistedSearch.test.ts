@@ -28,7 +28,7 @@ function engine(opts: { budgets?: { userDaily?: number } } = {}) {
   return new AnswerEngine({
     store,
     papers: stores.papers,
-    retriever: new Retriever(store),
+    retriever: new Retriever(sqliteStores(store)),
     model: createChatModel({ openai: { baseUrl: fake.url, model: "fake-chat" } }, { timeoutMs: 1000, maxRetries: 0 }),
     cache: stores.answerCache,
     budgets: new Budgets(stores.answerUsage, opts.budgets ?? {}),

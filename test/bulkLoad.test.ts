@@ -52,17 +52,18 @@ async function snapshot(dir: string, n: number): Promise<string> {
 
 /** What a user sees: search hits, name resolution and autocomplete for the same questions. */
 async function observed(store: PaperStore, queries: string[], names: string[]): Promise<unknown> {
-  const retriever = new Retriever(store);
+  const stores = sqliteStores(store);
+  const retriever = new Retriever(stores);
   const search = [];
   for (const q of queries) search.push((await retriever.retrieve(q, { k: 10 })).hits.map((h) => h.paper.id));
-  return {
-    search,
-    resolve: names.map((n) => {
-      const r = resolvePaper(store, n);
-      return [r.best?.paper.id, r.ambiguous, r.candidates.map((c) => c.paper.id)];
-    }),
-    autocomplete: names.map((n) => autocomplete(store, n.slice(0, 6)).map((s) => s.id)),
-  };
+  const resolve = [];
+  const completions = [];
+  for (const n of names) {
+    const r = await resolvePaper(stores, n);
+    resolve.push([r.best?.paper.id, r.ambiguous, r.candidates.map((c) => c.paper.id)]);
+    completions.push((await autocomplete(stores.names, n.slice(0, 6))).map((s) => s.id));
+  }
+  return { search, resolve, autocomplete: completions };
 }
 
 function tables(store: PaperStore): unknown {
@@ -133,7 +134,7 @@ describe("bulk loads", () => {
     const expected = await observed(rowByRow, queries, names);
     expect(await observed(bulk, queries, names)).toEqual(expected);
     // The renamed paper is found under its new name only, in both.
-    expect(resolvePaper(bulk, "Renamed: Gossip Membership at Scale").best?.paper.id).toBe("9000.00000");
+    expect((await resolvePaper(sqliteStores(bulk), "Renamed: Gossip Membership at Scale")).best?.paper.id).toBe("9000.00000");
   }, 120_000);
 
   it("indexed in many short steps, leave the same indexes as when indexed in one", async () => {
@@ -154,8 +155,8 @@ describe("bulk loads", () => {
     expectConsistent(steps);
     expect(tables(steps)).toEqual(tables(oneStep));
     const query = "gossip membership protocols";
-    expect((await new Retriever(steps).retrieve(query)).hits.map((h) => h.paper.id)).toEqual(
-      (await new Retriever(oneStep).retrieve(query)).hits.map((h) => h.paper.id),
+    expect((await new Retriever(sqliteStores(steps)).retrieve(query)).hits.map((h) => h.paper.id)).toEqual(
+      (await new Retriever(sqliteStores(oneStep)).retrieve(query)).hits.map((h) => h.paper.id),
     );
   }, 120_000);
 
@@ -209,8 +210,8 @@ describe("bulk loads", () => {
     try {
       expectConsistent(store);
       const last = store.db.prepare("SELECT id, title FROM papers ORDER BY rowid DESC LIMIT 1").get() as { id: string; title: string };
-      expect(resolvePaper(store, last.title).best?.paper.id).toBe(last.id);
-      expect((await new Retriever(store).retrieve(last.title)).hits.map((h) => h.paper.id)).toContain(last.id);
+      expect((await resolvePaper(sqliteStores(store), last.title)).best?.paper.id).toBe(last.id);
+      expect((await new Retriever(sqliteStores(store)).retrieve(last.title)).hits.map((h) => h.paper.id)).toContain(last.id);
     } finally {
       store.db.close();
     }

@@ -18,6 +18,9 @@ import { PostgresFullTextChunks } from "../src/store/postgres/fullTextChunks.js"
 import { PostgresGroupPaperStore } from "../src/store/postgres/groupPapers.js";
 import { PostgresDigestLedgerStore } from "../src/store/postgres/ledger.js";
 import { PostgresLexicalIndexStore } from "../src/store/postgres/lexicalIndex.js";
+import { autocomplete } from "../src/retrieval/autocomplete.js";
+import { type NameStores, resolvePaper } from "../src/retrieval/resolvePaper.js";
+import { PostgresPaperNameIndex } from "../src/store/postgres/paperNames.js";
 import { PostgresPaperRecords } from "../src/store/postgres/papers.js";
 import { PostgresPaperVoteStore } from "../src/store/postgres/paperVotes.js";
 import { connectPostgres, type Pool } from "../src/store/postgres/pool.js";
@@ -29,6 +32,7 @@ import { SqliteDigestSettingsStore } from "../src/store/sqlite/digestSettings.js
 import { SqliteFullTextChunks } from "../src/store/sqlite/fullTextChunks.js";
 import { SqliteGroupPaperStore } from "../src/store/sqlite/groupPapers.js";
 import { SqliteDigestLedgerStore } from "../src/store/sqlite/ledger.js";
+import { SqlitePaperNameIndex } from "../src/store/sqlite/paperNames.js";
 import { SqlitePaperRecords } from "../src/store/sqlite/papers.js";
 import { SqliteVectorStore } from "../src/store/sqlite/vectors.js";
 import { contentHash } from "../src/store/vectors.js";
@@ -334,6 +338,22 @@ if (havePostgres()) {
           "q3",
         ]);
         await pool.query("DELETE FROM ask_turns WHERE question = 'q3'");
+        // Every paper is known by its names on PostgreSQL as on SQLite: the same resolutions and suggestions.
+        const onPostgres = { papers, names: new PostgresPaperNameIndex(pool) };
+        const onSqlite = { papers: sqlitePapers, names: new SqlitePaperNameIndex(sqliteStore.db) };
+        const named = async (stores: NameStores, title: string) => {
+          const r = await resolvePaper(stores, title);
+          const short = await resolvePaper(stores, title.split(":")[0]!);
+          const completions = await autocomplete(stores.names, title.slice(0, 4));
+          return [r.best?.paper.id, r.best?.confidence, short.best?.paper.id, short.ambiguous, completions.map((c) => c.id)];
+        };
+        const titles = sqliteStore.all().map((p) => p.title);
+        expect(titles).toHaveLength(97);
+        for (const title of titles) {
+          const expected = await named(onSqlite, title);
+          expect(expected[1], title).toBe(1);
+          expect(await named(onPostgres, title), title).toEqual(expected);
+        }
       } finally {
         sqliteStore.db.close();
       }

@@ -114,26 +114,26 @@ describe("the embeddings provider", () => {
 describe("the embedding backlog", () => {
   it("embeds every paper once; a second run embeds nothing", async () => {
     const { store } = await seeded();
-    const first = await embedBacklog(store, embeddingsFor(), MODEL, { batchSize: 16 });
+    const first = await embedBacklog(sqliteStores(store), embeddingsFor(), MODEL, { batchSize: 16 });
     expect(first).toMatchObject({ embedded: 56, upToDate: 0, remaining: 0 });
     expect(fake.requests).toHaveLength(4);
     expect(new Set(fake.embedded).size).toBe(56);
     expect(vectorRows(store)).toBe(56);
     expect(hasVectors(store.db, MODEL)).toBe(true);
 
-    const second = await embedBacklog(store, embeddingsFor(), MODEL, { batchSize: 16 });
+    const second = await embedBacklog(sqliteStores(store), embeddingsFor(), MODEL, { batchSize: 16 });
     expect(second).toMatchObject({ embedded: 0, upToDate: 56, remaining: 0 });
     expect(fake.requests).toHaveLength(4);
   });
 
   it("re-embeds only the paper whose abstract changed, replacing its vector", async () => {
     const { store } = await seeded();
-    await embedBacklog(store, embeddingsFor(), MODEL);
+    await embedBacklog(sqliteStores(store), embeddingsFor(), MODEL);
     const p = store.all()[7]!;
     store.upsert({ title: p.title, abstract: "A rewritten abstract about quantum annealing.", authors: [], source: "hf" });
     fake.embedded.length = 0;
 
-    const again = await embedBacklog(store, embeddingsFor(), MODEL);
+    const again = await embedBacklog(sqliteStores(store), embeddingsFor(), MODEL);
     expect(again).toMatchObject({ embedded: 1, upToDate: 55 });
     expect(fake.embedded).toEqual([`${p.title}\n\nA rewritten abstract about quantum annealing.`]);
     expect(vectorRows(store)).toBe(56);
@@ -144,7 +144,7 @@ describe("the embedding backlog", () => {
   it("keeps the batches done before a failure, and a restart finishes only the rest", async () => {
     const { store, file } = await seeded();
     fake.failWhen = (_req, n) => (n === 1 ? { status: 500 } : undefined);
-    await expect(embedBacklog(store, embeddingsFor(), MODEL, { batchSize: 20 })).rejects.toThrow(/stopped after 20 of 56 papers .*500/);
+    await expect(embedBacklog(sqliteStores(store), embeddingsFor(), MODEL, { batchSize: 20 })).rejects.toThrow(/stopped after 20 of 56 papers .*500/);
     const done = [...fake.embedded];
     expect(done).toHaveLength(20);
     store.db.close();
@@ -154,7 +154,7 @@ describe("the embedding backlog", () => {
     expect(pendingEmbeddings(reopened.db, MODEL, 100)).toHaveLength(36);
     fake.failWhen = undefined;
     fake.embedded.length = 0;
-    const rest = await embedBacklog(reopened, embeddingsFor(), MODEL, { batchSize: 20 });
+    const rest = await embedBacklog(sqliteStores(reopened), embeddingsFor(), MODEL, { batchSize: 20 });
     expect(rest).toMatchObject({ embedded: 36, upToDate: 20, remaining: 0 });
     expect(fake.embedded.filter((t) => done.includes(t))).toEqual([]);
     expect(vectorRows(reopened)).toBe(56);
@@ -162,12 +162,12 @@ describe("the embedding backlog", () => {
 
   it("moves papers to a new model, dropping the old model's vectors", async () => {
     const { store } = await seeded();
-    await embedBacklog(store, embeddingsFor(), MODEL);
+    await embedBacklog(sqliteStores(store), embeddingsFor(), MODEL);
     const small = new FakeOpenAI({ dim: 32 });
     const url = await small.start();
     try {
       const other = createEmbeddings({ openai: { baseUrl: url, embeddingModel: "other-embed" } }, { maxRetries: 0 })!;
-      expect(await embedBacklog(store, other, "other-embed")).toMatchObject({ embedded: 56, upToDate: 0 });
+      expect(await embedBacklog(sqliteStores(store), other, "other-embed")).toMatchObject({ embedded: 56, upToDate: 0 });
       expect(vectorRows(store, 32)).toBe(56);
       expect(vectorRows(store, 64)).toBe(0);
       expect(hasVectors(store.db, MODEL)).toBe(false);
@@ -183,7 +183,7 @@ describe("vector search", () => {
     const { store } = tempStore();
     const rowids = addTopics(store);
     const e = embeddingsFor();
-    await embedBacklog(store, e, MODEL);
+    await embedBacklog(sqliteStores(store), e, MODEL);
     const hits = vectorSearch(store.db, MODEL, await e.embedQuery("speculative decoding draft tokens"), 3);
     expect(hits).toHaveLength(3);
     expect(hits[0]!.rowid).toBe(rowids[2]);
@@ -196,7 +196,7 @@ describe("vector search", () => {
     addTopics(store);
     expect(hasVectors(store.db, MODEL)).toBe(false);
     expect(vectorSearch(store.db, MODEL, fakeEmbedding("sparse attention"), 5)).toEqual([]);
-    await embedBacklog(store, embeddingsFor(), MODEL);
+    await embedBacklog(sqliteStores(store), embeddingsFor(), MODEL);
     expect(vectorSearch(store.db, "another-model", fakeEmbedding("sparse attention"), 5)).toEqual([]);
     expect(vectorSearch(store.db, MODEL, fakeEmbedding("sparse attention", 16), 5)).toEqual([]);
     expect(vectorSearch(store.db, MODEL, fakeEmbedding("sparse attention"), 0)).toEqual([]);
@@ -205,7 +205,7 @@ describe("vector search", () => {
   it("forgets a deleted paper's vector and skips a paper deleted before its vector is saved", async () => {
     const { store } = tempStore();
     const rowids = addTopics(store);
-    await embedBacklog(store, embeddingsFor(), MODEL);
+    await embedBacklog(sqliteStores(store), embeddingsFor(), MODEL);
     store.db.prepare("DELETE FROM papers WHERE rowid = ?").run(rowids[0]);
     expect(vectorRows(store)).toBe(4);
 

@@ -57,7 +57,7 @@ describe("offline answers on the seed page", () => {
   it("quote several papers when several are about the question, but do not pad one answer with unrelated ones", async () => {
     const { store } = tempStore();
     await ingestSeedPage(sqliteStores(store), seedPage);
-    const engine = new AnswerEngine({ store, papers: sqliteStores(store).papers, retriever: new Retriever(store) });
+    const engine = new AnswerEngine({ store, papers: sqliteStores(store).papers, retriever: new Retriever(sqliteStores(store)) });
     const one = await engine.ask("what causes cold starts on a serverless platform?");
     expect(one.covered).toBe(true);
     expect(one.citations.map((c) => c.title)).toEqual(["Serverless Cold Starts and Where to Find Them"]);
@@ -72,7 +72,7 @@ describe("spelling", () => {
     const { store } = tempStore();
     await ingestSeedPage(sqliteStores(store), seedPage);
     await ingestHfFiles(sqliteStores(store).papers, path.join(corpusDir, "2026-02-02.json"));
-    const r = await new Retriever(store).retrieve("serverles", { k: 3 });
+    const r = await new Retriever(sqliteStores(store)).retrieve("serverles", { k: 3 });
     expect(r.hits.length).toBeGreaterThan(0);
     for (const h of r.hits) expect(`${h.paper.title} ${h.paper.abstract}`).toMatch(/serverless/i);
     expect(r.covered).toBe(true);

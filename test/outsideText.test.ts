@@ -103,7 +103,7 @@ describe("a runaway abstract (1 MB) from the feed", () => {
     const engine = new AnswerEngine({
       store,
       papers: sqliteStores(store).papers,
-      retriever: new Retriever(store),
+      retriever: new Retriever(sqliteStores(store)),
       model: createChatModel({ openai: { baseUrl: model.url, model: "fake-chat" } }),
     });
 
@@ -140,7 +140,7 @@ describe("a runaway abstract (1 MB) from the feed", () => {
     const engine = new AnswerEngine({
       store,
       papers: sqliteStores(store).papers,
-      retriever: new Retriever(store),
+      retriever: new Retriever(sqliteStores(store)),
       fullText: reader,
       model: createChatModel({ openai: { baseUrl: model.url, model: "fake-chat" } }),
     });

@@ -5,9 +5,9 @@ import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import fs from "node:fs";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { parseSeedPage } from "../src/ingest/parseSeedPage.js";
-import { autocomplete, MAX_NAME_LENGTH, MAX_SUGGESTIONS } from "../src/retrieval/autocomplete.js";
+import { autocomplete as autocompleteNames, MAX_NAME_LENGTH, MAX_SUGGESTIONS } from "../src/retrieval/autocomplete.js";
 import { RANK_WINDOW } from "../src/store/paperNames.js";
-import { MIN_CONFIDENCE, resolvePaper } from "../src/retrieval/resolvePaper.js";
+import { MIN_CONFIDENCE, resolvePaper as resolveName } from "../src/retrieval/resolvePaper.js";
 import { migrations } from "../src/store/migrations.js";
 import { openStore } from "../src/store/openStore.js";
 import type { PaperInput } from "../src/store/paper.js";
@@ -15,6 +15,10 @@ import { mergePaper } from "../src/store/mergePaper.js";
 import { CONTENT_COLUMNS } from "../src/store/paperRow.js";
 import type { PaperStore } from "../src/store/paperStore.js";
 import { corpusDir, seedPage, tempDir, tempStore } from "./helpers/tmp.js";
+
+// Over the async stores of the SQLite file (test/paperNamesContract.test.ts runs the same look-ups on PostgreSQL too).
+const resolvePaper = (store: PaperStore, text: string) => resolveName(sqliteStores(store), text);
+const autocomplete = (store: PaperStore, prefix: string, limit?: number) => autocompleteNames(sqliteStores(store).names, prefix, limit);
 
 async function seeded(opts: { corpus?: boolean } = {}): Promise<PaperStore> {
   const { store } = tempStore();
@@ -31,7 +35,7 @@ const paper = (title: string, over: Partial<PaperInput> = {}): PaperInput => ({
   ...over,
 });
 
-const bestTitle = (store: PaperStore, text: string) => resolvePaper(store, text).best?.paper.title;
+const bestTitle = async (store: PaperStore, text: string) => (await resolvePaper(store, text)).best?.paper.title;
 
 describe("resolvePaper", () => {
   it("finds a paper by arXiv id, arxiv.org URL, huggingface.co/papers URL or id, with full confidence", async () => {
@@ -44,16 +48,16 @@ describe("resolvePaper", () => {
       "https://arxiv.org/pdf/2310.16944",
       "see https://huggingface.co/papers/2310.16944 please",
     ]) {
-      const r = resolvePaper(store, text);
+      const r = await resolvePaper(store, text);
       expect(r.best?.paper.arxivId, text).toBe("2310.16944");
       expect(r).toMatchObject({ best: { confidence: 1 }, candidates: [], ambiguous: false });
     }
-    expect(resolvePaper(store, "nanoflow-towards-optimal-large-language-model-serving-throughput").best).toMatchObject({
+    expect((await resolvePaper(store, "nanoflow-towards-optimal-large-language-model-serving-throughput")).best).toMatchObject({
       paper: { title: "NanoFlow: Towards Optimal Large Language Model Serving Throughput" },
       confidence: 1,
     });
     // An id we lack is unknown: its digits must not fuzzy-match some other paper.
-    expect(resolvePaper(store, "https://arxiv.org/abs/2599.99999")).toEqual({ candidates: [], ambiguous: false });
+    expect(await resolvePaper(store, "https://arxiv.org/abs/2599.99999")).toEqual({ candidates: [], ambiguous: false });
   });
 
   it("matches exact and lower-case titles with full confidence", async () => {
@@ -63,14 +67,14 @@ describe("resolvePaper", () => {
       "nanoflow: towards optimal large language model serving throughput",
       "  BURSTGPT: A REAL-WORLD WORKLOAD DATASET TO OPTIMIZE LLM SERVING SYSTEMS ",
     ]) {
-      expect(resolvePaper(store, text)).toMatchObject({ best: { confidence: 1 }, ambiguous: false });
+      expect(await resolvePaper(store, text)).toMatchObject({ best: { confidence: 1 }, ambiguous: false });
     }
   });
 
   it("knows a paper by the short name before the colon, even beside similar names in the 776-paper month", async () => {
     const store = await seeded({ corpus: true });
     for (const name of ["NanoFlow", "T3", "DualMap", "TPI-LLM", "MemAscend", "SSDTrain"]) {
-      const r = resolvePaper(store, name);
+      const r = await resolvePaper(store, name);
       expect(r.best?.paper.title.startsWith(`${name}:`), name).toBe(true);
       expect(r.best!.confidence, name).toBeGreaterThan(0.9);
       expect(r.ambiguous, name).toBe(false);
@@ -85,42 +89,42 @@ describe("resolvePaper", () => {
   it("forgives typos by the user and in the stored title", async () => {
     const store = await seeded({ corpus: true });
     // The seed page spells it "SVDQunat"; users type the real name.
-    const svd = resolvePaper(store, "SVDQuant");
+    const svd = await resolvePaper(store, "SVDQuant");
     expect(svd.best?.paper.title).toMatch(/^SVDQunat: Absorbing Outliers/);
     for (const typo of ["nanoflw", "Nnaoflow", "NanoFlwo"]) {
-      const r = resolvePaper(store, typo);
+      const r = await resolvePaper(store, typo);
       expect(r.best?.paper.title, typo).toMatch(/^NanoFlow:/);
       expect(r.best!.confidence, typo).toBeGreaterThanOrEqual(MIN_CONFIDENCE);
       expect(r.best!.confidence, typo).toBeLessThan(0.97);
     }
-    expect(bestTitle(store, "serverles cold startz and where to find them")).toBe("Serverless Cold Starts and Where to Find Them");
-    expect(bestTitle(store, "Nanoflow: towrds optimal large languge model serving throughput")).toMatch(/^NanoFlow:/);
+    expect(await bestTitle(store, "serverles cold startz and where to find them")).toBe("Serverless Cold Starts and Where to Find Them");
+    expect(await bestTitle(store, "Nanoflow: towrds optimal large languge model serving throughput")).toMatch(/^NanoFlow:/);
   });
 
   it("ignores spacing, case and punctuation", async () => {
     const store = await seeded({ corpus: true });
-    expect(bestTitle(store, "burst gpt")).toMatch(/^BurstGPT:/);
-    expect(bestTitle(store, "Burst-GPT")).toMatch(/^BurstGPT:/);
-    expect(bestTitle(store, "fastswitch")).toMatch(/^FastSwitch:/);
-    expect(bestTitle(store, "Memascend")).toMatch(/^MemAscend:/);
-    expect(bestTitle(store, "tpi llm")).toMatch(/^TPI-LLM:/);
+    expect(await bestTitle(store, "burst gpt")).toMatch(/^BurstGPT:/);
+    expect(await bestTitle(store, "Burst-GPT")).toMatch(/^BurstGPT:/);
+    expect(await bestTitle(store, "fastswitch")).toMatch(/^FastSwitch:/);
+    expect(await bestTitle(store, "Memascend")).toMatch(/^MemAscend:/);
+    expect(await bestTitle(store, "tpi llm")).toMatch(/^TPI-LLM:/);
   });
 
   it("recognises part of a title", async () => {
     const store = await seeded({ corpus: true });
     for (const part of ["serverless cold starts", "cold starts serverless", "Serverless cold starts and where"]) {
-      const r = resolvePaper(store, part);
+      const r = await resolvePaper(store, part);
       expect(r.best?.paper.title, part).toBe("Serverless Cold Starts and Where to Find Them");
       expect(r.ambiguous, part).toBe(false);
     }
-    expect(bestTitle(store, "Towards Optimal Large Language Model Serving Throughput")).toMatch(/^NanoFlow:/);
+    expect(await bestTitle(store, "Towards Optimal Large Language Model Serving Throughput")).toMatch(/^NanoFlow:/);
   });
 
   it("flags a short name that several papers share and returns all of them", async () => {
     const store = await seeded();
     store.upsert(paper("FlashX: Fast Attention Kernels for Long Context", { upvotes: 3 }));
     store.upsert(paper("FlashX: Flash Storage for Checkpoints"));
-    const r = resolvePaper(store, "flashx");
+    const r = await resolvePaper(store, "flashx");
     expect(r.ambiguous).toBe(true);
     expect(
       [r.best, ...r.candidates]
@@ -137,11 +141,11 @@ describe("resolvePaper", () => {
     const store = await seeded();
     store.upsert(paper("LongServe2: Serving Long Prompts"));
     store.upsert(paper("LongServe3: Serving Longer Prompts"));
-    const fuzzy = resolvePaper(store, "LongServe4");
+    const fuzzy = await resolvePaper(store, "LongServe4");
     expect(fuzzy.ambiguous).toBe(true);
     expect([fuzzy.best!, fuzzy.candidates[0]!].map((m) => m.paper.title.slice(0, 10)).sort()).toEqual(["LongServe2", "LongServe3"]);
 
-    const beyond = resolvePaper(store, "Beyond");
+    const beyond = await resolvePaper(store, "Beyond");
     expect(beyond.ambiguous).toBe(true);
     expect([beyond.best!, beyond.candidates[0]!].map((m) => m.paper.title.split(":")[0]).sort()).toEqual(["Beyond Accuracy", "Beyond Inference"]);
   });
@@ -149,7 +153,7 @@ describe("resolvePaper", () => {
   it("returns no best for a name it does not know", async () => {
     const store = await seeded({ corpus: true });
     for (const text of ["zzzz quantum folding", "qqqxv", "   ", "!!!"]) {
-      const r = resolvePaper(store, text);
+      const r = await resolvePaper(store, text);
       expect(r.best, text).toBeUndefined();
       expect(r.ambiguous, text).toBe(false);
       expect(
@@ -163,21 +167,21 @@ describe("resolvePaper", () => {
 describe("autocomplete", () => {
   it("completes short names and titles, ignoring case, spaces and punctuation", async () => {
     const store = await seeded();
-    expect(autocomplete(store, "Nano")[0]?.name).toMatch(/^NanoFlow:/);
-    expect(autocomplete(store, "burst")[0]?.name).toMatch(/^BurstGPT:/);
-    expect(autocomplete(store, "Burst G")[0]?.name).toMatch(/^BurstGPT:/);
-    expect(autocomplete(store, "tpi l")[0]?.name).toMatch(/^TPI-LLM:/);
-    expect(autocomplete(store, "T3")[0]?.name).toMatch(/^T3:/);
-    expect(autocomplete(store, "serverless co")[0]).toEqual({
+    expect((await autocomplete(store, "Nano"))[0]?.name).toMatch(/^NanoFlow:/);
+    expect((await autocomplete(store, "burst"))[0]?.name).toMatch(/^BurstGPT:/);
+    expect((await autocomplete(store, "Burst G"))[0]?.name).toMatch(/^BurstGPT:/);
+    expect((await autocomplete(store, "tpi l"))[0]?.name).toMatch(/^TPI-LLM:/);
+    expect((await autocomplete(store, "T3"))[0]?.name).toMatch(/^T3:/);
+    expect((await autocomplete(store, "serverless co"))[0]).toEqual({
       id: "serverless-cold-starts-and-where-to-find-them",
       name: "Serverless Cold Starts and Where to Find Them",
     });
-    expect(autocomplete(store, "zzzz")).toEqual([]);
+    expect(await autocomplete(store, "zzzz")).toEqual([]);
   });
 
   it("ranks short-name matches, then title starts, then words inside titles, by upvotes within each", async () => {
     const store = await seeded();
-    const t = autocomplete(store, "t").map((s) => s.name);
+    const t = (await autocomplete(store, "t")).map((s) => s.name);
     // Short names starting with t, most upvoted first: TPI-LLM (8), T3 (1), TokenWeave (0).
     expect(t.slice(0, 3).map((n) => n.split(":")[0])).toEqual(["TPI-LLM", "T3", "TokenWeave"]);
     const titleStart = t.findIndex((n) => n.startsWith("The Impact of Environment"));
@@ -185,25 +189,25 @@ describe("autocomplete", () => {
     expect(titleStart).toBeGreaterThan(2);
     expect(insideTitle).toBeGreaterThan(titleStart);
     // The exact short name beats more upvoted ones that merely start with it.
-    expect(autocomplete(store, "t3")[0]?.name).toMatch(/^T3:/);
+    expect((await autocomplete(store, "t3"))[0]?.name).toMatch(/^T3:/);
 
-    const serv = autocomplete(store, "serv").map((s) => s.name);
+    const serv = (await autocomplete(store, "serv")).map((s) => s.name);
     expect(serv[0]).toBe("Serverless Cold Starts and Where to Find Them");
     expect(serv).toContain("TPI-LLM: Serving 70B-scale LLMs Efficiently on Low-resource Edge Devices");
-    expect(autocomplete(store, "cold st").map((s) => s.name)).toEqual(["Serverless Cold Starts and Where to Find Them"]);
+    expect((await autocomplete(store, "cold st")).map((s) => s.name)).toEqual(["Serverless Cold Starts and Where to Find Them"]);
   });
 
   it("keeps names within Discord's 100 characters and lists at most 25", async () => {
     const store = await seeded({ corpus: true });
     for (const prefix of ["", "s", "a", "struct", "effic", "llm"]) {
-      const out = autocomplete(store, prefix);
+      const out = await autocomplete(store, prefix);
       expect(out.length, prefix).toBeLessThanOrEqual(MAX_SUGGESTIONS);
       for (const s of out) expect(s.name.length, s.name).toBeLessThanOrEqual(MAX_NAME_LENGTH);
     }
-    expect(autocomplete(store, "")).toHaveLength(25);
-    expect(autocomplete(store, "s", 100)).toHaveLength(25);
-    expect(autocomplete(store, "s", 5)).toHaveLength(5);
-    const long = autocomplete(store, "structured context engineering")[0]!;
+    expect(await autocomplete(store, "")).toHaveLength(25);
+    expect(await autocomplete(store, "s", 100)).toHaveLength(25);
+    expect(await autocomplete(store, "s", 5)).toHaveLength(5);
+    const long = (await autocomplete(store, "structured context engineering"))[0]!;
     expect(long.id).toBe("structured-context-engineering-for-file-native-agentic-systems-evaluating-schema");
     expect(long.name).toMatch(/^Structured Context Engineering for File-Native Agentic Systems: .*…$/);
     expect(long.name.length).toBeLessThanOrEqual(MAX_NAME_LENGTH);
@@ -211,31 +215,31 @@ describe("autocomplete", () => {
 
   it("lists the most upvoted papers for an empty prefix", async () => {
     const store = await seeded({ corpus: true });
-    const ids = autocomplete(store, "").map((s) => s.id);
+    const ids = (await autocomplete(store, "")).map((s) => s.id);
     const votes = ids.map((id) => store.get(id)!.upvotes);
     expect(votes).toEqual([...votes].sort((a, b) => b - a));
     expect(votes[0]).toBe(Math.max(...store.all().map((p) => p.upvotes)));
   });
 
-  it("fills the empty-prefix list with the newest papers when few have upvotes", () => {
+  it("fills the empty-prefix list with the newest papers when few have upvotes", async () => {
     const { store } = tempStore();
     store.transaction(() => {
       for (let i = 0; i < 40; i++) store.upsert(paper(`Unvoted paper ${i}`, { upvotes: 0 }));
       for (const [i, upvotes] of [7, 30, 12].entries()) store.upsert(paper(`Voted paper ${i}`, { upvotes }));
       store.upsert(paper("Unvoted paper, the newest", { upvotes: 0 }));
     });
-    const titles = autocomplete(store, "").map((s) => store.get(s.id)!.title);
+    const titles = (await autocomplete(store, "")).map((s) => store.get(s.id)!.title);
     expect(titles.slice(0, 5)).toEqual(["Voted paper 1", "Voted paper 2", "Voted paper 0", "Unvoted paper, the newest", "Unvoted paper 39"]);
     expect(titles).toHaveLength(25);
   });
 
-  it("ranks a prefix shared by more names than it sorts at once by upvotes from the index", () => {
+  it("ranks a prefix shared by more names than it sorts at once by upvotes from the index", async () => {
     const { store } = tempStore();
     store.transaction(() => {
       for (let i = 0; i < RANK_WINDOW + 200; i++) store.upsert(paper(`Bulkload ${i}: Paper number ${i}`, { upvotes: (i * 7919) % 1201 }));
       store.upsert(paper("Bulk: the exact name", { upvotes: 0 }));
     });
-    const out = autocomplete(store, "bulk");
+    const out = await autocomplete(store, "bulk");
     expect(out).toHaveLength(25);
     expect(out[0]!.name).toBe("Bulk: the exact name");
     const votes = out.slice(1).map((s) => store.get(s.id)!.upvotes);
@@ -247,14 +251,14 @@ describe("autocomplete", () => {
     expect(votes).toEqual(top);
   });
 
-  it("in a busy prefix with few upvoted names, lists those by upvotes and then the rest by name", () => {
+  it("in a busy prefix with few upvoted names, lists those by upvotes and then the rest by name", async () => {
     const { store } = tempStore();
     const voted = [3, 40, 9];
     store.transaction(() => {
       for (let i = 0; i < RANK_WINDOW + 200; i++) store.upsert(paper(`Bulkload ${String(i).padStart(4, "0")}: Paper number ${i}`, { upvotes: 0 }));
       for (const [i, upvotes] of voted.entries()) store.upsert(paper(`Bulkload voted ${i}: A paper people liked`, { upvotes }));
     });
-    const names = autocomplete(store, "bulkload").map((s) => s.name);
+    const names = (await autocomplete(store, "bulkload")).map((s) => s.name);
     expect(names.slice(0, 5)).toEqual([
       "Bulkload voted 1: A paper people liked",
       "Bulkload voted 2: A paper people liked",
@@ -267,27 +271,27 @@ describe("autocomplete", () => {
 
   it("sees papers as they are ingested, renamed and upvoted", async () => {
     const store = await seeded();
-    expect(autocomplete(store, "zepp")).toEqual([]);
+    expect(await autocomplete(store, "zepp")).toEqual([]);
     store.upsert(paper("Zeppelin: Airship Scheduling for LLM Serving", { arxivId: "2502.00001" }));
-    expect(autocomplete(store, "zepp")).toEqual([{ id: "2502.00001", name: "Zeppelin: Airship Scheduling for LLM Serving" }]);
-    expect(autocomplete(store, "airsh")[0]?.id).toBe("2502.00001");
-    expect(bestTitle(store, "zeppelin")).toBe("Zeppelin: Airship Scheduling for LLM Serving");
+    expect(await autocomplete(store, "zepp")).toEqual([{ id: "2502.00001", name: "Zeppelin: Airship Scheduling for LLM Serving" }]);
+    expect((await autocomplete(store, "airsh"))[0]?.id).toBe("2502.00001");
+    expect(await bestTitle(store, "zeppelin")).toBe("Zeppelin: Airship Scheduling for LLM Serving");
 
     store.upsert(paper("Dirigible: Airship Scheduling for LLM Serving", { arxivId: "2502.00001", upvotes: 500 }));
-    expect(autocomplete(store, "zepp")).toEqual([]);
-    expect(autocomplete(store, "dirig")[0]?.id).toBe("2502.00001");
-    expect(autocomplete(store, "")[0]?.id).toBe("2502.00001");
-    expect(bestTitle(store, "Dirigible")).toBe("Dirigible: Airship Scheduling for LLM Serving");
-    expect(resolvePaper(store, "Zeppelin").best).toBeUndefined();
+    expect(await autocomplete(store, "zepp")).toEqual([]);
+    expect((await autocomplete(store, "dirig"))[0]?.id).toBe("2502.00001");
+    expect((await autocomplete(store, ""))[0]?.id).toBe("2502.00001");
+    expect(await bestTitle(store, "Dirigible")).toBe("Dirigible: Airship Scheduling for LLM Serving");
+    expect((await resolvePaper(store, "Zeppelin")).best).toBeUndefined();
 
     const tokenWeave = "TokenWeave: Efficient Compute-Communication Overlap for Distributed LLM Inference";
-    expect(autocomplete(store, "t")[0]?.name).toMatch(/^TPI-LLM:/);
+    expect((await autocomplete(store, "t"))[0]?.name).toMatch(/^TPI-LLM:/);
     expect(store.upsert(paper(tokenWeave, { source: "seed", abstract: "", upvotes: 20 })).outcome).toBe("updated");
-    expect(autocomplete(store, "t")[0]?.name).toBe(tokenWeave);
+    expect((await autocomplete(store, "t"))[0]?.name).toBe(tokenWeave);
 
     store.db.prepare("DELETE FROM papers WHERE arxiv_id = ?").run("2502.00001");
-    expect(autocomplete(store, "dirig")).toEqual([]);
-    expect(autocomplete(store, "airsh")).toEqual([]);
+    expect(await autocomplete(store, "dirig")).toEqual([]);
+    expect(await autocomplete(store, "airsh")).toEqual([]);
   });
 
   it("back-fills names for papers stored before the migration", async () => {
@@ -307,9 +311,9 @@ describe("autocomplete", () => {
 
     const store = openStore(file);
     try {
-      expect(autocomplete(store, "Nano")[0]?.name).toMatch(/^NanoFlow:/);
-      expect(autocomplete(store, "cold st")).toHaveLength(1);
-      expect(bestTitle(store, "SVDQuant")).toMatch(/^SVDQunat:/);
+      expect((await autocomplete(store, "Nano"))[0]?.name).toMatch(/^NanoFlow:/);
+      expect(await autocomplete(store, "cold st")).toHaveLength(1);
+      expect(await bestTitle(store, "SVDQuant")).toMatch(/^SVDQunat:/);
     } finally {
       store.db.close();
     }

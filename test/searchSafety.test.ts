@@ -46,7 +46,7 @@ describe("search on any user text", () => {
       "a OR",
       "",
     ];
-    const r = new Retriever(store);
+    const r = new Retriever(sqliteStores(store));
     for (const q of nasty) await expect(r.retrieve(q)).resolves.toBeDefined();
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: "grapheme", maxLength: 60 }), fc.string({ maxLength: 20 }), async (a, b) => {
@@ -58,7 +58,7 @@ describe("search on any user text", () => {
   });
 
   it("still finds a paper when the words come wrapped in operators and punctuation", async () => {
-    const { hits } = await new Retriever(store).retrieve('"NanoFlow" AND (throughput*) -serving:');
+    const { hits } = await new Retriever(sqliteStores(store)).retrieve('"NanoFlow" AND (throughput*) -serving:');
     expect(hits[0]?.paper.title).toMatch(/^NanoFlow/);
   });
 });

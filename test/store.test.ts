@@ -77,7 +77,7 @@ describe("the paper store", () => {
 
   it("keeps the full-text index in step with the table", async () => {
     const { store } = tempStore();
-    const search = async (q: string) => (await new Retriever(store).retrieve(q)).hits.map((h) => h.paper.arxivId);
+    const search = async (q: string) => (await new Retriever(sqliteStores(store)).retrieve(q)).hits.map((h) => h.paper.arxivId);
     store.upsert(feedItem());
     expect(await search("nanoflow")).toEqual(["2408.12757"]);
     store.upsert(feedItem({ title: "Zeppelin: airship scheduling", abstract: "Airships carry tokens." }));

@@ -306,6 +306,7 @@ describe("PostgreSQL migration files", () => {
       "27 postings_bulk",
       "30 full_text",
       "31 vectors",
+      "40 paper_names",
       "50 answer_cache",
       "51 conversations",
       "52 bot_heartbeats",

@@ -87,7 +87,7 @@ describe.each(backends)("two machines on $name", (backend) => {
       new AnswerEngine({
         store,
         papers: stores.papers,
-        retriever: new Retriever(store),
+        retriever: new Retriever(sqliteStores(store)),
         model: createChatModel({ openai: { baseUrl: model.url, model: "fake-chat" } }, { timeoutMs: 5000, maxRetries: 0 }),
         cache: stores.answerCache,
         budgets: new Budgets(stores.answerUsage, {}),

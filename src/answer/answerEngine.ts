@@ -5,7 +5,6 @@ import { resolvePaper, type PaperMatch } from "../retrieval/resolvePaper.js";
 import { retrieveRewritten } from "../retrieval/multiQuery.js";
 import type { Retrieval, Retriever } from "../retrieval/retriever.js";
 import type { StoredPaper } from "../store/paperRecords.js";
-import type { Paper } from "../store/paper.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { answerCacheKey, type AnswerCacheStore } from "../store/answerCache.js";
 import type { PaperRecords } from "../store/paperRecords.js";
@@ -54,13 +53,13 @@ export interface AskOptions {
 }
 
 export type CompareResult =
-  | { kind: "comparison"; a: Paper; b: Paper; comparison: Comparison; mode: "llm" | "offline"; notice?: string; fallbackReason?: string }
+  | { kind: "comparison"; a: StoredPaper; b: StoredPaper; comparison: Comparison; mode: "llm" | "offline"; notice?: string; fallbackReason?: string }
   | { kind: "unresolved"; which: ("a" | "b")[]; a: Resolved; b: Resolved };
 
 export interface Resolved {
   query: string;
-  paper?: Paper;
-  candidates: Paper[];
+  paper?: StoredPaper;
+  candidates: StoredPaper[];
   ambiguous: boolean;
 }
 
@@ -296,15 +295,14 @@ export class AnswerEngine {
   }
 
   /** Resolves a loose paper name: the paper, or the candidates to ask the user about. */
-  resolve(query: string): Resolved {
-    const r = resolvePaper(this.deps.store, query);
+  async resolve(query: string): Promise<Resolved> {
+    const r = await resolvePaper(this.deps.retriever.stores, query);
     const candidates = [r.best, ...r.candidates].filter((m): m is PaperMatch => Boolean(m)).map((m) => m.paper);
     return { query, paper: r.ambiguous ? undefined : r.best?.paper, candidates: candidates.slice(0, 5), ambiguous: r.ambiguous };
   }
 
   async compare(aName: string, bName: string, opts: { userId?: string; guildId?: string } = {}): Promise<CompareResult> {
-    const a = this.resolve(aName);
-    const b = this.resolve(bName);
+    const [a, b] = await Promise.all([this.resolve(aName), this.resolve(bName)]);
     if (!a.paper || !b.paper) {
       const which = [...(a.paper ? [] : ["a" as const]), ...(b.paper ? [] : ["b" as const])];
       return { kind: "unresolved", which, a, b };
@@ -354,11 +352,11 @@ export class AnswerEngine {
   }
 
   /** For each paper whose full text is in: its passages on how it was evaluated and on what it admits. */
-  private async comparedText(a: Paper, b: Paper): Promise<{ A?: ComparedText; B?: ComparedText }> {
+  private async comparedText(a: StoredPaper, b: StoredPaper): Promise<{ A?: ComparedText; B?: ComparedText }> {
     const { texts } = this;
     if (!texts) return {};
     const has = await texts.withText([a.id, b.id]);
-    const of = async (p: Paper): Promise<ComparedText | undefined> =>
+    const of = async (p: StoredPaper): Promise<ComparedText | undefined> =>
       has.has(p.id)
         ? {
             setup: await findPassages(texts, SETUP_QUERY, [p.id], { k: 2, perPaper: 2 }),

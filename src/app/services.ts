@@ -13,8 +13,9 @@ export interface Services {
   engine: AnswerEngine;
 }
 
+/** The retriever searches `stores`; the answer engine also reads `store` (the same collection) to resolve names. */
 export function buildServices(config: Readonly<Config>, store: PaperStore, log: Logger, stores: Stores): Services {
   const embeddings = createEmbeddings(config);
-  const retriever = new Retriever(store, { embeddings, log });
+  const retriever = new Retriever(stores, { embeddings, log });
   return { embeddings, retriever, engine: createAnswerEngine(config, store, retriever, stores, log) };
 }

@@ -17,7 +17,7 @@ export function addAnswerCommands(program: Command, ctx: CliContext): void {
       const engine = await ctx.engine();
       let paperId: string | undefined;
       if (opts.paper !== undefined) {
-        const r = engine.resolve(userText(opts.paper));
+        const r = await engine.resolve(userText(opts.paper));
         if (!r.paper) throw new UserError(unresolvedOne(r));
         paperId = r.paper.id;
       }

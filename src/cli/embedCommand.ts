@@ -19,8 +19,8 @@ export function addEmbedCommand(program: Command, ctx: CliContext): void {
             "(e.g. OPENAI_BASE_URL=http://localhost:11434/v1 OPENAI_EMBEDDING_MODEL=nomic-embed-text for Ollama).",
         );
       // It embeds the whole backlog itself, a just-loaded seed page included.
-      const store = await ctx.papers({ embedSeed: false });
-      const s = await embedBacklog(store, embeddings, embeddings.model, {
+      const stores = await ctx.stores({ embedSeed: false });
+      const s = await embedBacklog(stores, embeddings, embeddings.model, {
         batchSize: opts.batch,
         progress: (total) => ctx.progress("embed", total),
         log: ctx.log,

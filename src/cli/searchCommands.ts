@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { UsageError, UserError } from "../config/errors.js";
-import { paperUrl, paperYear, type Paper } from "../store/paper.js";
+import { paperUrl, paperYear } from "../store/paper.js";
+import type { StoredPaper } from "../store/paperRecords.js";
 import { userText } from "../text/userText.js";
 import { resolvePaper } from "../retrieval/resolvePaper.js";
 import type { CliContext } from "./context.js";
@@ -46,7 +47,7 @@ export function addSearchCommands(program: Command, ctx: CliContext): void {
     .option("--json", "print the paper as JSON")
     .action(async (words: string[], opts: { json?: boolean }) => {
       const text = userText(words.join(" "));
-      const r = resolvePaper(await ctx.papers(), text);
+      const r = await resolvePaper(await ctx.stores(), text);
       const paper = r.ambiguous ? undefined : r.best?.paper;
       if (!paper) {
         const others = [r.best, ...r.candidates].flatMap((m) => (m ? [m.paper.title] : []));
@@ -79,13 +80,13 @@ export function addSearchCommands(program: Command, ctx: CliContext): void {
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
-function formatHit(rank: number, p: Paper, score: number): string {
+function formatHit(rank: number, p: StoredPaper, score: number): string {
   const year = paperYear(p);
   const url = paperUrl(p);
   return `${String(rank).padStart(2)}. ${p.title}${year ? ` (${year})` : ""}  [${p.id}] ${round(score)}${url ? `\n    ${url}` : ""}`;
 }
 
-function formatPaper(p: Paper): string {
+function formatPaper(p: StoredPaper): string {
   const authors = p.authors.length
     ? p.authors.slice(0, 8).join(", ") + (p.authors.length > 8 ? ", et al." : "")
     : p.authorCount

@@ -25,9 +25,10 @@ Examples:
     )
     .action(async (direction: string, papers: string[], opts: { guild: string }) => {
       if (direction !== "up" && direction !== "down") throw new UsageError(`the direction must be up or down, not "${direction}"`);
-      const store = await ctx.papers();
-      const ids = papers.map((text) => {
-        const r = resolvePaper(store, text);
+      const stores = await ctx.stores();
+      const resolved = await Promise.all(papers.map((text) => resolvePaper(stores, text)));
+      const ids = papers.map((text, i) => {
+        const r = resolved[i]!;
         if (!r.best || r.ambiguous) {
           const guesses = r.candidates.map((c) => `"${shortTitle(c.paper.title)}"`).join(", ");
           throw new UserError(`no paper "${text}" in the collection${guesses ? ` (did you mean ${guesses}?)` : ""}; nothing was recorded`);

@@ -47,12 +47,9 @@ export async function addToCollection(c: Collection, load: () => IngestSummary |
   if (!c.embeddings || !changed) return added;
   const { model } = c.embeddings;
   try {
-    // embedBacklog still works on the SQLite store itself (until retrieval moves it onto `Stores`).
-    const sqlite = (stores as { sqlite?: PaperStore }).sqlite;
-    if (!sqlite) throw new Error(`embedding papers needs the SQLite store; this collection is in ${stores.backend}`);
     // Past the ids an ingest keeps, the backlog walk finds the rest.
     const onlyIds = summary.changedIds.length === changed && changed <= CHANGED_IDS_KEPT ? summary.changedIds : undefined;
-    added.embedded = await embedBacklog(sqlite, c.embeddings, model, {
+    added.embedded = await embedBacklog(stores, c.embeddings, model, {
       onlyIds,
       log: c.log,
       progress: c.progress && ((total) => c.progress!("embed", total)),

@@ -17,7 +17,6 @@ import {
   type WeightedTerm,
   weighTerms,
 } from "./bm25f.js";
-import type { LexicalResult } from "./lexicalRanker.js";
 import { bestCorrection, correctionRange, SCAN_LIMIT } from "./spelling.js";
 import { stem, wordFor } from "../text/stem.js";
 
@@ -29,34 +28,48 @@ export interface AsyncLexicalHit {
   score: number;
 }
 
-export type AsyncLexicalResult = Omit<LexicalResult, "hits"> & { hits: AsyncLexicalHit[] };
+export interface AsyncLexicalResult {
+  hits: AsyncLexicalHit[];
+  terms: WeightedTerm[];
+  /** The best first-round BM25F score divided by ln(1 + collection size): the "is this covered at all" signal. */
+  relevance: number;
+  /** Shares of the IDF mass of the question's known words that the best first-round paper, and the best three together, contain. */
+  matched: { best: number; topThree: number };
+}
 
 /** Collection totals are read again after this long (they drift slowly; `TermStats` keeps its own as long). */
 const TOTALS_TTL_MS = 10 * 60_000;
 const DOC_CACHE = 20_000;
 const SPELLING_CACHE = 10_000;
+const DF_CACHE = 100_000;
 
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * The two-stage BM25F + RM3 ranking of `LexicalRanker`, over any `LexicalIndexStore` (SQLite or PostgreSQL) and with
- * papers known by id. The scoring is the same code (`bm25f.ts`); what differs is only how things are looked up, each
- * batched: per search one `documentFrequencies` call for the question's stems, one `candidates` call, one `texts` call
- * (only for papers not cached), and with RM3 one more `documentFrequencies` call for the expansion's stems. Paper
- * count and average lengths are read once per ten minutes, beside the first of those calls.
+ * The search's lexical ranking, over any `LexicalIndexStore` (SQLite or PostgreSQL), with papers known by id. Stage one
+ * asks the index for candidates using only the question's rarest words (bounded postings); stage two re-scores them with
+ * BM25F over every word, title weighted, and re-scores once more with an RM3-expanded query (a second index query with the
+ * expanded words changed no benchmark figure and doubled the cost, so the expansion only re-ranks). The scoring is
+ * `bm25f.ts`'s. Every look-up is batched: per search one `documentFrequencies` call for the question's stems, one `candidates`
+ * call, one `texts` call (only for papers not cached), and with RM3 one more `documentFrequencies` call for the expansion's
+ * stems; document frequencies are cached, so a call asks only for stems not seen before, and is left out when there are
+ * none. Paper count and average lengths (and with them the cached frequencies) are read again every ten minutes.
  *
- * Spelling correction is `LexicalRanker`'s (`correctionRange` and `bestCorrection` of spelling.ts): a long word no paper
+ * Spelling correction (`correctionRange` and `bestCorrection` of spelling.ts): a long word no paper
  * has is replaced by the most common title word one edit away that some paper has. A question with such words costs
  * one `titleTerms` call for all of them and one `documentFrequencies` call for their corrections (none for a word
- * corrected before). Ties are broken by paper id, not by rowid as `LexicalRanker` does, so the order is the same on
- * every store.
+ * corrected before). Ties are broken by paper id (the synchronous ranker this replaced broke them by SQLite's rowid), so
+ * the order is the same on every store.
  *
- * Papers' texts and corrections are cached: call `invalidate()` when papers change (the caller watches the version).
+ * Papers' texts, document frequencies and corrections are cached: call `invalidate()` when papers change (the caller
+ * watches the version).
  */
 export class AsyncLexicalRanker {
   private readonly docCache = new Map<string, DocTerms>();
   /** Each corrected word's correction, or null for none. */
   private readonly spellingCache = new Map<string, string | null>();
+  /** Each stem's document frequency, kept as long as the totals (they drift as slowly). */
+  private readonly dfCache = new Map<string, number>();
   private readonly stemOf: (w: string) => string;
   /** How a stem of `stemOf` is asked of the index, whose terms are always Porter stems. */
   private readonly indexTerm: (s: string) => string;
@@ -73,14 +86,14 @@ export class AsyncLexicalRanker {
   async rank(query: string, opts: LexicalOptions): Promise<AsyncLexicalResult> {
     const titleWeight = opts.titleWeight ?? DEFAULTS.titleWeight;
     const words = queryWords(query, this.variant);
-    const [{ n, avg }, dfs] = await Promise.all([this.collection(), this.index.documentFrequencies([...new Set(words.map(stem))])]);
+    const [{ n, avg }, dfs] = await Promise.all([this.collection(), this.frequencies(words.map(stem))]);
     const fixes = this.variant.noSpelling ? new Map<string, string>() : await this.corrections(words.filter((w) => !dfs.get(stem(w))));
     if (fixes.size) {
-      const more = await this.index.documentFrequencies([...new Set([...fixes.values()].map(stem))].filter((s) => !dfs.has(s)));
+      const more = await this.frequencies([...fixes.values()].map(stem).filter((s) => !dfs.has(s)));
       for (const [s, df] of more) dfs.set(s, df);
     }
     const terms = weighTerms(words, this.stemOf, (typed) => {
-      // As `LexicalRanker.look`: the correction only if some paper has it.
+      // The correction only if some paper has it.
       const fixed = fixes.get(typed);
       const word = fixed && dfs.get(stem(fixed)) ? fixed : typed;
       const df = dfs.get(stem(word)) ?? 0;
@@ -101,7 +114,7 @@ export class AsyncLexicalRanker {
       const count = opts.expansionTerms ?? DEFAULTS.expansionTerms;
       const feedback = scored.slice(0, opts.feedbackDocs ?? DEFAULTS.feedbackDocs).map((h) => ({ doc: docs.get(h.key)!, score: h.score }));
       const rm = relevanceModel(feedback, known, count);
-      const rmDfs = rm.length ? await this.index.documentFrequencies([...new Set(rm.map(([s]) => this.indexTerm(s)))]) : new Map<string, number>();
+      const rmDfs = await this.frequencies(rm.map(([s]) => this.indexTerm(s)));
       const candidates = rm.map(([s, w]): WeightedTerm => {
         const df = rmDfs.get(this.indexTerm(s)) ?? 0;
         return { word: wordFor(s), stem: s, df, idf: idf(n, df), weight: w };
@@ -113,9 +126,15 @@ export class AsyncLexicalRanker {
     return { hits: scored.slice(0, opts.k).map((h) => ({ id: h.key, score: h.score })), terms, relevance, matched };
   }
 
+  /** The number of papers, as the ranking last read it (kept as long as the totals). */
+  async collectionSize(): Promise<number> {
+    return (await this.collection()).n;
+  }
+
   /** Forget cached papers and collection totals (after papers were added or re-ingested with new text). */
   invalidate(): void {
     this.docCache.clear();
+    this.dfCache.clear();
     this.spellingCache.clear();
     this.totals = undefined;
   }
@@ -139,9 +158,23 @@ export class AsyncLexicalRanker {
     return fixes;
   }
 
+  /** Document frequencies of these stems: from the cache, or one `documentFrequencies` call for those not in it (none if all are). */
+  private async frequencies(stems: readonly string[]): Promise<Map<string, number>> {
+    const ask = [...new Set(stems)].filter((s) => !this.dfCache.has(s));
+    if (ask.length) {
+      const found = await this.index.documentFrequencies(ask);
+      if (this.dfCache.size + ask.length > DF_CACHE) this.dfCache.clear();
+      for (const s of ask) this.dfCache.set(s, found.get(s) ?? 0);
+    }
+    return new Map(stems.map((s) => [s, this.dfCache.get(s) ?? 0]));
+  }
+
   /** Paper count and average lengths, read in parallel and kept for `TOTALS_TTL_MS`. */
   private collection(): Promise<{ n: number; avg: { title: number; abstract: number } }> {
-    if (this.totals && Date.now() - this.totals.at > TOTALS_TTL_MS) this.totals = undefined;
+    if (this.totals && Date.now() - this.totals.at > TOTALS_TTL_MS) {
+      this.totals = undefined;
+      this.dfCache.clear();
+    }
     if (!this.totals) {
       const value = Promise.all([this.index.paperCount(), this.index.averageLengths()]).then(([n, a]) => ({
         n,

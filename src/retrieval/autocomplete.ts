@@ -1,7 +1,6 @@
 import { normalizeTitle } from "../store/paperId.js";
-import type { PaperStore } from "../store/paperStore.js";
+import type { PaperNameIndex } from "../store/paperNames.js";
 import { nameKey } from "./nameKey.js";
-import { paperNames } from "../store/paperNames.js";
 import { truncate } from "../text/prose.js";
 
 export interface Suggestion {
@@ -20,25 +19,21 @@ export const MAX_NAME_LENGTH = 100;
  * then papers with title words starting with the prefix's words; the exact short name first, then
  * by upvotes within each group. An empty prefix lists the most upvoted, newest first.
  */
-export function autocomplete(store: PaperStore, prefix: string, limit = MAX_SUGGESTIONS): Suggestion[] {
+export async function autocomplete(names: PaperNameIndex, prefix: string, limit = MAX_SUGGESTIONS): Promise<Suggestion[]> {
   const n = Math.min(Math.max(0, Math.floor(limit)), MAX_SUGGESTIONS);
   if (!n) return [];
-  const names = paperNames(store);
   const key = nameKey(prefix);
-  const picked = new Set<number>();
-  const add = (ids: number[]) => ids.forEach((id) => picked.size < n && picked.add(id));
-  if (!key) add(names.popular(n));
+  const picked = new Set<string>();
+  const add = (ids: string[]) => ids.forEach((id) => picked.size < n && picked.add(id));
+  if (!key) add(await names.popular(n));
   else {
-    add(names.rankedByPrefix("short", key, n));
-    if (picked.size < n) add(names.rankedByPrefix("title", key, n + picked.size));
-    if (picked.size < n) {
-      const words = normalizeTitle(prefix).split(" ").filter(Boolean);
-      add(names.wordPrefix(words.map((w) => `"${w}"*`).join(" AND "), n + picked.size));
-    }
+    add(await names.rankedByPrefix("short", key, n));
+    if (picked.size < n) add(await names.rankedByPrefix("title", key, n + picked.size));
+    if (picked.size < n) add(await names.wordPrefix(normalizeTitle(prefix).split(" ").filter(Boolean), n + picked.size));
   }
-  const rows = new Map(names.titles([...picked]).map((r) => [r.rowid, r]));
-  return [...picked].flatMap((rowid) => {
-    const r = rows.get(rowid);
+  const rows = new Map((await names.titles([...picked])).map((r) => [r.id, r]));
+  return [...picked].flatMap((id) => {
+    const r = rows.get(id);
     return r ? [{ id: r.id, name: truncate(r.title || r.id, MAX_NAME_LENGTH) }] : [];
   });
 }

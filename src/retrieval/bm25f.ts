@@ -2,8 +2,7 @@ import { STOPWORDS } from "../text/stopwords.js";
 import { queryTerms, tokenize } from "../text/queryTerms.js";
 
 /**
- * The pure parts of lexical ranking, shared by the synchronous ranker on SQLite (`LexicalRanker`) and the
- * async one over any `LexicalIndexStore` (`AsyncLexicalRanker`): query words, term weighting, the stage-one
+ * The pure parts of lexical ranking (`AsyncLexicalRanker`, over any `LexicalIndexStore`): query words, term weighting, the stage-one
  * word choice, BM25F scoring, the coverage shares and RM3 expansion. No I/O here: callers look things up.
  */
 

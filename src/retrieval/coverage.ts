@@ -1,4 +1,4 @@
-import type { LexicalResult } from "./lexicalRanker.js";
+import type { AsyncLexicalResult } from "./asyncLexicalRanker.js";
 
 /**
  * Is the question's topic in the collection at all? Offline, with no model and no vectors, each
@@ -75,7 +75,7 @@ function typedForms(question: string): Map<string, string> {
 
 export function assessCoverage(
   question: string,
-  result: Pick<LexicalResult, "terms" | "relevance" | "matched">,
+  result: Pick<AsyncLexicalResult, "terms" | "relevance" | "matched">,
   collectionSize: number,
   p: CoverageParams = COVERAGE,
 ): Coverage {

@@ -1,8 +1,8 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Logger } from "../config/logger.js";
 import { noProgress, type Progress } from "../config/progress.js";
-import type { PaperStore } from "../store/paperStore.js";
-import { countPendingEmbeddings, pendingEmbeddings, pendingEmbeddingsOf, saveEmbeddings } from "../store/vectors.js";
+import type { Stores } from "../store/stores.js";
+import type { PendingPaper } from "../store/vectors.js";
 import { embeddingText } from "./embeddings.js";
 
 export interface EmbedSummary {
@@ -28,31 +28,31 @@ export interface EmbedBacklogOptions {
  * a run that stops halfway keeps what it did, and the next one starts where it stopped.
  */
 export async function embedBacklog(
-  store: PaperStore,
+  stores: Pick<Stores, "papers" | "vectors">,
   embeddings: EmbeddingsInterface,
   model: string,
   opts: EmbedBacklogOptions = {},
 ): Promise<EmbedSummary> {
   const t0 = performance.now();
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 64));
-  const listed = opts.onlyIds && pendingEmbeddingsOf(store.db, model, opts.onlyIds);
-  const pending = listed ? listed.length : countPendingEmbeddings(store.db, model);
-  const considered = opts.onlyIds ? new Set(opts.onlyIds).size : store.count();
+  const listed = opts.onlyIds && (await stores.vectors.pending(model, [...(await stores.papers.getMany(opts.onlyIds)).values()]));
+  const pending = listed ? listed.length : await stores.vectors.countPending(model);
+  const considered = opts.onlyIds ? new Set(opts.onlyIds).size : await stores.papers.count();
   const s: EmbedSummary = { embedded: 0, upToDate: considered - pending, remaining: pending, seconds: 0 };
   const progress = opts.progress?.(pending) ?? noProgress;
-  let after = 0;
+  let after: string | undefined;
   try {
     for (;;) {
-      const batch = listed ? listed.filter((p) => p.rowid > after).slice(0, batchSize) : pendingEmbeddings(store.db, model, batchSize, after);
+      let batch: PendingPaper[];
+      if (listed) batch = listed.slice(s.embedded, s.embedded + batchSize);
+      else ({ papers: batch, next: after } = await stores.vectors.backlog(model, batchSize, after));
       if (!batch.length) break;
       const vectors = await embeddings.embedDocuments(batch.map(embeddingText));
       if (vectors.length !== batch.length) throw new Error(`got ${vectors.length} vectors for ${batch.length} papers`);
-      saveEmbeddings(
-        store.db,
+      await stores.vectors.save(
         model,
-        batch.map((p, i) => ({ rowid: p.rowid, hash: p.hash, vector: vectors[i]! })),
+        batch.map((p, i) => ({ paperId: p.id, hash: p.hash, vector: vectors[i]! })),
       );
-      after = batch.at(-1)!.rowid;
       s.embedded += batch.length;
       // Papers added while the run goes are embedded too, so this can pass `pending`.
       s.remaining = Math.max(0, pending - s.embedded);

@@ -1,12 +1,13 @@
-import type { Paper } from "../store/paper.js";
 import { findArxivId } from "../store/paperId.js";
+import type { NameKind, PaperNameIndex } from "../store/paperNames.js";
+import type { PaperRecords, StoredPaper } from "../store/paperRecords.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { nameConfidence, nameQuery, WORD_SIMILARITY, type NameQuery } from "./nameConfidence.js";
-import { paperNames, type NameKind, type PaperNames } from "../store/paperNames.js";
+import { resolvePaperSync } from "./resolvePaperSync.js";
 import { similarity } from "./similarity.js";
 
 export interface PaperMatch {
-  paper: Paper;
+  paper: StoredPaper;
   /** 0..1; 1 for an id, an arXiv id or URL, or the exact title. */
   confidence: number;
 }
@@ -18,6 +19,12 @@ export interface Resolution {
   candidates: PaperMatch[];
   /** A runner-up is within AMBIGUITY_MARGIN of `best`: ask the user which one they meant. */
   ambiguous: boolean;
+}
+
+/** What resolving a name reads: the papers and the names they are known by. */
+export interface NameStores {
+  papers: PaperRecords;
+  names: PaperNameIndex;
 }
 
 /**
@@ -36,28 +43,35 @@ export const MAX_CANDIDATES = 5;
 const KINDS: NameKind[] = ["short", "title"];
 
 /** The paper a user means by `text`: an id, an arXiv id or URL, a title, a short name or part of a title, typos allowed. */
-export function resolvePaper(store: PaperStore, text: string): Resolution {
+export function resolvePaper(stores: NameStores, text: string): Promise<Resolution>;
+/** @deprecated Synchronously on SQLite, for the digest's "why" only (see `resolvePaperSync`). */
+export function resolvePaper(store: PaperStore, text: string): Resolution;
+export function resolvePaper(stores: NameStores | PaperStore, text: string): Promise<Resolution> | Resolution {
+  return "db" in stores ? resolvePaperSync(stores, text) : resolve(stores, text);
+}
+
+async function resolve(stores: NameStores, text: string): Promise<Resolution> {
   const none: Resolution = { candidates: [], ambiguous: false };
   const t = text.trim();
   if (!t) return none;
   const arxivId = findArxivId(t);
-  const direct = store.get(arxivId ?? t);
+  const direct = await stores.papers.get(arxivId ?? t);
   if (direct) return { best: { paper: direct, confidence: 1 }, candidates: [], ambiguous: false };
   // An arXiv id or URL names one paper: if we lack it, its digits must not fuzzy-match another.
   if (arxivId) return none;
 
   const q = nameQuery(t);
   if (!q.key) return none;
-  const names = paperNames(store);
-  const scored = names
-    .titles([...candidateRowids(names, q)])
-    .map((r) => ({ rowid: r.rowid, upvotes: r.upvotes, confidence: nameConfidence(q, r.title) }))
+  const names = stores.names;
+  // `titles` lists them newest first, and the sort keeps that order among equals.
+  const scored = (await names.titles([...(await candidateIds(names, q))]))
+    .map((r) => ({ id: r.id, upvotes: r.upvotes, confidence: nameConfidence(q, r.title) }))
     .filter((s) => s.confidence >= SUGGESTION_FLOOR)
-    .sort((a, b) => b.confidence - a.confidence || b.upvotes - a.upvotes || b.rowid - a.rowid)
+    .sort((a, b) => b.confidence - a.confidence || b.upvotes - a.upvotes)
     .slice(0, MAX_CANDIDATES + 1);
-  const papers = store.getByRowids(scored.map((s) => s.rowid));
+  const papers = scored.length ? await stores.papers.getMany(scored.map((s) => s.id)) : new Map<string, StoredPaper>();
   const matches = scored.flatMap((s) => {
-    const paper = papers.get(s.rowid);
+    const paper = papers.get(s.id);
     return paper ? [{ paper, confidence: round(s.confidence) }] : [];
   });
 
@@ -69,18 +83,18 @@ export function resolvePaper(store: PaperStore, text: string): Resolution {
 
 const round = (c: number) => Math.round(c * 1000) / 1000;
 
-/** A few dozen papers worth scoring, all found through indexes. */
-function candidateRowids(names: PaperNames, q: NameQuery): Set<number> {
-  const out = new Set<number>();
-  const add = (ids: number[]) => ids.forEach((id) => out.add(id));
+/** A few dozen papers worth scoring, all found through indexes (the look-ups run together). */
+async function candidateIds(names: PaperNameIndex, q: NameQuery): Promise<Set<string>> {
+  const lookups: Promise<string[]>[] = [];
   for (const kind of KINDS) {
-    add(names.exact(kind, q.key, 20));
-    if (q.key.length >= 3) add(names.startingWith(kind, q.key, 10));
-    add(names.around(kind, q.key, 3));
-    for (const variant of earlyTypoFixes(q.key)) add(names.around(kind, variant, 2));
+    lookups.push(names.exact(kind, q.key, 20));
+    if (q.key.length >= 3) lookups.push(names.startingWith(kind, q.key, 10));
+    lookups.push(names.around(kind, [q.key], 3));
+    const fixes = earlyTypoFixes(q.key);
+    if (fixes.length) lookups.push(names.around(kind, fixes, 2));
   }
-  add(wordCandidates(names, q));
-  return out;
+  lookups.push(wordCandidates(names, q));
+  return new Set((await Promise.all(lookups)).flat());
 }
 
 /**
@@ -101,31 +115,35 @@ function earlyTypoFixes(key: string): string[] {
 /**
  * Titles sharing the query's words, each misspelt word replaced by the nearest title words: all of
  * them together, then, if that finds little, any two of the four rarest. Only AND queries, newest
- * first: FTS5 stops at the LIMIT, where ranking would have to score every title holding a common word.
+ * first: an index stops at the limit, where ranking would have to score every title holding a common word.
  */
-function wordCandidates(names: PaperNames, q: NameQuery): number[] {
-  const groups = q.words
-    .map((w) => {
-      const df = names.df(w);
-      if (df > 0 || w.length < 4) return { terms: df > 0 ? [w] : [], df };
-      const near = spellings(names, w);
-      return { terms: near.map((n) => n.term), df: near.reduce((s, n) => s + n.doc, 0) };
-    })
+async function wordCandidates(names: PaperNameIndex, q: NameQuery): Promise<string[]> {
+  const dfs = await names.titleFrequencies(q.words);
+  const groups = (
+    await Promise.all(
+      q.words.map(async (w) => {
+        const df = dfs.get(w) ?? 0;
+        if (df > 0 || w.length < 4) return { terms: df > 0 ? [w] : [], df };
+        const near = await spellings(names, w);
+        return { terms: near.map((n) => n.term), df: near.reduce((s, n) => s + n.doc, 0) };
+      }),
+    )
+  )
     .filter((g) => g.terms.length)
     .sort((a, b) => a.df - b.df)
-    .map((g) => `(${g.terms.map((t) => `"${t}"`).join(" OR ")})`);
+    .map((g) => g.terms);
   if (!groups.length) return [];
-  const out = names.titleMatches(groups.join(" AND "), 20);
+  const out = await names.titleMatches(groups, 20);
   if (out.length >= 5) return out;
   const rare = groups.slice(0, 4);
-  for (let i = 0; i < rare.length; i++) for (let j = i + 1; j < rare.length; j++) out.push(...names.titleMatches(`${rare[i]} AND ${rare[j]}`, 10));
-  return out;
+  const pairs: Promise<string[]>[] = [];
+  for (let i = 0; i < rare.length; i++) for (let j = i + 1; j < rare.length; j++) pairs.push(names.titleMatches([rare[i]!, rare[j]!], 10));
+  return [...out, ...(await Promise.all(pairs)).flat()];
 }
 
 /** Title words within a typo or two of `word`, looked up among those sharing its first half. */
-function spellings(names: PaperNames, word: string): { term: string; doc: number }[] {
-  return names
-    .termsStartingWith(word.slice(0, Math.max(2, Math.ceil(word.length / 2))), 200)
+async function spellings(names: PaperNameIndex, word: string): Promise<{ term: string; doc: number }[]> {
+  return (await names.termsStartingWith(word.slice(0, Math.max(2, Math.ceil(word.length / 2))), 200))
     .map((t) => ({ ...t, s: similarity(word, t.term, WORD_SIMILARITY) }))
     .filter((t) => t.s >= WORD_SIMILARITY)
     .sort((a, b) => b.s - a.s || b.doc - a.doc)

@@ -1,6 +1,4 @@
-import { paperNames, type PaperNames } from "../store/paperNames.js";
 import type { TitleTerm, TitleTermRange } from "../store/lexicalIndex.js";
-import type { PaperStore } from "../store/paperStore.js";
 
 /** Shorter words have too many real neighbours one edit away ("ratio" for "radio", "locking" for "docking"). */
 const MIN_LENGTH = 8;
@@ -40,43 +38,15 @@ export function correctionRange(word: string): TitleTermRange | undefined {
   return { lo: head, hi, minLength: word.length - 1, maxLength: word.length + 1 };
 }
 
-/** The correction of `word` among the title words of its `correctionRange`: the most common one edit away, then the first in order. */
+/**
+ * The correction of `word` among the title words of its `correctionRange`: the most common one edit away, then the first in order.
+ * A long query word that no paper contains ("serverles", "speculatve", "smartphnoe") is corrected to a title word one edit
+ * away, so a typo neither loses the paper nor looks like a topic the collection lacks. Title words are the vocabulary because
+ * they are the distinctive ones and are indexed unstemmed (`LexicalIndexStore.titleTerms`).
+ */
 export function bestCorrection(word: string, terms: readonly TitleTerm[]): string | undefined {
   const near = terms
     .filter((t) => t.term !== word && editDistance(word, t.term, 1) <= 1)
     .sort((a, b) => b.doc - a.doc || a.term.localeCompare(b.term));
   return near[0]?.term;
-}
-
-/**
- * Corrects a long query word that no paper contains to a title word one edit away ("serverles",
- * "speculatve", "smartphnoe"), so a typo neither loses the paper nor looks like a topic the
- * collection lacks. Title words are the vocabulary because they are the distinctive ones and
- * are indexed unstemmed. The decision is `correctionRange` and `bestCorrection`, which the async
- * ranker (`AsyncLexicalRanker`) uses too, over `LexicalIndexStore.titleTerms`.
- */
-export class Spelling {
-  private readonly names: PaperNames;
-  private readonly cache = new Map<string, string | null>();
-
-  constructor(store: PaperStore) {
-    this.names = paperNames(store);
-  }
-
-  /** The most common title word one edit from `word`, if `word` is long and alphabetic. */
-  correct(word: string): string | undefined {
-    const range = correctionRange(word);
-    if (!range) return undefined;
-    let hit = this.cache.get(word);
-    if (hit === undefined) {
-      hit = bestCorrection(word, this.names.termsBetween(range.lo, range.hi, range.minLength, range.maxLength, SCAN_LIMIT)) ?? null;
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(word, hit);
-    }
-    return hit ?? undefined;
-  }
-
-  invalidate(): void {
-    this.cache.clear();
-  }
 }

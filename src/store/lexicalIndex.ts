@@ -28,7 +28,7 @@ export interface TitleTerm {
 }
 
 /**
- * What the BM25F re-ranker (src/retrieval/lexicalRanker.ts) needs from a full-text index, in either store.
+ * What the BM25F re-ranker (src/retrieval/asyncLexicalRanker.ts) needs from a full-text index, in either store.
  * Terms are Porter stems as `stem()` (src/text/stem.ts) makes them of `tokenize()`'s words; a paper
  * contains a stem when its title or abstract has a word of that stem.
  */

@@ -8,6 +8,7 @@ import type { GroupPaperStore } from "./groupPapers.js";
 import type { DigestLedgerStore, LedgerOptions } from "./ledger.js";
 import type { LexicalIndexStore } from "./lexicalIndex.js";
 import { openStore } from "./openStore.js";
+import type { PaperNameIndex } from "./paperNames.js";
 import type { PaperRecords } from "./paperRecords.js";
 import type { PaperStore } from "./paperStore.js";
 import type { PaperVoteStore } from "./paperVotes.js";
@@ -20,6 +21,7 @@ import { PostgresGroupPaperStore } from "./postgres/groupPapers.js";
 import { PostgresDigestLedgerStore } from "./postgres/ledger.js";
 import { PostgresLexicalIndexStore } from "./postgres/lexicalIndex.js";
 import { migratePostgres } from "./postgres/migrate.js";
+import { PostgresPaperNameIndex } from "./postgres/paperNames.js";
 import { PostgresPaperRecords } from "./postgres/papers.js";
 import { PostgresPaperVoteStore } from "./postgres/paperVotes.js";
 import { connectPostgres, whereIs, type Pool } from "./postgres/pool.js";
@@ -32,6 +34,7 @@ import { SqliteFullTextChunks } from "./sqlite/fullTextChunks.js";
 import { SqliteGroupPaperStore } from "./sqlite/groupPapers.js";
 import { SqliteDigestLedgerStore } from "./sqlite/ledger.js";
 import { SqliteLexicalIndexStore } from "./sqlite/lexicalIndex.js";
+import { SqlitePaperNameIndex } from "./sqlite/paperNames.js";
 import { SqlitePaperRecords } from "./sqlite/papers.js";
 import { SqlitePaperVoteStore } from "./sqlite/paperVotes.js";
 import { SqliteVectorStore } from "./sqlite/vectors.js";
@@ -74,6 +77,8 @@ export interface Stores {
   conversations: ConversationStore;
   heartbeats: HeartbeatStore;
   cooldowns: CooldownStore;
+  /** The names papers are known by (resolvePaper, autocomplete). */
+  names: PaperNameIndex;
   /** Ends the process's claims and closes the database. */
   close(): Promise<void>;
 }
@@ -103,6 +108,7 @@ export function sqliteStores(store: PaperStore, options: StoresOptions = {}): St
     conversations: new SqliteConversationStore(db),
     heartbeats: new SqliteHeartbeatStore(db),
     cooldowns: new SqliteCooldownStore(db),
+    names: new SqlitePaperNameIndex(db),
     close: async () => {
       if (db.open) db.close();
     },
@@ -131,6 +137,7 @@ export async function postgresStores(pool: Pool, where: string, options: StoresO
     conversations: new PostgresConversationStore(pool),
     heartbeats: new PostgresHeartbeatStore(pool),
     cooldowns: new PostgresCooldownStore(pool),
+    names: new PostgresPaperNameIndex(pool),
     close: () => pool.end(),
   };
 }

@@ -5,6 +5,7 @@ import { writeTransaction, type Db } from "./db.js";
 /** A paper whose vector for a model is missing or was made from text that has since changed. */
 export interface PendingEmbedding {
   rowid: number;
+  id: string;
   title: string;
   abstract: string;
   hash: string;
@@ -66,6 +67,13 @@ export interface VectorStore {
   /** The `k` papers nearest to `query` among those embedded by `model`, nearest first; empty when there are none. */
   search(model: string, query: ArrayLike<number>, k: number): Promise<PaperVectorHit[]>;
   hasVectors(model: string): Promise<boolean>;
+  /**
+   * A walk over every paper needing a vector from `model`, in the order papers were added: up to `limit` of them after
+   * the place `after` (a `next` of the previous call; none to start), and where the next call goes on from.
+   */
+  backlog(model: string, limit: number, after?: string): Promise<{ papers: PendingPaper[]; next?: string }>;
+  /** How many papers need a vector from `model` (each paper's text hashed: a walk over them all). */
+  countPending(model: string): Promise<number>;
 }
 
 /** Throws unless every vector has a length sqlite-vec takes and only finite numbers. */
@@ -94,15 +102,15 @@ function toBlob(vector: ArrayLike<number>): Buffer {
 function* pendingRows(db: Db, model: string, afterRowid: number): Generator<PendingEmbedding> {
   const rows = db
     .prepare(
-      `SELECT p.rowid AS rowid, p.title AS title, p.abstract AS abstract, e.content_hash AS stored
+      `SELECT p.rowid AS rowid, p.id AS id, p.title AS title, p.abstract AS abstract, e.content_hash AS stored
        FROM papers p LEFT JOIN paper_embeddings e ON e.paper_rowid = p.rowid
        WHERE p.rowid > ? ORDER BY p.rowid`,
     )
-    .iterate(afterRowid) as IterableIterator<{ rowid: number; title: string; abstract: string; stored: string | null }>;
+    .iterate(afterRowid) as IterableIterator<{ rowid: number; id: string; title: string; abstract: string; stored: string | null }>;
   // The hash covers the model too, so a paper embedded by another model is pending as well.
   for (const r of rows) {
     const hash = contentHash(model, r.title, r.abstract);
-    if (hash !== r.stored) yield { rowid: r.rowid, title: r.title, abstract: r.abstract, hash };
+    if (hash !== r.stored) yield { rowid: r.rowid, id: r.id, title: r.title, abstract: r.abstract, hash };
   }
 }
 
@@ -124,14 +132,14 @@ export function pendingEmbeddings(db: Db, model: string, limit: number, afterRow
 export function pendingEmbeddingsOf(db: Db, model: string, ids: readonly string[]): PendingEmbedding[] {
   const out: PendingEmbedding[] = [];
   const select = db.prepare(
-    `SELECT p.rowid AS rowid, p.title AS title, p.abstract AS abstract, e.content_hash AS stored
+    `SELECT p.rowid AS rowid, p.id AS id, p.title AS title, p.abstract AS abstract, e.content_hash AS stored
      FROM papers p LEFT JOIN paper_embeddings e ON e.paper_rowid = p.rowid WHERE p.id = ?`,
   );
   for (const id of new Set(ids)) {
-    const r = select.get(id) as { rowid: number; title: string; abstract: string; stored: string | null } | undefined;
+    const r = select.get(id) as { rowid: number; id: string; title: string; abstract: string; stored: string | null } | undefined;
     if (!r) continue;
     const hash = contentHash(model, r.title, r.abstract);
-    if (hash !== r.stored) out.push({ rowid: r.rowid, title: r.title, abstract: r.abstract, hash });
+    if (hash !== r.stored) out.push({ rowid: r.rowid, id: r.id, title: r.title, abstract: r.abstract, hash });
   }
   return out.sort((a, b) => a.rowid - b.rowid);
 }

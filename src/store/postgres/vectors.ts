@@ -169,6 +169,50 @@ export class PostgresVectorStore implements VectorStore {
     const r = await this.pool.query("SELECT 1 FROM paper_embeddings WHERE model = $1 LIMIT 1", [model]);
     return (r.rowCount ?? 0) > 0;
   }
+
+  /** In arrival order (papers.seq), reading `batchSize` papers a query and hashing each; `next` is the last pending paper's seq. */
+  async backlog(model: string, limit: number, after?: string): Promise<{ papers: PendingPaper[]; next?: string }> {
+    const papers: PendingPaper[] = [];
+    let from = after ?? "0";
+    let next = after;
+    while (papers.length < limit) {
+      const rows = await this.pendingAfter(model, from);
+      for (const r of rows.pending) {
+        papers.push(r.paper);
+        next = r.seq;
+        if (papers.length >= limit) break;
+      }
+      if (rows.done) break;
+      if (papers.length < limit) from = rows.last;
+    }
+    return { papers, next };
+  }
+
+  async countPending(model: string): Promise<number> {
+    let n = 0;
+    for (let from = "0"; ; ) {
+      const rows = await this.pendingAfter(model, from);
+      n += rows.pending.length;
+      if (rows.done) return n;
+      from = rows.last;
+    }
+  }
+
+  /** The next `batchSize` papers after seq `from`: those pending for `model`, the last seq read, and whether that was the end. */
+  private async pendingAfter(model: string, from: string): Promise<{ pending: { seq: string; paper: PendingPaper }[]; last: string; done: boolean }> {
+    const { rows } = await this.pool.query<{ seq: string; id: string; title: string; abstract: string; stored: string | null }>(
+      `SELECT p.seq, p.id, p.title, p.abstract, e.content_hash AS stored FROM papers p LEFT JOIN paper_embeddings e ON e.paper_id = p.id
+       WHERE p.seq > $1 ORDER BY p.seq LIMIT $2`,
+      [from, this.batchSize],
+    );
+    const pending: { seq: string; paper: PendingPaper }[] = [];
+    for (const r of rows) {
+      // The hash covers the model too, so a paper embedded by another model is pending as well.
+      const hash = contentHash(model, r.title, r.abstract);
+      if (hash !== r.stored) pending.push({ seq: r.seq, paper: { id: r.id, title: r.title, abstract: r.abstract, hash } });
+    }
+    return { pending, last: rows.at(-1)?.seq ?? from, done: rows.length < this.batchSize };
+  }
 }
 
 function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {

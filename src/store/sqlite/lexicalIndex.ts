@@ -1,3 +1,4 @@
+import type { Statement } from "better-sqlite3";
 import { ftsOrQuery, tokenize } from "../../text/queryTerms.js";
 import { wordFor } from "../../text/stem.js";
 import type { Db } from "../db.js";
@@ -13,32 +14,40 @@ const SAMPLE = 2000;
  */
 export class SqliteLexicalIndexStore implements LexicalIndexStore {
   private readonly index: LexicalIndex;
+  private readonly s: {
+    candidates: Statement<[string, number], string>;
+    count: Statement<[string], number>;
+    texts: Statement<[string], IndexedText & { id: string }>;
+  };
 
   constructor(
     private readonly db: Db,
-    private readonly titleWeight = 2,
+    titleWeight = 2,
   ) {
     this.index = new LexicalIndex(db);
+    // Prepared once: a search makes several of these calls, each of which would otherwise prepare its statement again.
+    this.s = {
+      candidates: db
+        .prepare<[string, number], string>(
+          `SELECT p.id FROM (SELECT rowid, bm25(papers_fts, ${Number(titleWeight)}, 1.0) AS score FROM papers_fts WHERE papers_fts MATCH ? ORDER BY score LIMIT ?) f
+           JOIN papers p ON p.rowid = f.rowid ORDER BY f.score, f.rowid`,
+        )
+        .pluck(),
+      count: db.prepare<[string], number>("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?").pluck(),
+      texts: db.prepare<[string], IndexedText & { id: string }>(
+        "SELECT id, title, abstract FROM papers WHERE id IN (SELECT value FROM json_each(?))",
+      ),
+    };
   }
 
   async candidates(stems: readonly string[], limit: number): Promise<string[]> {
     if (stems.length === 0 || limit <= 0) return [];
-    const rowids = this.index.bestMatches(ftsOrQuery(stems.map(wordFor)), this.titleWeight, limit);
-    const ids = new Map(
-      (
-        this.db.prepare("SELECT rowid, id FROM papers WHERE rowid IN (SELECT value FROM json_each(?))").all(JSON.stringify(rowids)) as {
-          rowid: number;
-          id: string;
-        }[]
-      ).map((r) => [r.rowid, r.id]),
-    );
-    return rowids.flatMap((r) => ids.get(r) ?? []);
+    return this.s.candidates.all(ftsOrQuery(stems.map(wordFor)), limit);
   }
 
   /** Exact counts, one FTS5 query per stem (in-process, so no round trips). */
   async documentFrequencies(stems: readonly string[]): Promise<Map<string, number>> {
-    const count = this.db.prepare("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?").pluck();
-    return new Map(stems.map((s) => [s, count.get(ftsOrQuery([wordFor(s)])) as number]));
+    return new Map(stems.map((s) => [s, this.s.count.get(ftsOrQuery([wordFor(s)]))!]));
   }
 
   async paperCount(): Promise<number> {
@@ -64,13 +73,11 @@ export class SqliteLexicalIndexStore implements LexicalIndexStore {
   }
 
   async texts(ids: readonly string[]): Promise<Map<string, IndexedText>> {
-    const rows = this.db
-      .prepare("SELECT id, title, abstract FROM papers WHERE id IN (SELECT value FROM json_each(?))")
-      .all(JSON.stringify([...new Set(ids)])) as { id: string; title: string; abstract: string }[];
+    const rows = this.s.texts.all(JSON.stringify([...new Set(ids)]));
     return new Map(rows.map((r) => [r.id, { title: r.title, abstract: r.abstract }]));
   }
 
-  /** The title vocabulary (paper_title_vocab) by `PaperNames.termsBetween`, as the sync ranker's spelling correction reads it. */
+  /** The title vocabulary (paper_title_vocab) by `PaperNames.termsBetween`, the vocabulary of spelling correction. */
   async titleTerms(ranges: readonly TitleTermRange[], limit: number): Promise<TitleTerm[][]> {
     const names = paperNamesOf(this.db);
     return ranges.map((r) => names.termsBetween(r.lo, r.hi, r.minLength, r.maxLength, limit));

@@ -1,4 +1,5 @@
 import { EVERY_GROUP, GroupPapers } from "../groupPapers.js";
+import type { Statement } from "better-sqlite3";
 import type { PaperInput } from "../paper.js";
 import { withoutRowid, type PaperRecords, type StoredPaper } from "../paperRecords.js";
 import { rowToPaper, type PaperRow } from "../paperRow.js";
@@ -6,6 +7,8 @@ import type { PaperStore, UpsertOutcome } from "../paperStore.js";
 
 /** The async `PaperRecords` over the synchronous SQLite `PaperStore`. */
 export class SqlitePaperRecords implements PaperRecords {
+  private byIds?: Statement<[string], PaperRow>;
+
   constructor(private readonly store: PaperStore) {}
 
   async upsert(input: PaperInput, now = new Date()): Promise<{ outcome: UpsertOutcome; id: string }> {
@@ -58,9 +61,8 @@ export class SqlitePaperRecords implements PaperRecords {
   }
 
   async getMany(ids: readonly string[]): Promise<Map<string, StoredPaper>> {
-    const rows = this.store.db
-      .prepare("SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))")
-      .all(JSON.stringify([...new Set(ids)])) as PaperRow[];
+    this.byIds ??= this.store.db.prepare<[string], PaperRow>("SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))");
+    const rows = this.byIds.all(JSON.stringify([...new Set(ids)]));
     return new Map(rows.map((r) => [r.id, withoutRowid(rowToPaper(r))]));
   }
 

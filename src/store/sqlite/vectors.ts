@@ -2,7 +2,9 @@ import type { Db } from "../db.js";
 import {
   checkVectors,
   contentHash,
+  countPendingEmbeddings,
   hasVectors,
+  pendingEmbeddings,
   saveEmbeddings,
   vectorSearch,
   type PaperToEmbed,
@@ -70,6 +72,19 @@ export class SqliteVectorStore implements VectorStore {
 
   async hasVectors(model: string): Promise<boolean> {
     return hasVectors(this.db, model);
+  }
+
+  /** In rowid order; `next` is the last paper's row. */
+  async backlog(model: string, limit: number, after?: string): Promise<{ papers: PendingPaper[]; next?: string }> {
+    const rows = pendingEmbeddings(this.db, model, limit, after ? Number(after) : 0);
+    return {
+      papers: rows.map((r) => ({ id: r.id, title: r.title, abstract: r.abstract, hash: r.hash })),
+      next: rows.length ? String(rows.at(-1)!.rowid) : after,
+    };
+  }
+
+  async countPending(model: string): Promise<number> {
+    return countPendingEmbeddings(this.db, model);
   }
 
   private rowids(ids: readonly string[]): Map<string, number> {
