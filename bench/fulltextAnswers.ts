@@ -82,7 +82,7 @@ export async function benchFulltextAnswers(): Promise<void> {
 
   // Offline: which passages the answer quotes, and whether it cites the paper.
   const config = loadConfig({ PAPERBOT_DB: path.join(dir, "bench.db") });
-  const engine = createAnswerEngine(config, store, new Retriever(sqliteStores(store)), sqliteStores(store));
+  const engine = createAnswerEngine(config, new Retriever(sqliteStores(store)), sqliteStores(store));
   const rows: { q: Question; cited: boolean; pageHit: boolean; evidenceInPrompt?: boolean; promptChars?: number }[] = [];
   for (const q of questions) {
     const r = await engine.ask(q.q);
@@ -98,7 +98,6 @@ export async function benchFulltextAnswers(): Promise<void> {
   model.defaultChat = () => ({ text: "From the sources [1]." });
   const withModel = createAnswerEngine(
     loadConfig({ PAPERBOT_DB: path.join(dir, "bench.db"), OPENAI_BASE_URL: model.url, OPENAI_MODEL: "fake" }),
-    store,
     new Retriever(sqliteStores(store)),
     sqliteStores(store),
   );

@@ -8,7 +8,7 @@ export const help = {
   async execute(interaction, deps) {
     // Counting a million papers takes seconds the first time: answer Discord before that.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const s = deps.store.cachedStats();
+    const s = await deps.stores.papers.stats();
     const sources = Object.entries(s.bySource).map(
       ([k, v]) => `${v} from ${k === "hf" ? "the Daily Papers feed" : k === "seed" ? "the seed page" : "arXiv"}`,
     );

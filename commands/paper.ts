@@ -48,7 +48,7 @@ export const paper = {
     [ASK_PAPER_BUTTON]: openPaperThread,
 
     async [READ_PAPER_BUTTON](interaction, deps, paperId) {
-      const p = deps.store.get(paperId);
+      const p = await deps.stores.papers.get(paperId);
       const reader = deps.engine.fullText;
       if (!p) throw new UserError("That paper is not in the collection any more.");
       if (!reader?.canFetch) throw new UserError("This bot does not fetch PDFs.");

@@ -75,7 +75,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (verbose && err instanceof Error && err.stack) io.err(err.stack);
     return usage ? 2 : 1;
   } finally {
-    ctx?.close();
+    await ctx?.close();
   }
 }
 

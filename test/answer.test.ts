@@ -20,7 +20,6 @@ async function engine(opts: { budgets?: { userDaily?: number; guildDaily?: numbe
   const baseUrl = fake.url;
   const stores = sqliteStores(store);
   return new AnswerEngine({
-    store,
     papers: stores.papers,
     retriever: new Retriever(sqliteStores(store)),
     model: opts.model === false ? undefined : createChatModel({ openai: { baseUrl, model: "fake-chat" } }, { timeoutMs: 1000, maxRetries: 0 }),

@@ -26,7 +26,6 @@ let store: PaperStore;
 function engine(opts: { budgets?: { userDaily?: number } } = {}) {
   const stores = sqliteStores(store);
   return new AnswerEngine({
-    store,
     papers: stores.papers,
     retriever: new Retriever(sqliteStores(store)),
     model: createChatModel({ openai: { baseUrl: fake.url, model: "fake-chat" } }, { timeoutMs: 1000, maxRetries: 0 }),

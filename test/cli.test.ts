@@ -32,15 +32,15 @@ describe("the paperbot command line", () => {
     expect(second.stdout.match(/^\s*\d+\. /gm)).toHaveLength(3);
   });
 
-  it("refuses to run on SQLite when DATABASE_URL asks for PostgreSQL, which the bot and commands do not use yet", async () => {
-    const e = { ...env(), DATABASE_URL: "postgres://paperbot:secret@db.example:5432/paperbot" };
+  it("with DATABASE_URL runs on PostgreSQL: a server it cannot reach is one line naming it, never the password, and no SQLite file", async () => {
+    const e = { ...env(), DATABASE_URL: "postgres://paperbot:secret@127.0.0.1:1/paperbot" };
     for (const args of [
       ["search", "KV cache"],
       ["ask", "What is KV cache reuse?"],
     ]) {
       const r = await runCli(args, e);
       expect(r.code, args.join(" ")).toBe(2);
-      expect(r.stderr.trim()).toMatch(/^paperbot: DATABASE_URL is set, but the bot and this command still run on SQLite/);
+      expect(r.stderr.trim()).toMatch(/^paperbot: Cannot reach PostgreSQL at 127\.0\.0\.1:1\/paperbot: .*ECONNREFUSED/);
       expect(r.stderr).not.toContain("secret");
     }
     expect(fs.existsSync(e.PAPERBOT_DB)).toBe(false);

@@ -102,7 +102,8 @@ async function startWorldBot(prepare?: (w: World) => void, env: Record<string, s
     config,
     commands.map((c) => c.data),
   );
-  w.bot = await startBot(config, w.store, commands, {
+  // One per process: its ledger's leases run on the bot's clock.
+  w.bot = await startBot(config, sqliteStores(w.store, { clock: () => w.clock }), commands, {
     log: silentLogger,
     now: () => w.clock,
     digest: { sleep: async () => undefined, sendRetryDelaysMs: [] },

@@ -57,7 +57,7 @@ describe("offline answers on the seed page", () => {
   it("quote several papers when several are about the question, but do not pad one answer with unrelated ones", async () => {
     const { store } = tempStore();
     await ingestSeedPage(sqliteStores(store), seedPage);
-    const engine = new AnswerEngine({ store, papers: sqliteStores(store).papers, retriever: new Retriever(sqliteStores(store)) });
+    const engine = new AnswerEngine({ papers: sqliteStores(store).papers, retriever: new Retriever(sqliteStores(store)) });
     const one = await engine.ask("what causes cold starts on a serverless platform?");
     expect(one.covered).toBe(true);
     expect(one.citations.map((c) => c.title)).toEqual(["Serverless Cold Starts and Where to Find Them"]);

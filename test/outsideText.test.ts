@@ -101,7 +101,6 @@ describe("a runaway abstract (1 MB) from the feed", () => {
     update.run(`Zyxwvut ${"long title ".repeat(10_000)}`, hugeAbstract(), a!.id);
     update.run(b!.title, hugeAbstract(), b!.id);
     const engine = new AnswerEngine({
-      store,
       papers: sqliteStores(store).papers,
       retriever: new Retriever(sqliteStores(store)),
       model: createChatModel({ openai: { baseUrl: model.url, model: "fake-chat" } }),
@@ -138,7 +137,6 @@ describe("a runaway abstract (1 MB) from the feed", () => {
     });
     for (const p of [a!, b!]) await reader.texts.save(p.id, { pageCount: 40, chunks: Array.from({ length: 40 }, (_, i) => passage(i + 1)) }, "file");
     const engine = new AnswerEngine({
-      store,
       papers: sqliteStores(store).papers,
       retriever: new Retriever(sqliteStores(store)),
       fullText: reader,

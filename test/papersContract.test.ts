@@ -345,6 +345,20 @@ describe.each(backends)("papers in $name", (backend) => {
     expect(rowByRow.papers.map((p) => p.id)).toContain(`${slug}-2`);
   });
 
+  it("counts papers by source with their date ranges (paperbot stats, /help)", async () => {
+    const { papers } = stores;
+    await papers.upsert(seedItem({ title: "A seed paper without an id" }));
+    await papers.upsert(feedItem({ publishedAt: "2024-08-22T00:00:00.000Z" }));
+    await papers.upsert(feedItem({ arxivId: "2501.00001", title: "Another feed paper", feedDate: "2025-01-02", publishedAt: "2025-01-01" }));
+    expect(await papers.stats()).toEqual({
+      total: 3,
+      bySource: { hf: 2, seed: 1 },
+      withArxivId: 2,
+      published: { first: "2024-08-22", last: "2025-01-01" },
+      feed: { first: "2024-08-23", last: "2025-01-02" },
+    });
+  });
+
   it("two different papers whose titles make the same slug get different ids", async () => {
     const { papers } = stores;
     const common = "A Very Long Title About Efficient Serving Of Large Language Models On Many Accelerators At Once";

@@ -1,3 +1,4 @@
+import { sqliteStores } from "../src/store/stores.js";
 import { MessageFlags, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIMessage } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { toBibtex } from "../src/answer/bibtex.js";
@@ -45,7 +46,7 @@ async function startDigestBot(): Promise<TestBot> {
     config,
     commands.map((c) => c.data),
   );
-  const bot: RunningBot = await startBot(config, store, commands, {
+  const bot: RunningBot = await startBot(config, sqliteStores(store, { clock: () => new Date(`${DAY}T12:00:00Z`) }), commands, {
     log: silentLogger,
     now: () => new Date(`${DAY}T12:00:00Z`),
     digest: { sleep: async () => undefined, sendRetryDelaysMs: [] },

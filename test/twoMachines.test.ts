@@ -85,7 +85,6 @@ describe.each(backends)("two machines on $name", (backend) => {
     await ingestSeedPage(sqliteStores(store), seedPage);
     const engineOn = (stores: Stores) =>
       new AnswerEngine({
-        store,
         papers: stores.papers,
         retriever: new Retriever(sqliteStores(store)),
         model: createChatModel({ openai: { baseUrl: model.url, model: "fake-chat" } }, { timeoutMs: 5000, maxRetries: 0 }),

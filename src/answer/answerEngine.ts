@@ -5,7 +5,6 @@ import { resolvePaper, type PaperMatch } from "../retrieval/resolvePaper.js";
 import { retrieveRewritten } from "../retrieval/multiQuery.js";
 import type { Retrieval, Retriever } from "../retrieval/retriever.js";
 import type { StoredPaper } from "../store/paperRecords.js";
-import type { PaperStore } from "../store/paperStore.js";
 import { answerCacheKey, type AnswerCacheStore } from "../store/answerCache.js";
 import type { PaperRecords } from "../store/paperRecords.js";
 import type { Stores } from "../store/stores.js";
@@ -64,8 +63,6 @@ export interface Resolved {
 }
 
 export interface AnswerDeps {
-  /** Where loose paper names are resolved (retrieval's `resolvePaper`, moving onto `Stores`). */
-  store: PaperStore;
   /** The papers: a conversation's paper, papers found by their full text; their version is part of an answer's cache key. */
   papers: PaperRecords;
   /** Papers' full texts: passages with pages for answers, and (with a model) PDFs read on the spot. */
@@ -419,13 +416,11 @@ async function budgetSpent(budgets: Budgets | undefined, who: { userId?: string;
 
 export function createAnswerEngine(
   config: Readonly<Config>,
-  store: PaperStore,
   retriever: Retriever,
   stores: Pick<Stores, "papers" | "answerCache" | "answerUsage" | "fullText" | "groupPapers">,
   log?: Logger,
 ): AnswerEngine {
   return new AnswerEngine({
-    store,
     papers: stores.papers,
     fullText: createFullTextReader(config, stores, log),
     retriever,

@@ -52,10 +52,10 @@ export function addBotCommands(program: Command, ctx: CliContext): void {
       const onRejection = (reason: unknown) => ctx.log.error({ err: reason }, "unhandled promise rejection; the bot keeps running");
       process.on("unhandledRejection", onRejection);
       try {
-        const store = await ctx.papers();
+        const stores = await ctx.stores();
         let bot: RunningBot;
         try {
-          bot = await startBot(ctx.config, store, commands, { log: ctx.log, signal: stop.signal });
+          bot = await startBot(ctx.config, stores, commands, { log: ctx.log, signal: stop.signal });
         } catch (err) {
           if (stop.signal.aborted) return;
           throw err;
@@ -111,8 +111,8 @@ async function launchShards(ctx: CliContext, plan: ShardPlan): Promise<void> {
   const stop = stopOnSignals(ctx.log, { shard: false });
   try {
     // The database is migrated (and seeded) once here, before the shards open it.
-    await ctx.papers();
-    ctx.close();
+    await ctx.stores();
+    await ctx.close();
     if (stop.signal.aborted) return;
     ctx.io.err(`paperbot: starting ${describePlan(plan)}. Ctrl+C stops.`);
     await runShards(ctx.config, plan, { file: BIN, args: ["start"], log: ctx.log, signal: stop.signal });

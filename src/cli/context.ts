@@ -1,13 +1,10 @@
-import { UsageError } from "../config/errors.js";
 import type { Config } from "../config/config.js";
 import type { DestinationStream, Logger } from "../config/logger.js";
 import { ensureSeeded } from "../ingest/ensureSeeded.js";
 import { addToCollection } from "../ingest/addToCollection.js";
 import { createProgress, type Progress, type ProgressStream } from "../config/progress.js";
 import { emptySummary, formatSummary, type IngestSummary } from "../ingest/summary.js";
-import { openStore } from "../store/openStore.js";
-import type { PaperStore } from "../store/paperStore.js";
-import { sqliteStores, type Stores } from "../store/stores.js";
+import { openStores, type Stores } from "../store/stores.js";
 import { createEmbeddings, type OpenAICompatibleEmbeddings } from "../retrieval/embeddings.js";
 import type { Retriever } from "../retrieval/retriever.js";
 import type { AnswerEngine } from "../answer/answerEngine.js";
@@ -27,11 +24,10 @@ export interface CliIo {
   progress: ProgressStream;
 }
 
-/** What every subcommand gets: config, a logger, output, and the store (opened, and seeded if empty, on first use). */
+/** What every subcommand gets: config, a logger, output, and the stores (opened, and seeded if empty, on first use). */
 export class CliContext {
-  private store?: PaperStore;
+  private opened?: Promise<Stores>;
   private services?: Services;
-  private opened?: Stores;
 
   constructor(
     readonly config: Readonly<Config>,
@@ -39,25 +35,24 @@ export class CliContext {
     readonly io: CliIo,
   ) {}
 
-  async papers(opts: { seed?: boolean; embedSeed?: boolean } = {}): Promise<PaperStore> {
-    await this.stores(opts);
-    return this.store!;
+  /**
+   * Every kind of data behind its async interface: PostgreSQL at DATABASE_URL (migrated first), else the SQLite
+   * file at PAPERBOT_DB. An empty collection is seeded with the bundled seed page first (unless `seed: false`).
+   */
+  stores(opts: { seed?: boolean; embedSeed?: boolean } = {}): Promise<Stores> {
+    this.opened ??= this.open(opts);
+    return this.opened;
   }
 
-  /** Every kind of data behind its async interface (opened, and seeded if empty, on first use). */
-  async stores(opts: { seed?: boolean; embedSeed?: boolean } = {}): Promise<Stores> {
-    // Bots on several machines that set it expect one shared store: quietly running on a file of their own would split them.
-    if (this.config.databaseUrl)
-      throw new UsageError(
-        "DATABASE_URL is set, but the bot and this command still run on SQLite (PAPERBOT_DB): PostgreSQL is not wired in yet. " +
-          "Unset DATABASE_URL; `paperbot migrate` and `paperbot copy --to` are what use it today (see README).",
-      );
-    if (!this.opened) {
-      this.store = openStore(this.config.dbPath);
-      this.opened = sqliteStores(this.store);
-      if (opts.seed !== false) await this.seed(this.opened, opts.embedSeed !== false);
+  private async open(opts: { seed?: boolean; embedSeed?: boolean }): Promise<Stores> {
+    const stores = await openStores(this.config, { logger: this.log });
+    try {
+      if (opts.seed !== false) await this.seed(stores, opts.embedSeed !== false);
+    } catch (err) {
+      await stores.close();
+      throw err;
     }
-    return this.opened;
+    return stores;
   }
 
   /** Loads the bundled seed page into an empty collection (and embeds it, with a model), saying so. */
@@ -91,15 +86,15 @@ export class CliContext {
   }
 
   private async built(): Promise<Services> {
-    const store = await this.papers();
-    this.services ??= buildServices(this.config, store, this.log, await this.stores());
+    this.services ??= buildServices(this.config, await this.stores(), this.log);
     return this.services;
   }
 
-  close(): void {
-    this.store?.db.close();
-    this.store = undefined;
-    this.services = undefined;
+  /** Closes the database (a PostgreSQL pool ends its connections). */
+  async close(): Promise<void> {
+    const opened = this.opened;
     this.opened = undefined;
+    this.services = undefined;
+    await (await opened?.catch(() => undefined))?.close();
   }
 }

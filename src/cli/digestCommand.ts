@@ -82,7 +82,6 @@ Exit codes: 0 posted, already posted or nothing new; 1 failure; 2 bad usage or m
         throw new UsageError("DISCORD_TOKEN and DISCORD_APP_ID must be set to post a digest (see .env.example); --dry-run needs neither");
 
       const stores = await ctx.stores();
-      const store = await ctx.papers();
       const guildId = opts.guild ?? CLI_GUILD;
       const base = opts.guild ? await new DigestSettingsRepo(stores.digestSettings).getOrDefault(opts.guild) : defaultDigestSettings(CLI_GUILD);
       const date = opts.date ?? localDate(new Date(), base.timezone);
@@ -98,7 +97,7 @@ Exit codes: 0 posted, already posted or nothing new; 1 failure; 2 bad usage or m
       const deps: DigestDeps = {
         stores,
         settings,
-        resolve: async (text) => resolvePaper(store, text).best?.paper,
+        resolve: async (text) => (await resolvePaper(stores, text)).best?.paper,
         fetchDay: sharedDayFetcher(ctx.config.hfApiBase, { log: ctx.log }),
         poster: restDigestPoster(ctx.config.discord.apiBase, token ?? "unused", appId ?? ""),
         tldr: engineTldr(engine, stores.papers),

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { AnswerFeedback } from "../store/answerFeedback.js";
 import type { CliContext } from "./context.js";
 import { discordId, isoDate } from "./parsers.js";
 
@@ -20,13 +19,15 @@ Each line: {"answerId", "question", "sources": [{"id", "title"}], "mode", "vote"
 "title" is null when the paper is no longer in the collection. Who voted is not exported.`,
     )
     .action(async (opts: { since?: string; guild?: string }) => {
-      const store = await ctx.papers({ seed: false });
-      for (const v of new AnswerFeedback(store.db).votes({ since: opts.since, guildId: opts.guild }))
+      const stores = await ctx.stores({ seed: false });
+      const votes = await stores.answerFeedback.votes({ since: opts.since, guildId: opts.guild });
+      const papers = await stores.papers.getMany(votes.flatMap((v) => v.answer.sourceIds));
+      for (const v of votes)
         ctx.io.out(
           JSON.stringify({
             answerId: v.answerId,
             question: v.answer.question,
-            sources: v.answer.sourceIds.map((id) => ({ id, title: store.get(id)?.title ?? null })),
+            sources: v.answer.sourceIds.map((id) => ({ id, title: papers.get(id)?.title ?? null })),
             mode: v.answer.mode,
             vote: v.vote,
             reason: v.reason ?? null,

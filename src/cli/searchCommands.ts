@@ -65,7 +65,7 @@ export function addSearchCommands(program: Command, ctx: CliContext): void {
     .description("counts by source and the date range of the collection")
     .option("--json", "print as JSON")
     .action(async (opts: { json?: boolean }) => {
-      const s = (await ctx.papers()).stats();
+      const s = await (await ctx.stores()).papers.stats();
       if (opts.json) return ctx.io.out(JSON.stringify(s));
       ctx.io.out(
         `papers: ${s.total} (${Object.entries(s.bySource)

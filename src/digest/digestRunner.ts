@@ -330,8 +330,7 @@ async function rankerFor(deps: DigestDeps, settings: DigestSettings, day: DailyP
 
 /**
  * Every fetched paper goes into the collection, posted or not: stored at once (`summary`), made
- * searchable (embedded) by `searchable`. The one write still on the SQLite `PaperStore`: ingest's
- * batch upsert is not on `Stores` yet.
+ * searchable (embedded) by `searchable`.
  */
 async function storeFeedDay(deps: DigestDeps, day: DailyPapers): Promise<{ summary: IngestSummary; searchable: Promise<unknown> }> {
   const summary: IngestSummary = emptySummary();

@@ -3,8 +3,7 @@ import { Events, Status, type Client } from "discord.js";
 import type { Config } from "../config/config.js";
 import { UsageError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
-import type { PaperStore } from "../store/paperStore.js";
-import { sqliteStores, type Stores } from "../store/stores.js";
+import type { Stores } from "../store/stores.js";
 import { resolvePaper } from "../retrieval/resolvePaper.js";
 import type { ScheduledRun } from "../digest/scheduler.js";
 import { sharedDayFetcher } from "../digest/fetchDay.js";
@@ -95,7 +94,7 @@ async function serveMetrics(config: Readonly<Config>, client: Client, log: Logge
 /** Builds the domain objects once, logs in with the minimal intent, and serves the commands. Registers nothing. */
 export async function startBot(
   config: Readonly<Config>,
-  store: PaperStore,
+  stores: Stores,
   commands: Command[],
   opts: {
     log: Logger;
@@ -104,8 +103,6 @@ export async function startBot(
     digest?: Pick<DigestServiceOptions, "sleep" | "feedRetry" | "sendRetryDelaysMs">;
     /** Aborted while logging in: gives up and rejects with the abort reason; the half-connected client is left to the process exit. */
     signal?: AbortSignal;
-    /** The stores (default: SQLite's, over `store`); the caller closes them. */
-    stores?: Stores;
   },
 ): Promise<RunningBot> {
   if (!config.discord.token) throw new UsageError("DISCORD_TOKEN is not set: create a bot in the Discord Developer Portal (see README).");
@@ -113,13 +110,10 @@ export async function startBot(
   // A shard's lines say which shard wrote them (discord.js reads its ids from the launcher's environment).
   const log = client.shard ? opts.log.child({ shard: client.shard.ids }) : opts.log;
   const now = opts.now ?? (() => new Date());
-  // One per process: its ledger remembers the claims this process is working on (their leases on the bot's clock).
-  const stores = opts.stores ?? sqliteStores(store, { clock: now });
-  const { embeddings, retriever, engine } = buildServices(config, store, log, stores);
+  const { embeddings, retriever, engine } = buildServices(config, stores, log);
   const deps: BotDeps = {
     config,
     log,
-    store,
     stores,
     retriever,
     engine,
@@ -148,7 +142,7 @@ export async function startBot(
     try {
       deps.digest = new DigestService({
         stores: deps.stores,
-        resolve: async (text) => resolvePaper(store, text).best?.paper,
+        resolve: async (text) => (await resolvePaper(stores, text)).best?.paper,
         poster: new RestDigestPoster(c.rest, c.user.id),
         fetchDay: sharedDayFetcher(config.hfApiBase, { log, fetch: fetchUntilStopped }),
         embeddings,

@@ -9,7 +9,6 @@ import type { AnswerEngine } from "../answer/answerEngine.js";
 import type { Config } from "../config/config.js";
 import type { Logger } from "../config/logger.js";
 import type { Retriever } from "../retrieval/retriever.js";
-import type { PaperStore } from "../store/paperStore.js";
 import type { Stores } from "../store/stores.js";
 import type { DigestService } from "../digest/digestService.js";
 
@@ -17,8 +16,6 @@ import type { DigestService } from "../digest/digestService.js";
 export interface BotDeps {
   config: Readonly<Config>;
   log: Logger;
-  /** The SQLite collection: what is not yet behind `stores` (going away). */
-  store: PaperStore;
   /** Every kind of data, behind async interfaces: what handlers and the domain use. */
   stores: Stores;
   retriever: Retriever;

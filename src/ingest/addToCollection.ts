@@ -2,8 +2,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Logger } from "../config/logger.js";
 import { papersAdded } from "../metrics/metrics.js";
 import { embedBacklog, type EmbedSummary } from "../retrieval/embedBacklog.js";
-import type { PaperStore } from "../store/paperStore.js";
-import { sqliteStores, type Stores } from "../store/stores.js";
+import type { Stores } from "../store/stores.js";
 import type { Progress } from "../config/progress.js";
 import { CHANGED_IDS_KEPT, type IngestSummary } from "./summary.js";
 
@@ -17,9 +16,6 @@ export interface PaperCollection {
   log?: Logger;
   progress?: (label: string, total: number) => Progress;
 }
-
-/** @deprecated src/digest's, on the SQLite store, until it moves onto `Stores`: then `Collection` is `PaperCollection`. */
-export type Collection = PaperCollection | (Omit<PaperCollection, "stores"> & { store: PaperStore });
 
 export interface Added {
   summary: IngestSummary;
@@ -37,8 +33,8 @@ export interface Added {
  * changed papers get their vectors at once, so every paper is searchable as soon as it is in.
  * Embedding failures do not undo the load: they are reported in `embedError`.
  */
-export async function addToCollection(c: Collection, load: () => IngestSummary | Promise<IngestSummary>): Promise<Added> {
-  const stores = "stores" in c ? c.stores : sqliteStores(c.store);
+export async function addToCollection(c: PaperCollection, load: () => IngestSummary | Promise<IngestSummary>): Promise<Added> {
+  const { stores } = c;
   const summary = await load();
   papersAdded.inc(summary.added);
   const added: Added = { summary };

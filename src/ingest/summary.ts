@@ -1,6 +1,6 @@
 import type { PaperInput } from "../store/paper.js";
 import type { PaperRecords } from "../store/paperRecords.js";
-import { PaperStore, type UpsertOutcome } from "../store/paperStore.js";
+import type { UpsertOutcome } from "../store/paperStore.js";
 
 export interface IngestSummary {
   read: number;
@@ -41,21 +41,13 @@ export function tally(s: IngestSummary, outcomes: readonly { outcome: UpsertOutc
  * Upserts a batch in one transaction and tallies the outcomes into `s`; returns every paper's id, in order.
  * With `bulk`, new papers may be indexed only by the caller's `finishBulkLoad()` (see `bulkLoad`).
  */
-export function upsertBatch(papers: PaperRecords, inputs: readonly PaperInput[], s: IngestSummary, opts?: { bulk?: boolean }): Promise<string[]>;
-/** @deprecated The SQLite store, synchronously: only for src/digest until it moves onto `Stores` (then this goes). */
-export function upsertBatch(store: PaperStore, inputs: readonly PaperInput[], s: IngestSummary): string[];
-export function upsertBatch(
-  to: PaperRecords | PaperStore,
+export async function upsertBatch(
+  papers: PaperRecords,
   inputs: readonly PaperInput[],
   s: IngestSummary,
   opts: { bulk?: boolean } = {},
-): Promise<string[]> | string[] {
-  if (to instanceof PaperStore)
-    return tally(
-      s,
-      to.transaction(() => inputs.map((input) => to.upsert(input))),
-    );
-  return to.upsertMany(inputs, { bulk: opts.bulk }).then((outcomes) => tally(s, outcomes));
+): Promise<string[]> {
+  return tally(s, await papers.upsertMany(inputs, { bulk: opts.bulk }));
 }
 
 /** Runs a bulk load whose batches use `upsertBatch(..., { bulk: true })`, then indexes what it added, even if it failed half way. */

@@ -1,9 +1,7 @@
 import { findArxivId } from "../store/paperId.js";
 import type { NameKind, PaperNameIndex } from "../store/paperNames.js";
 import type { PaperRecords, StoredPaper } from "../store/paperRecords.js";
-import type { PaperStore } from "../store/paperStore.js";
 import { nameConfidence, nameQuery, WORD_SIMILARITY, type NameQuery } from "./nameConfidence.js";
-import { resolvePaperSync } from "./resolvePaperSync.js";
 import { similarity } from "./similarity.js";
 
 export interface PaperMatch {
@@ -43,14 +41,7 @@ export const MAX_CANDIDATES = 5;
 const KINDS: NameKind[] = ["short", "title"];
 
 /** The paper a user means by `text`: an id, an arXiv id or URL, a title, a short name or part of a title, typos allowed. */
-export function resolvePaper(stores: NameStores, text: string): Promise<Resolution>;
-/** @deprecated Synchronously on SQLite, for the digest's "why" only (see `resolvePaperSync`). */
-export function resolvePaper(store: PaperStore, text: string): Resolution;
-export function resolvePaper(stores: NameStores | PaperStore, text: string): Promise<Resolution> | Resolution {
-  return "db" in stores ? resolvePaperSync(stores, text) : resolve(stores, text);
-}
-
-async function resolve(stores: NameStores, text: string): Promise<Resolution> {
+export async function resolvePaper(stores: NameStores, text: string): Promise<Resolution> {
   const none: Resolution = { candidates: [], ambiguous: false };
   const t = text.trim();
   if (!t) return none;

@@ -1,5 +1,5 @@
 import type { Paper, PaperInput } from "./paper.js";
-import type { UpsertOutcome } from "./paperStore.js";
+import type { StoreStats, UpsertOutcome } from "./paperStore.js";
 
 /**
  * A paper as the async stores hand it out: identified by its `id` (or arXiv id), never by a row number,
@@ -32,6 +32,8 @@ export interface PaperRecords {
   byFeedDate(date: string): Promise<StoredPaper[]>;
   /** The `limit` papers that came in from the Hugging Face feed (source `hf`) most recently, newest first. */
   newestInFeed(limit: number): Promise<StoredPaper[]>;
+  /** Counts by source and the date ranges (`paperbot stats`, /help); may be up to ten minutes old while papers do not change. */
+  stats(): Promise<StoreStats>;
   /** Changes whenever a paper is added or changed: the answer cache's key. */
   version(): Promise<string>;
   /**

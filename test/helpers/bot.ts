@@ -47,7 +47,7 @@ export async function startTestBot(
     config,
     commands.map((c) => c.data),
   );
-  const bot = await startBot(config, store, commands, { log, stores: opts.stores?.(store) });
+  const bot = await startBot(config, opts.stores?.(store) ?? sqliteStores(store), commands, { log });
   return {
     discord,
     store,

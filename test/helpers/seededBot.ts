@@ -41,7 +41,7 @@ export async function startSeededBot(opts: { now: Date; guilds?: string[] }): Pr
     config,
     commands.map((c) => c.data),
   );
-  const bot = await startBot(config, store, commands, {
+  const bot = await startBot(config, sqliteStores(store, { clock: () => opts.now }), commands, {
     log: silentLogger,
     now: () => opts.now,
     digest: { sleep: async () => undefined, sendRetryDelaysMs: [] },

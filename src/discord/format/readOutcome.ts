@@ -1,10 +1,10 @@
 import { pagesText, type ReadOutcome } from "../../ingest/fullTextReader.js";
-import type { Paper } from "../../store/paper.js";
+import type { StoredPaper } from "../../store/paperRecords.js";
 import { truncate } from "../../text/prose.js";
 import { plain } from "./markdown.js";
 
 /** What "Read full text" tells the user who pressed it. */
-export function readOutcomeMessage(paper: Paper, o: ReadOutcome): string {
+export function readOutcomeMessage(paper: StoredPaper, o: ReadOutcome): string {
   const title = `**${plain(truncate(paper.title, 200))}**`;
   switch (o.status) {
     case "read":

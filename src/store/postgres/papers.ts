@@ -4,7 +4,7 @@ import type { PaperInput } from "../paper.js";
 import { normalizeTitle, slugify } from "../paperId.js";
 import { withoutRowid, type PaperRecords, type StoredPaper } from "../paperRecords.js";
 import { CONTENT_COLUMNS, rowToPaper, type ContentColumns, type PaperRow } from "../paperRow.js";
-import type { UpsertOutcome } from "../paperStore.js";
+import type { StoreStats, UpsertOutcome } from "../paperStore.js";
 import { bulkUpsert } from "./bulkUpsert.js";
 import { type PaperWords, paperWords } from "./lexicalIndex.js";
 import { addCounts, bumpMeta, COUNTS, countWords, writePostings } from "./paperIndex.js";
@@ -27,6 +27,9 @@ export type PaperCopy = ContentColumns & { id: string; first_seen_at: string; up
 
 /** Papers a bulk load adds before its finish vacuums and analyzes the tables it grew. */
 const VACUUM_AFTER = 1000;
+
+/** How long `stats` may be reused while the papers' version does not change (counting a million papers takes seconds). */
+const STATS_TTL_MS = 600_000;
 
 /** A unique index said no: another process added the same paper (or took the same id) in between. */
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === "23505";
@@ -125,6 +128,32 @@ export class PostgresPaperRecords implements PaperRecords {
   async newestInFeed(limit: number): Promise<StoredPaper[]> {
     const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM papers WHERE source = 'hf' ORDER BY seq DESC LIMIT $1`, [limit]);
     return rows.map(toPaper);
+  }
+
+  private statsCache?: { at: number; version: string; stats: StoreStats };
+
+  async stats(): Promise<StoreStats> {
+    const version = await this.version();
+    const c = this.statsCache;
+    if (c && c.version === version && Date.now() - c.at < STATS_TTL_MS) return c.stats;
+    const [sources, totals] = await Promise.all([
+      this.pool.query<{ source: string; n: string }>("SELECT source, count(*) AS n FROM papers GROUP BY source ORDER BY source"),
+      this.pool.query<{ total: string; arxiv: string; p0: string | null; p1: string | null; f0: string | null; f1: string | null }>(
+        `SELECT count(*) AS total, count(arxiv_id) AS arxiv, min(published_at) AS p0, max(published_at) AS p1,
+                min(feed_date) AS f0, max(feed_date) AS f1 FROM papers`,
+      ),
+    ]);
+    const t = totals.rows[0]!;
+    const day = (v: string | null) => v?.slice(0, 10);
+    const stats: StoreStats = {
+      total: Number(t.total),
+      bySource: Object.fromEntries(sources.rows.map((r) => [r.source, Number(r.n)])),
+      withArxivId: Number(t.arxiv),
+      published: { first: day(t.p0), last: day(t.p1) },
+      feed: { first: day(t.f0), last: day(t.f1) },
+    };
+    this.statsCache = { at: Date.now(), version, stats };
+    return stats;
   }
 
   async version(): Promise<string> {

@@ -3,7 +3,7 @@ import type { Statement } from "better-sqlite3";
 import type { PaperInput } from "../paper.js";
 import { withoutRowid, type PaperRecords, type StoredPaper } from "../paperRecords.js";
 import { rowToPaper, type PaperRow } from "../paperRow.js";
-import type { PaperStore, UpsertOutcome } from "../paperStore.js";
+import type { PaperStore, StoreStats, UpsertOutcome } from "../paperStore.js";
 
 /** The async `PaperRecords` over the synchronous SQLite `PaperStore`. */
 export class SqlitePaperRecords implements PaperRecords {
@@ -77,6 +77,10 @@ export class SqlitePaperRecords implements PaperRecords {
   async newestInFeed(limit: number): Promise<StoredPaper[]> {
     const rows = this.store.db.prepare("SELECT * FROM papers WHERE source = 'hf' ORDER BY rowid DESC LIMIT ?").all(limit) as PaperRow[];
     return rows.map((r) => withoutRowid(rowToPaper(r)));
+  }
+
+  async stats(): Promise<StoreStats> {
+    return this.store.cachedStats();
   }
 
   async version(): Promise<string> {
