@@ -56,7 +56,7 @@ export async function benchPgScale(n: number): Promise<void> {
   const dbFile = path.join(outDir, `synthetic-${n}.db`);
   const snapshot = path.join(outDir, `synthetic-${n}.jsonl`);
   fs.mkdirSync(outDir, { recursive: true });
-  if (!fs.existsSync(dbFile)) await benchIngest(n, { keep: dbFile });
+  if (!fs.existsSync(dbFile)) await benchIngest(n, { keep: dbFile, onePassOnly: true });
   if (!fs.existsSync(snapshot)) await writeSnapshot(snapshot, corpusVocabulary(corpusDir), n);
   const store = openStore(dbFile);
   const sqlite = sqliteStores(store);

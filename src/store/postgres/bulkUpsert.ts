@@ -214,7 +214,7 @@ async function writeIndependent(c: PoolClient, items: readonly Item[], now: Date
   const rows: [string, string, number, number, number][] = [];
   for (const [seq, words] of postings) for (const [s, n] of words.counts) rows.push([s, seq, n.title, n.abstract, words.length]);
   rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  await copyRows(c, "paper_terms", ["stem", "paper_seq", "tf_title", "tf_abstract", "words"], rows);
+  if (rows.length) await copyRows(c, "paper_terms", ["stem", "paper_seq", "tf_title", "tf_abstract", "words"], rows);
   for (const [which, m] of [
     [COUNTS.stems, counts.stems],
     [COUNTS.titleWords, counts.titleWords],
