@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AnswerEngine } from "../src/answer/answerEngine.js";
 import { BudgetExceededError, Budgets } from "../src/answer/budgets.js";
 import { createChatModel } from "../src/answer/chatModel.js";
+import { ensureSeeded } from "../src/ingest/ensureSeeded.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import { openStore } from "../src/store/openStore.js";
@@ -60,6 +61,8 @@ const sources = (content?: string) => Boolean(content?.includes("**Sources**"));
 describe.each(backends)("two machines on $name", (backend) => {
   it("share a member's cooldown: after /ask on one, the same member waits on the other; another member does not", async () => {
     const [one, two] = await backend.machines();
+    // The shared collection, seeded once: what /ask answers from on either machine.
+    await ensureSeeded(one);
     const a = await startTestBot({ stores: () => one });
     bots.push(a);
     const b = await startTestBot({ stores: () => two });
