@@ -3,9 +3,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStores, type Stores } from "../src/store/stores.js";
+import { openStores } from "../src/store/stores.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
-import { failoverTrial, type TrialResult } from "./helpers/failover.js";
+import { type FailoverBackend, failoverTrial, type TrialResult } from "./helpers/failover.js";
+import { freshSchema, havePostgres, postgresUrl } from "./helpers/postgres.js";
 import { runCli } from "./helpers/runCli.js";
 import { corpusDir, tempDir } from "./helpers/tmp.js";
 
@@ -16,8 +17,6 @@ const REPORT = process.env.PAPERBOT_FAILOVER_REPORT;
 const FIRST_WINDOW_MS = 6_000;
 
 let hf: FakeHuggingFace;
-let stores: Stores;
-let env: Record<string, string>;
 
 beforeAll(async () => {
   hf = FakeHuggingFace.fromCorpus(corpusDir);
@@ -28,15 +27,9 @@ beforeAll(async () => {
     (hf.days.get("2026-02-10") as { paper: Record<string, unknown> }[]).map((i) => ({ ...i, paper: { ...i.paper, submittedOnDailyAt: submitted } })),
   );
   await hf.start();
-  env = { PAPERBOT_DB: path.join(tempDir(), "paperbot.db") };
-  // Seeded once, before the bots: each trial's servers are new, so earlier posts do not count.
-  const seeded = await runCli(["stats"], env);
-  expect(seeded.code, seeded.stderr).toBe(0);
-  stores = await openStores({ dbPath: env.PAPERBOT_DB! });
 });
 
 afterAll(async () => {
-  await stores?.close();
   await hf?.stop();
 });
 
@@ -48,18 +41,45 @@ function killWindow(done: TrialResult[]): number {
   return seen.length ? 1.2 * seen[Math.floor(seen.length / 2)]! : FIRST_WINDOW_MS;
 }
 
-describe("two bots on one SQLite file", () => {
-  it(
-    `post every channel's digest exactly once when one is killed at a random moment (${TRIALS} trials)`,
-    async () => {
-      const results: TrialResult[] = [];
-      for (let t = 0; t < TRIALS; t++) {
-        const r = await failoverTrial({ env, stores }, { hfUrl: hf.url, killWindowMs: killWindow(results) });
-        results.push(r);
-        if (REPORT) fs.writeFileSync(REPORT, JSON.stringify(results.map(({ logs: _, ...rest }) => rest)));
-        expect(r.postsPerChannel, `trial ${t}: killed bot ${r.killed} after ${r.killAfterMs} ms (${r.stateAtKill})\n${r.logs}`).toEqual([1, 1]);
-      }
-    },
-    TRIALS * 100_000,
-  );
-});
+/** The trials on one database: `env` points the bots at it, seeded once before them (each trial's servers are new). */
+function trials(name: string, database: () => Promise<{ env: Record<string, string>; done?: () => Promise<void> }>): void {
+  describe(name, () => {
+    let backend: FailoverBackend;
+    let done: (() => Promise<void>) | undefined;
+    beforeAll(async () => {
+      const db = await database();
+      done = db.done;
+      const seeded = await runCli(["stats"], db.env);
+      expect(seeded.code, seeded.stderr).toBe(0);
+      backend = { env: db.env, stores: await openStores({ dbPath: db.env.PAPERBOT_DB!, databaseUrl: db.env.DATABASE_URL }) };
+    });
+    afterAll(async () => {
+      await backend?.stores.close();
+      await done?.();
+    });
+
+    it(
+      `post every channel's digest exactly once when one is killed at a random moment (${TRIALS} trials)`,
+      async () => {
+        const results: TrialResult[] = [];
+        for (let t = 0; t < TRIALS; t++) {
+          const r = await failoverTrial(backend, { hfUrl: hf.url, killWindowMs: killWindow(results) });
+          results.push(r);
+          if (REPORT) fs.writeFileSync(REPORT, JSON.stringify(results.map(({ logs: _, ...rest }) => rest)));
+          expect(r.postsPerChannel, `trial ${t}: killed bot ${r.killed} after ${r.killAfterMs} ms (${r.stateAtKill})\n${r.logs}`).toEqual([1, 1]);
+        }
+      },
+      TRIALS * 100_000,
+    );
+  });
+}
+
+trials("two bots on one SQLite file", async () => ({ env: { PAPERBOT_DB: path.join(tempDir(), "paperbot.db") } }));
+
+if (havePostgres()) {
+  trials("two bots on one PostgreSQL", async () => {
+    const schema = await freshSchema(postgresUrl()!);
+    // PAPERBOT_DB is set only to show that nothing is written there.
+    return { env: { DATABASE_URL: schema.url, PAPERBOT_DB: path.join(tempDir(), "unused.db") }, done: schema.drop };
+  });
+}
