@@ -721,8 +721,8 @@ describe("the digest schedule", () => {
     expect(discord.posts(CHAN_A)).toHaveLength(1);
   });
 
-  /** A scheduler whose retries come after `delays` ms, recording every run's outcome. */
-  const retrying = (delays: number[], run = (g: string, d: string) => runDigest({ guildId: g, date: d, deps })) => {
+  /** A scheduler whose retries come after `delays` ms (a busy day's check after `busyMs`), recording every run's outcome. */
+  const retrying = (delays: number[], run = (g: string, d: string) => runDigest({ guildId: g, date: d, deps }), busyMs?: number) => {
     const outcomes: DigestOutcome[] = [];
     const s = new DigestScheduler({
       settings,
@@ -735,9 +735,34 @@ describe("the digest schedule", () => {
       now: () => clock,
       log: silentLogger,
       dayRetryDelaysMs: delays,
+      busyRecheckMs: busyMs,
     });
     return { s, outcomes };
   };
+
+  it("looks again at a day another machine's process was posting, and finishes it once that process's lease ran out", async () => {
+    clock = new Date("2026-02-10T09:00:05Z");
+    // A bot on another machine claimed the day, then died before it posted: nothing renews its lease.
+    const other = sqliteStores(store, { owner: "other-host/4026531836:4242:1", clock: () => clock });
+    expect(
+      (await other.ledger.claim({ guildId: GUILD_A, channelId: CHAN_A, date: "2026-02-10" }, digestNonce(CHAN_A, "2026-02-10"), clock)).kind,
+    ).toBe("owned");
+    const { s, outcomes } = retrying([5], undefined, 20);
+    try {
+      expect(await s.runScheduled(GUILD_A)).toMatchObject({ kind: "busy" });
+      expect(s.pendingRetry(GUILD_A)).toMatchObject({ date: "2026-02-10", attempt: 0 });
+      // Still busy while its lease lasts; looked at again after each wait, without using up the day's retries.
+      await vi.waitFor(() => expect(outcomes.length).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
+      expect(new Set(outcomes.map((o) => o.kind))).toEqual(new Set(["busy"]));
+      expect(discord.posts(CHAN_A)).toHaveLength(0);
+      clock = new Date(clock.getTime() + 3 * 60_000);
+      await vi.waitFor(() => expect(outcomes.at(-1)?.kind).toBe("posted"), { timeout: 10_000 });
+      await vi.waitFor(() => expect(s.pendingRetry(GUILD_A)).toBeUndefined());
+      expect(discord.posts(CHAN_A)).toHaveLength(1);
+    } finally {
+      s.stop();
+    }
+  });
 
   it("runs a scheduled day that failed on the feed again later that day, and posts it once the feed is back", async () => {
     clock = new Date("2026-02-10T09:00:05Z");

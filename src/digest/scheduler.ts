@@ -3,6 +3,7 @@ import type { Logger } from "../config/logger.js";
 import type { DigestSettingsRepo } from "./digestConfig.js";
 import type { DigestSettings } from "../store/digestSettings.js";
 import type { DigestOutcome } from "./digestRunner.js";
+import { LEASE_MS } from "../store/ledger.js";
 import type { DigestLedgerStore } from "./ledger.js";
 import { addDays, cronPattern, lastScheduledDate, localDate, scheduledInstant } from "./localTime.js";
 
@@ -17,6 +18,8 @@ export interface DigestSchedulerOptions {
   serves?: (guildId: string) => boolean;
   /** Waits before a scheduled day that failed transiently is run again (default `DAY_RETRY_DELAYS_MS`). */
   dayRetryDelaysMs?: readonly number[];
+  /** Wait before a day another process was posting is looked at again (default `BUSY_RECHECK_MS`). */
+  busyRecheckMs?: number;
 }
 
 /**
@@ -25,6 +28,13 @@ export interface DigestSchedulerOptions {
  * Each run has the feed retry of its own, so these come after hours of trying already.
  */
 export const DAY_RETRY_DELAYS_MS: readonly number[] = [15 * 60_000, 60 * 60_000, 3 * 3_600_000];
+
+/**
+ * A scheduled day another process held the claim of (on this machine or another) is looked at again once that
+ * claim's lease could have run out: if the process died mid-post, this one finishes the day; if it posted, the
+ * check finds the day sent.
+ */
+export const BUSY_RECHECK_MS = LEASE_MS + 30_000;
 
 /** Outcomes worth another run later: the feed failed, or the run failed unexpectedly (it may not have posted). */
 function isTransientFailure(outcome: DigestOutcome): boolean {
@@ -191,17 +201,20 @@ export class DigestScheduler {
   private async runDay(guildId: string, date: string, attempt = 0): Promise<DigestOutcome> {
     const outcome = await this.enqueue(guildId, date);
     // Read before the retries are looked at: from there on nothing waits, so no other run comes in between.
-    const settings = isTransientFailure(outcome) && !this.stopped ? await this.opts.settings.get(guildId) : undefined;
+    const busy = outcome.kind === "busy";
+    const again = isTransientFailure(outcome) || busy;
+    const settings = again && !this.stopped ? await this.opts.settings.get(guildId) : undefined;
     const pending = this.retries.get(guildId);
     // A later day's retries own the server's slot; an earlier day's retries end when a later day runs.
     if (pending && pending.date > date) return outcome;
     if (pending?.date === date && attempt === 0 && pending.timer) {
       // This day already has a retry planned: it stays the one (the count stays bounded), unless no longer needed.
-      if (!isTransientFailure(outcome)) this.cancelRetry(guildId);
+      if (!again) this.cancelRetry(guildId);
       return outcome;
     }
     this.cancelRetry(guildId);
-    if (isTransientFailure(outcome) && !this.stopped) this.planRetry(guildId, date, attempt + 1, settings);
+    // A busy day is not a failure: its checks do not count as retries.
+    if (again && !this.stopped) this.planRetry(guildId, date, busy ? attempt : attempt + 1, settings, busy);
     return outcome;
   }
 
@@ -210,8 +223,8 @@ export class DigestScheduler {
     this.retries.delete(guildId);
   }
 
-  private planRetry(guildId: string, date: string, attempt: number, s: DigestSettings | undefined): void {
-    const wait = (this.opts.dayRetryDelaysMs ?? DAY_RETRY_DELAYS_MS)[attempt - 1];
+  private planRetry(guildId: string, date: string, attempt: number, s: DigestSettings | undefined, busy = false): void {
+    const wait = busy ? (this.opts.busyRecheckMs ?? BUSY_RECHECK_MS) : (this.opts.dayRetryDelaysMs ?? DAY_RETRY_DELAYS_MS)[attempt - 1];
     if (wait === undefined || !s?.channelId || s.paused) {
       this.opts.log?.warn({ guildId, date }, "digest: the day failed; not retrying it again");
       return;
@@ -233,7 +246,8 @@ export class DigestScheduler {
     timer.unref();
     const entry: PendingRetry & { timer?: NodeJS.Timeout } = { date, attempt, at, timer };
     this.retries.set(guildId, entry);
-    this.opts.log?.info({ guildId, date, attempt, at }, "digest: the day failed; it will be run again");
+    if (busy) this.opts.log?.info({ guildId, date, at }, "digest: another process is posting the day; it will be looked at again");
+    else this.opts.log?.info({ guildId, date, attempt, at }, "digest: the day failed; it will be run again");
   }
 
   private enqueue(guildId: string, date: string): Promise<DigestOutcome> {
