@@ -3,6 +3,7 @@ import { MessageFlags, type RepliableInteraction } from "discord.js";
 import { UserError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
 import { userErrors } from "../metrics/metrics.js";
+import { isDatabaseUnavailable } from "../store/unavailable.js";
 import { truncate } from "../text/prose.js";
 import { NO_MENTIONS } from "./limits.js";
 
@@ -23,7 +24,11 @@ export async function replyError(interaction: RepliableInteraction, err: unknown
   let content: string;
   userErrors.inc({ kind: err instanceof UserError ? "user" : "internal" });
   if (err instanceof UserError) content = err.message;
-  else {
+  else if (isDatabaseUnavailable(err)) {
+    const errorId = randomBytes(4).toString("hex");
+    log.error({ err, errorId, ...context }, "command failed: the database is unavailable");
+    content = `The database is not answering right now (error id \`${errorId}\`); nothing was changed. Please try again in a minute.`;
+  } else {
     const errorId = randomBytes(4).toString("hex");
     log.error({ err, errorId, ...context }, "command failed");
     content = `Something went wrong on my side (error id \`${errorId}\`). Please try again; if it keeps happening, give the id to the bot's operator.`;
