@@ -7,7 +7,7 @@ import { EVERY_GROUP } from "../src/store/groupPapers.js";
 import { postgresStores, sqliteStores, type Stores } from "../src/store/stores.js";
 import { FakeArxiv } from "./fakes/arxiv.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
-import { havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
+import { emptyPapers, havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
 import { corpusDir, tempStore } from "./helpers/tmp.js";
 
 interface Backend {
@@ -23,8 +23,7 @@ if (withPostgres)
     name: "PostgreSQL",
     open: async () => {
       const pool = schema!.pool();
-      await pool.query("TRUNCATE papers, paper_titles, term_stats, title_words, paper_terms, group_papers");
-      await pool.query("UPDATE papers_meta SET version = 0, paper_count = 0, title_words = 0, abstract_words = 0");
+      await emptyPapers(pool, "group_papers");
       return postgresStores(pool, "test");
     },
   });

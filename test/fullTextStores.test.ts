@@ -6,7 +6,7 @@ import { FullTextReader } from "../src/ingest/fullTextReader.js";
 import { DEFAULT_PDF_LIMITS } from "../src/ingest/pdf/pdfDocument.js";
 import { postgresStores, sqliteStores, type Stores } from "../src/store/stores.js";
 import { FakeArxiv } from "./fakes/arxiv.js";
-import { havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
+import { emptyPapers, havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
 import { paperPdf, type TestPaper } from "./helpers/testPdf.js";
 import { tempStore } from "./helpers/tmp.js";
 
@@ -39,8 +39,7 @@ if (withPostgres)
     name: "PostgreSQL",
     open: async () => {
       const pool = schema!.pool();
-      await pool.query("TRUNCATE papers, paper_titles, term_stats, title_words, paper_terms, group_papers, paper_texts, paper_chunks");
-      await pool.query("UPDATE papers_meta SET version = 0, paper_count = 0, title_words = 0, abstract_words = 0");
+      await emptyPapers(pool, "group_papers", "paper_texts", "paper_chunks");
       return postgresStores(pool, "test");
     },
   });

@@ -22,7 +22,7 @@ import { SqliteFollowedAuthorStore } from "../src/store/sqlite/followedAuthors.j
 import { SqliteGroupPaperStore } from "../src/store/sqlite/groupPapers.js";
 import { SqliteLexicalIndexStore } from "../src/store/sqlite/lexicalIndex.js";
 import { SqlitePaperRecords } from "../src/store/sqlite/papers.js";
-import { havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
+import { emptyPapers, havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
 
 interface Stores {
   papers: PaperRecords;
@@ -73,10 +73,7 @@ function counting(pool: Pool): { pool: Pool; count: () => number } {
 const backends: Backend[] = [sqlite];
 
 // One fresh schema for this file, emptied before each test; `other` is a second pool on it, as a second machine.
-const empty = async () => {
-  await pool().query("TRUNCATE papers, paper_titles, term_stats, title_words, paper_terms, group_papers");
-  await pool().query("UPDATE papers_meta SET version = 0, paper_count = 0, title_words = 0, abstract_words = 0");
-};
+const empty = () => emptyPapers(pool(), "group_papers");
 const withPostgres = havePostgres();
 const schema = withPostgres ? migratedSchemaForFile() : undefined;
 const pool = () => schema!.pool();

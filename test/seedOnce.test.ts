@@ -10,7 +10,7 @@ import { PostgresGroupPaperStore } from "../src/store/postgres/groupPapers.js";
 import { PostgresPaperRecords } from "../src/store/postgres/papers.js";
 import { SqliteGroupPaperStore } from "../src/store/sqlite/groupPapers.js";
 import { SqlitePaperRecords } from "../src/store/sqlite/papers.js";
-import { havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
+import { emptyPapers, havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
 import { seedPage, tempDir } from "./helpers/tmp.js";
 
 /** One process's view of the database. */
@@ -51,8 +51,7 @@ if (withPostgres) {
     name: "PostgreSQL",
     open: async () => {
       const pool = schema!.pool();
-      await pool.query("TRUNCATE papers, paper_titles, term_stats, title_words, paper_terms, group_papers");
-      await pool.query("UPDATE papers_meta SET version = 0, paper_count = 0, title_words = 0, abstract_words = 0");
+      await emptyPapers(pool, "group_papers");
       const side = (p: typeof pool): Side => ({ papers: new PostgresPaperRecords(p), groups: new PostgresGroupPaperStore(p) });
       return { a: side(pool), b: side(schema!.other()), close: async () => {} };
     },

@@ -13,7 +13,7 @@ import { SqlitePaperRecords } from "../src/store/sqlite/papers.js";
 import { SqliteVectorStore } from "../src/store/sqlite/vectors.js";
 import { contentHash, type VectorStore } from "../src/store/vectors.js";
 import { FakeOpenAI } from "./fakes/openai.js";
-import { havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
+import { emptyPapers, havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
 
 interface Backend {
   name: string;
@@ -36,8 +36,7 @@ if (withPostgres)
     name: "PostgreSQL",
     open: async () => {
       const pool = schema!.pool();
-      await pool.query("TRUNCATE papers, paper_titles, term_stats, title_words, paper_terms, paper_embeddings");
-      await pool.query("UPDATE papers_meta SET version = 0, paper_count = 0, title_words = 0, abstract_words = 0");
+      await emptyPapers(pool, "paper_embeddings");
       // A small batch, so a walk reads several.
       return { papers: new PostgresPaperRecords(pool), vectors: await PostgresVectorStore.open(pool, { batchSize: 2 }) };
     },

@@ -84,3 +84,9 @@ export function migratedSchemaForFile(): { pool: () => Pool; other: () => Pool }
   });
   return { pool: () => pool!, other: () => other! };
 }
+
+/** Empties the papers and their index (and the `more` tables) in the file's schema, as a new database has them. */
+export async function emptyPapers(pool: Pool, ...more: string[]): Promise<void> {
+  await pool.query(`TRUNCATE ${["papers", "paper_titles", "term_stats", "title_words", "paper_terms", ...more].join(", ")}`);
+  await pool.query("UPDATE papers_meta SET version = 0, paper_count = 0, title_words = 0, abstract_words = 0");
+}
