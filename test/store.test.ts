@@ -1,4 +1,7 @@
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadSqliteMigrations, migrations } from "../src/store/migrations.js";
 import { sqliteStores } from "../src/store/stores.js";
 import { openDb } from "../src/store/db.js";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
@@ -8,7 +11,7 @@ import { GroupPapers } from "../src/store/groupPapers.js";
 import { PaperStore } from "../src/store/paperStore.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import type { PaperInput } from "../src/store/paper.js";
-import { corpusDir, seedPage, tempStore } from "./helpers/tmp.js";
+import { corpusDir, seedPage, tempDir, tempStore } from "./helpers/tmp.js";
 
 const feedItem = (over: Partial<PaperInput> = {}): PaperInput => ({
   arxivId: "2408.12757",
@@ -134,5 +137,19 @@ describe("a group's own papers", () => {
     expect(groups.profileIds("g2")).toContain(paper.id);
     expect(groups.remove("g1", other, "save")).toBe(true);
     expect(groups.profileIds("g1")).toHaveLength(56);
+  });
+});
+
+describe("SQLite's migrations", () => {
+  it("are numbered files from 001 without gaps, one schema version each; a gap or a stray name is refused", () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "001_first.sql"), "CREATE TABLE a (x);");
+    fs.writeFileSync(path.join(dir, "002_second.sql"), "CREATE TABLE b (x);");
+    expect(loadSqliteMigrations(dir)).toEqual(["CREATE TABLE a (x);", "CREATE TABLE b (x);"]);
+    fs.writeFileSync(path.join(dir, "004_fourth.sql"), "CREATE TABLE d (x);");
+    expect(() => loadSqliteMigrations(dir)).toThrow(/expected 003_name\.sql, found 004_fourth\.sql/);
+    const db = openDb(path.join(tempDir(), "p.db"));
+    expect(db.pragma("user_version", { simple: true })).toBe(migrations.length);
+    db.close();
   });
 });
