@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AnswerEngine } from "../src/answer/answerEngine.js";
 import { BudgetExceededError, Budgets } from "../src/answer/budgets.js";
 import { createChatModel } from "../src/answer/chatModel.js";
+import { savedPage, savePaper } from "../src/answer/savedPapers.js";
 import { ensureSeeded } from "../src/ingest/ensureSeeded.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
@@ -59,6 +60,27 @@ afterEach(async () => {
 const sources = (content?: string) => Boolean(content?.includes("**Sources**"));
 
 describe.each(backends)("two machines on $name", (backend) => {
+  it("see at once what the other adds: a new paper is found by search there, a ⭐ saved paper is on the server's list there", async () => {
+    const [one, two] = await backend.machines();
+    await ensureSeeded(one);
+    const searchOnTwo = new Retriever(two);
+    const query = "surface codes for fault tolerant quantum error correction";
+    const before = await searchOnTwo.retrieve(query, { k: 3 });
+    const added = await one.papers.upsert({
+      arxivId: "2612.00042",
+      title: "Surface Codes at Scale: Fault-Tolerant Quantum Error Correction on Superconducting Qubits",
+      abstract: "We run surface codes for fault tolerant quantum error correction on a superconducting processor.",
+      authors: ["Ada Qubit"],
+      source: "arxiv",
+    });
+    expect(before.hits.map((h) => h.paper.id)).not.toContain(added.id);
+    expect((await searchOnTwo.retrieve(query, { k: 3 })).hits[0]?.paper.id).toBe(added.id);
+
+    const guild = "900000000000000001";
+    expect((await savePaper(one, guild, added.id, "100000000000000001", new Date())).saved).toBe(true);
+    expect((await savedPage(two, guild, 1)).items.map((i) => i.paper.id)).toEqual([added.id]);
+  });
+
   it("share a member's cooldown: after /ask on one, the same member waits on the other; another member does not", async () => {
     const [one, two] = await backend.machines();
     // The shared collection, seeded once: what /ask answers from on either machine.
