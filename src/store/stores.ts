@@ -86,12 +86,11 @@ export interface Stores {
 export type StoresOptions = LedgerOptions & { logger?: Logger };
 
 /** The stores over one SQLite file's `PaperStore` (the synchronous classes, wrapped). */
-export function sqliteStores(store: PaperStore, options: StoresOptions = {}): Stores & { sqlite: PaperStore } {
+export function sqliteStores(store: PaperStore, options: StoresOptions = {}): Stores {
   const db = store.db;
   return {
     backend: "sqlite",
     where: db.name,
-    sqlite: store,
     papers: new SqlitePaperRecords(store),
     lexical: new SqliteLexicalIndexStore(db),
     vectors: new SqliteVectorStore(db),
@@ -116,11 +115,10 @@ export function sqliteStores(store: PaperStore, options: StoresOptions = {}): St
 }
 
 /** The stores on a PostgreSQL pool whose schema is migrated. */
-export async function postgresStores(pool: Pool, where: string, options: StoresOptions = {}): Promise<Stores & { pool: Pool }> {
+export async function postgresStores(pool: Pool, where: string, options: StoresOptions = {}): Promise<Stores> {
   return {
     backend: "postgres",
     where,
-    pool,
     papers: new PostgresPaperRecords(pool),
     lexical: new PostgresLexicalIndexStore(pool),
     vectors: await PostgresVectorStore.open(pool, { logger: options.logger }),
