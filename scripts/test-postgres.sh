@@ -97,6 +97,14 @@ stop() {
   rm -rf "$dir"
 }
 
+# Restarts the server in DIR on its port, the hard way (-m immediate: as after a crash), and waits until it accepts.
+restart() {
+  local dir=$1 bin
+  bin=$(pg_bin)
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m immediate -w -t 60 restart >/dev/null 2>&1 ||
+    die "the server did not restart:$(printf '\n'; tail -n 20 "$dir/server.log" 2>/dev/null)"
+}
+
 run() {
   [[ $# -gt 0 ]] || die "run: give a command"
   local url
@@ -114,6 +122,7 @@ case "$cmd" in
   install) install ;;
   start) start "${1:?start DIR}" ;;
   stop) stop "${1:?stop DIR}" ;;
+  restart) restart "${1:?restart DIR}" ;;
   run) run "$@" ;;
-  *) die "usage: $0 install | start DIR | stop DIR | run CMD..." ;;
+  *) die "usage: $0 install | start DIR | stop DIR | restart DIR | run CMD..." ;;
 esac
