@@ -35,7 +35,8 @@ describe("the paperbot command line", () => {
   it("with DATABASE_URL runs on PostgreSQL: a server it cannot reach is one line naming it, never the password, and no SQLite file", async () => {
     const e = { ...env(), DATABASE_URL: "postgres://paperbot:secret@127.0.0.1:1/paperbot" };
     for (const args of [["search", "KV cache"], ["ask", "What is KV cache reuse?"], ["start"]]) {
-      const r = await runCli(args, { ...e, DISCORD_TOKEN: "t" });
+      // `start` ends its process when it stops: a real one.
+      const r = args[0] === "start" ? await runBin(args, { ...e, DISCORD_TOKEN: "t" }) : await runCli(args, e);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr.trim()).toMatch(/^paperbot: Cannot reach PostgreSQL at 127\.0\.0\.1:1\/paperbot: .*ECONNREFUSED/);
       expect(r.stderr).not.toContain("secret");

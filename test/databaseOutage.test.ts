@@ -55,9 +55,12 @@ if (havePostgres()) {
       proxy.thaw();
       expect((await ask("alan")).content).toContain("**Sources**");
 
-      // Every connection cut at once, as when the server restarts: the pool connects again.
+      // Every connection cut at once, as when the server restarts: a command that met a cut connection gets the same
+      // one line, and the next is answered on new connections.
       proxy.dropAll();
-      expect((await ask("barbara")).content).toContain("**Sources**");
+      const cut = await ask("barbara");
+      if (!cut.content.includes("**Sources**")) expect(cut.content).toMatch(/^The database is not answering right now/);
+      expect((await ask("edsger")).content).toContain("**Sources**");
       expect(t.logs.some((l) => l.msg === "command failed: the database is unavailable")).toBe(true);
     }, 90_000);
   });
