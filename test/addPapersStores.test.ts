@@ -4,29 +4,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { addPapers, type AddSources } from "../src/ingest/addPapers.js";
 import { parsePaperRefs } from "../src/ingest/paperRefs.js";
 import { EVERY_GROUP } from "../src/store/groupPapers.js";
-import { postgresStores, sqliteStores, type Stores } from "../src/store/stores.js";
+import type { Stores } from "../src/store/stores.js";
 import { FakeArxiv } from "./fakes/arxiv.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
-import { emptyPapers, havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
-import { corpusDir, tempStore } from "./helpers/tmp.js";
+import { bothBackends } from "./helpers/backends.js";
+import { corpusDir } from "./helpers/tmp.js";
 
-interface Backend {
-  name: string;
-  open: () => Promise<Stores>;
-}
-
-const backends: Backend[] = [{ name: "SQLite", open: async () => sqliteStores(tempStore().store) }];
-const withPostgres = havePostgres();
-const schema = withPostgres ? migratedSchemaForFile() : undefined;
-if (withPostgres)
-  backends.push({
-    name: "PostgreSQL",
-    open: async () => {
-      const pool = schema!.pool();
-      await emptyPapers(pool, "group_papers");
-      return postgresStores(pool, "test");
-    },
-  });
+const backends = bothBackends("group_papers");
 
 let hf: FakeHuggingFace | undefined;
 let arxiv: FakeArxiv | undefined;

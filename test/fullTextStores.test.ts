@@ -4,11 +4,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ArxivPdfFetcher } from "../src/ingest/arxivPdf.js";
 import { FullTextReader } from "../src/ingest/fullTextReader.js";
 import { DEFAULT_PDF_LIMITS } from "../src/ingest/pdf/pdfDocument.js";
-import { postgresStores, sqliteStores, type Stores } from "../src/store/stores.js";
+import type { Stores } from "../src/store/stores.js";
 import { FakeArxiv } from "./fakes/arxiv.js";
-import { emptyPapers, havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";
+import { bothBackends } from "./helpers/backends.js";
 import { paperPdf, type TestPaper } from "./helpers/testPdf.js";
-import { tempStore } from "./helpers/tmp.js";
 
 const ARXIV_ID = "2602.01053";
 const filler = (fact: string) => `${fact} ${"The section restates its notation and the running example it relies on. ".repeat(10)}`;
@@ -26,23 +25,7 @@ const unknownPaper: TestPaper = {
   paragraphs: [filler("Membership views converge in logarithmic rounds.")],
 };
 
-interface Backend {
-  name: string;
-  open: () => Promise<Stores>;
-}
-
-const backends: Backend[] = [{ name: "SQLite", open: async () => sqliteStores(tempStore().store) }];
-const withPostgres = havePostgres();
-const schema = withPostgres ? migratedSchemaForFile() : undefined;
-if (withPostgres)
-  backends.push({
-    name: "PostgreSQL",
-    open: async () => {
-      const pool = schema!.pool();
-      await emptyPapers(pool, "group_papers", "paper_texts", "paper_chunks");
-      return postgresStores(pool, "test");
-    },
-  });
+const backends = bothBackends("group_papers", "paper_texts", "paper_chunks");
 
 let arxiv: FakeArxiv | undefined;
 afterEach(async () => {
