@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { PaperStore } from "../src/store/paperStore.js";
+import type { PaperStore } from "../src/store/sqlite/paperStore.js";
 
 /** The development set of bench/dev/ (a copy of the shared one; see its README for how it was written). */
 export type DevKind = "single" | "hard" | "multi" | "none";

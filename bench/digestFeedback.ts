@@ -11,7 +11,7 @@ import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { FOR_US_SIGNALS } from "../src/digest/signals/forUs.js";
 import type { RankSignal } from "../src/digest/signals/signal.js";
 import { EVERY_GROUP } from "../src/store/groupPapers.js";
-import { openStore } from "../src/store/openStore.js";
+import { openStore } from "../src/store/sqlite/openStore.js";
 import { CLI_VOTER } from "../src/store/paperVotes.js";
 import { sqliteStores } from "../src/store/stores.js";
 import { corpusDir } from "./ingest.js";

@@ -12,8 +12,8 @@ import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { DEFAULT_PDF_LIMITS } from "../src/ingest/pdf/pdfDocument.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import { sqliteStores } from "../src/store/stores.js";
-import { openStore } from "../src/store/openStore.js";
-import type { PaperStore } from "../src/store/paperStore.js";
+import { openStore } from "../src/store/sqlite/openStore.js";
+import type { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { FakeOpenAI } from "../test/fakes/openai.js";
 import { FULLTEXT_DIR, norm, TUNE_PAPERS } from "./fulltextExtraction.js";
 

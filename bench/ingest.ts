@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { ingestArxivSnapshot } from "../src/ingest/ingestArxiv.js";
 import { createProgress } from "../src/config/progress.js";
-import { openStore } from "../src/store/openStore.js";
+import { openStore } from "../src/store/sqlite/openStore.js";
 import { pgBulkLoad, pgSchema, plainPgLoad, schemaBytes } from "./pgLoad.js";
 import { postgresServer } from "./pgRetrieval.js";
 import { plainFtsLoad } from "./plainFts.js";

@@ -1,8 +1,8 @@
 import { autocomplete } from "../src/retrieval/autocomplete.js";
 import { shortName } from "../src/retrieval/nameKey.js";
 import { resolvePaper } from "../src/retrieval/resolvePaper.js";
-import { openStore } from "../src/store/openStore.js";
-import type { PaperStore } from "../src/store/paperStore.js";
+import { openStore } from "../src/store/sqlite/openStore.js";
+import type { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { sqliteStores } from "../src/store/stores.js";
 import { percentiles, type Percentiles } from "./latency.js";
 import { rng } from "./synthetic.js";

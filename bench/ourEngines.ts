@@ -1,4 +1,4 @@
-import type { PaperStore } from "../src/store/paperStore.js";
+import type { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { AsyncLexicalRanker, type AsyncRankerVariant } from "../src/retrieval/asyncLexicalRanker.js";
 import type { LexicalOptions } from "../src/retrieval/bm25f.js";
 import { RELEVANCE_THRESHOLD, Retriever } from "../src/retrieval/retriever.js";

@@ -12,7 +12,7 @@ import { bundledSeedPage } from "../src/config/paths.js";
 import { hfItemToInput, parseHfItems } from "../src/ingest/hfItem.js";
 import { parseSeedPage } from "../src/ingest/parseSeedPage.js";
 import type { Paper, PaperInput } from "../src/store/paper.js";
-import type { PaperStore } from "../src/store/paperStore.js";
+import type { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { PostgresLexicalIndexStore } from "../src/store/postgres/lexicalIndex.js";
 import { migratePostgres } from "../src/store/postgres/migrate.js";
 import { PostgresPaperRecords } from "../src/store/postgres/papers.js";

@@ -9,7 +9,7 @@ import { Retriever } from "../src/retrieval/retriever.js";
 import { tokenize } from "../src/text/queryTerms.js";
 import { stem } from "../src/text/stem.js";
 import { sqliteStores } from "../src/store/stores.js";
-import { openStore } from "../src/store/openStore.js";
+import { openStore } from "../src/store/sqlite/openStore.js";
 import { orQuery, PostgresLexicalIndexStore } from "../src/store/postgres/lexicalIndex.js";
 import type { Pool } from "../src/store/postgres/pool.js";
 import { SqliteLexicalIndexStore } from "../src/store/sqlite/lexicalIndex.js";

@@ -5,7 +5,7 @@ import { bundledSeedPage } from "../src/config/paths.js";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
-import { openStore } from "../src/store/openStore.js";
+import { openStore } from "../src/store/sqlite/openStore.js";
 import { benchIngest, corpusDir } from "./ingest.js";
 import { timeEach, type Percentiles } from "./latency.js";
 import { benchNames } from "./names.js";

@@ -3,7 +3,7 @@ import { create, insertMultiple, search as oramaSearch } from "@orama/orama";
 import { Document } from "@langchain/core/documents";
 import { BM25Retriever } from "@langchain/community/retrievers/bm25";
 import type { Paper } from "../src/store/paper.js";
-import type { PaperStore } from "../src/store/paperStore.js";
+import type { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { tokenize, ftsOrQuery } from "../src/text/queryTerms.js";
 
 /** A search engine under test: returns paper ids, best first. */

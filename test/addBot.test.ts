@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { APIMessage } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { GroupPapers } from "../src/store/groupPapers.js";
+import { GroupPapers } from "../src/store/sqlite/groupPapers.js";
 import { FakeArxiv, type ArxivPaper } from "./fakes/arxiv.js";
 import { mentionsNobody } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";

@@ -7,7 +7,7 @@ import type { Comparison } from "../src/answer/comparison.js";
 import { excerpt } from "../src/answer/keySentences.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
-import type { PaperStore } from "../src/store/paperStore.js";
+import type { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { FakeOpenAI } from "./fakes/openai.js";
 import { seedPage, tempStore } from "./helpers/tmp.js";
 

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { MessageFlags, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIMessage } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { AnswerFeedback } from "../src/store/answerFeedback.js";
+import { AnswerFeedback } from "../src/store/sqlite/answerFeedback.js";
 import { mentionsNobody, type FakeInteraction } from "./fakes/discord.js";
 import { startTestBot, type TestBot } from "./helpers/bot.js";
 import { runBin } from "./helpers/runBin.js";

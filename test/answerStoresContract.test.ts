@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AnswerCacheStore } from "../src/store/answerCache.js";
 import type { ConversationStore } from "../src/store/conversations.js";
 import type { CooldownStore } from "../src/store/cooldowns.js";
-import { openDb } from "../src/store/db.js";
+import { openDb } from "../src/store/sqlite/db.js";
 import type { Heartbeat, HeartbeatStore } from "../src/store/heartbeat.js";
 import { PostgresAnswerCacheStore } from "../src/store/postgres/answerCache.js";
 import { PostgresConversationStore } from "../src/store/postgres/conversations.js";

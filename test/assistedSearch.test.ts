@@ -8,7 +8,7 @@ import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { answers, modelCalls, modelFailures } from "../src/metrics/metrics.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
-import type { PaperStore } from "../src/store/paperStore.js";
+import type { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { FakeOpenAI } from "./fakes/openai.js";
 import { readRecordedRewrites, replayRewrites } from "./fakes/recordedRewrites.js";
 import { runCli } from "./helpers/runCli.js";

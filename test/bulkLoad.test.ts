@@ -13,9 +13,9 @@ import { emptySummary, upsertBatch } from "../src/ingest/summary.js";
 import { autocomplete } from "../src/retrieval/autocomplete.js";
 import { resolvePaper } from "../src/retrieval/resolvePaper.js";
 import { Retriever } from "../src/retrieval/retriever.js";
-import { catchUpIndexes } from "../src/store/bulkIndex.js";
-import { openStore } from "../src/store/openStore.js";
-import type { PaperStore } from "../src/store/paperStore.js";
+import { catchUpIndexes } from "../src/store/sqlite/bulkIndex.js";
+import { openStore } from "../src/store/sqlite/openStore.js";
+import type { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { corpusDir, seedPage, tempDir, tempStore } from "./helpers/tmp.js";
 
 const bin = path.resolve(import.meta.dirname, "../bin/paperbot.js");

@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeDiscord } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
-import { migrations } from "../src/store/migrations.js";
+import { migrations } from "../src/store/sqlite/migrations.js";
 import { runBin, type BinResult } from "./helpers/runBin.js";
 import { runCli } from "./helpers/runCli.js";
 import { corpusDir, tempDir } from "./helpers/tmp.js";

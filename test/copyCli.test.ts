@@ -8,7 +8,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openStore } from "../src/store/openStore.js";
+import { openStore } from "../src/store/sqlite/openStore.js";
 import { PostgresAnswerFeedbackStore } from "../src/store/postgres/answerFeedback.js";
 import { PostgresAnswerUsageStore } from "../src/store/postgres/answerUsage.js";
 import { PostgresConversationStore } from "../src/store/postgres/conversations.js";

@@ -3,8 +3,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../src/config/logger.js";
 import { DigestSettingsRepo } from "../src/digest/digestConfig.js";
-import type { DigestPost } from "../src/digest/digestPost.js";
-import { DISCORD_LIMITS, embedChars, digestHeaderPrefix } from "../src/digest/digestPost.js";
+import { type DigestPost, DISCORD_LIMITS, embedChars, digestHeaderPrefix } from "../src/digest/digestPost.js";
 import type { DigestPoster, RecentMessage } from "../src/digest/digestPoster.js";
 import { previewDigest, runDigest, type DigestDeps, type DigestOutcome } from "../src/digest/digestRunner.js";
 import { INTERACTIVE_FEED_RETRY } from "../src/digest/feedRetry.js";
@@ -16,7 +15,7 @@ import { ChannelGoneError, MissingAccessError, PostRejectedError } from "../src/
 import { DigestScheduler } from "../src/digest/scheduler.js";
 import { fetchDailyPapers } from "../src/ingest/hfDailyPapers.js";
 import type { DigestLedgerStore } from "../src/store/ledger.js";
-import type { PaperStore } from "../src/store/paperStore.js";
+import type { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { SqliteDigestSettingsStore } from "../src/store/sqlite/digestSettings.js";
 import { sqliteStores, type Stores } from "../src/store/stores.js";
 import { FakeHuggingFace, type FeedGlitch } from "./fakes/huggingface.js";

@@ -16,7 +16,7 @@ import { fetchDailyPapers } from "../src/ingest/hfDailyPapers.js";
 import { startBot, type RunningBot } from "../src/discord/bot.js";
 import { registerCommands } from "../src/discord/registerCommands.js";
 import { RestDigestPoster } from "../src/discord/restDigestPoster.js";
-import type { PaperStore } from "../src/store/paperStore.js";
+import type { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { SqliteDigestSettingsStore } from "../src/store/sqlite/digestSettings.js";
 import { sqliteStores, type Stores } from "../src/store/stores.js";
 import {
@@ -32,7 +32,7 @@ import { FakeArxiv } from "./fakes/arxiv.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { FakeOpenAI } from "./fakes/openai.js";
 import { embeddingText } from "../src/retrieval/embeddings.js";
-import { pendingEmbeddingsOf } from "../src/store/vectors.js";
+import { pendingEmbeddingsOf } from "../src/store/sqlite/vectors.js";
 import { NO_PDF_SERVER } from "./helpers/bot.js";
 import { runCli } from "./helpers/runCli.js";
 import { paperPdf } from "./helpers/testPdf.js";

@@ -1,6 +1,6 @@
 import type { APIMessage } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { GroupPapers } from "../src/store/groupPapers.js";
+import { GroupPapers } from "../src/store/sqlite/groupPapers.js";
 import { FakeArxiv } from "./fakes/arxiv.js";
 import { mentionsNobody } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";

@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { writeHeartbeat } from "../src/store/heartbeat.js";
+import { writeHeartbeat } from "../src/store/sqlite/heartbeats.js";
 import { PostgresHeartbeatStore } from "../src/store/postgres/heartbeats.js";
 import { freshSchema, havePostgres, migratedSchemaForFile, postgresUrl, urlInSchema } from "./helpers/postgres.js";
 import { startTestBot, type TestBot } from "./helpers/bot.js";

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FeedFormatError, fetchDailyPapers } from "../src/ingest/hfDailyPapers.js";
 import { ingestHfDates } from "../src/ingest/ingestHf.js";
 import { requestedWaitMs } from "../src/ingest/retryingFetch.js";
-import { openStore } from "../src/store/openStore.js";
+import { openStore } from "../src/store/sqlite/openStore.js";
 import { FakeHuggingFace, type FeedGlitch } from "./fakes/huggingface.js";
 import { runCli } from "./helpers/runCli.js";
 import { corpusDir, fixtures, tempDir, tempStore } from "./helpers/tmp.js";

@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { thisProcess } from "../src/store/processOwner.js";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { openDb } from "../src/store/db.js";
+import { openDb } from "../src/store/sqlite/db.js";
 import { LEASE_MS, type DigestLedgerStore, type LedgerKey, type LedgerOptions } from "../src/store/ledger.js";
 import { PostgresDigestLedgerStore } from "../src/store/postgres/ledger.js";
 import { SqliteDigestLedgerStore } from "../src/store/sqlite/ledger.js";

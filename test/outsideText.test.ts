@@ -10,7 +10,7 @@ import { FullTextReader } from "../src/ingest/fullTextReader.js";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { DEFAULT_PDF_LIMITS } from "../src/ingest/pdf/pdfDocument.js";
 import { Retriever } from "../src/retrieval/retriever.js";
-import { openStore } from "../src/store/openStore.js";
+import { openStore } from "../src/store/sqlite/openStore.js";
 import { STORED_MAX } from "../src/store/storedText.js";
 import { FakeDiscord } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";

@@ -8,12 +8,12 @@ import { parseSeedPage } from "../src/ingest/parseSeedPage.js";
 import { autocomplete as autocompleteNames, MAX_NAME_LENGTH, MAX_SUGGESTIONS } from "../src/retrieval/autocomplete.js";
 import { RANK_WINDOW } from "../src/store/paperNames.js";
 import { MIN_CONFIDENCE, resolvePaper as resolveName } from "../src/retrieval/resolvePaper.js";
-import { migrations } from "../src/store/migrations.js";
-import { openStore } from "../src/store/openStore.js";
+import { migrations } from "../src/store/sqlite/migrations.js";
+import { openStore } from "../src/store/sqlite/openStore.js";
 import type { PaperInput } from "../src/store/paper.js";
 import { mergePaper } from "../src/store/mergePaper.js";
 import { CONTENT_COLUMNS } from "../src/store/paperRow.js";
-import type { PaperStore } from "../src/store/paperStore.js";
+import type { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { corpusDir, seedPage, tempDir, tempStore } from "./helpers/tmp.js";
 
 // Over the async stores of the SQLite file (test/paperNamesContract.test.ts runs the same look-ups on PostgreSQL too).

@@ -5,7 +5,7 @@ import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { embedBacklog } from "../src/retrieval/embedBacklog.js";
 import { createEmbeddings } from "../src/retrieval/embeddings.js";
 import { fuseByRank, Retriever } from "../src/retrieval/retriever.js";
-import type { PaperStore } from "../src/store/paperStore.js";
+import type { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { FakeOpenAI } from "./fakes/openai.js";
 import { corpusDir, seedPage, tempStore } from "./helpers/tmp.js";
 

@@ -2,7 +2,7 @@ import { sqliteStores } from "../src/store/stores.js";
 import { MessageFlags, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIMessage } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { toBibtex } from "../src/answer/bibtex.js";
-import { GroupPapers } from "../src/store/groupPapers.js";
+import { GroupPapers } from "../src/store/sqlite/groupPapers.js";
 import type { Paper } from "../src/store/paper.js";
 import { commands } from "../commands/index.js";
 import { loadConfig } from "../src/config/config.js";

@@ -3,7 +3,7 @@ import { sqliteStores } from "../src/store/stores.js";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
-import type { PaperStore } from "../src/store/paperStore.js";
+import type { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { seedPage, tempStore } from "./helpers/tmp.js";
 
 describe("search on any user text", () => {

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseSeedPage } from "../src/ingest/parseSeedPage.js";
 import { EVERY_GROUP, type GroupPaperStore } from "../src/store/groupPapers.js";
-import { openStore } from "../src/store/openStore.js";
+import { openStore } from "../src/store/sqlite/openStore.js";
 import type { PaperRecords } from "../src/store/paperRecords.js";
 import { PostgresGroupPaperStore } from "../src/store/postgres/groupPapers.js";
 import { PostgresPaperRecords } from "../src/store/postgres/papers.js";

@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { DigestSettingsRepo } from "../src/digest/digestConfig.js";
 import { SqliteDigestSettingsStore } from "../src/store/sqlite/digestSettings.js";
-import { readHeartbeats } from "../src/store/heartbeat.js";
+import { readHeartbeats } from "../src/store/sqlite/heartbeats.js";
 import { FakeDiscord, MANAGER_PERMISSIONS, shardOf, type FakeInteraction } from "./fakes/discord.js";
 import { FakeHuggingFace } from "./fakes/huggingface.js";
 import { alive, launchBot, logLines, terminate } from "./helpers/botProcess.js";

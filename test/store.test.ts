@@ -1,14 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadSqliteMigrations, migrations } from "../src/store/migrations.js";
+import { loadSqliteMigrations, migrations } from "../src/store/sqlite/migrations.js";
 import { sqliteStores } from "../src/store/stores.js";
-import { openDb } from "../src/store/db.js";
+import { openDb } from "../src/store/sqlite/db.js";
 import { ingestHfFiles } from "../src/ingest/ingestHf.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { ensureSeeded } from "../src/ingest/ensureSeeded.js";
-import { GroupPapers } from "../src/store/groupPapers.js";
-import { PaperStore } from "../src/store/paperStore.js";
+import { GroupPapers } from "../src/store/sqlite/groupPapers.js";
+import { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import type { PaperInput } from "../src/store/paper.js";
 import { corpusDir, seedPage, tempDir, tempStore } from "./helpers/tmp.js";

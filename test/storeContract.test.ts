@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDb } from "../src/store/db.js";
+import { openDb } from "../src/store/sqlite/db.js";
 import type { FollowedAuthorStore } from "../src/store/followedAuthors.js";
 import type { PaperVoteStore } from "../src/store/paperVotes.js";
 import { PostgresFollowedAuthorStore } from "../src/store/postgres/followedAuthors.js";

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MAX_REASON_CHARS, type AnswerFeedbackStore } from "../src/store/answerFeedback.js";
 import type { AnswerUsageStore } from "../src/store/answerUsage.js";
-import { openDb } from "../src/store/db.js";
+import { openDb } from "../src/store/sqlite/db.js";
 import type { DigestSettings, DigestSettingsStore } from "../src/store/digestSettings.js";
 import type { GroupPaperStore } from "../src/store/groupPapers.js";
 import { PostgresAnswerFeedbackStore } from "../src/store/postgres/answerFeedback.js";

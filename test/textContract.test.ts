@@ -2,10 +2,10 @@
 // vectors take the exact scan in Node: no test server has pgvector (its search SQL is only parse-checked).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../src/config/logger.js";
-import { openDb } from "../src/store/db.js";
+import { openDb } from "../src/store/sqlite/db.js";
 import type { Chunk, FullTextChunks } from "../src/store/fullText.js";
 import type { GroupPaperStore } from "../src/store/groupPapers.js";
-import { PaperStore } from "../src/store/paperStore.js";
+import { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { PostgresFullTextChunks } from "../src/store/postgres/fullTextChunks.js";
 import { PostgresGroupPaperStore } from "../src/store/postgres/groupPapers.js";
 import { detectVectorSearch, pgvectorSearchSql, PostgresVectorStore } from "../src/store/postgres/vectors.js";

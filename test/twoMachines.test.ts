@@ -9,7 +9,7 @@ import { savedPage, savePaper } from "../src/answer/savedPapers.js";
 import { ensureSeeded } from "../src/ingest/ensureSeeded.js";
 import { ingestSeedPage } from "../src/ingest/ingestSeed.js";
 import { Retriever } from "../src/retrieval/retriever.js";
-import { openStore } from "../src/store/openStore.js";
+import { openStore } from "../src/store/sqlite/openStore.js";
 import { postgresStores, sqliteStores, type Stores } from "../src/store/stores.js";
 import { startTestBot, type TestBot } from "./helpers/bot.js";
 import { havePostgres, migratedSchemaForFile } from "./helpers/postgres.js";

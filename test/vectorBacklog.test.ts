@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { embedBacklog } from "../src/retrieval/embedBacklog.js";
 import { createEmbeddings } from "../src/retrieval/embeddings.js";
-import { openDb } from "../src/store/db.js";
+import { openDb } from "../src/store/sqlite/db.js";
 import type { PaperInput } from "../src/store/paper.js";
 import type { PaperRecords } from "../src/store/paperRecords.js";
-import { PaperStore } from "../src/store/paperStore.js";
+import { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { PostgresPaperRecords } from "../src/store/postgres/papers.js";
 import { PostgresVectorStore } from "../src/store/postgres/vectors.js";
 import { SqlitePaperRecords } from "../src/store/sqlite/papers.js";

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { UserError } from "../config/errors.js";
 import { HEARTBEAT_MS } from "../discord/bot.js";
-import { checkHealth } from "../store/health.js";
+import { checkHealth } from "../store/sqlite/health.js";
 import { checkPostgresHealth } from "../store/postgres/health.js";
 import type { CliContext } from "./context.js";
 

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { UserError } from "../config/errors.js";
-import { copyInstallation, type Migrated, migratePostgresAt, migrateSqliteFile } from "../store/installation.js";
+import { copyInstallation, type Migrated, migratePostgresAt } from "../store/installation.js";
+import { migrateSqliteFile } from "../store/sqlite/migrateFile.js";
 import type { CliContext } from "./context.js";
 import { positiveInt } from "./parsers.js";
 

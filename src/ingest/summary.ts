@@ -1,6 +1,5 @@
 import type { PaperInput } from "../store/paper.js";
-import type { PaperRecords } from "../store/paperRecords.js";
-import type { UpsertOutcome } from "../store/paperStore.js";
+import type { PaperRecords, UpsertOutcome } from "../store/paperRecords.js";
 
 export interface IngestSummary {
   read: number;

@@ -1,9 +1,5 @@
-import Database from "better-sqlite3";
-import fs from "node:fs";
 import { UsageError, UserError } from "../config/errors.js";
 import { type CopiedKind, type CopyOptions, type CountCheck, compareCounts, copyToPostgres, openSqliteToRead } from "./copyToPostgres.js";
-import { migrations } from "./migrations.js";
-import { openStore } from "./openStore.js";
 import { migratePostgres } from "./postgres/migrate.js";
 import { connectPostgres, type Pool, whereIs } from "./postgres/pool.js";
 
@@ -46,22 +42,6 @@ export interface Migrated {
   to: number;
   /** The versions this run applied. */
   applied: number[];
-}
-
-/** Brings the SQLite file's schema up to date (finishing a bulk load a killed process left unindexed), as opening it does. */
-export function migrateSqliteFile(file: string): Migrated {
-  let before = 0;
-  if (fs.existsSync(file)) {
-    const peek = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      before = peek.pragma("user_version", { simple: true }) as number;
-    } finally {
-      peek.close();
-    }
-  }
-  openStore(file).db.close();
-  const to = migrations.length;
-  return { where: file, to, applied: Array.from({ length: Math.max(0, to - before) }, (_, i) => before + 1 + i) };
 }
 
 /** Applies PostgreSQL's migrations at `url` (safely when several processes do at once). */

@@ -1,12 +1,3 @@
-import type { Statement } from "better-sqlite3";
-import type { Db } from "./db.js";
-
-export interface PaperText {
-  rowid: number;
-  title: string;
-  abstract: string;
-}
-
 /** A paper's text as the lexical re-ranker reads it. */
 export interface IndexedText {
   title: string;
@@ -49,54 +40,4 @@ export interface LexicalIndexStore {
    * digits, diacritics removed), as `titleWords()` (src/text/queryTerms.ts) makes them.
    */
   titleTerms(ranges: readonly TitleTermRange[], limit: number): Promise<TitleTerm[][]>;
-}
-
-/** The FTS5 index over titles and abstracts (papers_fts) and the paper text lexical ranking scores. */
-export class LexicalIndex {
-  private readonly countStmt: Statement<[string, number], { n: number; lo: number | null }>;
-  private readonly textStmt: Statement<[number], PaperText>;
-  private readonly candidateStmts = new Map<number, Statement<[string, number], { rowid: number }>>();
-
-  constructor(private readonly db: Db) {
-    this.countStmt = db.prepare(
-      `SELECT count(*) AS n, min(rowid) AS lo FROM
-         (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid DESC LIMIT ?)`,
-    );
-    this.textStmt = db.prepare("SELECT rowid, title, abstract FROM papers WHERE rowid = ?");
-  }
-
-  /** How many of the newest `cap` postings match, and the lowest rowid among them. */
-  newestMatches(match: string, cap: number): { n: number; lo: number | null } {
-    return this.countStmt.get(match, cap)!;
-  }
-
-  /** Rowids of the best `limit` matches by BM25, the title weighted `titleWeight` against the abstract. */
-  bestMatches(match: string, titleWeight: number, limit: number): number[] {
-    let stmt = this.candidateStmts.get(titleWeight);
-    if (!stmt) {
-      stmt = this.db.prepare(`SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, ${titleWeight}, 1.0) LIMIT ?`);
-      this.candidateStmts.set(titleWeight, stmt);
-    }
-    return stmt.all(match, limit).map((r) => r.rowid);
-  }
-
-  text(rowid: number): PaperText | undefined {
-    return this.textStmt.get(rowid);
-  }
-
-  paperCount(): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM papers").get() as { n: number }).n;
-  }
-
-  maxRowid(): number {
-    return (this.db.prepare("SELECT max(rowid) AS m FROM papers").get() as { m: number | null }).m ?? 0;
-  }
-
-  /** A reader of the first paper at or after a rowid: the one statement serves a whole sample. */
-  sampler(): (rowid: number) => { title: string; abstract: string } | undefined {
-    const pick = this.db.prepare<[number], { title: string; abstract: string }>(
-      "SELECT title, abstract FROM papers WHERE rowid >= ? ORDER BY rowid LIMIT 1",
-    );
-    return (rowid) => pick.get(rowid);
-  }
 }

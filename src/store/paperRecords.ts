@@ -1,5 +1,14 @@
 import type { Paper, PaperInput } from "./paper.js";
-import type { StoreStats, UpsertOutcome } from "./paperStore.js";
+
+export type UpsertOutcome = "added" | "updated" | "unchanged";
+
+export interface StoreStats {
+  total: number;
+  bySource: Record<string, number>;
+  withArxivId: number;
+  published: { first?: string; last?: string };
+  feed: { first?: string; last?: string };
+}
 
 /**
  * A paper as the async stores hand it out: identified by its `id` (or arXiv id), never by a row number,

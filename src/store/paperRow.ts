@@ -1,6 +1,6 @@
 import type { Paper, PaperSource } from "./paper.js";
 
-/** The papers table's columns as better-sqlite3 reads and writes them. */
+/** The papers table's columns as SQLite and PostgreSQL rows hold them. */
 export interface PaperRow {
   rowid: number;
   id: string;

@@ -1,12 +1,11 @@
 import { pino } from "pino";
-import { sqliteStores } from "../../src/store/stores.js";
+import { sqliteStores, type Stores } from "../../src/store/stores.js";
 import { commands } from "../../commands/index.js";
 import { loadConfig } from "../../src/config/config.js";
 import { startBot, type RunningBot } from "../../src/discord/bot.js";
 import { registerCommands } from "../../src/discord/registerCommands.js";
 import { ingestSeedPage } from "../../src/ingest/ingestSeed.js";
-import type { PaperStore } from "../../src/store/paperStore.js";
-import type { Stores } from "../../src/store/stores.js";
+import type { PaperStore } from "../../src/store/sqlite/paperStore.js";
 import { FakeDiscord } from "../fakes/discord.js";
 import type { FakeOpenAI } from "../fakes/openai.js";
 import { seedPage, tempStore } from "./tmp.js";

@@ -1,6 +1,6 @@
 // A bulk load that dies half way, as a real process: it opens PAPERBOT_DB, commits one batch of a
 // bulk load (the papers wait for the load's index catch-up) and is killed before that catch-up.
-import { openStore } from "../../src/store/openStore.js";
+import { openStore } from "../../src/store/sqlite/openStore.js";
 
 const store = openStore(process.env.PAPERBOT_DB!);
 store.startBulkLoad();

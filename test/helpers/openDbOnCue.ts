@@ -1,6 +1,6 @@
 // A child process that opens PAPERBOT_DB (creating or upgrading its schema) when a line arrives on
 // stdin, so that a test can have several processes open one file at the same moment.
-import { openDb } from "../../src/store/db.js";
+import { openDb } from "../../src/store/sqlite/db.js";
 
 process.stdout.write("ready\n");
 process.stdin.once("data", () => {

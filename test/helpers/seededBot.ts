@@ -5,7 +5,7 @@ import { bundledSeedPage } from "../../src/config/paths.js";
 import { startBot, type RunningBot } from "../../src/discord/bot.js";
 import { registerCommands } from "../../src/discord/registerCommands.js";
 import { ingestSeedPage } from "../../src/ingest/ingestSeed.js";
-import type { PaperStore } from "../../src/store/paperStore.js";
+import type { PaperStore } from "../../src/store/sqlite/paperStore.js";
 import { sqliteStores } from "../../src/store/stores.js";
 import { FakeDiscord } from "../fakes/discord.js";
 import { FakeHuggingFace } from "../fakes/huggingface.js";

@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach } from "vitest";
-import { openStore } from "../../src/store/openStore.js";
-import type { PaperStore } from "../../src/store/paperStore.js";
+import { openStore } from "../../src/store/sqlite/openStore.js";
+import type { PaperStore } from "../../src/store/sqlite/paperStore.js";
 
 const dirs: string[] = [];
 const stores: PaperStore[] = [];

@@ -2,7 +2,7 @@ import { mergePaper } from "../mergePaper.js";
 import type { PaperInput } from "../paper.js";
 import { normalizeTitle } from "../paperId.js";
 import { CONTENT_COLUMNS, type ContentColumns } from "../paperRow.js";
-import type { UpsertOutcome } from "../paperStore.js";
+import type { UpsertOutcome } from "../paperRecords.js";
 import { copyRows } from "./copyRows.js";
 import { type PaperWords, paperWords } from "./lexicalIndex.js";
 import { addCounts, bumpMeta, COUNTS } from "./paperIndex.js";

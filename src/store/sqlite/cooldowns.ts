@@ -1,5 +1,5 @@
 import { secondsLeft, type CooldownStore } from "../cooldowns.js";
-import { writeTransaction, type Db } from "../db.js";
+import { writeTransaction, type Db } from "./db.js";
 
 /** Cooldowns in SQLite's `cooldowns` table: shared by the processes (shards) on one file. */
 export class SqliteCooldownStore implements CooldownStore {

@@ -1,9 +1,10 @@
-import { EVERY_GROUP, GroupPapers } from "../groupPapers.js";
+import { EVERY_GROUP } from "../groupPapers.js";
+import { GroupPapers } from "./groupPapers.js";
 import type { Statement } from "better-sqlite3";
 import type { PaperInput } from "../paper.js";
-import { withoutRowid, type PaperRecords, type StoredPaper } from "../paperRecords.js";
+import { withoutRowid, type PaperRecords, type StoredPaper, type StoreStats, type UpsertOutcome } from "../paperRecords.js";
 import { rowToPaper, type PaperRow } from "../paperRow.js";
-import type { PaperStore, StoreStats, UpsertOutcome } from "../paperStore.js";
+import type { PaperStore } from "./paperStore.js";
 
 /** The async `PaperRecords` over the synchronous SQLite `PaperStore`. */
 export class SqlitePaperRecords implements PaperRecords {

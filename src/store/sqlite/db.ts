@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
 import * as sqliteVec from "sqlite-vec";
-import { ConfigError } from "../config/config.js";
+import { ConfigError } from "../../config/config.js";
 import { migrations } from "./migrations.js";
 
 export type Db = Database.Database;

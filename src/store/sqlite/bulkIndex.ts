@@ -1,4 +1,4 @@
-import { processGone, thisProcess } from "./processOwner.js";
+import { processGone, thisProcess } from "../processOwner.js";
 import { writeTransaction, type Db } from "./db.js";
 
 /**

@@ -1,20 +1,11 @@
 import type { Statement } from "better-sqlite3";
 import { writeTransaction, type Db } from "./db.js";
-import type { Paper, PaperInput } from "./paper.js";
-import { normalizeTitle, slugify } from "./paperId.js";
-import { CONTENT_COLUMNS, rowToPaper, type ContentColumns, type PaperRow } from "./paperRow.js";
-import { mergePaper } from "./mergePaper.js";
+import type { Paper, PaperInput } from "../paper.js";
+import { normalizeTitle, slugify } from "../paperId.js";
+import type { StoreStats, UpsertOutcome } from "../paperRecords.js";
+import { CONTENT_COLUMNS, rowToPaper, type ContentColumns, type PaperRow } from "../paperRow.js";
+import { mergePaper } from "../mergePaper.js";
 import { catchUpIndexes, indexingStalled, suspendIndexing } from "./bulkIndex.js";
-
-export type UpsertOutcome = "added" | "updated" | "unchanged";
-
-export interface StoreStats {
-  total: number;
-  bySource: Record<string, number>;
-  withArxivId: number;
-  published: { first?: string; last?: string };
-  feed: { first?: string; last?: string };
-}
 
 const COLS = CONTENT_COLUMNS.join(", ");
 const SETS = CONTENT_COLUMNS.map((c) => `${c} = @${c}`).join(", ");

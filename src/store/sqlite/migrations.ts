@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const MIGRATIONS_DIR = fileURLToPath(new URL("./sqlite/migrations/", import.meta.url));
+const MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
 
 /**
  * SQLite's migrations, one file each (`sqlite/migrations/NNN_name.sql`, numbered from 001 without gaps): the
