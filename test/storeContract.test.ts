@@ -132,6 +132,44 @@ describe.each(backends)("paper votes in $name", (backend) => {
   });
 });
 
+/** Two machines' follow stores on one database: two handles on one SQLite file, or two pools on the schema. */
+const twoMachines: { name: string; open: () => Promise<[FollowedAuthorStore, FollowedAuthorStore]> }[] = [
+  {
+    name: "SQLite",
+    open: async () => {
+      const file = path.join(tempDir(), "follows.db");
+      return [new SqliteFollowedAuthorStore(openDb(file)), new SqliteFollowedAuthorStore(openDb(file))];
+    },
+  },
+];
+if (withPostgres)
+  twoMachines.push({
+    name: "PostgreSQL",
+    open: async () => {
+      await pool().query("TRUNCATE followed_authors");
+      return [new PostgresFollowedAuthorStore(pool()), new PostgresFollowedAuthorStore(schema!.other())];
+    },
+  });
+
+describe.each(twoMachines)("the follow limit on two machines in $name", (backend) => {
+  it("keeps no more than the most a server may follow when both machines add at once; the same name once", async () => {
+    const [a, b] = await backend.open();
+    const names = Array.from({ length: 12 }, (_, i) => `Author ${i}`);
+    const outcomes = await Promise.all(
+      names.flatMap((n, i) => [
+        a.addWithin(5, "g1", n, n.toLowerCase(), "u1", day(1)),
+        (i % 2 ? a : b).addWithin(5, "g1", n, n.toLowerCase(), "u2", day(1)),
+      ]),
+    );
+    expect(outcomes.filter((o) => o === "added")).toHaveLength(5);
+    expect(await a.count("g1")).toBe(5);
+    expect(await b.count("g1")).toBe(5);
+    expect(outcomes.filter((o) => o === "full").length + outcomes.filter((o) => o === "already").length).toBe(19);
+    expect(await b.addWithin(5, "g2", "Author 0", "author 0")).toBe("added");
+    expect(await a.addWithin(5, "g1", "AUTHOR 0", (await a.list("g1"))[0]!.key)).toBe("already");
+  });
+});
+
 describe.each(backends)("followed authors in $name", (backend) => {
   beforeEach(async () => {
     stores = await backend.open();

@@ -22,13 +22,9 @@ export class FollowedAuthors {
     const clean = checkedName(name);
     return this.inTurn(guildId, async () => {
       const key = nameKeyOf(clean);
-      const existing = (await this.store.list(guildId)).find((f) => f.key === key);
-      if (existing) return { author: existing, added: false };
-      if ((await this.store.count(guildId)) >= MAX_FOLLOWED)
-        throw new UserError(`This server already follows ${MAX_FOLLOWED} authors, the most it can; unfollow one first.`);
-      // False when another process followed the same name in between: then it is already followed.
-      const added = await this.store.add(guildId, clean, key, userId, now);
-      return { author: (await this.store.list(guildId)).find((f) => f.key === key)!, added };
+      const outcome = await this.store.addWithin(MAX_FOLLOWED, guildId, clean, key, userId, now);
+      if (outcome === "full") throw new UserError(`This server already follows ${MAX_FOLLOWED} authors, the most it can; unfollow one first.`);
+      return { author: (await this.store.list(guildId)).find((f) => f.key === key)!, added: outcome === "added" };
     });
   }
 

@@ -1,6 +1,6 @@
-import type { FollowedAuthor, FollowedAuthorStore } from "../followedAuthors.js";
+import type { FollowedAuthor, FollowedAuthorStore, FollowOutcome } from "../followedAuthors.js";
 import { EVERY_GROUP } from "../groupPapers.js";
-import type { Pool } from "./pool.js";
+import { inTransaction, type Pool } from "./pool.js";
 
 interface Row {
   guild_id: string;
@@ -28,6 +28,21 @@ export class PostgresFollowedAuthorStore implements FollowedAuthorStore {
       [guildId, key, name, userId ?? null, now],
     );
     return (r.rowCount ?? 0) > 0;
+  }
+
+  async addWithin(max: number, guildId: string, name: string, key: string, userId?: string, now = new Date()): Promise<FollowOutcome> {
+    return inTransaction(this.pool, async (c) => {
+      // Adds to one server's follows take turns, so the count read is still the count when the row is written.
+      await c.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [JSON.stringify(["followed_authors", guildId])]);
+      const { rows } = await c.query<{ name_key: string }>("SELECT name_key FROM followed_authors WHERE guild_id = $1", [guildId]);
+      if (rows.some((r) => r.name_key === key)) return "already";
+      if (rows.length >= max) return "full";
+      const r = await c.query(
+        "INSERT INTO followed_authors (guild_id, name_key, name, user_id, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        [guildId, key, name, userId ?? null, now],
+      );
+      return (r.rowCount ?? 0) > 0 ? "added" : "already";
+    });
   }
 
   async remove(guildId: string, key: string): Promise<boolean> {

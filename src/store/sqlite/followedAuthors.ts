@@ -1,5 +1,5 @@
-import type { Db } from "./db.js";
-import type { FollowedAuthor, FollowedAuthorStore } from "../followedAuthors.js";
+import { type Db, writeTransaction } from "./db.js";
+import type { FollowedAuthor, FollowedAuthorStore, FollowOutcome } from "../followedAuthors.js";
 import { EVERY_GROUP } from "../groupPapers.js";
 
 interface Row {
@@ -28,6 +28,15 @@ export class FollowedAuthorsTable {
       .prepare("INSERT OR IGNORE INTO followed_authors (guild_id, name_key, name, user_id, created_at) VALUES (?, ?, ?, ?, ?)")
       .run(guildId, key, name, userId ?? null, now.toISOString());
     return r.changes > 0;
+  }
+
+  addWithin(max: number, guildId: string, name: string, key: string, userId?: string, now = new Date()): FollowOutcome {
+    return writeTransaction(this.db, () => {
+      const followed = this.db.prepare("SELECT name_key FROM followed_authors WHERE guild_id = ?").pluck().all(guildId) as string[];
+      if (followed.includes(key)) return "already";
+      if (followed.length >= max) return "full";
+      return this.add(guildId, name, key, userId, now) ? "added" : "already";
+    });
   }
 
   remove(guildId: string, key: string): boolean {
@@ -78,6 +87,10 @@ export class SqliteFollowedAuthorStore implements FollowedAuthorStore {
 
   async add(guildId: string, name: string, key: string, userId?: string, now?: Date): Promise<boolean> {
     return this.table.add(guildId, name, key, userId, now);
+  }
+
+  async addWithin(max: number, guildId: string, name: string, key: string, userId?: string, now?: Date): Promise<FollowOutcome> {
+    return this.table.addWithin(max, guildId, name, key, userId, now);
   }
 
   async remove(guildId: string, key: string): Promise<boolean> {
