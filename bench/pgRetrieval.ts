@@ -1,5 +1,4 @@
 import { spawnSync } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,14 +13,14 @@ import { parseSeedPage } from "../src/ingest/parseSeedPage.js";
 import type { Paper, PaperInput } from "../src/store/paper.js";
 import type { PaperStore } from "../src/store/sqlite/paperStore.js";
 import { PostgresLexicalIndexStore } from "../src/store/postgres/lexicalIndex.js";
-import { migratePostgres } from "../src/store/postgres/migrate.js";
 import { PostgresPaperRecords } from "../src/store/postgres/papers.js";
-import { connectPostgres, type Pool } from "../src/store/postgres/pool.js";
+import type { Pool } from "../src/store/postgres/pool.js";
 import { SqliteLexicalIndexStore } from "../src/store/sqlite/lexicalIndex.js";
 import { postgresStores, sqliteStores, type Stores } from "../src/store/stores.js";
 import { DEV_KINDS, type DevQuestion, type DevRun, loadDevSet, type Recall, scoreDev, type DevScores } from "./devSet.js";
 import type { PaperRow } from "../src/store/paperRow.js";
 import { corpusDir } from "./ingest.js";
+import { pgSchema } from "./pgLoad.js";
 import { benchCollection } from "./retrieval.js";
 import { corpusVocabulary, syntheticPapers } from "./synthetic.js";
 
@@ -88,19 +87,8 @@ async function loadPostgres(
   store: PaperStore,
   real: number,
 ): Promise<{ pool: Pool; seconds: number; copySeconds: number; drop: () => Promise<void> }> {
-  const schema = `bench_${crypto.randomBytes(6).toString("hex")}`;
-  const admin = await connectPostgres(url, { max: 1 });
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const u = new URL(url);
-  u.searchParams.set("options", `-c search_path=${schema}`);
-  const pool = await connectPostgres(u.toString());
-  const drop = async () => {
-    await pool.end();
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
-  };
+  const { pool, drop } = await pgSchema(url);
   try {
-    await migratePostgres(pool);
     const records = new PostgresPaperRecords(pool);
     const t0 = performance.now();
     for (const input of benchInputs()) await records.upsert(input);
