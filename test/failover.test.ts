@@ -20,12 +20,7 @@ let hf: FakeHuggingFace;
 
 beforeAll(async () => {
   hf = FakeHuggingFace.fromCorpus(corpusDir);
-  const today = new Date().toISOString().slice(0, 10);
-  const submitted = new Date(Date.parse(`${today}T00:00:00Z`) - 3_600_000).toISOString();
-  hf.days.set(
-    today,
-    (hf.days.get("2026-02-10") as { paper: Record<string, unknown> }[]).map((i) => ({ ...i, paper: { ...i.paper, submittedOnDailyAt: submitted } })),
-  );
+  hf.serveAsToday("2026-02-10");
   await hf.start();
 });
 

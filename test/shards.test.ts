@@ -49,12 +49,7 @@ describe("paperbot start --shards", () => {
 
     // The feed has today's papers (a day of the corpus, submitted in the hour before midnight), whatever today is.
     hf = FakeHuggingFace.fromCorpus(corpusDir);
-    const submitted = new Date(Date.parse(`${today()}T00:00:00Z`) - 3_600_000).toISOString();
-    const items = (hf.days.get("2026-02-10") as { paper: Record<string, unknown> }[]).map((i) => ({
-      ...i,
-      paper: { ...i.paper, submittedOnDailyAt: submitted },
-    }));
-    hf.days.set(today(), items);
+    hf.serveAsToday("2026-02-10");
     await hf.start();
     // Both servers' digests are due at midnight, set up two days ago: start-up catches today's up.
     const { store, file } = tempStore();

@@ -49,14 +49,7 @@ if (havePostgres()) {
       const [zero, one] = [fake.guild("Lab Zero").id, fake.guild("Lab One").id];
       expect([shardOf(zero, 2), shardOf(one, 2)]).toEqual([0, 1]);
       hf = FakeHuggingFace.fromCorpus(corpusDir);
-      const submitted = new Date(Date.parse(`${today()}T00:00:00Z`) - 3_600_000).toISOString();
-      hf.days.set(
-        today(),
-        (hf.days.get("2026-02-10") as { paper: Record<string, unknown> }[]).map((i) => ({
-          ...i,
-          paper: { ...i.paper, submittedOnDailyAt: submitted },
-        })),
-      );
+      hf.serveAsToday("2026-02-10");
       await hf.start();
 
       const env = {

@@ -48,6 +48,17 @@ export class FakeHuggingFace extends LoopbackServer {
     return fake;
   }
 
+  /** Serves the corpus day `day` as today's feed (UTC), its papers submitted in the hour before midnight: a post due today has them. */
+  serveAsToday(day: string): void {
+    const today = new Date().toISOString().slice(0, 10);
+    const submitted = new Date(Date.parse(`${today}T00:00:00Z`) - 3_600_000).toISOString();
+    const items = this.days.get(day) as { paper: Record<string, unknown> }[];
+    this.days.set(
+      today,
+      items.map((i) => ({ ...i, paper: { ...i.paper, submittedOnDailyAt: submitted } })),
+    );
+  }
+
   protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? "/", "http://fake");
     const query = Object.fromEntries(url.searchParams);
