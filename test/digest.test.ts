@@ -174,7 +174,6 @@ beforeEach(async () => {
   deps = {
     stores,
     settings,
-    resolve: async () => undefined,
     fetchDay: (date) => fetchDailyPapers(base, date, { sleep, retries: 1, baseDelayMs: 10 }),
     poster: discord,
     log: silentLogger,

@@ -497,7 +497,6 @@ describe("RestDigestPoster against the Discord fake (REST only, no gateway)", ()
     const deps = (stores: Stores = sqliteStores(w.store)): DigestDeps => ({
       stores,
       settings,
-      resolve: async () => undefined,
       fetchDay: sharedDayFetcher(w.hf.url),
       poster,
       log: silentLogger,

@@ -71,7 +71,6 @@ if (havePostgres()) {
     const stores = await postgresStores(pool, "test", { owner, clock: () => clock });
     const service = new DigestService({
       stores,
-      resolve: async () => undefined,
       poster,
       fetchDay: sharedDayFetcher(hf!.url, { log: silentLogger }),
       log: silentLogger,

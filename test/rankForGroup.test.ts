@@ -131,7 +131,6 @@ describe("a group's saved papers shape its next post", () => {
     const deps: DigestDeps = {
       stores,
       settings,
-      resolve: async () => undefined,
       fetchDay: sharedDayFetcher(hf.url, { log: silentLogger }),
       poster: restDigestPoster("http://127.0.0.1:9/api", "unused", "unused"),
       log: silentLogger,

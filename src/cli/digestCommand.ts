@@ -12,7 +12,6 @@ import { outcomeText, whyPaper } from "../digest/digestWhy.js";
 import { restDigestPoster } from "../discord/restDigestPoster.js";
 import { REQUEST_TIMEOUT_MS } from "../ingest/retryingFetch.js";
 import { MemoryDigestSettingsStore } from "../store/memoryDigestSettings.js";
-import { resolvePaper } from "../retrieval/resolvePaper.js";
 import type { CliContext } from "./context.js";
 import { discordId, isoDate } from "./parsers.js";
 
@@ -97,7 +96,6 @@ Exit codes: 0 posted, already posted or nothing new; 1 failure; 2 bad usage or m
       const deps: DigestDeps = {
         stores,
         settings,
-        resolve: async (text) => (await resolvePaper(stores, text)).best?.paper,
         fetchDay: sharedDayFetcher(ctx.config.hfApiBase, { log: ctx.log }),
         poster: restDigestPoster(ctx.config.discord.apiBase, token ?? "unused", appId ?? ""),
         tldr: engineTldr(engine, stores.papers),

@@ -6,7 +6,6 @@ import { hfItemToInput } from "../ingest/hfItem.js";
 import { realSleep } from "../ingest/retryingFetch.js";
 import { addToCollection, type PaperCollection } from "../ingest/addToCollection.js";
 import { countSkip, emptySummary, upsertBatch, type IngestSummary } from "../ingest/summary.js";
-import type { StoredPaper } from "../store/paperRecords.js";
 import type { Stores } from "../store/stores.js";
 import type { DigestSettingsRepo } from "./digestConfig.js";
 import type { DigestSettings } from "../store/digestSettings.js";
@@ -38,8 +37,6 @@ export interface DigestDeps {
   /** Everything the digest reads and writes; its `ledger` is the process's one (see `DigestLedgerStore`). */
   stores: Stores;
   settings: DigestSettingsRepo;
-  /** The paper a text names (an id, arXiv id or link, or a loose title), for `/digest why`. */
-  resolve: (text: string) => Promise<StoredPaper | undefined>;
   fetchDay: FetchDay;
   poster: DigestPoster;
   tldr?: TldrWriter;

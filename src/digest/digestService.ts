@@ -21,7 +21,6 @@ import { netVotes } from "./groupProfile.js";
 export interface DigestServiceOptions {
   /** The process's stores: the digest's ledger is theirs (one per process). */
   stores: Stores;
-  resolve: DigestDeps["resolve"];
   poster: DigestPoster;
   fetchDay: FetchDay;
   tldr?: TldrWriter;
@@ -66,7 +65,6 @@ export class DigestService {
     this.deps = {
       stores: opts.stores,
       settings: this.settings,
-      resolve: opts.resolve,
       fetchDay: opts.fetchDay,
       poster: opts.poster,
       tldr: opts.tldr,

@@ -2,6 +2,7 @@ import type { HfItem } from "../ingest/hfItem.js";
 import { findArxivId, normalizeTitle } from "../store/paperId.js";
 import { selectDay, type DigestDeps } from "./digestRunner.js";
 import type { PaperOutcome } from "./selectPapers.js";
+import { resolvePaper } from "../retrieval/resolvePaper.js";
 
 export interface WhyAnswer {
   date: string;
@@ -22,7 +23,7 @@ export async function whyPaper(args: { guildId: string; date: string; paper: str
   const { settings, day, selection } = await selectDay(args);
   const item = await findInFeed(day.items, args.paper, deps);
   if (!item) {
-    const known = await deps.resolve(args.paper);
+    const known = await resolved(deps, args.paper);
     return { date, paper: known && { id: known.arxivId ?? known.id, title: known.title }, outcome: { kind: "absent" } };
   }
   const id = item.paper.id;
@@ -46,7 +47,7 @@ async function findInFeed(items: readonly HfItem[], text: string, deps: DigestDe
   const byId = (id: string | undefined) => (id ? items.find((i) => i.paper.id === id) : undefined);
   const direct = byId(findArxivId(text) ?? text.trim());
   if (direct) return direct;
-  const known = (await deps.stores.papers.get(text.trim())) ?? (await deps.resolve(text));
+  const known = (await deps.stores.papers.get(text.trim())) ?? (await resolved(deps, text));
   if (known) {
     const hit = byId(known.arxivId) ?? items.find((i) => normalizeTitle(i.paper.title) === normalizeTitle(known.title));
     if (hit) return hit;
@@ -103,4 +104,9 @@ export function outcomeText(o: PaperOutcome): string {
     case "absent":
       return "not in that day's feed";
   }
+}
+
+/** The paper a loose name means in the collection, when one does. */
+async function resolved(deps: DigestDeps, text: string) {
+  return (await resolvePaper(deps.stores, text)).best?.paper;
 }

@@ -4,7 +4,6 @@ import type { Config } from "../config/config.js";
 import { UsageError } from "../config/errors.js";
 import type { Logger } from "../config/logger.js";
 import type { Stores } from "../store/stores.js";
-import { resolvePaper } from "../retrieval/resolvePaper.js";
 import type { ScheduledRun } from "../digest/scheduler.js";
 import { sharedDayFetcher } from "../digest/fetchDay.js";
 import type { Heartbeat, HeartbeatStore } from "../store/heartbeat.js";
@@ -142,7 +141,6 @@ export async function startBot(
     try {
       deps.digest = new DigestService({
         stores: deps.stores,
-        resolve: async (text) => (await resolvePaper(stores, text)).best?.paper,
         poster: new RestDigestPoster(c.rest, c.user.id),
         fetchDay: sharedDayFetcher(config.hfApiBase, { log, fetch: fetchUntilStopped }),
         embeddings,
