@@ -27,7 +27,7 @@ if (havePostgres()) {
       const client = new pg.Client(url);
       await client.connect();
       try {
-        return String((await client.query("SELECT pg_postmaster_start_time() AS t")).rows[0].t);
+        return (await client.query<{ t: string }>("SELECT pg_postmaster_start_time()::text AS t")).rows[0]!.t;
       } finally {
         await client.end();
       }
