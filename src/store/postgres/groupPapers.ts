@@ -28,11 +28,14 @@ export class PostgresGroupPaperStore implements GroupPaperStore {
   /** One statement: processes adding the same paper at once record it once, and only one of them is told it added it. */
   async addMany(guildId: string, paperIds: readonly string[], via: GroupVia, userId?: string, now = new Date()): Promise<number> {
     if (paperIds.length === 0) return 0;
+    // In one order whoever adds: two processes adding the same papers in different orders would each wait for a row
+    // the other has just inserted (a deadlock).
+    const ordered = [...new Set(paperIds)].sort();
     const r = await this.pool.query(
       `INSERT INTO group_papers (guild_id, paper_id, via, user_id, created_at)
-       SELECT $1, id, $3, $4, $5 FROM unnest($2::text[]) AS id
+       SELECT $1, id, $3, $4, $5 FROM unnest($2::text[]) WITH ORDINALITY AS t (id, n) ORDER BY n
        ON CONFLICT DO NOTHING`,
-      [guildId, [...paperIds], via, userId ?? null, now],
+      [guildId, ordered, via, userId ?? null, now],
     );
     return r.rowCount ?? 0;
   }
